@@ -1,0 +1,77 @@
+/**
+ * @file dupg/common.h
+ * @brief Export macro, error codes and the error convention shared by every
+ *        libdupg function.
+ *
+ * Every function that can fail returns 0 on success or a negative
+ * ::dupg_err code. The detail of the last failure on the calling thread
+ * (which file, what was wrong) is fetched with dupg_error_last().
+ */
+#ifndef DUPG_COMMON_H
+#define DUPG_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(DUPG_BUILDING_LIBRARY) && defined(__GNUC__)
+#define DUPG_EXTERN(type) __attribute__((visibility("default"))) type
+#else
+#define DUPG_EXTERN(type) extern type
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Error codes. Values never change once released; new codes are appended.
+ */
+typedef enum {
+	DUPG_OK = 0,
+	DUPG_ERROR = -1,       /**< unexpected failure */
+	DUPG_ENOMEM = -2,      /**< out of memory */
+	DUPG_EINVAL = -3,      /**< invalid argument from the caller */
+	DUPG_EFORMAT = -4,     /**< malformed input: manifest, list, JSON, topology */
+	DUPG_ENOTFOUND = -5,   /**< a named file, path, device or type does not exist */
+	DUPG_EIO = -6,         /**< a system call on a file or directory failed */
+	DUPG_EARCHIVE = -7,    /**< the archive itself is unreadable or truncated */
+	DUPG_EINTEGRITY = -8,  /**< content does not match its manifest (size, digest, file set) */
+	DUPG_EEXISTS = -9,     /**< a duplicate: same path, device id or entry twice */
+	DUPG_EUNSUPPORTED = -10, /**< a format or option this version does not know */
+	DUPG_EABORTED = -11    /**< a callback asked to stop (used to inject crashes in tests) */
+} dupg_err;
+
+/**
+ * Name of an error code ("DUPG_EFORMAT: malformed input" style text).
+ * @return a static string; never NULL, also for unknown codes.
+ */
+DUPG_EXTERN(const char *) dupg_strerror(int code);
+
+/**
+ * Detail of the last error raised on the calling thread, e.g.
+ * "pkg5.tar.gz: manifest.json: hardware list is empty".
+ * @return a thread-local string, valid until the next libdupg call on this
+ *         thread that fails or calls dupg_error_clear(); never NULL ("" when
+ *         no error was recorded).
+ */
+DUPG_EXTERN(const char *) dupg_error_last(void);
+
+/** Code of the last error raised on the calling thread (0 if none). */
+DUPG_EXTERN(int) dupg_error_last_code(void);
+
+/** Forget the calling thread's last error. */
+DUPG_EXTERN(void) dupg_error_clear(void);
+
+/** Free memory that a libdupg function handed to the caller (strings, arrays). NULL is fine. */
+DUPG_EXTERN(void) dupg_free(void *ptr);
+
+/** Version of the library that is running: MAJOR * 10000 + MINOR * 100 + PATCH. */
+DUPG_EXTERN(int) dupg_version_number(void);
+
+/** Version of the library that is running, as "MAJOR.MINOR.PATCH". */
+DUPG_EXTERN(const char *) dupg_version_string(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

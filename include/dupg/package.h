@@ -1,0 +1,108 @@
+/**
+ * @file dupg/package.h
+ * @brief Reading, verifying and building upgrade package archives (I/O).
+ *
+ * Any archive libarchive reads is accepted: tar, tar.gz, tar.xz, tar.zst, zip.
+ * Packages built here put `manifest.json` first, so the manifest can be read
+ * without decompressing the payload.
+ *
+ * Integrity: verification checks every file's size and XXH3-128 digest and
+ * that the archive holds exactly the listed regular files (plus directories).
+ * That detects corruption, not tampering (see manifest.h).
+ */
+#ifndef DUPG_PACKAGE_H
+#define DUPG_PACKAGE_H
+
+#include "common.h"
+#include "manifest.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * Read a package's manifest without verifying the payload. When
+ * `manifest.json` is the first entry, nothing after it is decompressed.
+ * @param out receives the manifest; the caller owns it.
+ * @param path the package file
+ * @return 0, ::DUPG_ENOTFOUND, ::DUPG_EIO, ::DUPG_EARCHIVE (not an archive,
+ *         truncated), ::DUPG_EFORMAT (manifest missing, empty, invalid),
+ *         ::DUPG_EUNSUPPORTED or ::DUPG_ENOMEM
+ */
+DUPG_EXTERN(int) dupg_package_read_manifest(dupg_manifest **out, const char *path);
+
+/**
+ * Read and fully verify a package: every entry is streamed through XXH3-128
+ * and checked against the manifest (size and digest); the archive must hold
+ * exactly the listed regular files, each once, and nothing else but
+ * directories (no symlinks, devices, FIFOs, hard links, duplicates).
+ * @param out receives the manifest when the package is valid (caller owns
+ *        it); may be NULL to only verify.
+ * @return 0, the codes of dupg_package_read_manifest(), or ::DUPG_EINTEGRITY
+ *         (size or digest mismatch, missing, unlisted, non-regular or
+ *         duplicate entry)
+ */
+DUPG_EXTERN(int) dupg_package_verify(dupg_manifest **out, const char *path);
+
+/** Archive formats a package can be built in. */
+typedef enum {
+	DUPG_PACK_AUTO = 0,  /**< from the output file name; .tar.gz when it says nothing */
+	DUPG_PACK_TAR,
+	DUPG_PACK_TAR_GZ,
+	DUPG_PACK_TAR_XZ,
+	DUPG_PACK_TAR_ZST,
+	DUPG_PACK_ZIP
+} dupg_pack_format;
+
+/** One file to put in a package: where it is now and where it installs. */
+typedef struct {
+	const char *source; /**< file on disk to read */
+	const char *path;   /**< relative install path inside the package */
+} dupg_pack_file;
+
+#define DUPG_PACK_OPTIONS_VERSION 1
+/** Options of dupg_package_build(). Initialise with ::DUPG_PACK_OPTIONS_INIT. */
+typedef struct {
+	unsigned int version;      /**< ::DUPG_PACK_OPTIONS_VERSION */
+	dupg_pack_format format;   /**< archive format */
+	const char *build_time;    /**< optional manifest build_time, NULL to omit */
+	const char *vendor;        /**< optional manifest vendor, NULL to omit */
+	int no_fsync;              /**< skip fsync (simulation only) */
+} dupg_pack_options;
+#define DUPG_PACK_OPTIONS_INIT { DUPG_PACK_OPTIONS_VERSION, DUPG_PACK_AUTO, NULL, NULL, 0 }
+
+/**
+ * Build a package: digests every source file, writes `manifest.json` first
+ * and then the files, into a temporary file beside out_path that is fsynced
+ * and renamed over out_path (the directory is fsynced too). On failure
+ * nothing is left at out_path.
+ * @param out receives the manifest written (caller owns it); may be NULL.
+ * @param out_path the package file to create or replace
+ * @param name package name
+ * @param version package version
+ * @param hw hardware types the package fits (at least one)
+ * @param hw_count number of entries in hw
+ * @param files the install files (may be empty)
+ * @param file_count number of entries in files
+ * @param opts options, or NULL for the defaults
+ * @return 0, ::DUPG_EINVAL, ::DUPG_ENOTFOUND, ::DUPG_EIO, ::DUPG_EARCHIVE,
+ *         ::DUPG_EEXISTS (an install path twice) or ::DUPG_ENOMEM
+ */
+DUPG_EXTERN(int) dupg_package_build(dupg_manifest **out, const char *out_path,
+				    const char *name, const char *version,
+				    const char *const *hw, size_t hw_count,
+				    const dupg_pack_file *files, size_t file_count,
+				    const dupg_pack_options *opts);
+
+/**
+ * XXH3-128 of a file on disk, streamed.
+ * @param out receives the canonical 16-byte digest
+ * @param size_out receives the file size; may be NULL
+ * @return 0, ::DUPG_ENOTFOUND or ::DUPG_EIO
+ */
+DUPG_EXTERN(int) dupg_file_xxh128(unsigned char out[16], uint64_t *size_out, const char *path);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,88 @@
+/**
+ * @file dupg/pathlist.h
+ * @brief The master's ordered path list of stored packages.
+ *
+ * A path list is ordered: later entries were added later. Each entry is a
+ * storage path plus the hardware types the package fits. In a list file the
+ * entries are one path per line; a relative path is relative to the list
+ * file's directory. A path may appear only once.
+ */
+#ifndef DUPG_PATHLIST_H
+#define DUPG_PATHLIST_H
+
+#include "common.h"
+#include "configuration.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** An ordered list of packages. Opaque. */
+typedef struct dupg_pathlist dupg_pathlist;
+
+/** Create an empty list; the caller owns *out (dupg_pathlist_free()). */
+DUPG_EXTERN(int) dupg_pathlist_new(dupg_pathlist **out);
+/** Free a list; NULL is fine. */
+DUPG_EXTERN(void) dupg_pathlist_free(dupg_pathlist *l);
+
+/**
+ * Append a package (strings copied). Pure: the file is not looked at.
+ * @param path storage path, as it should be printed and saved
+ * @param hw hardware types the package fits (at least one)
+ * @return 0, ::DUPG_EINVAL, ::DUPG_EEXISTS (path already listed) or ::DUPG_ENOMEM
+ */
+DUPG_EXTERN(int) dupg_pathlist_add(dupg_pathlist *l, const char *path,
+				   const char *const *hw, size_t hw_count);
+
+DUPG_EXTERN(size_t) dupg_pathlist_count(const dupg_pathlist *l);
+/** @return the path of entry i as written, borrowed; NULL when out of range */
+DUPG_EXTERN(const char *) dupg_pathlist_path(const dupg_pathlist *l, size_t i);
+/** @return the path of entry i resolved against the list file's directory (same as
+ *          dupg_pathlist_path() for lists not loaded from a file), borrowed */
+DUPG_EXTERN(const char *) dupg_pathlist_resolved(const dupg_pathlist *l, size_t i);
+DUPG_EXTERN(size_t) dupg_pathlist_hw_count(const dupg_pathlist *l, size_t i);
+DUPG_EXTERN(const char *) dupg_pathlist_hw(const dupg_pathlist *l, size_t i, size_t j);
+/** @return the index of path (as written) or -1 */
+DUPG_EXTERN(long) dupg_pathlist_find(const dupg_pathlist *l, const char *path);
+
+/**
+ * The configuration of the list: each hardware type mapped to the
+ * latest-added package that fits it. Pure.
+ * @param out receives the configuration; the caller owns it.
+ */
+DUPG_EXTERN(int) dupg_pathlist_config(dupg_config **out, const dupg_pathlist *l);
+
+/**
+ * Load a list file (I/O): read the paths, check that none appears twice and
+ * that every named package exists, and read each package's manifest (without
+ * verifying the payload) for the hardware types it fits.
+ * @param out receives the list; the caller owns it.
+ * @param list_file the list file
+ * @return 0, ::DUPG_ENOTFOUND (the list, or a package it names, is missing),
+ *         ::DUPG_EEXISTS (a path twice), ::DUPG_EFORMAT, ::DUPG_EIO, the
+ *         codes of dupg_package_read_manifest(), or ::DUPG_ENOMEM
+ */
+DUPG_EXTERN(int) dupg_pathlist_load(dupg_pathlist **out, const char *list_file);
+
+/**
+ * Read just the paths of a list file, one per line, as written (I/O).
+ * @param out receives a NULL-terminated array of strings; the caller frees it
+ *        with dupg_free() (one block).
+ * @param count_out receives the number of paths; may be NULL
+ * @return 0, ::DUPG_ENOTFOUND, ::DUPG_EIO, ::DUPG_EFORMAT, ::DUPG_EEXISTS or ::DUPG_ENOMEM
+ */
+DUPG_EXTERN(int) dupg_listfile_read(char ***out, size_t *count_out, const char *list_file);
+
+/**
+ * Write a list file atomically (I/O): temporary file in the same directory,
+ * fsync, rename over list_file, fsync the directory. A path whose entry was
+ * loaded from a list in another directory is written resolved (absolute).
+ * @param no_fsync non-zero skips the fsyncs (simulation only)
+ * @return 0, ::DUPG_EIO or ::DUPG_ENOMEM
+ */
+DUPG_EXTERN(int) dupg_pathlist_save(const dupg_pathlist *l, const char *list_file, int no_fsync);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

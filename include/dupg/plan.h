@@ -1,0 +1,94 @@
+/**
+ * @file dupg/plan.h
+ * @brief Upgrade and rollback dispatch plans for a site (pure functions).
+ *
+ * Given a checked topology and two configurations (what devices run now and
+ * what they should run), a plan lists every device whose package changes,
+ * the package it gets, whether the master installs it itself or sends it to
+ * a controlled device, and the devices the package travels through.
+ * Steps come in dispatch order: breadth first from the master, so a package
+ * reaches a HUB before the devices behind it. Switching goes the other way
+ * (dupg_plan_switch_order()): a device switches only when everything behind
+ * it has, and the master switches last.
+ */
+#ifndef DUPG_PLAN_H
+#define DUPG_PLAN_H
+
+#include "common.h"
+#include "configuration.h"
+#include "topology.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** How a package reaches its device. */
+typedef enum {
+	DUPG_ACTION_LOCAL = 0, /**< the master installs it itself */
+	DUPG_ACTION_SEND = 1   /**< the master sends it to a controlled device */
+} dupg_plan_action;
+
+/** A plan. Opaque. */
+typedef struct dupg_plan dupg_plan;
+
+/**
+ * Plan an upgrade from one configuration to another. A device is in the plan
+ * when its hardware type maps to a package in `to` that differs from its
+ * package in `from` (a type missing from `from` counts as a change).
+ * @param out receives the plan; the caller owns it (dupg_plan_free()).
+ * @param t a topology that passed dupg_topology_check()
+ * @param from the configuration now (usually the rollback configuration)
+ * @param to the configuration wanted (usually the latest configuration)
+ * @return 0, ::DUPG_EINVAL (topology not checked) or ::DUPG_ENOMEM
+ */
+DUPG_EXTERN(int) dupg_plan_upgrade(dupg_plan **out, const dupg_topology *t,
+				   const dupg_config *from, const dupg_config *to);
+
+/**
+ * The matching rollback plan: the same devices as the upgrade plan, each
+ * getting back its package of `from`, in the same dispatch order. A device
+ * whose type has no package in `from` gets none (path NULL): it cannot be
+ * rolled back by reinstalling and is reported as such.
+ * @param out receives the plan; the caller owns it.
+ */
+DUPG_EXTERN(int) dupg_plan_rollback(dupg_plan **out, const dupg_plan *upgrade);
+
+/** Free a plan; NULL is fine. */
+DUPG_EXTERN(void) dupg_plan_free(dupg_plan *p);
+
+/** Number of steps (devices whose package changes). */
+DUPG_EXTERN(size_t) dupg_plan_count(const dupg_plan *p);
+/** @return device id of step i, borrowed (lives as long as the topology); NULL when out of range */
+DUPG_EXTERN(const char *) dupg_plan_device(const dupg_plan *p, size_t i);
+/** @return topology index of step i's device */
+DUPG_EXTERN(size_t) dupg_plan_device_index(const dupg_plan *p, size_t i);
+/** @return hardware type of step i's device, borrowed */
+DUPG_EXTERN(const char *) dupg_plan_hw(const dupg_plan *p, size_t i);
+/** @return the package step i installs, borrowed; NULL when there is none (rollback without a package) */
+DUPG_EXTERN(const char *) dupg_plan_package(const dupg_plan *p, size_t i);
+/** @return the package step i replaces, borrowed; NULL when unknown */
+DUPG_EXTERN(const char *) dupg_plan_previous(const dupg_plan *p, size_t i);
+DUPG_EXTERN(dupg_plan_action) dupg_plan_action_get(const dupg_plan *p, size_t i);
+/** Number of devices the package of step i travels through between the master and its device. */
+DUPG_EXTERN(size_t) dupg_plan_via_count(const dupg_plan *p, size_t i);
+/** @return id of the j-th device on the way (nearest the master first), borrowed */
+DUPG_EXTERN(const char *) dupg_plan_via(const dupg_plan *p, size_t i, size_t j);
+
+/**
+ * Order in which the plan's devices switch to their new slot: deepest first,
+ * the master last. Fills order[0..count) with step indexes.
+ * @param order array of dupg_plan_count(p) entries
+ */
+DUPG_EXTERN(void) dupg_plan_switch_order(const dupg_plan *p, size_t *order);
+
+/**
+ * Serialize as `{"steps": [{"device", "hw", "package", "previous",
+ * "action": "local|send", "via": [...]}, ...]}`.
+ * @param out receives a NUL-terminated string; the caller frees it with dupg_free().
+ */
+DUPG_EXTERN(int) dupg_plan_to_json(char **out, const dupg_plan *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

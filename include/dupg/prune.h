@@ -1,0 +1,112 @@
+/**
+ * @file dupg/prune.h
+ * @brief Master side: decide which stored packages to delete after a
+ *        download (pure function).
+ *
+ * With `first` the stored list and `downloaded` the new packages in download
+ * order:
+ * - the second list is first followed by downloaded;
+ * - target types are the hardware types fitted by at least three packages of
+ *   the second list; a target type's candidate is its earliest-added package
+ *   in the second list, unless that package belongs to this download;
+ * - a candidate is deletable when it is in neither the configuration of the
+ *   second list (after upgrade) nor that of the first list (after rollback);
+ * - the third list is the second minus the deletables (it replaces the
+ *   stored list); the fourth list is the first minus the deletables (the
+ *   rollback list);
+ * - the latest configuration is that of the third list, the rollback
+ *   configuration that of the fourth.
+ *
+ * ::DUPG_PRUNE_KEEP_LATEST instead keeps the N latest-added packages per
+ * hardware type: a package of the first list is deletable only when, for
+ * every type it fits, it is not among that type's N latest-added packages of
+ * the second list, and it is in neither configuration.
+ *
+ * Cost: linear in the total number of (entry, hardware type) pairs.
+ */
+#ifndef DUPG_PRUNE_H
+#define DUPG_PRUNE_H
+
+#include "common.h"
+#include "configuration.h"
+#include "pathlist.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Pruning policies. */
+typedef enum {
+	DUPG_PRUNE_MINIMAL = 0,    /**< the seed's rule above */
+	DUPG_PRUNE_KEEP_LATEST = 1 /**< keep the `keep` latest packages per hardware type */
+} dupg_prune_policy;
+
+#define DUPG_PRUNE_OPTIONS_VERSION 1
+/** Options of dupg_prune_compute(). Initialise with ::DUPG_PRUNE_OPTIONS_INIT. */
+typedef struct {
+	unsigned int version;     /**< ::DUPG_PRUNE_OPTIONS_VERSION */
+	dupg_prune_policy policy; /**< which rule */
+	size_t keep;              /**< N for ::DUPG_PRUNE_KEEP_LATEST (at least 2) */
+} dupg_prune_options;
+#define DUPG_PRUNE_OPTIONS_INIT { DUPG_PRUNE_OPTIONS_VERSION, DUPG_PRUNE_MINIMAL, 0 }
+
+/** The lists a prune produces. */
+typedef enum {
+	DUPG_LIST_SECOND = 0,    /**< first + downloaded */
+	DUPG_LIST_THIRD = 1,     /**< second - deletable: the new stored list */
+	DUPG_LIST_FOURTH = 2,    /**< first - deletable: the rollback list */
+	DUPG_LIST_DELETABLE = 3  /**< packages to remove from storage, in second-list order */
+} dupg_prune_list;
+
+/** The two configurations a prune produces. */
+typedef enum {
+	DUPG_CONFIG_LATEST = 0,  /**< configuration of the third list */
+	DUPG_CONFIG_ROLLBACK = 1 /**< configuration of the fourth list */
+} dupg_prune_config_kind;
+
+/** Result of a prune. Opaque. */
+typedef struct dupg_prune dupg_prune;
+
+/**
+ * Compute a prune. Pure: no file is touched.
+ * @param out receives the result; the caller owns it (dupg_prune_free()).
+ * @param first the stored list
+ * @param downloaded the newly downloaded packages, in download order
+ * @param opts options, or NULL for the seed's minimal rule
+ * @return 0, ::DUPG_EINVAL (bad options), ::DUPG_EEXISTS (a downloaded path
+ *         is already in first, or twice in downloaded) or ::DUPG_ENOMEM
+ */
+DUPG_EXTERN(int) dupg_prune_compute(dupg_prune **out, const dupg_pathlist *first,
+				    const dupg_pathlist *downloaded,
+				    const dupg_prune_options *opts);
+/** Free a prune result; NULL is fine. */
+DUPG_EXTERN(void) dupg_prune_free(dupg_prune *p);
+
+DUPG_EXTERN(size_t) dupg_prune_count(const dupg_prune *p, dupg_prune_list which);
+/** @return path i of a list as written, borrowed (lives as long as p); NULL when out of range */
+DUPG_EXTERN(const char *) dupg_prune_path(const dupg_prune *p, dupg_prune_list which, size_t i);
+/** @return index into the second list of entry i of a list */
+DUPG_EXTERN(size_t) dupg_prune_index(const dupg_prune *p, dupg_prune_list which, size_t i);
+/** @return the second list itself, borrowed */
+DUPG_EXTERN(const dupg_pathlist *) dupg_prune_second(const dupg_prune *p);
+/** @return a configuration, borrowed (lives as long as p) */
+DUPG_EXTERN(const dupg_config *) dupg_prune_config(const dupg_prune *p,
+						   dupg_prune_config_kind which);
+/**
+ * Build one of the lists as a new path list (entries keep their hardware
+ * types and resolution). The caller owns *out.
+ */
+DUPG_EXTERN(int) dupg_prune_list_dup(dupg_pathlist **out, const dupg_prune *p,
+				     dupg_prune_list which);
+
+/**
+ * Serialize as `{"second": [...], "third": [...], "fourth": [...],
+ * "deletable": [...], "latest": {"TYPE": "path"}, "rollback": {...}}`.
+ * @param out receives a NUL-terminated string; the caller frees it with dupg_free().
+ */
+DUPG_EXTERN(int) dupg_prune_to_json(char **out, const dupg_prune *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

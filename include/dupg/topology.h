@@ -1,0 +1,66 @@
+/**
+ * @file dupg/topology.h
+ * @brief A site's device tree: one master, controlled devices below it
+ *        (pure data structure).
+ */
+#ifndef DUPG_TOPOLOGY_H
+#define DUPG_TOPOLOGY_H
+
+#include "common.h"
+#include "vd.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A site topology. Opaque. */
+typedef struct dupg_topology dupg_topology;
+
+/** Create an empty topology; the caller owns *out (dupg_topology_free()). */
+DUPG_EXTERN(int) dupg_topology_new(dupg_topology **out);
+/** Free a topology; NULL is fine. */
+DUPG_EXTERN(void) dupg_topology_free(dupg_topology *t);
+
+/**
+ * Add a device (strings copied). Parents may be added after their children;
+ * structure is checked by dupg_topology_check().
+ * @param dev id, hardware type, running version, expected duration
+ * @param parent id of the parent device, or NULL for the master
+ * @return 0, ::DUPG_EINVAL (missing id, hardware type or version),
+ *         ::DUPG_EEXISTS (duplicate id) or ::DUPG_ENOMEM
+ */
+DUPG_EXTERN(int) dupg_topology_add(dupg_topology *t, const dupg_device_vd *dev,
+				   const char *parent);
+
+/**
+ * Check the structure: exactly one master, every parent exists, no cycles.
+ * Must succeed before planning. Error messages name the device at fault.
+ * @param origin name used in error messages (e.g. the topology file); may be NULL
+ * @return 0 or ::DUPG_EFORMAT
+ */
+DUPG_EXTERN(int) dupg_topology_check(dupg_topology *t, const char *origin);
+
+DUPG_EXTERN(size_t) dupg_topology_count(const dupg_topology *t);
+/** @return device i's description (strings borrowed from t); NULL when out of range */
+DUPG_EXTERN(const dupg_device_vd *) dupg_topology_device(const dupg_topology *t, size_t i);
+/** @return index of device id, or -1 */
+DUPG_EXTERN(long) dupg_topology_find(const dupg_topology *t, const char *id);
+/** @return index of device i's parent, or -1 for the master (valid after a successful check) */
+DUPG_EXTERN(long) dupg_topology_parent(const dupg_topology *t, size_t i);
+/** @return index of the master (valid after a successful check) */
+DUPG_EXTERN(size_t) dupg_topology_master(const dupg_topology *t);
+/** @return depth of device i: 0 for the master (valid after a successful check) */
+DUPG_EXTERN(size_t) dupg_topology_depth(const dupg_topology *t, size_t i);
+/** Update device i's running version (copied). @return 0, ::DUPG_EINVAL or ::DUPG_ENOMEM */
+DUPG_EXTERN(int) dupg_topology_set_version(dupg_topology *t, size_t i, const char *version);
+
+/**
+ * Merge the devices' descriptions into a system version description.
+ * @param out receives it; the caller owns it.
+ */
+DUPG_EXTERN(int) dupg_topology_merge(dupg_sysvd **out, const dupg_topology *t);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

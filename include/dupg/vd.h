@@ -1,0 +1,82 @@
+/**
+ * @file dupg/vd.h
+ * @brief Device version descriptions and their merge into a system version
+ *        description (pure functions).
+ */
+#ifndef DUPG_VD_H
+#define DUPG_VD_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A device version description. Strings are borrowed from the caller. */
+typedef struct {
+	const char *id;       /**< device id, unique in its site */
+	const char *hw;       /**< hardware type (opaque string) */
+	const char *version;  /**< running software version */
+	uint32_t duration_s;  /**< expected upgrade duration in seconds, 0 = unknown */
+} dupg_device_vd;
+
+/**
+ * A system version description: one entry per hardware type, each listing
+ * every distinct version run by devices of that type with the ids of the
+ * devices that run it. Opaque.
+ *
+ * Order is deterministic: hardware types in the order they were first seen;
+ * versions of a type ascending by dupg_vercmp(); device ids in the order added.
+ */
+typedef struct dupg_sysvd dupg_sysvd;
+
+/** Create an empty system description. The caller owns *out (dupg_sysvd_free()). */
+DUPG_EXTERN(int) dupg_sysvd_new(dupg_sysvd **out);
+/** Free a system description; NULL is fine. */
+DUPG_EXTERN(void) dupg_sysvd_free(dupg_sysvd *s);
+
+/**
+ * Merge one device's description in (strings copied).
+ * @return 0, ::DUPG_EINVAL (missing id, hw or version), ::DUPG_EEXISTS
+ *         (device id already merged) or ::DUPG_ENOMEM
+ */
+DUPG_EXTERN(int) dupg_sysvd_add(dupg_sysvd *s, const dupg_device_vd *dev);
+
+/**
+ * Merge n device descriptions by hardware type into a new system description.
+ * @param out receives the result; the caller owns it.
+ * @return as dupg_sysvd_add(); on error *out is NULL
+ */
+DUPG_EXTERN(int) dupg_merge(dupg_sysvd **out, const dupg_device_vd *devs, size_t n);
+
+/* Getters; strings are borrowed and live as long as s. Out-of-range indexes give 0 or NULL. */
+DUPG_EXTERN(size_t) dupg_sysvd_hw_count(const dupg_sysvd *s);
+DUPG_EXTERN(const char *) dupg_sysvd_hw(const dupg_sysvd *s, size_t i);
+/** @return the index of hardware type hw, or -1 when absent */
+DUPG_EXTERN(long) dupg_sysvd_find_hw(const dupg_sysvd *s, const char *hw);
+DUPG_EXTERN(size_t) dupg_sysvd_version_count(const dupg_sysvd *s, size_t hw_index);
+DUPG_EXTERN(const char *) dupg_sysvd_version(const dupg_sysvd *s, size_t hw_index, size_t v);
+/** @return the lowest version run by hardware type i (what decides whether it needs a package) */
+DUPG_EXTERN(const char *) dupg_sysvd_lowest_version(const dupg_sysvd *s, size_t hw_index);
+DUPG_EXTERN(size_t) dupg_sysvd_device_count(const dupg_sysvd *s, size_t hw_index, size_t v);
+DUPG_EXTERN(const char *) dupg_sysvd_device(const dupg_sysvd *s, size_t hw_index, size_t v,
+					    size_t d);
+
+/**
+ * Serialize as `{"hw": {"TYPE": [{"version": "V", "devices": ["id", ...]}, ...]}}`.
+ * @param out receives a NUL-terminated string; the caller frees it with dupg_free().
+ */
+DUPG_EXTERN(int) dupg_sysvd_to_json(char **out, const dupg_sysvd *s);
+
+/**
+ * Parse the shape dupg_sysvd_to_json() writes.
+ * @param origin name used in error messages (e.g. the file); may be NULL
+ * @return 0, ::DUPG_EFORMAT, ::DUPG_EEXISTS or ::DUPG_ENOMEM
+ */
+DUPG_EXTERN(int) dupg_sysvd_from_json(dupg_sysvd **out, const char *json, size_t len,
+				      const char *origin);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

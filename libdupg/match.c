@@ -1,0 +1,2 @@
+/* match: not written yet. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* package: not written yet. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* pathlist: not written yet. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* prune: not written yet. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* topology: not written yet. */
+#include "internal.h"

@@ -1,0 +1,2 @@
+/* vd: not written yet. */
+#include "internal.h"

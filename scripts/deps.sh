@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Install the Debian packages libdupg needs to build and test, when missing.
+set -euo pipefail
+pkgs=(build-essential autoconf automake libtool pkg-config
+      libarchive-dev libxxhash-dev libjson-c-dev libcunit1-dev
+      swig python3-dev python3-pytest xxhash zstd xz-utils valgrind gnuplot-nox)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "deps: installing ${missing[*]}" >&2
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi

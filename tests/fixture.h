@@ -1,0 +1,49 @@
+/* Shared fixtures of the CUnit suites: scratch directories, files, packages. */
+#ifndef DUPG_TEST_FIXTURE_H
+#define DUPG_TEST_FIXTURE_H
+
+#include <CUnit/CUnit.h>
+#include <stddef.h>
+
+#include "dupg.h"
+
+/* A fresh scratch directory under $TMPDIR (or /tmp); caller frees the string. */
+char *fx_tmpdir(void);
+/* Remove a directory tree (scratch directories only). */
+void fx_rmrf(const char *path);
+/* dir + "/" + name in a static rotating buffer (8 slots): for test code only. */
+const char *fx_path(const char *dir, const char *name);
+/* Write data to path (created or truncated); CU_FAIL on error. */
+void fx_write(const char *path, const char *data);
+/* Whole file contents (malloc'd, NUL-terminated), or NULL when it cannot be read. */
+char *fx_read(const char *path);
+/* 1 when path exists. */
+int fx_exists(const char *path);
+/*
+ * A snapshot of every file under dir (names, sizes and contents hashed), as a
+ * malloc'd string: compare two snapshots to assert "nothing on disk changed".
+ */
+char *fx_snapshot(const char *dir);
+
+/*
+ * Build package file dir/name with the given version and comma-separated
+ * hardware types, holding one payload file "bin/<name>" with a few bytes
+ * derived from the name. Returns the path (static rotating buffer).
+ */
+const char *fx_pkg(const char *dir, const char *name, const char *version, const char *hw_csv);
+
+/*
+ * The worked example's master store in dir: packages pkg1..pkg6 (1: A,B;
+ * 2: C,D,E; 3: A; 4: B; 5: A; 6: B,C; with extra_hw_on_1 non-NULL, package 1
+ * also fits that type), the list file "list" naming pkg1..pkg4 and the list
+ * file "new" naming pkg5 and pkg6. Package i has version "i".
+ */
+void fx_worked_store(const char *dir, const char *extra_hw_on_1);
+
+/*
+ * Register one suite and run it with the basic interface; returns the exit
+ * status for main() (0 when every test passed). Runs fx_tmpdir cleanup.
+ */
+int fx_run(const char *suite, CU_TestInfo *tests);
+
+#endif

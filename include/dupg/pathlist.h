@@ -65,6 +65,16 @@ DUPG_EXTERN(int) dupg_pathlist_config(dupg_config **out, const dupg_pathlist *l)
 DUPG_EXTERN(int) dupg_pathlist_load(dupg_pathlist **out, const char *list_file);
 
 /**
+ * Append a stored package by reading its manifest (I/O; payload not verified).
+ * @param path the path as it should be printed and saved
+ * @param base_dir directory a relative path is resolved against; NULL for the
+ *        current directory
+ * @return 0, ::DUPG_EEXISTS (path already listed), ::DUPG_ENOTFOUND, the codes
+ *         of dupg_package_read_manifest(), or ::DUPG_ENOMEM
+ */
+DUPG_EXTERN(int) dupg_pathlist_add_file(dupg_pathlist *l, const char *path, const char *base_dir);
+
+/**
  * Read just the paths of a list file, one per line, as written (I/O).
  * @param out receives a NULL-terminated array of strings; the caller frees it
  *        with dupg_free() (one block).

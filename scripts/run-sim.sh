@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The main job: install what is missing, build, and run the simulator on its
+# default topology (the seed's figure 3a site). Extra arguments go to `dupg-sim run`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/build.sh
+exec _build/sim/dupg-sim run sim/topologies/fig3a.json "$@"

@@ -63,6 +63,10 @@ tests_test_plan_CFLAGS = $(TEST_CFLAGS)
 tests_test_plan_LDADD = $(TEST_LDADD)
 endif
 
+# dupg-sim's core subcommands on real files (the worked example, bad input).
+TESTS += tests/cli/test_cli.sh
+EXTRA_DIST += tests/cli/test_cli.sh
+
 # Every public header compiles alone as C99 with -pedantic.
 TESTS += tests/check-headers.sh
 EXTRA_DIST += tests/check-headers.sh tests/data

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# dupg-sim's core subcommands on real files: the worked example of the core
+# issue (seed tables 1-8) end to end, and bad input (one-line error naming the
+# file, non-zero exit, nothing on disk changed).
+set -euo pipefail
+: "${top_builddir:=.}" "${top_srcdir:=.}"
+SIM=${DUPG_SIM:-$top_builddir/sim/dupg-sim}
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+W=$(mktemp -d)
+trap 'rm -rf "$W"' EXIT
+fails=0
+ok() { echo "ok - $1"; }
+bad() { echo "FAIL - $1"; fails=$((fails + 1)); }
+# jeq FILE PYEXPR EXPECTED_JSON: the JSON value of PYEXPR over the document d equals EXPECTED_JSON
+jeq() {
+	"$PY" - "$1" "$2" "$3" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+got = eval(sys.argv[2], {"d": d})
+want = json.loads(sys.argv[3])
+if got != want:
+    print("  got:  %s\n  want: %s" % (json.dumps(got), json.dumps(want)))
+    sys.exit(1)
+PYEOF
+}
+check() { # NAME FILE EXPR EXPECTED
+	if jeq "$2" "$3" "$4"; then ok "$1"; else bad "$1"; fi
+}
+snap() { (cd "$1" && find . -type f -exec sha256sum {} + | sort); }
+# expect_fail NAME NEEDLE CMD...: non-zero exit, one stderr line containing NEEDLE
+expect_fail() {
+	local name=$1 needle=$2 rc=0
+	shift 2
+	"$@" >"$W/out" 2>"$W/err" || rc=$?
+	if [ $rc -eq 0 ]; then bad "$name: exit 0"; return; fi
+	if [ "$(wc -l <"$W/err")" -ne 1 ]; then bad "$name: stderr is not one line"; cat "$W/err"; return; fi
+	if ! grep -qF -- "$needle" "$W/err"; then bad "$name: stderr lacks '$needle'"; cat "$W/err"; return; fi
+	ok "$name"
+}
+
+mkdir -p "$W/server" "$W/store" "$W/payload"
+pack() { # DIR N VERSION HW
+	printf 'payload of package %s\n' "$2" >"$W/payload/app$2"
+	"$SIM" pack --out "$1/pkg$2.tar.gz" --name "pkg$2" --version "$3" --hw "$4" \
+		"$W/payload/app$2=bin/app$2" >"$W/pack$2.json"
+}
+pack "$W/store" 1 1 A,B
+pack "$W/store" 2 2 C,D,E
+pack "$W/store" 3 3 A
+pack "$W/store" 4 4 B
+pack "$W/server" 5 5 A
+pack "$W/server" 6 6 B,C
+pack "$W/server" F 3 F
+pack "$W/server" G 7 G
+check "pack prints the manifest" "$W/pack6.json" '[d["format"], d["name"], d["version"], d["hw"], [f["path"] for f in d["files"]]]' '[1, "pkg6", "6", ["B", "C"], ["bin/app6"]]'
+
+"$SIM" manifest "$W/server/pkg6.tar.gz" >"$W/m6.json"
+check "manifest verifies and prints" "$W/m6.json" '[d["name"], d["hw"], len(d["files"][0]["xxh128"]), d["files"][0]["size"]]' '["pkg6", ["B", "C"], 32, 20]'
+if command -v xxhsum >/dev/null; then
+	want=$(xxhsum -H2 "$W/payload/app6" | cut -d' ' -f1)
+	check "digest is xxhsum -H2's" "$W/m6.json" 'd["files"][0]["xxh128"]' "\"$want\""
+fi
+
+cat >"$W/devices.json" <<'JSON'
+{"devices": [
+ {"id": "BBU1", "hw": "A", "version": "3"},
+ {"id": "HUB1", "hw": "B", "version": "4"},
+ {"id": "HUB2", "hw": "C", "version": "2"},
+ {"id": "HUB3", "hw": "B", "version": "4"},
+ {"id": "RRU1", "hw": "D", "version": "2"},
+ {"id": "RRU2", "hw": "E", "version": "2"},
+ {"id": "RRU3", "hw": "D", "version": "2"},
+ {"id": "RRU4", "hw": "E", "version": "2"}]}
+JSON
+"$SIM" merge "$W/devices.json" >"$W/system.json"
+check "merge: worked example" "$W/system.json" 'd' '{"hw": {"A": [{"version": "3", "devices": ["BBU1"]}], "B": [{"version": "4", "devices": ["HUB1", "HUB3"]}], "C": [{"version": "2", "devices": ["HUB2"]}], "D": [{"version": "2", "devices": ["RRU1", "RRU3"]}], "E": [{"version": "2", "devices": ["RRU2", "RRU4"]}]}}'
+
+(cd "$W" && "$SIM" match --site system.json server/pkg5.tar.gz server/pkg6.tar.gz server/pkgF.tar.gz server/pkgG.tar.gz) >"$W/task.json"
+check "match: task is packages 5 and 6, incremental" "$W/task.json" 'd' '{"kind": "incremental", "task": ["server/pkg5.tar.gz", "server/pkg6.tar.gz"]}'
+
+# The master has downloaded 5 and 6 into its store.
+cp "$W/server/pkg5.tar.gz" "$W/server/pkg6.tar.gz" "$W/store/"
+printf 'pkg1.tar.gz\npkg2.tar.gz\npkg3.tar.gz\npkg4.tar.gz\n' >"$W/store/list"
+printf 'pkg5.tar.gz\npkg6.tar.gz\n' >"$W/store/new"
+expected='{"second": ["pkg1.tar.gz", "pkg2.tar.gz", "pkg3.tar.gz", "pkg4.tar.gz", "pkg5.tar.gz", "pkg6.tar.gz"],
+ "third": ["pkg2.tar.gz", "pkg3.tar.gz", "pkg4.tar.gz", "pkg5.tar.gz", "pkg6.tar.gz"],
+ "fourth": ["pkg2.tar.gz", "pkg3.tar.gz", "pkg4.tar.gz"], "deletable": ["pkg1.tar.gz"],
+ "latest": {"A": "pkg5.tar.gz", "B": "pkg6.tar.gz", "C": "pkg6.tar.gz", "D": "pkg2.tar.gz", "E": "pkg2.tar.gz"},
+ "rollback": {"A": "pkg3.tar.gz", "B": "pkg4.tar.gz", "C": "pkg2.tar.gz", "D": "pkg2.tar.gz", "E": "pkg2.tar.gz"}}'
+before=$(snap "$W/store")
+"$SIM" prune --list "$W/store/list" --new "$W/store/new" >"$W/prune.json"
+check "prune: worked example" "$W/prune.json" 'd' "$expected"
+[ "$before" = "$(snap "$W/store")" ] && ok "prune without --apply changes nothing" || bad "prune without --apply changed the store"
+
+"$SIM" prune --list "$W/store/list" --new "$W/store/new" --apply >"$W/applied.json"
+check "prune --apply prints the same" "$W/applied.json" 'd' "$expected"
+[ "$(cat "$W/store/list")" = "$(printf 'pkg2.tar.gz\npkg3.tar.gz\npkg4.tar.gz\npkg5.tar.gz\npkg6.tar.gz')" ] && ok "list is the third list" || bad "list is not the third list"
+[ "$(cat "$W/store/list.rollback")" = "$(printf 'pkg2.tar.gz\npkg3.tar.gz\npkg4.tar.gz')" ] && ok "list.rollback is the fourth list" || bad "list.rollback is not the fourth list"
+[ ! -e "$W/store/pkg1.tar.gz" ] && ok "package 1 deleted" || bad "package 1 still stored"
+for i in 2 3 4 5 6; do [ -e "$W/store/pkg$i.tar.gz" ] || bad "package $i missing after apply"; done
+ls "$W/store" | grep -q -e '\.tmp\.' -e journal && bad "temporary files left" || ok "no temporary files left"
+
+"$SIM" recover --list "$W/store/list" >"$W/recover.json"
+check "recover on a consistent store does nothing" "$W/recover.json" '[d["action"], d["temps_removed"], d["files_deleted"]]' '["clean", 0, 0]'
+
+# Package 1 also fits H: nothing is deletable.
+mkdir -p "$W/storeh"
+pack "$W/storeh" 1 1 A,B,H
+pack "$W/storeh" 2 2 C,D,E
+pack "$W/storeh" 3 3 A
+pack "$W/storeh" 4 4 B
+pack "$W/storeh" 5 5 A
+pack "$W/storeh" 6 6 B,C
+printf 'pkg1.tar.gz\npkg2.tar.gz\npkg3.tar.gz\npkg4.tar.gz\n' >"$W/storeh/list"
+printf 'pkg5.tar.gz\npkg6.tar.gz\n' >"$W/storeh/new"
+"$SIM" prune --list "$W/storeh/list" --new "$W/storeh/new" --apply >"$W/pruneh.json"
+check "prune: package 1 fitting H is kept" "$W/pruneh.json" '[d["deletable"], d["latest"]["H"], d["rollback"]["H"], len(d["third"]), len(d["fourth"])]' '[[], "pkg1.tar.gz", "pkg1.tar.gz", 6, 4]'
+
+# Bad input: one line naming the file, non-zero exit, nothing changed.
+echo "not an archive" >"$W/junk.tar.gz"
+expect_fail "manifest: not an archive" "$W/junk.tar.gz" "$SIM" manifest "$W/junk.tar.gz"
+expect_fail "manifest: missing package" "$W/none.tar.gz" "$SIM" manifest "$W/none.tar.gz"
+head -c 100 "$W/server/pkg6.tar.gz" >"$W/trunc.tar.gz"
+expect_fail "manifest: truncated archive" "$W/trunc.tar.gz" "$SIM" manifest "$W/trunc.tar.gz"
+echo '{"devices": [{"id": "X", "hw": "A"}]}' >"$W/baddev.json"
+expect_fail "merge: device without version" "$W/baddev.json" "$SIM" merge "$W/baddev.json"
+echo '{"devices": [' >"$W/broken.json"
+expect_fail "merge: invalid JSON" "$W/broken.json" "$SIM" merge "$W/broken.json"
+echo '{"hw": 5}' >"$W/badsys.json"
+expect_fail "match: bad system description" "$W/badsys.json" "$SIM" match --site "$W/badsys.json" "$W/server/pkg5.tar.gz"
+expect_fail "match: bad package" "$W/junk.tar.gz" "$SIM" match --site "$W/system.json" "$W/junk.tar.gz"
+
+before=$(snap "$W/store")
+printf 'pkg2.tar.gz\npkg2.tar.gz\n' >"$W/store/dup"
+before=$(snap "$W/store")
+expect_fail "prune: list names a path twice" "$W/store/dup" "$SIM" prune --list "$W/store/dup" --new "$W/store/new" --apply
+[ "$before" = "$(snap "$W/store")" ] && ok "duplicate list: store unchanged" || bad "duplicate list: store changed"
+printf 'pkg2.tar.gz\ngone.tar.gz\n' >"$W/store/missing"
+before=$(snap "$W/store")
+expect_fail "prune: list names a missing file" "$W/store/missing" "$SIM" prune --list "$W/store/missing" --new "$W/store/new" --apply
+[ "$before" = "$(snap "$W/store")" ] && ok "missing file: store unchanged" || bad "missing file: store changed"
+expect_fail "prune: missing list" "$W/store/nolist" "$SIM" prune --list "$W/store/nolist" --new "$W/store/new"
+expect_fail "prune: --keep 1 refused" "--keep" "$SIM" prune --list "$W/store/list" --new "$W/store/new" --keep 1
+expect_fail "pack: missing --hw" "--hw" "$SIM" pack --out "$W/x.tar" --name x --version 1
+expect_fail "pack: missing payload" "$W/nofile" "$SIM" pack --out "$W/x.tar" --name x --version 1 --hw A "$W/nofile"
+[ ! -e "$W/x.tar" ] && ok "failed pack leaves nothing" || bad "failed pack left $W/x.tar"
+expect_fail "unknown command" "frobnicate" "$SIM" frobnicate
+"$SIM" --help >/dev/null && ok "--help" || bad "--help"
+
+echo "$fails failure(s)"
+[ "$fails" -eq 0 ]

@@ -1,2 +1,311 @@
-/* match: not written yet. */
+/* Package set indexed by hardware type, and site matching (pure). */
 #include "internal.h"
+#include "json_internal.h"
+
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pkg {
+	const char *path;  /* key in the set's path map */
+	char *version;
+};
+
+struct dupg_pkgset {
+	dupg_strmap *paths;  /* path -> package index (paths are interned in add order) */
+	struct pkg *pkgs;
+	size_t cap;
+	/*
+	 * The index: hardware type -> its best package, kept up to date by
+	 * every add, so matching never looks at the packages themselves.
+	 */
+	dupg_strmap *hw;
+	long *best;          /* per hw id: package index, or -1 */
+	size_t best_cap;
+};
+
+/*
+ * A task borrows its paths from the set; pkg[] holds package indexes in
+ * package-set order, sized for the site's type count at most.
+ */
+struct dupg_task {
+	const dupg_pkgset *set;
+	dupg_task_kind kind;
+	size_t count;
+	size_t pkg[];
+};
+
+int dupg_pkgset_new(dupg_pkgset **out)
+{
+	dupg_pkgset *set;
+	int rc;
+
+	if (out == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_pkgset_new: out is NULL");
+	*out = NULL;
+	set = calloc(1, sizeof(*set));
+	if (set == NULL)
+		return dupg__error_nomem();
+	rc = dupg__strmap_new(&set->paths);
+	if (rc == 0)
+		rc = dupg__strmap_new(&set->hw);
+	if (rc != 0) {
+		dupg_pkgset_free(set);
+		return rc;
+	}
+	*out = set;
+	return 0;
+}
+
+void dupg_pkgset_free(dupg_pkgset *set)
+{
+	size_t i;
+
+	if (set == NULL)
+		return;
+	if (set->paths != NULL)
+		for (i = 0; i < dupg__strmap_count(set->paths); i++)
+			free(set->pkgs[i].version);
+	free(set->pkgs);
+	free(set->best);
+	dupg__strmap_free(set->paths);
+	dupg__strmap_free(set->hw);
+	free(set);
+}
+
+int dupg_pkgset_add(dupg_pkgset *set, const char *path, const char *version,
+		    const char *const *hw, size_t hw_count)
+{
+	size_t i, n, id, tid;
+	char *vcopy;
+	int rc = 0;
+
+	if (set == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_pkgset_add: set is NULL");
+	if (path == NULL || *path == '\0')
+		return dupg__error(DUPG_EINVAL, "package without a storage path");
+	if (version == NULL || *version == '\0')
+		return dupg__error(DUPG_EINVAL, "%s: version is missing", path);
+	if (hw == NULL || hw_count == 0)
+		return dupg__error(DUPG_EINVAL, "%s: hardware list is empty", path);
+	for (i = 0; i < hw_count; i++)
+		if (hw[i] == NULL || *hw[i] == '\0')
+			return dupg__error(DUPG_EINVAL, "%s: hardware type %zu is empty", path, i);
+	if (dupg__strmap_find(set->paths, path) >= 0)
+		return dupg__error(DUPG_EEXISTS, "%s: already in the package set", path);
+
+	n = dupg__strmap_count(set->paths);
+	{
+		void *p = set->pkgs;
+		rc = dupg__grow(&p, &set->cap, n + 1, sizeof(*set->pkgs));
+		set->pkgs = p;
+	}
+	if (rc != 0)
+		return rc;
+	vcopy = strdup(version);
+	if (vcopy == NULL)
+		return dupg__error_nomem();
+	/*
+	 * Types interned here before a later failure stay in the index with no
+	 * package (-1), which is exactly what an unknown type means.
+	 */
+	for (i = 0; rc == 0 && i < hw_count; i++) {
+		void *p = set->best;
+		int added;
+
+		rc = dupg__grow(&p, &set->best_cap, dupg__strmap_count(set->hw) + 1, sizeof(long));
+		set->best = p;
+		if (rc == 0)
+			rc = dupg__strmap_intern(set->hw, hw[i], &tid, &added);
+		if (rc == 0 && added)
+			set->best[tid] = -1;
+	}
+	if (rc == 0)
+		rc = dupg__strmap_intern(set->paths, path, &id, NULL);
+	if (rc != 0) {
+		free(vcopy);
+		return rc;
+	}
+	set->pkgs[id].path = dupg__strmap_key(set->paths, id);
+	set->pkgs[id].version = vcopy;
+	for (i = 0; i < hw_count; i++) {
+		long b;
+
+		tid = (size_t)dupg__strmap_find(set->hw, hw[i]);
+		b = set->best[tid];
+		/* strictly higher wins: on a tie the package added first stays */
+		if (b < 0 || dupg_vercmp(vcopy, set->pkgs[b].version) > 0)
+			set->best[tid] = (long)id;
+	}
+	return 0;
+}
+
+int dupg_pkgset_add_manifest(dupg_pkgset *set, const char *path, const dupg_manifest *m)
+{
+	const char **hw;
+	size_t i, n;
+	int rc;
+
+	if (set == NULL || m == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_pkgset_add_manifest: NULL argument");
+	n = dupg_manifest_hw_count(m);
+	if (n == 0)
+		return dupg__error(DUPG_EINVAL, "%s: hardware list is empty",
+				   path != NULL ? path : "<package>");
+	hw = malloc(n * sizeof(*hw));
+	if (hw == NULL)
+		return dupg__error_nomem();
+	for (i = 0; i < n; i++)
+		hw[i] = dupg_manifest_hw(m, i);
+	rc = dupg_pkgset_add(set, path, dupg_manifest_version(m), hw, n);
+	free(hw);
+	return rc;
+}
+
+size_t dupg_pkgset_count(const dupg_pkgset *set)
+{
+	return set == NULL ? 0 : dupg__strmap_count(set->paths);
+}
+
+const char *dupg_pkgset_path(const dupg_pkgset *set, size_t i)
+{
+	return i < dupg_pkgset_count(set) ? set->pkgs[i].path : NULL;
+}
+
+const char *dupg_pkgset_version(const dupg_pkgset *set, size_t i)
+{
+	return i < dupg_pkgset_count(set) ? set->pkgs[i].version : NULL;
+}
+
+long dupg_pkgset_best(const dupg_pkgset *set, const char *hw)
+{
+	long tid;
+
+	if (set == NULL || hw == NULL)
+		return -1;
+	tid = dupg__strmap_find(set->hw, hw);
+	return tid < 0 ? -1 : set->best[tid];
+}
+
+const char *dupg_task_kind_name(dupg_task_kind kind)
+{
+	switch (kind) {
+	case DUPG_TASK_NONE: return "none";
+	case DUPG_TASK_INCREMENTAL: return "incremental";
+	case DUPG_TASK_FULL: return "full";
+	}
+	return "unknown";
+}
+
+int dupg_match(dupg_task **out, const dupg_pkgset *set, const dupg_sysvd *site)
+{
+	size_t ntypes, needed = 0, i, j, n;
+	dupg_task *t;
+
+	if (out == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_match: out is NULL");
+	*out = NULL;
+	if (set == NULL || site == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_match: NULL package set or site");
+	/* the only allocation of a match: the task, sized for the worst case */
+	ntypes = dupg_sysvd_hw_count(site);
+	t = malloc(sizeof(*t) + ntypes * sizeof(t->pkg[0]));
+	if (t == NULL)
+		return dupg__error_nomem();
+	t->set = set;
+	n = 0;
+	for (i = 0; i < ntypes; i++) {
+		long tid = dupg__strmap_find(set->hw, dupg_sysvd_hw(site, i));
+		long b;
+		size_t k;
+
+		if (tid < 0 || (b = set->best[tid]) < 0)
+			continue;
+		if (dupg_vercmp(dupg_sysvd_lowest_version(site, i), set->pkgs[b].version) >= 0)
+			continue;
+		needed++;
+		/*
+		 * Insertion into the few chosen indexes keeps them sorted and
+		 * distinct without touching the set: a site has a handful of
+		 * types, and the set stays read-only for concurrent callers.
+		 */
+		for (k = n; k > 0 && t->pkg[k - 1] > (size_t)b; k--)
+			;
+		if (k > 0 && t->pkg[k - 1] == (size_t)b)
+			continue;
+		for (j = n; j > k; j--)
+			t->pkg[j] = t->pkg[j - 1];
+		t->pkg[k] = (size_t)b;
+		n++;
+	}
+	t->count = n;
+	if (needed == 0)
+		t->kind = DUPG_TASK_NONE;
+	else if (needed == ntypes)
+		t->kind = DUPG_TASK_FULL;
+	else
+		t->kind = DUPG_TASK_INCREMENTAL;
+	*out = t;
+	return 0;
+}
+
+void dupg_task_free(dupg_task *t)
+{
+	free(t);
+}
+
+dupg_task_kind dupg_task_kind_get(const dupg_task *t)
+{
+	return t == NULL ? DUPG_TASK_NONE : t->kind;
+}
+
+size_t dupg_task_count(const dupg_task *t)
+{
+	return t == NULL ? 0 : t->count;
+}
+
+const char *dupg_task_path(const dupg_task *t, size_t i)
+{
+	return t == NULL || i >= t->count ? NULL : t->set->pkgs[t->pkg[i]].path;
+}
+
+size_t dupg_task_package(const dupg_task *t, size_t i)
+{
+	return t == NULL || i >= t->count ? SIZE_MAX : t->pkg[i];
+}
+
+int dupg_task_to_json(char **out, const dupg_task *t)
+{
+	json_object *obj, *v, *arr;
+	size_t i;
+
+	if (out == NULL || t == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_task_to_json: NULL argument");
+	*out = NULL;
+	obj = json_object_new_object();
+	if (obj == NULL)
+		return dupg__error_nomem();
+	v = json_object_new_string(dupg_task_kind_name(t->kind));
+	if (v == NULL || json_object_object_add(obj, "kind", v) != 0)
+		goto fail_v;
+	arr = json_object_new_array_ext((int)t->count);
+	if (arr == NULL)
+		goto fail;
+	for (i = 0; i < t->count; i++) {
+		v = json_object_new_string(dupg_task_path(t, i));
+		if (v == NULL || json_object_array_add(arr, v) != 0) {
+			json_object_put(arr);
+			goto fail_v;
+		}
+	}
+	if (json_object_object_add(obj, "task", arr) != 0) {
+		json_object_put(arr);
+		goto fail;
+	}
+	return dupg__jobj_finish(out, obj);
+fail_v:
+	json_object_put(v);
+fail:
+	json_object_put(obj);
+	return dupg__error_nomem();
+}

@@ -226,8 +226,9 @@ int dupg_manifest_add_file(dupg_manifest *m, const char *path, uint64_t size,
 	if (m == NULL || path == NULL || xxh128 == NULL)
 		return dupg__error(DUPG_EINVAL, "dupg_manifest_add_file: NULL argument");
 	why = path_problem(path, strlen(path));
+	/* the reason must survive a path too long for the message buffer */
 	if (why != NULL)
-		return dupg__error(DUPG_EINVAL, "%s: %s", path, why);
+		return dupg__error(DUPG_EINVAL, "%.512s: %s", path, why);
 	if (size > DUPG_FILE_MAX_BYTES)
 		return dupg__error(DUPG_EINVAL, "%s: size %llu is above the %llu-byte limit", path,
 				   (unsigned long long)size, (unsigned long long)DUPG_FILE_MAX_BYTES);

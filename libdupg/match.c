@@ -279,9 +279,10 @@ int dupg_task_to_json(char **out, const dupg_task *t)
 	json_object *obj, *v, *arr;
 	size_t i;
 
+	if (out != NULL)
+		*out = NULL;
 	if (out == NULL || t == NULL)
 		return dupg__error(DUPG_EINVAL, "dupg_task_to_json: NULL argument");
-	*out = NULL;
 	obj = json_object_new_object();
 	if (obj == NULL)
 		return dupg__error_nomem();

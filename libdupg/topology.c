@@ -1,2 +1,276 @@
-/* topology: not written yet. */
+/* A site's device tree: devices, their parents, the master (pure). */
 #include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct device {
+	dupg_device_vd vd;  /* id points into the id map; hw and version are owned */
+	char *parent_id;    /* owned; NULL for the master */
+	long parent;        /* index, resolved by the check */
+	size_t depth;       /* set by the check */
+	int state;          /* walk state during the check */
+};
+
+struct dupg_topology {
+	dupg_strmap *ids;      /* device id -> index */
+	struct device **devs;  /* pointers, so a returned description stays put */
+	size_t cap;
+	int checked;
+	size_t master;
+};
+
+int dupg_topology_new(dupg_topology **out)
+{
+	dupg_topology *t;
+	int rc;
+
+	if (out == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_topology_new: out is NULL");
+	*out = NULL;
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return dupg__error_nomem();
+	rc = dupg__strmap_new(&t->ids);
+	if (rc != 0) {
+		free(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
+static void device_free(struct device *d)
+{
+	if (d == NULL)
+		return;
+	free((char *)d->vd.hw);
+	free((char *)d->vd.version);
+	free(d->parent_id);
+	free(d);
+}
+
+void dupg_topology_free(dupg_topology *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < dupg__strmap_count(t->ids); i++)
+		device_free(t->devs[i]);
+	free(t->devs);
+	dupg__strmap_free(t->ids);
+	free(t);
+}
+
+int dupg_topology_add(dupg_topology *t, const dupg_device_vd *dev, const char *parent)
+{
+	struct device *d;
+	size_t n, id;
+	int rc;
+
+	if (t == NULL || dev == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_topology_add: NULL argument");
+	if (dev->id == NULL || *dev->id == '\0')
+		return dupg__error(DUPG_EINVAL, "device description without an id");
+	if (dev->hw == NULL || *dev->hw == '\0')
+		return dupg__error(DUPG_EINVAL, "device %s: hardware type is missing", dev->id);
+	if (dev->version == NULL || *dev->version == '\0')
+		return dupg__error(DUPG_EINVAL, "device %s: version is missing", dev->id);
+	if (parent != NULL && *parent == '\0')
+		return dupg__error(DUPG_EINVAL, "device %s: parent id is empty (NULL means master)",
+				   dev->id);
+	if (dupg__strmap_find(t->ids, dev->id) >= 0)
+		return dupg__error(DUPG_EEXISTS, "device %s: id already in the topology", dev->id);
+
+	n = dupg__strmap_count(t->ids);
+	{
+		void *p = t->devs;
+		rc = dupg__grow(&p, &t->cap, n + 1, sizeof(*t->devs));
+		t->devs = p;
+	}
+	if (rc != 0)
+		return rc;
+	d = calloc(1, sizeof(*d));
+	if (d == NULL)
+		return dupg__error_nomem();
+	d->vd.hw = strdup(dev->hw);
+	d->vd.version = strdup(dev->version);
+	d->parent_id = dupg__strdup(parent);
+	d->vd.duration_s = dev->duration_s;
+	d->parent = -1;
+	if (d->vd.hw == NULL || d->vd.version == NULL || (parent != NULL && d->parent_id == NULL))
+		rc = dupg__error_nomem();
+	if (rc == 0)
+		rc = dupg__strmap_intern(t->ids, dev->id, &id, NULL);
+	if (rc != 0) {
+		device_free(d);
+		return rc;
+	}
+	d->vd.id = dupg__strmap_key(t->ids, id);
+	t->devs[id] = d;
+	t->checked = 0;
+	return 0;
+}
+
+/* Append " -> id" pieces naming the cycle that starts and ends at device c. */
+static void name_cycle(const dupg_topology *t, size_t c, char *buf, size_t size)
+{
+	size_t cur = c, used, steps = 0;
+
+	snprintf(buf, size, "%s", t->devs[c]->vd.id);
+	do {
+		cur = (size_t)t->devs[cur]->parent;
+		used = strlen(buf);
+		if (++steps > 16 && cur != c) {
+			snprintf(buf + used, size - used, " -> ...");
+			cur = c;
+			used = strlen(buf);
+		}
+		snprintf(buf + used, size - used, " -> %s", t->devs[cur]->vd.id);
+	} while (cur != c);
+}
+
+int dupg_topology_check(dupg_topology *t, const char *origin)
+{
+	size_t n, i, masters = 0, m = 0, m2 = 0;
+
+	if (t == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_topology_check: topology is NULL");
+	if (origin == NULL)
+		origin = "<topology>";
+	t->checked = 0;
+	n = dupg__strmap_count(t->ids);
+	if (n == 0)
+		return dupg__error(DUPG_EFORMAT, "%s: no devices, so no master", origin);
+	for (i = 0; i < n; i++) {
+		if (t->devs[i]->parent_id != NULL)
+			continue;
+		if (masters == 0)
+			m = i;
+		else if (masters == 1)
+			m2 = i;
+		masters++;
+	}
+	if (masters == 0)
+		return dupg__error(DUPG_EFORMAT, "%s: no master: every device has a parent", origin);
+	if (masters > 1)
+		return dupg__error(DUPG_EFORMAT, "%s: two masters: %s and %s", origin,
+				   t->devs[m]->vd.id, t->devs[m2]->vd.id);
+	for (i = 0; i < n; i++) {
+		struct device *d = t->devs[i];
+
+		d->state = 0;
+		d->parent = -1;
+		if (i == m)
+			continue;
+		d->parent = dupg__strmap_find(t->ids, d->parent_id);
+		if (d->parent < 0)
+			return dupg__error(DUPG_EFORMAT, "%s: device %s: unknown parent %s", origin,
+					   d->vd.id, d->parent_id);
+		if ((size_t)d->parent == i)
+			return dupg__error(DUPG_EFORMAT, "%s: device %s is its own parent", origin,
+					   d->vd.id);
+	}
+
+	/*
+	 * Walk up from each device until a device whose depth is known. With
+	 * one master and every parent known, the only other way a walk ends is
+	 * by meeting a device of the same walk: a cycle. Depths are filled in
+	 * on a second pass down the same chain.
+	 */
+	t->devs[m]->state = 2;
+	t->devs[m]->depth = 0;
+	for (i = 0; i < n; i++) {
+		size_t cur = i, len = 0, depth;
+
+		while (t->devs[cur]->state == 0) {
+			t->devs[cur]->state = 1;
+			cur = (size_t)t->devs[cur]->parent;
+			len++;
+		}
+		if (t->devs[cur]->state == 1) {
+			char names[512];
+			name_cycle(t, cur, names, sizeof(names));
+			return dupg__error(DUPG_EFORMAT, "%s: device %s: cycle of parents: %s", origin,
+					   t->devs[cur]->vd.id, names);
+		}
+		depth = t->devs[cur]->depth + len;
+		for (cur = i; len > 0; len--, depth--) {
+			t->devs[cur]->state = 2;
+			t->devs[cur]->depth = depth;
+			cur = (size_t)t->devs[cur]->parent;
+		}
+	}
+	t->master = m;
+	t->checked = 1;
+	return 0;
+}
+
+size_t dupg_topology_count(const dupg_topology *t)
+{
+	return t == NULL ? 0 : dupg__strmap_count(t->ids);
+}
+
+const dupg_device_vd *dupg_topology_device(const dupg_topology *t, size_t i)
+{
+	return i < dupg_topology_count(t) ? &t->devs[i]->vd : NULL;
+}
+
+long dupg_topology_find(const dupg_topology *t, const char *id)
+{
+	return t == NULL || id == NULL ? -1 : dupg__strmap_find(t->ids, id);
+}
+
+long dupg_topology_parent(const dupg_topology *t, size_t i)
+{
+	return i < dupg_topology_count(t) && t->checked ? t->devs[i]->parent : -1;
+}
+
+size_t dupg_topology_master(const dupg_topology *t)
+{
+	return t != NULL && t->checked ? t->master : SIZE_MAX;
+}
+
+size_t dupg_topology_depth(const dupg_topology *t, size_t i)
+{
+	return i < dupg_topology_count(t) && t->checked ? t->devs[i]->depth : 0;
+}
+
+int dupg_topology_set_version(dupg_topology *t, size_t i, const char *version)
+{
+	char *copy;
+
+	if (t == NULL || i >= dupg__strmap_count(t->ids))
+		return dupg__error(DUPG_EINVAL, "dupg_topology_set_version: no device %zu", i);
+	if (version == NULL || *version == '\0')
+		return dupg__error(DUPG_EINVAL, "device %s: version is missing", t->devs[i]->vd.id);
+	copy = strdup(version);
+	if (copy == NULL)
+		return dupg__error_nomem();
+	free((char *)t->devs[i]->vd.version);
+	t->devs[i]->vd.version = copy;
+	return 0;
+}
+
+int dupg_topology_merge(dupg_sysvd **out, const dupg_topology *t)
+{
+	dupg_sysvd *s;
+	size_t i;
+	int rc;
+
+	if (out != NULL)
+		*out = NULL;
+	if (out == NULL || t == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_topology_merge: NULL argument");
+	rc = dupg_sysvd_new(&s);
+	for (i = 0; rc == 0 && i < dupg__strmap_count(t->ids); i++)
+		rc = dupg_sysvd_add(s, &t->devs[i]->vd);
+	if (rc != 0) {
+		dupg_sysvd_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}

@@ -195,9 +195,10 @@ int dupg_merge(dupg_sysvd **out, const dupg_device_vd *devs, size_t n)
 	size_t i;
 	int rc;
 
+	if (out != NULL)
+		*out = NULL;
 	if (out == NULL || (devs == NULL && n > 0))
 		return dupg__error(DUPG_EINVAL, "dupg_merge: NULL argument");
-	*out = NULL;
 	rc = dupg_sysvd_new(&s);
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = dupg_sysvd_add(s, &devs[i]);
@@ -335,6 +336,8 @@ fail:
 
 int dupg_sysvd_to_json(char **out, const dupg_sysvd *s)
 {
+	if (out != NULL)
+		*out = NULL;
 	if (out == NULL || s == NULL)
 		return dupg__error(DUPG_EINVAL, "dupg_sysvd_to_json: NULL argument");
 	return dupg__jobj_finish(out, sysvd_to_jobj(s));
@@ -391,9 +394,10 @@ int dupg_sysvd_from_json(dupg_sysvd **out, const char *json, size_t len, const c
 	dupg_sysvd *s = NULL;
 	int rc;
 
+	if (out != NULL)
+		*out = NULL;
 	if (out == NULL || json == NULL)
 		return dupg__error(DUPG_EINVAL, "dupg_sysvd_from_json: NULL argument");
-	*out = NULL;
 	if (origin == NULL)
 		origin = "<system description>";
 	rc = dupg__json_parse(&root, json, len, origin);

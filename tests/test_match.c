@@ -279,7 +279,7 @@ static void test_errors(void)
 	dupg_pkgset *set = worked_set();
 	dupg_sysvd *s = site(worked, 8);
 	dupg_task *t = (dupg_task *)&t;
-	char *json = NULL;
+	char *json = (char *)&t;
 	char path[16] = "copy.pkg", ver[8] = "9";
 
 	expect_error(dupg_pkgset_add(set, NULL, "1", hw, 1), DUPG_EINVAL, "storage path", NULL);

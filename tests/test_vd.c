@@ -226,8 +226,15 @@ static void test_merge_errors(void)
 	expect_error(dupg_merge(&s, nover, 2), DUPG_EINVAL, "r7", "version");
 	CU_ASSERT_PTR_NULL(s);
 	expect_error(dupg_merge(NULL, dup, 3), DUPG_EINVAL, "dupg_merge", NULL);
+	s = (dupg_sysvd *)&s;
 	expect_error(dupg_merge(&s, NULL, 3), DUPG_EINVAL, "dupg_merge", NULL);
+	CU_ASSERT_PTR_NULL(s);
 	expect_error(dupg_sysvd_to_json(NULL, NULL), DUPG_EINVAL, "dupg_sysvd_to_json", NULL);
+	{
+		char *json = (char *)&s;
+		expect_error(dupg_sysvd_to_json(&json, NULL), DUPG_EINVAL, "dupg_sysvd_to_json", NULL);
+		CU_ASSERT_PTR_NULL(json);
+	}
 }
 
 static void test_getters_out_of_range(void)

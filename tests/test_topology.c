@@ -1,0 +1,317 @@
+/* Site topologies: adding devices, the structure check, depths, merge. */
+#include "fixture.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void expect_error(int rc, int want, const char *needle, const char *needle2)
+{
+	CU_ASSERT_EQUAL(rc, want);
+	CU_ASSERT_EQUAL(dupg_error_last_code(), want);
+	if (needle != NULL && strstr(dupg_error_last(), needle) == NULL) {
+		fprintf(stderr, "message \"%s\" lacks \"%s\"\n", dupg_error_last(), needle);
+		CU_FAIL("message lacks the expected text");
+	}
+	if (needle2 != NULL && strstr(dupg_error_last(), needle2) == NULL) {
+		fprintf(stderr, "message \"%s\" lacks \"%s\"\n", dupg_error_last(), needle2);
+		CU_FAIL("message lacks the expected text");
+	}
+}
+
+static void add(dupg_topology *t, const char *id, const char *hw, const char *version,
+		const char *parent)
+{
+	dupg_device_vd d = { id, hw, version, 0 };
+
+	CU_ASSERT_EQUAL_FATAL(dupg_topology_add(t, &d, parent), 0);
+}
+
+static dupg_topology *new_topology(void)
+{
+	dupg_topology *t = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(dupg_topology_new(&t), 0);
+	return t;
+}
+
+/* The worked example, with some children added before their parents. */
+static dupg_topology *worked(void)
+{
+	dupg_topology *t = new_topology();
+
+	add(t, "RRU4", "E", "2", "HUB3");
+	add(t, "BBU1", "A", "3", NULL);
+	add(t, "HUB1", "B", "4", "BBU1");
+	add(t, "HUB2", "C", "2", "BBU1");
+	add(t, "HUB3", "B", "4", "HUB2");
+	add(t, "RRU1", "D", "2", "HUB1");
+	add(t, "RRU2", "E", "2", "HUB1");
+	add(t, "RRU3", "D", "2", "HUB2");
+	return t;
+}
+
+static void test_worked_example(void)
+{
+	dupg_topology *t = worked();
+	const char *ids[] = { "RRU4", "BBU1", "HUB1", "HUB2", "HUB3", "RRU1", "RRU2", "RRU3" };
+	const long parents[] = { 4, -1, 1, 1, 3, 2, 2, 3 };
+	const size_t depths[] = { 3, 0, 1, 1, 2, 2, 2, 2 };
+	dupg_sysvd *s = NULL;
+	char *json = NULL;
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(dupg_topology_check(t, "site1.json"), 0);
+	CU_ASSERT_EQUAL(dupg_topology_count(t), 8);
+	CU_ASSERT_EQUAL(dupg_topology_master(t), 1);
+	for (i = 0; i < 8; i++) {
+		CU_ASSERT_STRING_EQUAL(dupg_topology_device(t, i)->id, ids[i]);
+		CU_ASSERT_EQUAL(dupg_topology_find(t, ids[i]), (long)i);
+		CU_ASSERT_EQUAL(dupg_topology_parent(t, i), parents[i]);
+		CU_ASSERT_EQUAL(dupg_topology_depth(t, i), depths[i]);
+	}
+	CU_ASSERT_STRING_EQUAL(dupg_topology_device(t, 4)->hw, "B");
+	CU_ASSERT_STRING_EQUAL(dupg_topology_device(t, 4)->version, "4");
+
+	CU_ASSERT_EQUAL_FATAL(dupg_topology_merge(&s, t), 0);
+	CU_ASSERT_EQUAL(dupg_sysvd_to_json(&json, s), 0);
+	/* types in order of first appearance in the topology: E (RRU4) first */
+	CU_ASSERT_STRING_EQUAL(json, "{\"hw\":{\"E\":[{\"version\":\"2\",\"devices\":[\"RRU4\",\"RRU2\"]}],"
+			       "\"A\":[{\"version\":\"3\",\"devices\":[\"BBU1\"]}],"
+			       "\"B\":[{\"version\":\"4\",\"devices\":[\"HUB1\",\"HUB3\"]}],"
+			       "\"C\":[{\"version\":\"2\",\"devices\":[\"HUB2\"]}],"
+			       "\"D\":[{\"version\":\"2\",\"devices\":[\"RRU1\",\"RRU3\"]}]}}");
+	dupg_free(json);
+	dupg_sysvd_free(s);
+	dupg_topology_free(t);
+}
+
+static void test_single_master(void)
+{
+	dupg_topology *t = new_topology();
+	dupg_device_vd d = { "BBU", "A", "1", 120 };
+
+	CU_ASSERT_EQUAL(dupg_topology_add(t, &d, NULL), 0);
+	CU_ASSERT_EQUAL(dupg_topology_check(t, NULL), 0);
+	CU_ASSERT_EQUAL(dupg_topology_master(t), 0);
+	CU_ASSERT_EQUAL(dupg_topology_parent(t, 0), -1);
+	CU_ASSERT_EQUAL(dupg_topology_depth(t, 0), 0);
+	CU_ASSERT_EQUAL(dupg_topology_device(t, 0)->duration_s, 120);
+	dupg_topology_free(t);
+}
+
+/* Strings are copied, and a returned description stays valid as devices are added. */
+static void test_copies_and_stability(void)
+{
+	dupg_topology *t = new_topology();
+	char id[8] = "M", hw[8] = "A", ver[8] = "1", parent[8] = "M";
+	dupg_device_vd d = { id, hw, ver, 0 };
+	const dupg_device_vd *m;
+	char buf[16];
+	int i;
+
+	CU_ASSERT_EQUAL(dupg_topology_add(t, &d, NULL), 0);
+	m = dupg_topology_device(t, 0);
+	strcpy(id, "C");
+	CU_ASSERT_EQUAL(dupg_topology_add(t, &d, parent), 0);
+	strcpy(id, "x");
+	strcpy(hw, "x");
+	strcpy(ver, "x");
+	strcpy(parent, "x");
+	for (i = 0; i < 100; i++) {
+		snprintf(buf, sizeof(buf), "r%d", i);
+		add(t, buf, "R", "1", "C");
+	}
+	CU_ASSERT_PTR_EQUAL(dupg_topology_device(t, 0), m);
+	CU_ASSERT_STRING_EQUAL(m->id, "M");
+	CU_ASSERT_STRING_EQUAL(m->hw, "A");
+	CU_ASSERT_STRING_EQUAL(m->version, "1");
+	CU_ASSERT_EQUAL(dupg_topology_check(t, "t"), 0);
+	CU_ASSERT_EQUAL(dupg_topology_parent(t, 1), 0);
+	CU_ASSERT_EQUAL(dupg_topology_depth(t, 101), 2);
+	dupg_topology_free(t);
+}
+
+static void test_add_errors(void)
+{
+	dupg_topology *t = worked();
+	dupg_device_vd d;
+
+	d = (dupg_device_vd){ NULL, "A", "1", 0 };
+	expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EINVAL, "without an id", NULL);
+	d = (dupg_device_vd){ "", "A", "1", 0 };
+	expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EINVAL, "without an id", NULL);
+	d = (dupg_device_vd){ "RRU9", NULL, "1", 0 };
+	expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EINVAL, "RRU9", "hardware type");
+	d = (dupg_device_vd){ "RRU9", "", "1", 0 };
+	expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EINVAL, "RRU9", "hardware type");
+	d = (dupg_device_vd){ "RRU9", "D", NULL, 0 };
+	expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EINVAL, "RRU9", "version");
+	d = (dupg_device_vd){ "RRU9", "D", "", 0 };
+	expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EINVAL, "RRU9", "version");
+	d = (dupg_device_vd){ "RRU9", "D", "1", 0 };
+	expect_error(dupg_topology_add(t, &d, ""), DUPG_EINVAL, "RRU9", "parent id is empty");
+	d = (dupg_device_vd){ "HUB2", "X", "1", 0 };
+	expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EEXISTS, "HUB2", "already");
+	expect_error(dupg_topology_add(NULL, &d, NULL), DUPG_EINVAL, "dupg_topology_add", NULL);
+	expect_error(dupg_topology_add(t, NULL, NULL), DUPG_EINVAL, "dupg_topology_add", NULL);
+	expect_error(dupg_topology_new(NULL), DUPG_EINVAL, "dupg_topology_new", NULL);
+	/* nothing was added by the failures */
+	CU_ASSERT_EQUAL(dupg_topology_count(t), 8);
+	CU_ASSERT_EQUAL(dupg_topology_find(t, "RRU9"), -1);
+	CU_ASSERT_EQUAL(dupg_topology_check(t, "site1.json"), 0);
+	dupg_topology_free(t);
+}
+
+/* The check fails with the origin and the device(s) at fault; getters say "unchecked". */
+static void expect_check_fails(dupg_topology *t, const char *needle, const char *needle2)
+{
+	expect_error(dupg_topology_check(t, "topo.json"), DUPG_EFORMAT, "topo.json: ", needle);
+	if (needle2 != NULL)
+		expect_error(DUPG_EFORMAT, DUPG_EFORMAT, needle2, NULL);
+	CU_ASSERT_EQUAL(dupg_topology_master(t), SIZE_MAX);
+	CU_ASSERT_EQUAL(dupg_topology_parent(t, 0), -1);
+	CU_ASSERT_EQUAL(dupg_topology_depth(t, 0), 0);
+}
+
+static void test_check_errors(void)
+{
+	dupg_topology *t;
+	char id[16], parent[16];
+	int i;
+
+	t = new_topology();
+	expect_check_fails(t, "no devices", NULL);
+	expect_error(dupg_topology_check(t, NULL), DUPG_EFORMAT, "<topology>: no devices", NULL);
+	dupg_topology_free(t);
+
+	t = new_topology();
+	add(t, "H1", "B", "1", "H2");
+	add(t, "H2", "B", "1", "H1");
+	expect_check_fails(t, "no master", NULL);
+	dupg_topology_free(t);
+
+	t = new_topology();
+	add(t, "BBU1", "A", "1", NULL);
+	add(t, "HUB1", "B", "1", "BBU1");
+	add(t, "BBU2", "A", "1", NULL);
+	add(t, "BBU3", "A", "1", NULL);
+	expect_check_fails(t, "two masters: BBU1 and BBU2", NULL);
+	dupg_topology_free(t);
+
+	t = worked();
+	add(t, "RRU5", "D", "2", "HUB7");
+	expect_check_fails(t, "device RRU5: unknown parent HUB7", NULL);
+	dupg_topology_free(t);
+
+	t = worked();
+	add(t, "HUB9", "B", "4", "HUB9");
+	expect_check_fails(t, "device HUB9 is its own parent", NULL);
+	dupg_topology_free(t);
+
+	/* a two-device cycle beside a good master, and a device hanging off it */
+	t = worked();
+	add(t, "RRU8", "D", "2", "HUB8");
+	add(t, "HUB8", "B", "4", "HUB7");
+	add(t, "HUB7", "B", "4", "HUB8");
+	expect_check_fails(t, "cycle of parents", "HUB8 -> HUB7 -> HUB8");
+	dupg_topology_free(t);
+
+	/* a long cycle is named in part */
+	t = new_topology();
+	add(t, "M", "A", "1", NULL);
+	for (i = 0; i < 40; i++) {
+		snprintf(id, sizeof(id), "c%d", i);
+		snprintf(parent, sizeof(parent), "c%d", (i + 1) % 40);
+		add(t, id, "B", "1", parent);
+	}
+	expect_check_fails(t, "device c0: cycle of parents: c0 -> c1 -> ", "-> ... -> c0");
+	dupg_topology_free(t);
+
+	expect_error(dupg_topology_check(NULL, "x"), DUPG_EINVAL, "dupg_topology_check", NULL);
+}
+
+/* Adding a device after a check undoes the check until the next one. */
+static void test_add_after_check(void)
+{
+	dupg_topology *t = worked();
+
+	CU_ASSERT_EQUAL(dupg_topology_check(t, NULL), 0);
+	CU_ASSERT_EQUAL(dupg_topology_master(t), 1);
+	add(t, "RRU9", "D", "2", "HUB3");
+	CU_ASSERT_EQUAL(dupg_topology_master(t), SIZE_MAX);
+	CU_ASSERT_EQUAL(dupg_topology_parent(t, 8), -1);
+	CU_ASSERT_EQUAL(dupg_topology_check(t, NULL), 0);
+	CU_ASSERT_EQUAL(dupg_topology_parent(t, 8), 4);
+	CU_ASSERT_EQUAL(dupg_topology_depth(t, 8), 3);
+	dupg_topology_free(t);
+}
+
+static void test_set_version(void)
+{
+	dupg_topology *t = worked();
+	dupg_sysvd *s = NULL;
+	char v[8] = "6";
+
+	CU_ASSERT_EQUAL(dupg_topology_check(t, NULL), 0);
+	CU_ASSERT_EQUAL(dupg_topology_set_version(t, 2, v), 0);
+	strcpy(v, "x");
+	CU_ASSERT_STRING_EQUAL(dupg_topology_device(t, 2)->version, "6");
+	/* the check still holds: versions are not structure */
+	CU_ASSERT_EQUAL(dupg_topology_master(t), 1);
+	CU_ASSERT_EQUAL_FATAL(dupg_topology_merge(&s, t), 0);
+	CU_ASSERT_EQUAL(dupg_sysvd_version_count(s, dupg_sysvd_find_hw(s, "B")), 2);
+	CU_ASSERT_STRING_EQUAL(dupg_sysvd_lowest_version(s, dupg_sysvd_find_hw(s, "B")), "4");
+	CU_ASSERT_STRING_EQUAL(dupg_sysvd_version(s, dupg_sysvd_find_hw(s, "B"), 1), "6");
+	dupg_sysvd_free(s);
+
+	expect_error(dupg_topology_set_version(t, 8, "1"), DUPG_EINVAL, "no device 8", NULL);
+	expect_error(dupg_topology_set_version(NULL, 0, "1"), DUPG_EINVAL, "no device 0", NULL);
+	expect_error(dupg_topology_set_version(t, 2, NULL), DUPG_EINVAL, "HUB1", "version");
+	expect_error(dupg_topology_set_version(t, 2, ""), DUPG_EINVAL, "HUB1", "version");
+	CU_ASSERT_STRING_EQUAL(dupg_topology_device(t, 2)->version, "6");
+	dupg_topology_free(t);
+}
+
+static void test_getters_out_of_range(void)
+{
+	dupg_topology *t = worked();
+	dupg_sysvd *s = (dupg_sysvd *)&s;
+
+	/* before the check, structure getters answer "unknown" */
+	CU_ASSERT_EQUAL(dupg_topology_master(t), SIZE_MAX);
+	CU_ASSERT_EQUAL(dupg_topology_parent(t, 2), -1);
+	CU_ASSERT_EQUAL(dupg_topology_depth(t, 4), 0);
+	CU_ASSERT_EQUAL(dupg_topology_check(t, NULL), 0);
+	CU_ASSERT_PTR_NULL(dupg_topology_device(t, 8));
+	CU_ASSERT_EQUAL(dupg_topology_find(t, "HUB9"), -1);
+	CU_ASSERT_EQUAL(dupg_topology_find(t, NULL), -1);
+	CU_ASSERT_EQUAL(dupg_topology_parent(t, 8), -1);
+	CU_ASSERT_EQUAL(dupg_topology_depth(t, 8), 0);
+	CU_ASSERT_EQUAL(dupg_topology_count(NULL), 0);
+	CU_ASSERT_PTR_NULL(dupg_topology_device(NULL, 0));
+	CU_ASSERT_EQUAL(dupg_topology_find(NULL, "BBU1"), -1);
+	CU_ASSERT_EQUAL(dupg_topology_parent(NULL, 0), -1);
+	CU_ASSERT_EQUAL(dupg_topology_master(NULL), SIZE_MAX);
+	CU_ASSERT_EQUAL(dupg_topology_depth(NULL, 0), 0);
+	expect_error(dupg_topology_merge(&s, NULL), DUPG_EINVAL, "dupg_topology_merge", NULL);
+	CU_ASSERT_PTR_NULL(s);
+	expect_error(dupg_topology_merge(NULL, t), DUPG_EINVAL, "dupg_topology_merge", NULL);
+	dupg_topology_free(t);
+	dupg_topology_free(NULL);
+}
+
+int main(void)
+{
+	CU_TestInfo tests[] = {
+		{ "worked example", test_worked_example },
+		{ "single master", test_single_master },
+		{ "copies and stable descriptions", test_copies_and_stability },
+		{ "add errors", test_add_errors },
+		{ "check errors", test_check_errors },
+		{ "add after check", test_add_after_check },
+		{ "set version", test_set_version },
+		{ "getters out of range", test_getters_out_of_range },
+		CU_TEST_INFO_NULL,
+	};
+	return fx_run("topology", tests);
+}

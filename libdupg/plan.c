@@ -1,2 +1,361 @@
-/* plan: not written yet. */
+/* Upgrade and rollback dispatch plans over a checked topology (pure). */
 #include "internal.h"
+#include "json_internal.h"
+
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Device ids, hardware types and via ids are borrowed from the topology
+ * (they live as long as it does); package paths come from configurations
+ * the caller may free at once, so they are copied.
+ */
+struct step {
+	size_t dev;
+	const char *id;
+	const char *hw;
+	char *package;
+	char *previous;
+	dupg_plan_action action;
+	size_t via_start;  /* into the plan's via array */
+	size_t via_count;
+};
+
+struct dupg_plan {
+	struct step *steps;
+	size_t count;
+	const char **via;
+	size_t nvia;
+};
+
+void dupg_plan_free(dupg_plan *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->count; i++) {
+		free(p->steps[i].package);
+		free(p->steps[i].previous);
+	}
+	free(p->steps);
+	free(p->via);
+	free(p);
+}
+
+/*
+ * Breadth-first order of the devices from the master, children in
+ * insertion order, into order[0..n). Children lists are built in one
+ * counting pass (first[] and kids[] are CSR-style).
+ */
+static int dispatch_order(size_t *order, const dupg_topology *t, size_t n, size_t master)
+{
+	size_t *first = calloc(n + 1, sizeof(*first));
+	size_t *kids = malloc(n * sizeof(*kids));
+	size_t *fill = malloc((n + 1) * sizeof(*fill));
+	size_t i, head, tail;
+
+	if (first == NULL || kids == NULL || fill == NULL) {
+		free(first);
+		free(kids);
+		free(fill);
+		return dupg__error_nomem();
+	}
+	for (i = 0; i < n; i++) {
+		long par = dupg_topology_parent(t, i);
+		if (par >= 0)
+			first[par + 1]++;
+	}
+	for (i = 0; i < n; i++)
+		first[i + 1] += first[i];
+	memcpy(fill, first, (n + 1) * sizeof(*fill));
+	for (i = 0; i < n; i++) {
+		long par = dupg_topology_parent(t, i);
+		if (par >= 0)
+			kids[fill[par]++] = i;
+	}
+	order[0] = master;
+	for (head = 0, tail = 1; head < tail; head++) {
+		size_t d = order[head], k;
+		for (k = first[d]; k < first[d + 1]; k++)
+			order[tail++] = kids[k];
+	}
+	free(first);
+	free(kids);
+	free(fill);
+	return 0;
+}
+
+int dupg_plan_upgrade(dupg_plan **out, const dupg_topology *t, const dupg_config *from,
+		      const dupg_config *to)
+{
+	dupg_plan *p = NULL;
+	size_t *order = NULL, n, master, i, nvia = 0;
+	int rc;
+
+	if (out == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_plan_upgrade: out is NULL");
+	*out = NULL;
+	if (t == NULL || from == NULL || to == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_plan_upgrade: NULL topology or configuration");
+	master = dupg_topology_master(t);
+	if (master == SIZE_MAX)
+		return dupg__error(DUPG_EINVAL,
+				   "dupg_plan_upgrade: the topology has not passed dupg_topology_check");
+	n = dupg_topology_count(t);
+	order = malloc(n * sizeof(*order));
+	p = calloc(1, sizeof(*p));
+	if (order == NULL || p == NULL) {
+		rc = dupg__error_nomem();
+		goto out;
+	}
+	rc = dispatch_order(order, t, n, master);
+	if (rc != 0)
+		goto out;
+	/* sized for every device; the plan is small and short-lived */
+	p->steps = calloc(n, sizeof(*p->steps));
+	if (p->steps == NULL) {
+		rc = dupg__error_nomem();
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		size_t d = order[i], depth = dupg_topology_depth(t, d);
+		const dupg_device_vd *dev = dupg_topology_device(t, d);
+		const char *want = dupg_config_get(to, dev->hw);
+		const char *now = dupg_config_get(from, dev->hw);
+		struct step *s;
+
+		if (want == NULL || (now != NULL && strcmp(now, want) == 0))
+			continue;
+		s = &p->steps[p->count];
+		s->dev = d;
+		s->id = dev->id;
+		s->hw = dev->hw;
+		s->package = strdup(want);
+		s->previous = dupg__strdup(now);
+		p->count++;
+		if (s->package == NULL || (now != NULL && s->previous == NULL)) {
+			rc = dupg__error_nomem();
+			goto out;
+		}
+		s->action = d == master ? DUPG_ACTION_LOCAL : DUPG_ACTION_SEND;
+		s->via_start = nvia;
+		s->via_count = depth > 0 ? depth - 1 : 0;
+		nvia += s->via_count;
+	}
+	if (nvia > 0) {
+		p->via = malloc(nvia * sizeof(*p->via));
+		if (p->via == NULL) {
+			rc = dupg__error_nomem();
+			goto out;
+		}
+	}
+	p->nvia = nvia;
+	/* fill each step's via from the device's parent upward, so backwards */
+	for (i = 0; i < p->count; i++) {
+		struct step *s = &p->steps[i];
+		long cur = dupg_topology_parent(t, s->dev);
+		size_t j;
+
+		for (j = s->via_count; j > 0; j--) {
+			p->via[s->via_start + j - 1] = dupg_topology_device(t, (size_t)cur)->id;
+			cur = dupg_topology_parent(t, (size_t)cur);
+		}
+	}
+out:
+	free(order);
+	if (rc != 0) {
+		dupg_plan_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+int dupg_plan_rollback(dupg_plan **out, const dupg_plan *upgrade)
+{
+	dupg_plan *p;
+	size_t i;
+
+	if (out == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_plan_rollback: out is NULL");
+	*out = NULL;
+	if (upgrade == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_plan_rollback: upgrade plan is NULL");
+	p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return dupg__error_nomem();
+	if (upgrade->count > 0)
+		p->steps = calloc(upgrade->count, sizeof(*p->steps));
+	if (upgrade->nvia > 0)
+		p->via = malloc(upgrade->nvia * sizeof(*p->via));
+	if ((upgrade->count > 0 && p->steps == NULL) || (upgrade->nvia > 0 && p->via == NULL)) {
+		dupg_plan_free(p);
+		return dupg__error_nomem();
+	}
+	if (upgrade->nvia > 0)
+		memcpy(p->via, upgrade->via, upgrade->nvia * sizeof(*p->via));
+	p->nvia = upgrade->nvia;
+	for (i = 0; i < upgrade->count; i++) {
+		const struct step *u = &upgrade->steps[i];
+		struct step *s = &p->steps[i];
+
+		*s = *u;
+		s->package = dupg__strdup(u->previous);
+		s->previous = dupg__strdup(u->package);
+		p->count++;
+		if ((u->previous != NULL && s->package == NULL) || s->previous == NULL) {
+			dupg_plan_free(p);
+			return dupg__error_nomem();
+		}
+	}
+	*out = p;
+	return 0;
+}
+
+static const struct step *step_at(const dupg_plan *p, size_t i)
+{
+	return p == NULL || i >= p->count ? NULL : &p->steps[i];
+}
+
+size_t dupg_plan_count(const dupg_plan *p)
+{
+	return p == NULL ? 0 : p->count;
+}
+
+const char *dupg_plan_device(const dupg_plan *p, size_t i)
+{
+	const struct step *s = step_at(p, i);
+
+	return s == NULL ? NULL : s->id;
+}
+
+size_t dupg_plan_device_index(const dupg_plan *p, size_t i)
+{
+	const struct step *s = step_at(p, i);
+
+	return s == NULL ? SIZE_MAX : s->dev;
+}
+
+const char *dupg_plan_hw(const dupg_plan *p, size_t i)
+{
+	const struct step *s = step_at(p, i);
+
+	return s == NULL ? NULL : s->hw;
+}
+
+const char *dupg_plan_package(const dupg_plan *p, size_t i)
+{
+	const struct step *s = step_at(p, i);
+
+	return s == NULL ? NULL : s->package;
+}
+
+const char *dupg_plan_previous(const dupg_plan *p, size_t i)
+{
+	const struct step *s = step_at(p, i);
+
+	return s == NULL ? NULL : s->previous;
+}
+
+dupg_plan_action dupg_plan_action_get(const dupg_plan *p, size_t i)
+{
+	const struct step *s = step_at(p, i);
+
+	return s == NULL ? DUPG_ACTION_LOCAL : s->action;
+}
+
+size_t dupg_plan_via_count(const dupg_plan *p, size_t i)
+{
+	const struct step *s = step_at(p, i);
+
+	return s == NULL ? 0 : s->via_count;
+}
+
+const char *dupg_plan_via(const dupg_plan *p, size_t i, size_t j)
+{
+	const struct step *s = step_at(p, i);
+
+	return s == NULL || j >= s->via_count ? NULL : p->via[s->via_start + j];
+}
+
+void dupg_plan_switch_order(const dupg_plan *p, size_t *order)
+{
+	size_t i, n = dupg_plan_count(p);
+
+	if (order == NULL)
+		return;
+	/*
+	 * Dispatch order is breadth first, so depths never decrease along it
+	 * and the master (depth 0) is first. Its reverse is therefore deepest
+	 * first, ties in reverse dispatch order, the master last.
+	 */
+	for (i = 0; i < n; i++)
+		order[i] = n - 1 - i;
+}
+
+static json_object *str_or_null(const char *s)
+{
+	return s == NULL ? NULL : json_object_new_string(s);
+}
+
+static json_object *step_to_jobj(const dupg_plan *p, const struct step *s)
+{
+	json_object *obj = json_object_new_object(), *v = NULL;
+
+	if (obj == NULL)
+		return NULL;
+	if ((v = json_object_new_string(s->id)) == NULL ||
+	    json_object_object_add(obj, "device", v) != 0)
+		goto fail;
+	if ((v = json_object_new_string(s->hw)) == NULL ||
+	    json_object_object_add(obj, "hw", v) != 0)
+		goto fail;
+	if (((v = str_or_null(s->package)) == NULL && s->package != NULL) ||
+	    json_object_object_add(obj, "package", v) != 0)
+		goto fail;
+	if (((v = str_or_null(s->previous)) == NULL && s->previous != NULL) ||
+	    json_object_object_add(obj, "previous", v) != 0)
+		goto fail;
+	if ((v = json_object_new_string(s->action == DUPG_ACTION_LOCAL ? "local" : "send")) == NULL ||
+	    json_object_object_add(obj, "action", v) != 0)
+		goto fail;
+	if ((v = dupg__jstr_array(s->via_count > 0 ? p->via + s->via_start : NULL, s->via_count)) == NULL ||
+	    json_object_object_add(obj, "via", v) != 0)
+		goto fail;
+	return obj;
+fail:
+	json_object_put(v);
+	json_object_put(obj);
+	return NULL;
+}
+
+int dupg_plan_to_json(char **out, const dupg_plan *p)
+{
+	json_object *root, *steps, *st = NULL;
+	size_t i;
+
+	if (out != NULL)
+		*out = NULL;
+	if (out == NULL || p == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_plan_to_json: NULL argument");
+	steps = json_object_new_array_ext((int)p->count);
+	if (steps == NULL)
+		return dupg__error_nomem();
+	for (i = 0; i < p->count; i++) {
+		st = step_to_jobj(p, &p->steps[i]);
+		if (st == NULL || json_object_array_add(steps, st) != 0) {
+			json_object_put(st);
+			json_object_put(steps);
+			return dupg__error_nomem();
+		}
+	}
+	root = json_object_new_object();
+	if (root == NULL || json_object_object_add(root, "steps", steps) != 0) {
+		json_object_put(steps);
+		json_object_put(root);
+		return dupg__error_nomem();
+	}
+	return dupg__jobj_finish(out, root);
+}

@@ -101,8 +101,8 @@ int dupg_plan_upgrade(dupg_plan **out, const dupg_topology *t, const dupg_config
 		return dupg__error(DUPG_EINVAL, "dupg_plan_upgrade: NULL topology or configuration");
 	master = dupg_topology_master(t);
 	if (master == SIZE_MAX)
-		return dupg__error(DUPG_EINVAL,
-				   "dupg_plan_upgrade: the topology has not passed dupg_topology_check");
+		return dupg__error(DUPG_EINVAL, "dupg_plan_upgrade: topology not checked "
+				   "(dupg_topology_check must succeed first)");
 	n = dupg_topology_count(t);
 	order = malloc(n * sizeof(*order));
 	p = calloc(1, sizeof(*p));
@@ -295,38 +295,39 @@ void dupg_plan_switch_order(const dupg_plan *p, size_t *order)
 		order[i] = n - 1 - i;
 }
 
-static json_object *str_or_null(const char *s)
+/* Add key: s, or null when s is NULL. 0 or -1. */
+static int add_str(json_object *obj, const char *key, const char *s)
 {
-	return s == NULL ? NULL : json_object_new_string(s);
+	json_object *v = NULL;
+
+	if (s != NULL && (v = json_object_new_string(s)) == NULL)
+		return -1;
+	if (json_object_object_add(obj, key, v) != 0) {
+		json_object_put(v);
+		return -1;
+	}
+	return 0;
 }
 
 static json_object *step_to_jobj(const dupg_plan *p, const struct step *s)
 {
-	json_object *obj = json_object_new_object(), *v = NULL;
+	json_object *obj = json_object_new_object(), *via;
+	const char *const *ids = s->via_count > 0 ? p->via + s->via_start : NULL;
 
 	if (obj == NULL)
 		return NULL;
-	if ((v = json_object_new_string(s->id)) == NULL ||
-	    json_object_object_add(obj, "device", v) != 0)
+	if (add_str(obj, "device", s->id) != 0 || add_str(obj, "hw", s->hw) != 0 ||
+	    add_str(obj, "package", s->package) != 0 ||
+	    add_str(obj, "previous", s->previous) != 0 ||
+	    add_str(obj, "action", s->action == DUPG_ACTION_LOCAL ? "local" : "send") != 0)
 		goto fail;
-	if ((v = json_object_new_string(s->hw)) == NULL ||
-	    json_object_object_add(obj, "hw", v) != 0)
+	via = dupg__jstr_array(ids, s->via_count);
+	if (via == NULL || json_object_object_add(obj, "via", via) != 0) {
+		json_object_put(via);
 		goto fail;
-	if (((v = str_or_null(s->package)) == NULL && s->package != NULL) ||
-	    json_object_object_add(obj, "package", v) != 0)
-		goto fail;
-	if (((v = str_or_null(s->previous)) == NULL && s->previous != NULL) ||
-	    json_object_object_add(obj, "previous", v) != 0)
-		goto fail;
-	if ((v = json_object_new_string(s->action == DUPG_ACTION_LOCAL ? "local" : "send")) == NULL ||
-	    json_object_object_add(obj, "action", v) != 0)
-		goto fail;
-	if ((v = dupg__jstr_array(s->via_count > 0 ? p->via + s->via_start : NULL, s->via_count)) == NULL ||
-	    json_object_object_add(obj, "via", v) != 0)
-		goto fail;
+	}
 	return obj;
 fail:
-	json_object_put(v);
 	json_object_put(obj);
 	return NULL;
 }

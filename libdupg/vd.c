@@ -343,6 +343,11 @@ int dupg_sysvd_to_json(char **out, const dupg_sysvd *s)
 	return dupg__jobj_finish(out, sysvd_to_jobj(s));
 }
 
+static int is_nonempty_string(json_object *o)
+{
+	return json_object_is_type(o, json_type_string) && json_object_get_string_len(o) > 0;
+}
+
 /* One {"version": "V", "devices": [...]} entry of type hw, at position k. */
 static int version_from_jobj(dupg_sysvd *s, json_object *entry, const char *hw, size_t k,
 			     const char *origin)
@@ -357,8 +362,9 @@ static int version_from_jobj(dupg_sysvd *s, json_object *entry, const char *hw, 
 	if (!json_object_object_get_ex(entry, "version", &jv))
 		return dupg__error(DUPG_EFORMAT, "%s: hw: %s[%zu]: \"version\" is missing", origin,
 				   hw, k);
-	if (!json_object_is_type(jv, json_type_string) || json_object_get_string_len(jv) == 0)
-		return dupg__error(DUPG_EFORMAT, "%s: hw: %s[%zu]: \"version\" is not a non-empty string",
+	if (!is_nonempty_string(jv))
+		return dupg__error(DUPG_EFORMAT,
+				   "%s: hw: %s[%zu]: \"version\" is not a non-empty string",
 				   origin, hw, k);
 	dev.version = json_object_get_string(jv);
 	if (!json_object_object_get_ex(entry, "devices", &jdevs))
@@ -373,7 +379,7 @@ static int version_from_jobj(dupg_sysvd *s, json_object *entry, const char *hw, 
 				   k);
 	for (d = 0; d < n; d++) {
 		json_object *jid = json_object_array_get_idx(jdevs, d);
-		if (!json_object_is_type(jid, json_type_string) || json_object_get_string_len(jid) == 0)
+		if (!is_nonempty_string(jid))
 			return dupg__error(DUPG_EFORMAT,
 					   "%s: hw: %s[%zu]: devices[%zu] is not a non-empty string",
 					   origin, hw, k, d);
@@ -432,7 +438,8 @@ int dupg_sysvd_from_json(dupg_sysvd **out, const char *json, size_t len, const c
 		}
 		n = json_object_array_length(val);
 		if (n == 0) {
-			rc = dupg__error(DUPG_EFORMAT, "%s: hw: %s: version list is empty", origin, key);
+			rc = dupg__error(DUPG_EFORMAT, "%s: hw: %s: version list is empty", origin,
+					 key);
 			goto out;
 		}
 		for (k = 0; k < n; k++) {

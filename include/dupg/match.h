@@ -79,7 +79,7 @@ DUPG_EXTERN(dupg_task_kind) dupg_task_kind_get(const dupg_task *t);
 DUPG_EXTERN(size_t) dupg_task_count(const dupg_task *t);
 /** @return storage path of download i, borrowed (lives as long as the package set); in package-set order */
 DUPG_EXTERN(const char *) dupg_task_path(const dupg_task *t, size_t i);
-/** @return package-set index of download i */
+/** @return package-set index of download i; SIZE_MAX when out of range */
 DUPG_EXTERN(size_t) dupg_task_package(const dupg_task *t, size_t i);
 
 /**

@@ -58,9 +58,13 @@ DUPG_EXTERN(void) dupg_plan_free(dupg_plan *p);
 
 /** Number of steps (devices whose package changes). */
 DUPG_EXTERN(size_t) dupg_plan_count(const dupg_plan *p);
-/** @return device id of step i, borrowed (lives as long as the topology); NULL when out of range */
+/**
+ * @return device id of step i, borrowed from the topology: a plan must not
+ *         outlive its topology; NULL when out of range. Package paths are
+ *         copied into the plan, so the configurations may be freed after planning.
+ */
 DUPG_EXTERN(const char *) dupg_plan_device(const dupg_plan *p, size_t i);
-/** @return topology index of step i's device */
+/** @return topology index of step i's device; SIZE_MAX when out of range */
 DUPG_EXTERN(size_t) dupg_plan_device_index(const dupg_plan *p, size_t i);
 /** @return hardware type of step i's device, borrowed */
 DUPG_EXTERN(const char *) dupg_plan_hw(const dupg_plan *p, size_t i);

@@ -47,7 +47,7 @@ DUPG_EXTERN(const dupg_device_vd *) dupg_topology_device(const dupg_topology *t,
 DUPG_EXTERN(long) dupg_topology_find(const dupg_topology *t, const char *id);
 /** @return index of device i's parent, or -1 for the master (valid after a successful check) */
 DUPG_EXTERN(long) dupg_topology_parent(const dupg_topology *t, size_t i);
-/** @return index of the master (valid after a successful check) */
+/** @return index of the master; SIZE_MAX before a successful check */
 DUPG_EXTERN(size_t) dupg_topology_master(const dupg_topology *t);
 /** @return depth of device i: 0 for the master (valid after a successful check) */
 DUPG_EXTERN(size_t) dupg_topology_depth(const dupg_topology *t, size_t i);

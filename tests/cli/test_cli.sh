@@ -56,7 +56,7 @@ pack "$W/server" G 7 G
 check "pack prints the manifest" "$W/pack6.json" '[d["format"], d["name"], d["version"], d["hw"], [f["path"] for f in d["files"]]]' '[1, "pkg6", "6", ["B", "C"], ["bin/app6"]]'
 
 "$SIM" manifest "$W/server/pkg6.tar.gz" >"$W/m6.json"
-check "manifest verifies and prints" "$W/m6.json" '[d["name"], d["hw"], len(d["files"][0]["xxh128"]), d["files"][0]["size"]]' '["pkg6", ["B", "C"], 32, 20]'
+check "manifest verifies and prints" "$W/m6.json" '[d["name"], d["hw"], len(d["files"][0]["xxh128"]), d["files"][0]["size"]]' '["pkg6", ["B", "C"], 32, 21]'
 if command -v xxhsum >/dev/null; then
 	want=$(xxhsum -H2 "$W/payload/app6" | cut -d' ' -f1)
 	check "digest is xxhsum -H2's" "$W/m6.json" 'd["files"][0]["xxh128"]' "\"$want\""

@@ -139,8 +139,15 @@ static int reader_new(struct archive **out, int fd, const char *path)
 	archive_read_support_format_tar(a);
 	archive_read_support_format_xar(a);
 	archive_read_support_format_zip(a);
+	/*
+	 * The format is chosen here. libarchive's error number for "unknown
+	 * format" is private and platform-dependent, its message is what it says.
+	 */
 	if (archive_read_open_fd(a, fd, IO_BUF_BYTES) != ARCHIVE_OK) {
-		int rc = archive_fail(DUPG_EARCHIVE, a, path, "not an archive");
+		const char *why = archive_error_string(a);
+		int rc = archive_fail(DUPG_EARCHIVE, a, path,
+				      why != NULL && strstr(why, "Unrecognized archive format") ?
+				      "not an archive" : "truncated or corrupt archive");
 		archive_read_free(a);
 		return rc;
 	}
@@ -159,6 +166,18 @@ static const char *entry_name(struct archive_entry *e)
 			n++;
 	}
 	return n;
+}
+
+/* "manifest.json", also spelled "manifest.json/" when someone made it a directory. */
+static int is_manifest(const char *name)
+{
+	size_t n = sizeof(MANIFEST_NAME) - 1;
+
+	if (strncmp(name, MANIFEST_NAME, n) != 0)
+		return 0;
+	while (name[n] == '/')
+		n++;
+	return name[n] == '\0';
 }
 
 /* Read the current entry (manifest.json) into memory and parse it. */
@@ -234,8 +253,7 @@ static int find_manifest(dupg_manifest **out, int fd, const char *path)
 			break;
 		}
 		if (r < ARCHIVE_WARN) {
-			rc = archive_fail(DUPG_EARCHIVE, a, path,
-					  seen == 0 ? "not an archive" : "truncated or corrupt archive");
+			rc = archive_fail(DUPG_EARCHIVE, a, path, "truncated or corrupt archive");
 			break;
 		}
 		seen++;
@@ -245,7 +263,7 @@ static int find_manifest(dupg_manifest **out, int fd, const char *path)
 			break;
 		}
 		/* the next header call skips this entry's data without hashing it */
-		if (strcmp(name, MANIFEST_NAME) != 0)
+		if (!is_manifest(name))
 			continue;
 		if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e) != NULL) {
 			rc = dupg__error(DUPG_EFORMAT, "%s: manifest.json is not a regular file", path);
@@ -393,6 +411,14 @@ static int check_entry(struct verifier *v, struct archive *a, struct archive_ent
 	if (archive_entry_hardlink(e) != NULL)
 		return dupg__error(DUPG_EINTEGRITY, "%s: %s: hard link, not a regular file", v->path, name);
 	type = archive_entry_filetype(e);
+	if (is_manifest(name)) {
+		if (type != AE_IFREG)
+			return dupg__error(DUPG_EINTEGRITY, "%s: manifest.json: %s, not a regular file",
+					   v->path, type == AE_IFDIR ? "directory" : kind_name(type));
+		if (v->manifests++ > 0)
+			return dupg__error(DUPG_EINTEGRITY, "%s: manifest.json: duplicate entry", v->path);
+		return 0;
+	}
 	if (type == AE_IFDIR) {
 		if (dir_escapes(name))
 			return dupg__error(DUPG_EINTEGRITY, "%s: %s: directory outside the package root",
@@ -402,11 +428,6 @@ static int check_entry(struct verifier *v, struct archive *a, struct archive_ent
 	if (type != AE_IFREG)
 		return dupg__error(DUPG_EINTEGRITY, "%s: %s: %s, not a regular file", v->path, name,
 				   kind_name(type));
-	if (strcmp(name, MANIFEST_NAME) == 0) {
-		if (v->manifests++ > 0)
-			return dupg__error(DUPG_EINTEGRITY, "%s: manifest.json: duplicate entry", v->path);
-		return 0;
-	}
 	i = dupg__strmap_find(v->index, name);
 	if (i < 0)
 		return dupg__error(DUPG_EINTEGRITY, "%s: %s: not listed in the manifest", v->path, name);

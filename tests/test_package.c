@@ -1,0 +1,1088 @@
+/* Packages on disk: digests, build, manifest-first reads, full verification, bad archives. */
+#include "config.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fixture.h"
+
+#define HELLO_HEX "6bba86c7e069f56d5a10b435f1c8e49c"
+
+#define ASSERT_ERR(expr, code, needle)                                        \
+	do {                                                                      \
+		int rc_ = (expr);                                                 \
+		CU_ASSERT_EQUAL(rc_, (code));                                     \
+		if (rc_ != (code) || strstr(dupg_error_last(), (needle)) == NULL) { \
+			fprintf(stderr, "\n  %s:%d: got %d \"%s\", want %d \"%s\"\n", \
+				__FILE__, __LINE__, rc_, dupg_error_last(), (code), (needle)); \
+			CU_FAIL("wrong code or message");                         \
+		}                                                                 \
+	} while (0)
+
+/* The failure named the file: the message starts with it. */
+#define ASSERT_NAMES(path)                                                    \
+	do {                                                                      \
+		if (strncmp(dupg_error_last(), (path), strlen(path)) != 0) {      \
+			fprintf(stderr, "\n  %s:%d: \"%s\" does not start with \"%s\"\n", \
+				__FILE__, __LINE__, dupg_error_last(), (path));   \
+			CU_FAIL("message does not name the file");                \
+		}                                                                 \
+	} while (0)
+
+static char *dir; /* scratch directory of the running test */
+
+static void setup(void)
+{
+	dir = fx_tmpdir();
+}
+
+static void teardown(void)
+{
+	fx_rmrf(dir);
+	free(dir);
+	dir = NULL;
+}
+
+static void write_bytes(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(fwrite(data, 1, len, f), len);
+	CU_ASSERT_EQUAL(fclose(f), 0);
+}
+
+/* len bytes of reproducible noise: compressors cannot shrink it. */
+static void write_noise(const char *path, size_t len, uint64_t seed)
+{
+	unsigned char *buf = malloc(len);
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	for (i = 0; i < len; i++) {
+		seed ^= seed << 13;
+		seed ^= seed >> 7;
+		seed ^= seed << 17;
+		buf[i] = (unsigned char)seed;
+	}
+	write_bytes(path, buf, len);
+	free(buf);
+}
+
+static void hex_of(char out[33], const unsigned char d[16])
+{
+	size_t i;
+
+	for (i = 0; i < 16; i++)
+		sprintf(out + 2 * i, "%02x", d[i]);
+}
+
+/* What `xxhsum -H2 path` prints as the digest. */
+static void xxhsum(char out[33], const char *path)
+{
+	char cmd[4200], line[4400];
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "xxhsum -H2 '%s'", path);
+	p = popen(cmd, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	memset(line, 0, sizeof(line));
+	CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof(line), p));
+	pclose(p);
+	memcpy(out, line, 32);
+	out[32] = '\0';
+}
+
+static char *snapshot(void)
+{
+	return fx_snapshot(dir);
+}
+
+static void assert_unchanged(char *before)
+{
+	char *after = snapshot();
+
+	CU_ASSERT_STRING_EQUAL(before, after);
+	free(after);
+}
+
+static char *json_of(const dupg_manifest *m)
+{
+	char *json = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(dupg_manifest_to_json(&json, m), 0);
+	return json;
+}
+
+/* ---- dupg_file_xxh128 --------------------------------------------------- */
+
+static void test_file_xxh128(void)
+{
+	unsigned char d[16];
+	char hex[33], want[33];
+	uint64_t size = 99;
+	const char *hello = fx_path(dir, "hello"), *big = fx_path(dir, "big"), *empty = fx_path(dir, "empty");
+
+	fx_write(hello, "hello\n");
+	CU_ASSERT_EQUAL(dupg_file_xxh128(d, &size, hello), 0);
+	hex_of(hex, d);
+	CU_ASSERT_STRING_EQUAL(hex, HELLO_HEX);
+	CU_ASSERT_EQUAL(size, 6);
+	xxhsum(want, hello);
+	CU_ASSERT_STRING_EQUAL(hex, want);
+
+	/* several 64 KiB reads, a partial last one */
+	write_noise(big, 3 * 65536 + 123, 42);
+	CU_ASSERT_EQUAL(dupg_file_xxh128(d, &size, big), 0);
+	CU_ASSERT_EQUAL(size, 3 * 65536 + 123);
+	hex_of(hex, d);
+	xxhsum(want, big);
+	CU_ASSERT_STRING_EQUAL(hex, want);
+
+	fx_write(empty, "");
+	CU_ASSERT_EQUAL(dupg_file_xxh128(d, NULL, empty), 0);
+	hex_of(hex, d);
+	xxhsum(want, empty);
+	CU_ASSERT_STRING_EQUAL(hex, want);
+	CU_ASSERT_STRING_EQUAL(hex, "99aa06d3014798d86001c324468d497f");
+}
+
+static void test_file_xxh128_errors(void)
+{
+	unsigned char d[16];
+	const char *missing = fx_path(dir, "missing"), *fifo = fx_path(dir, "fifo");
+
+	ASSERT_ERR(dupg_file_xxh128(d, NULL, missing), DUPG_ENOTFOUND, "no such file");
+	ASSERT_NAMES(missing);
+	ASSERT_ERR(dupg_file_xxh128(d, NULL, dir), DUPG_EIO, "not a regular file");
+	ASSERT_NAMES(dir);
+	/* a FIFO must not block the caller */
+	CU_ASSERT_EQUAL_FATAL(mkfifo(fifo, 0600), 0);
+	ASSERT_ERR(dupg_file_xxh128(d, NULL, fifo), DUPG_EIO, "not a regular file");
+	ASSERT_NAMES(fifo);
+	ASSERT_ERR(dupg_file_xxh128(NULL, NULL, missing), DUPG_EINVAL, "NULL");
+	ASSERT_ERR(dupg_file_xxh128(d, NULL, NULL), DUPG_EINVAL, "NULL");
+}
+
+/* ---- building and reading back ------------------------------------------ */
+
+static const char *const hw_bc[] = { "B", "C" };
+
+/* Sources of the standard payload: noise, "hello\n" and an empty file. */
+static void payload(dupg_pack_file files[3], size_t noise_len)
+{
+	write_noise(fx_path(dir, "src-app"), noise_len, 7);
+	fx_write(fx_path(dir, "src-conf"), "hello\n");
+	fx_write(fx_path(dir, "src-empty"), "");
+	files[0].source = strdup(fx_path(dir, "src-app"));
+	files[0].path = "bin/app";
+	files[1].source = strdup(fx_path(dir, "src-conf"));
+	files[1].path = "etc/app.conf";
+	files[2].source = strdup(fx_path(dir, "src-empty"));
+	files[2].path = "share/empty";
+}
+
+static void payload_free(dupg_pack_file files[3])
+{
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		free((char *)files[i].source);
+}
+
+struct fmt_case {
+	const char *name;
+	dupg_pack_format format;
+	int filter;       /* ARCHIVE_FILTER_* */
+	int archive_fmt;  /* ARCHIVE_FORMAT_* base */
+};
+
+static const struct fmt_case fmts[] = {
+	{ "p.tar", DUPG_PACK_TAR, ARCHIVE_FILTER_NONE, ARCHIVE_FORMAT_TAR },
+	{ "p.tar.gz", DUPG_PACK_TAR_GZ, ARCHIVE_FILTER_GZIP, ARCHIVE_FORMAT_TAR },
+	{ "p.tar.xz", DUPG_PACK_TAR_XZ, ARCHIVE_FILTER_XZ, ARCHIVE_FORMAT_TAR },
+	{ "p.tar.zst", DUPG_PACK_TAR_ZST, ARCHIVE_FILTER_ZSTD, ARCHIVE_FORMAT_TAR },
+	{ "p.zip", DUPG_PACK_ZIP, ARCHIVE_FILTER_NONE, ARCHIVE_FORMAT_ZIP },
+};
+
+/*
+ * Open path with libarchive and check its filter, format and entries: names
+ * in order, regular files of mode 0644 with mtime 0.
+ */
+static void assert_layout(const char *path, int filter, int archive_fmt, const char *const *names,
+			  size_t n)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	size_t i = 0;
+
+	archive_read_support_filter_all(a);
+	archive_read_support_format_all(a);
+	CU_ASSERT_EQUAL_FATAL(archive_read_open_filename(a, path, 10240), ARCHIVE_OK);
+	while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+		CU_ASSERT_FATAL(i < n);
+		CU_ASSERT_STRING_EQUAL(archive_entry_pathname(e), names[i]);
+		CU_ASSERT_EQUAL(archive_entry_filetype(e), AE_IFREG);
+		CU_ASSERT_EQUAL(archive_entry_perm(e), 0644);
+		CU_ASSERT_EQUAL(archive_entry_mtime(e), 0);
+		if (i == 0) {
+			CU_ASSERT_EQUAL(archive_filter_code(a, 0), filter);
+			CU_ASSERT_EQUAL(archive_format(a) & ARCHIVE_FORMAT_BASE_MASK, archive_fmt);
+		}
+		i++;
+	}
+	CU_ASSERT_EQUAL(i, n);
+	archive_read_free(a);
+}
+
+static void test_round_trip_all_formats(void)
+{
+	static const char *const names[] = { "manifest.json", "bin/app", "etc/app.conf", "share/empty" };
+	dupg_pack_options opts = DUPG_PACK_OPTIONS_INIT;
+	dupg_pack_file files[3];
+	size_t i;
+
+	payload(files, 200000);
+	opts.build_time = "2024-05-01T10:00:00Z";
+	opts.vendor = "ACME";
+	opts.no_fsync = 1;
+	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		const char *out = fx_path(dir, fmts[i].name);
+		dupg_manifest *built = NULL, *read = NULL, *verified = (dupg_manifest *)1;
+		char *j1, *j2, *j3, want[33];
+
+		/* DUPG_PACK_AUTO: the suffix decides */
+		CU_ASSERT_EQUAL_FATAL(dupg_package_build(&built, out, "pkg6", "6", hw_bc, 2, files, 3, &opts), 0);
+		CU_ASSERT_EQUAL(dupg_manifest_file_count(built), 3);
+		CU_ASSERT_EQUAL(dupg_manifest_total_size(built), 200000 + 6);
+		CU_ASSERT_STRING_EQUAL(dupg_manifest_file_xxh128_hex(built, 1), HELLO_HEX);
+		xxhsum(want, files[0].source);
+		CU_ASSERT_STRING_EQUAL(dupg_manifest_file_xxh128_hex(built, 0), want);
+		CU_ASSERT_EQUAL(dupg_package_read_manifest(&read, out), 0);
+		CU_ASSERT_EQUAL(dupg_package_verify(&verified, out), 0);
+		CU_ASSERT_EQUAL(dupg_package_verify(NULL, out), 0);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(read);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(verified);
+		j1 = json_of(built);
+		j2 = json_of(read);
+		j3 = json_of(verified);
+		CU_ASSERT_STRING_EQUAL(j1, j2);
+		CU_ASSERT_STRING_EQUAL(j1, j3);
+		CU_ASSERT_PTR_NOT_NULL(strstr(j1, "\"build_time\":\"2024-05-01T10:00:00Z\",\"vendor\":\"ACME\""));
+		CU_ASSERT_STRING_EQUAL(dupg_manifest_name(read), "pkg6");
+		CU_ASSERT_TRUE(dupg_manifest_fits(read, "C"));
+		assert_layout(out, fmts[i].filter, fmts[i].archive_fmt, names, 4);
+		free(j1);
+		free(j2);
+		free(j3);
+		dupg_manifest_free(built);
+		dupg_manifest_free(read);
+		dupg_manifest_free(verified);
+	}
+	payload_free(files);
+}
+
+static void test_explicit_format_and_suffixes(void)
+{
+	static const struct { const char *name; dupg_pack_format format; int filter; int afmt; } cases[] = {
+		{ "x.pkg", DUPG_PACK_TAR_XZ, ARCHIVE_FILTER_XZ, ARCHIVE_FORMAT_TAR },
+		{ "x.tar.gz.zip", DUPG_PACK_TAR, ARCHIVE_FILTER_NONE, ARCHIVE_FORMAT_TAR },
+		{ "y.zip.tar", DUPG_PACK_ZIP, ARCHIVE_FILTER_NONE, ARCHIVE_FORMAT_ZIP },
+		{ "a.tgz", DUPG_PACK_AUTO, ARCHIVE_FILTER_GZIP, ARCHIVE_FORMAT_TAR },
+		{ "a.txz", DUPG_PACK_AUTO, ARCHIVE_FILTER_XZ, ARCHIVE_FORMAT_TAR },
+		{ "a.tzst", DUPG_PACK_AUTO, ARCHIVE_FILTER_ZSTD, ARCHIVE_FORMAT_TAR },
+		{ "no-suffix", DUPG_PACK_AUTO, ARCHIVE_FILTER_GZIP, ARCHIVE_FORMAT_TAR },
+		{ "a.upg", DUPG_PACK_AUTO, ARCHIVE_FILTER_GZIP, ARCHIVE_FORMAT_TAR },
+	};
+	static const char *const names[] = { "manifest.json" };
+	dupg_pack_options opts = DUPG_PACK_OPTIONS_INIT;
+	size_t i;
+
+	opts.no_fsync = 1;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *out = fx_path(dir, cases[i].name);
+		opts.format = cases[i].format;
+		/* no install files at all is allowed */
+		CU_ASSERT_EQUAL(dupg_package_build(NULL, out, "n", "1", hw_bc, 1, NULL, 0, &opts), 0);
+		assert_layout(out, cases[i].filter, cases[i].afmt, names, 1);
+		CU_ASSERT_EQUAL(dupg_package_verify(NULL, out), 0);
+	}
+}
+
+static void test_build_is_reproducible(void)
+{
+	dupg_pack_file files[3];
+	size_t i;
+
+	payload(files, 100000);
+	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		char a[64], b[64], *da, *db;
+		dupg_pack_options opts = DUPG_PACK_OPTIONS_INIT;
+
+		opts.format = fmts[i].format;
+		snprintf(a, sizeof(a), "one-%s", fmts[i].name);
+		snprintf(b, sizeof(b), "two-%s", fmts[i].name);
+		CU_ASSERT_EQUAL(dupg_package_build(NULL, fx_path(dir, a), "n", "1", hw_bc, 2, files, 3, &opts), 0);
+		sleep(i == 0); /* a second apart at least once: no timestamp sneaks in */
+		CU_ASSERT_EQUAL(dupg_package_build(NULL, fx_path(dir, b), "n", "1", hw_bc, 2, files, 3, &opts), 0);
+		da = fx_read(fx_path(dir, a));
+		db = fx_read(fx_path(dir, b));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(da);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+		{
+			struct stat sa, sb;
+			CU_ASSERT_EQUAL(stat(fx_path(dir, a), &sa), 0);
+			CU_ASSERT_EQUAL(stat(fx_path(dir, b), &sb), 0);
+			CU_ASSERT_EQUAL(sa.st_size, sb.st_size);
+			CU_ASSERT_EQUAL(memcmp(da, db, (size_t)sa.st_size), 0);
+			CU_ASSERT_EQUAL(sa.st_mode & 0777, 0644);
+		}
+		free(da);
+		free(db);
+	}
+	payload_free(files);
+}
+
+static void test_build_replaces(void)
+{
+	const char *out = fx_path(dir, "p.tar");
+	dupg_manifest *m = NULL;
+
+	fx_write(out, "old contents");
+	CU_ASSERT_EQUAL(dupg_package_build(NULL, out, "n", "2", hw_bc, 2, NULL, 0, NULL), 0);
+	CU_ASSERT_EQUAL(dupg_package_read_manifest(&m, out), 0);
+	CU_ASSERT_STRING_EQUAL(dupg_manifest_version(m), "2");
+	dupg_manifest_free(m);
+	/* only the package is left: no temporary file */
+	{
+		DIR *d = opendir(dir);
+		struct dirent *e;
+		size_t n = 0;
+		while ((e = readdir(d)) != NULL)
+			n += e->d_name[0] != '.';
+		closedir(d);
+		CU_ASSERT_EQUAL(n, 1);
+	}
+}
+
+static void test_build_failures_leave_nothing(void)
+{
+	const char *out = fx_path(dir, "out.tar.gz");
+	const char *const hw_empty[] = { "A", "" };
+	const char *const hw_null[] = { NULL };
+	dupg_pack_file files[3], f;
+	dupg_pack_options opts = DUPG_PACK_OPTIONS_INIT;
+	dupg_manifest *m = (dupg_manifest *)1;
+	char *before, *missing, *blocked, *isdir;
+
+	payload(files, 1000);
+	CU_ASSERT_EQUAL_FATAL(dupg_package_build(NULL, out, "n", "1", hw_bc, 2, files, 3, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(mkfifo(fx_path(dir, "fifo"), 0600), 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(fx_path(dir, "sub"), 0700), 0);
+	missing = strdup(fx_path(dir, "no-such-source"));
+	blocked = strdup(fx_path(dir, "nodir/p.tar"));
+	isdir = strdup(fx_path(dir, "sub"));
+	before = snapshot();
+
+	f.source = missing;
+	f.path = "bin/x";
+	ASSERT_ERR(dupg_package_build(&m, out, "n", "1", hw_bc, 2, &f, 1, NULL), DUPG_ENOTFOUND, "no such file");
+	ASSERT_NAMES(missing);
+	CU_ASSERT_PTR_NULL(m);
+	f.source = isdir;
+	ASSERT_ERR(dupg_package_build(&m, out, "n", "1", hw_bc, 2, &f, 1, NULL), DUPG_EINVAL, "not a regular file");
+	ASSERT_NAMES(isdir);
+	f.source = fx_path(dir, "fifo");
+	ASSERT_ERR(dupg_package_build(&m, out, "n", "1", hw_bc, 2, &f, 1, NULL), DUPG_EINVAL, "not a regular file");
+	f.source = files[1].source;
+	f.path = "../etc/passwd";
+	ASSERT_ERR(dupg_package_build(&m, out, "n", "1", hw_bc, 2, &f, 1, NULL), DUPG_EINVAL,
+		   "../etc/passwd: path has a '..' component");
+	ASSERT_NAMES(out);
+	f.path = "/etc/passwd";
+	ASSERT_ERR(dupg_package_build(&m, out, "n", "1", hw_bc, 2, &f, 1, NULL), DUPG_EINVAL, "absolute path");
+	ASSERT_NAMES(out);
+	f.path = "manifest.json";
+	ASSERT_ERR(dupg_package_build(&m, out, "n", "1", hw_bc, 2, &f, 1, NULL), DUPG_EINVAL, "reserved");
+	f.path = NULL;
+	ASSERT_ERR(dupg_package_build(&m, out, "n", "1", hw_bc, 2, &f, 1, NULL), DUPG_EINVAL,
+		   "file 0 has no source or install path");
+	files[2].path = "bin/app";
+	ASSERT_ERR(dupg_package_build(&m, out, "n", "1", hw_bc, 2, files, 3, NULL), DUPG_EEXISTS,
+		   "bin/app: install path listed twice");
+	ASSERT_NAMES(out);
+	files[2].path = "share/empty";
+	ASSERT_ERR(dupg_package_build(&m, out, "n", "1", hw_bc, 0, files, 3, NULL), DUPG_EINVAL,
+		   "at least one hardware type");
+	ASSERT_NAMES(out);
+	ASSERT_ERR(dupg_package_build(&m, out, "n", "1", NULL, 2, files, 3, NULL), DUPG_EINVAL,
+		   "at least one hardware type");
+	ASSERT_ERR(dupg_package_build(&m, out, "n", "1", hw_empty, 2, files, 3, NULL), DUPG_EINVAL,
+		   "hardware type 1 is empty");
+	ASSERT_ERR(dupg_package_build(&m, out, "n", "1", hw_null, 1, files, 3, NULL), DUPG_EINVAL,
+		   "hardware type 0 is empty");
+	ASSERT_ERR(dupg_package_build(&m, out, "", "1", hw_bc, 2, files, 3, NULL), DUPG_EINVAL,
+		   "package name is empty");
+	ASSERT_NAMES(out);
+	ASSERT_ERR(dupg_package_build(&m, out, "n", NULL, hw_bc, 2, files, 3, NULL), DUPG_EINVAL,
+		   "package version is empty");
+	ASSERT_ERR(dupg_package_build(&m, out, "n", "1", hw_bc, 2, NULL, 3, NULL), DUPG_EINVAL,
+		   "files is NULL");
+	opts.version = 99;
+	ASSERT_ERR(dupg_package_build(&m, out, "n", "1", hw_bc, 2, files, 3, &opts), DUPG_EINVAL,
+		   "unknown dupg_pack_options version 99");
+	opts.version = DUPG_PACK_OPTIONS_VERSION;
+	opts.format = (dupg_pack_format)42;
+	ASSERT_ERR(dupg_package_build(&m, out, "n", "1", hw_bc, 2, files, 3, &opts), DUPG_EINVAL,
+		   "unknown package format 42");
+	opts.format = DUPG_PACK_AUTO;
+	opts.vendor = "";
+	ASSERT_ERR(dupg_package_build(&m, out, "n", "1", hw_bc, 2, files, 3, &opts), DUPG_EINVAL,
+		   "empty string");
+	ASSERT_NAMES(out);
+	ASSERT_ERR(dupg_package_build(&m, NULL, "n", "1", hw_bc, 2, files, 3, NULL), DUPG_EINVAL,
+		   "no output path");
+	ASSERT_ERR(dupg_package_build(&m, blocked, "n", "1", hw_bc, 2, files, 3, NULL), DUPG_ENOTFOUND,
+		   "directory does not exist");
+	ASSERT_NAMES(blocked);
+	/* the archive is written in full, then the rename over a directory fails */
+	ASSERT_ERR(dupg_package_build(&m, isdir, "n", "1", hw_bc, 2, files, 3, NULL), DUPG_EIO,
+		   "cannot rename");
+	ASSERT_NAMES(isdir);
+	CU_ASSERT_PTR_NULL(m);
+	assert_unchanged(before);
+
+	free(before);
+	free(missing);
+	free(blocked);
+	free(isdir);
+	payload_free(files);
+}
+
+/* ---- manifest-first reads ----------------------------------------------- */
+
+static void test_manifest_first_read_stops_early(void)
+{
+	size_t i;
+	dupg_pack_file files[3];
+
+	/*
+	 * 4 MiB of noise after the manifest; the file is then cut at 32 KiB, or
+	 * 256 KiB when compressed: libarchive decompresses 64 KiB output blocks.
+	 */
+	payload(files, 4u << 20);
+	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		const char *out = fx_path(dir, fmts[i].name);
+		dupg_manifest *built = NULL, *read = NULL;
+		dupg_pack_options opts = DUPG_PACK_OPTIONS_INIT;
+		char *j1, *j2;
+		int rc;
+
+		if (fmts[i].format == DUPG_PACK_ZIP)
+			continue; /* zip readers seek to the central directory at the end */
+		opts.no_fsync = 1;
+		CU_ASSERT_EQUAL_FATAL(dupg_package_build(&built, out, "big", "1", hw_bc, 2, files, 3, &opts), 0);
+		CU_ASSERT_EQUAL_FATAL(truncate(out, fmts[i].format == DUPG_PACK_TAR ? 32768 : 262144), 0);
+		rc = dupg_package_read_manifest(&read, out);
+		if (rc != 0)
+			fprintf(stderr, "\n  %s: %s\n", fmts[i].name, dupg_error_last());
+		CU_ASSERT_EQUAL_FATAL(rc, 0);
+		j1 = json_of(built);
+		j2 = json_of(read);
+		CU_ASSERT_STRING_EQUAL(j1, j2);
+		/* the payload is really gone: full verification must fail */
+		rc = dupg_package_verify(NULL, out);
+		CU_ASSERT_TRUE(rc == DUPG_EARCHIVE || rc == DUPG_EINTEGRITY);
+		ASSERT_NAMES(out);
+		CU_ASSERT_PTR_NOT_NULL(strstr(dupg_error_last(), "bin/app"));
+		free(j1);
+		free(j2);
+		dupg_manifest_free(built);
+		dupg_manifest_free(read);
+	}
+	payload_free(files);
+}
+
+/* ---- crafted archives --------------------------------------------------- */
+
+struct ent {
+	const char *name;
+	unsigned int type;   /* AE_IF*; 0 means a regular file */
+	const char *data;    /* regular files */
+	const char *link;    /* symlink target, or hard link target when hardlink */
+	int hardlink;
+	int size_unset;      /* zip only: sizes only in the data descriptor */
+	int64_t size;        /* header size when data is NULL (length of zeros written) */
+};
+
+enum { TAR, ZIP, TGZ };
+
+static void craft(const char *path, int fmt, const struct ent *ents, size_t n)
+{
+	struct archive *a = archive_write_new();
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(fmt == ZIP ? archive_write_set_format_zip(a)
+					 : archive_write_set_format_pax_restricted(a), ARCHIVE_OK);
+	if (fmt == TGZ)
+		archive_write_add_filter_gzip(a);
+	CU_ASSERT_EQUAL_FATAL(archive_write_open_filename(a, path), ARCHIVE_OK);
+	for (i = 0; i < n; i++) {
+		const struct ent *x = &ents[i];
+		struct archive_entry *e = archive_entry_new();
+		size_t len = x->data ? strlen(x->data) : (size_t)x->size;
+
+		archive_entry_set_pathname(e, x->name);
+		archive_entry_set_filetype(e, x->type ? x->type : AE_IFREG);
+		archive_entry_set_perm(e, x->type == AE_IFDIR ? 0755 : 0644);
+		archive_entry_set_mtime(e, 0, 0);
+		if (x->hardlink) {
+			archive_entry_set_hardlink(e, x->link);
+			len = 0;
+		} else if (x->type == AE_IFLNK) {
+			archive_entry_set_symlink(e, x->link);
+		} else if (x->type == AE_IFCHR || x->type == AE_IFBLK) {
+			archive_entry_set_rdev(e, 0x0103);
+		}
+		if (x->type == 0 || x->type == AE_IFREG)
+			archive_entry_set_size(e, (la_int64_t)len);
+		if (x->size_unset)
+			archive_entry_unset_size(e);
+		CU_ASSERT_EQUAL_FATAL(archive_write_header(a, e), ARCHIVE_OK);
+		if (x->data != NULL && len > 0) {
+			CU_ASSERT_EQUAL(archive_write_data(a, x->data, len), (la_ssize_t)len);
+		} else if (len > 0) {
+			static const char zeros[4096];
+			size_t done = 0;
+			while (done < len) {
+				size_t k = len - done < sizeof(zeros) ? len - done : sizeof(zeros);
+				CU_ASSERT_EQUAL_FATAL(archive_write_data(a, zeros, k), (la_ssize_t)k);
+				done += k;
+			}
+		}
+		archive_entry_free(e);
+	}
+	CU_ASSERT_EQUAL(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+}
+
+/*
+ * Cut a zip just before its central directory. Readers then only have the
+ * local headers, where entries written without a size say nothing about it.
+ */
+static void strip_central_directory(const char *path)
+{
+	struct stat st;
+	unsigned char *buf;
+	FILE *f;
+	long i;
+
+	CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
+	buf = malloc((size_t)st.st_size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	f = fopen(path, "rb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL_FATAL(fread(buf, 1, (size_t)st.st_size, f), (size_t)st.st_size);
+	fclose(f);
+	/* end of central directory record: "PK\5\6", the directory's offset at +16 */
+	for (i = (long)st.st_size - 22; i >= 0; i--) {
+		if (memcmp(buf + i, "PK\5\6", 4) == 0)
+			break;
+	}
+	CU_ASSERT_FATAL(i >= 0);
+	{
+		unsigned char *o = buf + i + 16;
+		off_t cd = (off_t)o[0] | (off_t)o[1] << 8 | (off_t)o[2] << 16 | (off_t)o[3] << 24;
+		CU_ASSERT_FATAL(cd > 0 && cd < st.st_size);
+		CU_ASSERT_EQUAL_FATAL(truncate(path, cd), 0);
+	}
+	free(buf);
+}
+
+/* Manifest JSON listing (path, contents) pairs with their real sizes and digests. */
+static char *manifest_for(const char *const *paths, const char *const *contents, size_t n)
+{
+	dupg_manifest *m = NULL;
+	const char *const hw[] = { "B" };
+	size_t i;
+	char *json;
+
+	CU_ASSERT_EQUAL_FATAL(dupg_manifest_new(&m, "crafted", "1"), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_manifest_add_hw(m, hw[0]), 0);
+	for (i = 0; i < n; i++) {
+		const char *src = fx_path(dir, ".digest-src");
+		unsigned char d[16];
+		uint64_t size;
+		fx_write(src, contents[i]);
+		CU_ASSERT_EQUAL_FATAL(dupg_file_xxh128(d, &size, src), 0);
+		CU_ASSERT_EQUAL_FATAL(dupg_manifest_add_file(m, paths[i], size, d), 0);
+		unlink(src);
+	}
+	json = json_of(m);
+	dupg_manifest_free(m);
+	return json;
+}
+
+/* The common listing of the crafted packages: bin/app = "hello\n", etc/b = "bee\n". */
+static char *two_files(void)
+{
+	static const char *const paths[] = { "bin/app", "etc/b" };
+	static const char *const data[] = { "hello\n", "bee\n" };
+
+	return manifest_for(paths, data, 2);
+}
+
+static void test_manifest_not_first(void)
+{
+	char *mj = two_files();
+	const char *tar = fx_path(dir, "late.tar"), *zip = fx_path(dir, "late.zip");
+	const char *tgz = fx_path(dir, "dirs.tgz");
+	dupg_manifest *m = NULL;
+	struct ent late[] = {
+		{ "bin/app", 0, "hello\n", NULL, 0, 0, 0 },
+		{ "etc/b", 0, "bee\n", NULL, 0, 0, 0 },
+		{ "manifest.json", 0, mj, NULL, 0, 0, 0 },
+	};
+	/* directories are allowed, and names as `tar -C dir .` writes them */
+	struct ent dirs[] = {
+		{ "./", AE_IFDIR, NULL, NULL, 0, 0, 0 },
+		{ "./manifest.json", 0, mj, NULL, 0, 0, 0 },
+		{ "./bin/", AE_IFDIR, NULL, NULL, 0, 0, 0 },
+		{ "./bin/app", 0, "hello\n", NULL, 0, 0, 0 },
+		{ "etc", AE_IFDIR, NULL, NULL, 0, 0, 0 },
+		{ "etc/b", 0, "bee\n", NULL, 0, 0, 0 },
+		{ "usr/share/doc/", AE_IFDIR, NULL, NULL, 0, 0, 0 },
+	};
+
+	craft(tar, TAR, late, 3);
+	craft(zip, ZIP, late, 3);
+	craft(tgz, TGZ, dirs, 7);
+	CU_ASSERT_EQUAL(dupg_package_read_manifest(&m, tar), 0);
+	CU_ASSERT_STRING_EQUAL(dupg_manifest_name(m), "crafted");
+	dupg_manifest_free(m);
+	CU_ASSERT_EQUAL(dupg_package_verify(&m, tar), 0);
+	CU_ASSERT_EQUAL(dupg_manifest_file_count(m), 2);
+	dupg_manifest_free(m);
+	CU_ASSERT_EQUAL(dupg_package_verify(NULL, zip), 0);
+	CU_ASSERT_EQUAL(dupg_package_verify(NULL, tgz), 0);
+	free(mj);
+}
+
+static void test_read_errors(void)
+{
+	const char *missing = fx_path(dir, "missing.tar"), *empty = fx_path(dir, "empty.tar");
+	const char *text = fx_path(dir, "text.tar.gz"), *noise = fx_path(dir, "noise.zip");
+	dupg_manifest *m = (dupg_manifest *)1;
+	char *before;
+
+	fx_write(empty, "");
+	fx_write(text, "This is a plain text file, not an upgrade package.\n");
+	write_noise(noise, 8192, 3);
+	before = snapshot();
+
+	ASSERT_ERR(dupg_package_read_manifest(&m, missing), DUPG_ENOTFOUND, "no such file");
+	ASSERT_NAMES(missing);
+	CU_ASSERT_PTR_NULL(m);
+	ASSERT_ERR(dupg_package_verify(&m, missing), DUPG_ENOTFOUND, "no such file");
+	ASSERT_ERR(dupg_package_read_manifest(&m, dir), DUPG_EARCHIVE, "not a regular file");
+	ASSERT_NAMES(dir);
+	ASSERT_ERR(dupg_package_read_manifest(&m, empty), DUPG_EARCHIVE, "not an archive: empty file");
+	ASSERT_NAMES(empty);
+	ASSERT_ERR(dupg_package_read_manifest(&m, text), DUPG_EARCHIVE, "not an archive");
+	ASSERT_NAMES(text);
+	ASSERT_ERR(dupg_package_verify(&m, text), DUPG_EARCHIVE, "not an archive");
+	ASSERT_ERR(dupg_package_read_manifest(&m, noise), DUPG_EARCHIVE, "not an archive");
+	ASSERT_NAMES(noise);
+	CU_ASSERT_PTR_NULL(m);
+	ASSERT_ERR(dupg_package_read_manifest(NULL, missing), DUPG_EINVAL, "NULL");
+	ASSERT_ERR(dupg_package_read_manifest(&m, NULL), DUPG_EINVAL, "NULL");
+	ASSERT_ERR(dupg_package_verify(&m, NULL), DUPG_EINVAL, "NULL");
+	assert_unchanged(before);
+	free(before);
+}
+
+static void test_truncated(void)
+{
+	dupg_pack_file files[3];
+	const char *tar = fx_path(dir, "t.tar"), *tgz = fx_path(dir, "t.tar.gz");
+	const char *tail = fx_path(dir, "tail.tar");
+	dupg_manifest *m = (dupg_manifest *)1;
+
+	payload(files, 20000);
+	CU_ASSERT_EQUAL_FATAL(dupg_package_build(NULL, tar, "n", "1", hw_bc, 2, files, 3, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_package_build(NULL, tgz, "n", "1", hw_bc, 2, files, 3, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_package_build(NULL, tail, "n", "1", hw_bc, 2, files, 3, NULL), 0);
+	/* cut inside manifest.json's data */
+	CU_ASSERT_EQUAL_FATAL(truncate(tar, 600), 0);
+	ASSERT_ERR(dupg_package_read_manifest(&m, tar), DUPG_EARCHIVE, "truncated");
+	ASSERT_NAMES(tar);
+	CU_ASSERT_PTR_NULL(m);
+	/* cut inside the first compressed block */
+	CU_ASSERT_EQUAL_FATAL(truncate(tgz, 300), 0);
+	ASSERT_ERR(dupg_package_read_manifest(&m, tgz), DUPG_EARCHIVE, "truncated or corrupt archive");
+	ASSERT_NAMES(tgz);
+	/* cut inside the gzip header: not even recognised */
+	CU_ASSERT_EQUAL_FATAL(truncate(tgz, 5), 0);
+	ASSERT_ERR(dupg_package_read_manifest(&m, tgz), DUPG_EARCHIVE, "not an archive");
+	ASSERT_NAMES(tgz);
+	/* cut inside the payload: the manifest reads, verification fails */
+	CU_ASSERT_EQUAL_FATAL(truncate(tail, 10000), 0);
+	CU_ASSERT_EQUAL(dupg_package_read_manifest(&m, tail), 0);
+	dupg_manifest_free(m);
+	ASSERT_ERR(dupg_package_verify(&m, tail), DUPG_EARCHIVE, "bin/app: truncated or corrupt archive");
+	ASSERT_NAMES(tail);
+	CU_ASSERT_PTR_NULL(m);
+	payload_free(files);
+}
+
+static void test_bad_manifest_entry(void)
+{
+	char *mj = two_files();
+	static const char fmt2[] = "{\"format\": 2, \"name\": \"n\", \"version\": \"1\", \"hw\": [\"A\"], \"files\": []}";
+	const char *p = fx_path(dir, "bad.tar");
+	const char *big = fx_path(dir, "big.tar"), *bigzip = fx_path(dir, "big.zip");
+	dupg_manifest *m = (dupg_manifest *)1;
+	struct ent none[] = { { "bin/app", 0, "hello\n", NULL, 0, 0, 0 } };
+	struct ent nested[] = { { "pkg/manifest.json", 0, mj, NULL, 0, 0, 0 } };
+	struct ent empty[] = { { "manifest.json", 0, "", NULL, 0, 0, 0 } };
+	struct ent invalid[] = { { "manifest.json", 0, "{\"format\": 1,", NULL, 0, 0, 0 } };
+	struct ent unknown[] = { { "manifest.json", 0, fmt2, NULL, 0, 0, 0 } };
+	struct ent symlink[] = { { "manifest.json", AE_IFLNK, NULL, "other.json", 0, 0, 0 } };
+	struct ent isdir[] = { { "manifest.json/", AE_IFDIR, NULL, NULL, 0, 0, 0 } };
+	struct ent oversized[] = { { "manifest.json", 0, NULL, NULL, 0, 0, DUPG_MANIFEST_MAX_BYTES + 1 } };
+	struct ent streamed[] = { { "manifest.json", 0, NULL, NULL, 0, 1, DUPG_MANIFEST_MAX_BYTES + 100 } };
+
+	craft(p, TAR, none, 1);
+	ASSERT_ERR(dupg_package_read_manifest(&m, p), DUPG_EFORMAT, "no manifest.json at the archive root");
+	ASSERT_NAMES(p);
+	ASSERT_ERR(dupg_package_verify(&m, p), DUPG_EFORMAT, "no manifest.json at the archive root");
+	CU_ASSERT_PTR_NULL(m);
+	craft(p, TAR, nested, 1);
+	ASSERT_ERR(dupg_package_read_manifest(&m, p), DUPG_EFORMAT, "no manifest.json at the archive root");
+	craft(p, TAR, empty, 1);
+	ASSERT_ERR(dupg_package_read_manifest(&m, p), DUPG_EFORMAT, "manifest.json is empty");
+	ASSERT_NAMES(p);
+	craft(p, TAR, invalid, 1);
+	ASSERT_ERR(dupg_package_read_manifest(&m, p), DUPG_EFORMAT, "manifest.json: invalid JSON");
+	ASSERT_NAMES(p);
+	craft(p, TAR, unknown, 1);
+	ASSERT_ERR(dupg_package_read_manifest(&m, p), DUPG_EUNSUPPORTED, "manifest.json: unsupported manifest format 2");
+	ASSERT_NAMES(p);
+	ASSERT_ERR(dupg_package_verify(&m, p), DUPG_EUNSUPPORTED, "unsupported manifest format 2");
+	craft(p, TAR, symlink, 1);
+	ASSERT_ERR(dupg_package_read_manifest(&m, p), DUPG_EFORMAT, "manifest.json is not a regular file");
+	ASSERT_NAMES(p);
+	craft(p, TAR, isdir, 1);
+	ASSERT_ERR(dupg_package_read_manifest(&m, p), DUPG_EFORMAT, "manifest.json is not a regular file");
+	/* refused from the header size, before reading */
+	craft(big, TAR, oversized, 1);
+	ASSERT_ERR(dupg_package_read_manifest(&m, big), DUPG_EFORMAT, "above the 4194304-byte limit");
+	ASSERT_NAMES(big);
+	/* the zip's central directory gives the size away */
+	craft(bigzip, ZIP, streamed, 1);
+	ASSERT_ERR(dupg_package_read_manifest(&m, bigzip), DUPG_EFORMAT, "above the 4194304-byte limit");
+	/* without it, no size at all: refused while reading, once past the cap */
+	strip_central_directory(bigzip);
+	ASSERT_ERR(dupg_package_read_manifest(&m, bigzip), DUPG_EFORMAT, "manifest.json: more than 4194304 bytes");
+	ASSERT_NAMES(bigzip);
+	CU_ASSERT_PTR_NULL(m);
+	free(mj);
+}
+
+/* Every case of tests/data/manifests, as the manifest.json of a package. */
+static const char *cases_dir(void)
+{
+	static char path[4096];
+	const char *top = getenv("top_srcdir");
+	const char *slash = strrchr(__FILE__, '/');
+
+	if (top != NULL && *top != '\0')
+		snprintf(path, sizeof(path), "%s/tests/data/manifests", top);
+	else if (slash != NULL)
+		snprintf(path, sizeof(path), "%.*s/data/manifests", (int)(slash - __FILE__), __FILE__);
+	else
+		snprintf(path, sizeof(path), "data/manifests");
+	return path;
+}
+
+static int code_of(const char *name)
+{
+	if (strcmp(name, "DUPG_EFORMAT") == 0)
+		return DUPG_EFORMAT;
+	if (strcmp(name, "DUPG_EUNSUPPORTED") == 0)
+		return DUPG_EUNSUPPORTED;
+	if (strcmp(name, "DUPG_EEXISTS") == 0)
+		return DUPG_EEXISTS;
+	return 1;
+}
+
+static void test_bad_manifest_cases_in_packages(void)
+{
+	const char *cdir = cases_dir();
+	DIR *d = opendir(cdir);
+	struct dirent *de;
+	size_t ran = 0;
+	char pkg[4200], origin[4300];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	snprintf(pkg, sizeof(pkg), "%s/case.tar.zst", dir);
+	snprintf(origin, sizeof(origin), "%s: manifest.json", pkg);
+	while ((de = readdir(d)) != NULL) {
+		char base[256], expect_path[4400], *text, *expect, *nl, *needle;
+		size_t n = strlen(de->d_name);
+		dupg_manifest *m = (dupg_manifest *)1;
+		struct archive *a;
+		struct archive_entry *e;
+		int rc, code;
+
+		if (n < 6 || strcmp(de->d_name + n - 5, ".json") != 0)
+			continue;
+		snprintf(base, sizeof(base), "%.*s", (int)(n - 5), de->d_name);
+		snprintf(expect_path, sizeof(expect_path), "%s/%s.expect", cdir, base);
+		text = fx_read(fx_path(cdir, de->d_name));
+		expect = fx_read(expect_path);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(expect);
+		nl = strchr(expect, '\n');
+		CU_ASSERT_PTR_NOT_NULL_FATAL(nl);
+		*nl = '\0';
+		needle = nl + 1;
+		if ((nl = strchr(needle, '\n')) != NULL)
+			*nl = '\0';
+		code = code_of(expect);
+
+		/* a tar.zst holding just that manifest.json, and bin/app */
+		a = archive_write_new();
+		archive_write_set_format_pax_restricted(a);
+		archive_write_add_filter_zstd(a);
+		CU_ASSERT_EQUAL_FATAL(archive_write_open_filename(a, pkg), ARCHIVE_OK);
+		e = archive_entry_new();
+		archive_entry_set_pathname(e, "manifest.json");
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, (la_int64_t)strlen(text));
+		CU_ASSERT_EQUAL_FATAL(archive_write_header(a, e), ARCHIVE_OK);
+		if (*text != '\0')
+			archive_write_data(a, text, strlen(text));
+		archive_entry_clear(e);
+		archive_entry_set_pathname(e, "bin/app");
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, 6);
+		CU_ASSERT_EQUAL_FATAL(archive_write_header(a, e), ARCHIVE_OK);
+		archive_write_data(a, "hello\n", 6);
+		archive_entry_free(e);
+		CU_ASSERT_EQUAL(archive_write_close(a), ARCHIVE_OK);
+		archive_write_free(a);
+
+		rc = dupg_package_read_manifest(&m, pkg);
+		if (rc != code || strstr(dupg_error_last(), needle) == NULL ||
+		    strncmp(dupg_error_last(), origin, strlen(origin)) != 0) {
+			fprintf(stderr, "\n  case %s: got %d \"%s\", want %s \"%s\"\n", base, rc,
+				dupg_error_last(), expect, needle);
+			CU_FAIL("bad manifest case in a package");
+		}
+		CU_ASSERT_PTR_NULL(m);
+		CU_ASSERT_EQUAL(dupg_package_verify(NULL, pkg), code);
+		free(text);
+		free(expect);
+		ran++;
+	}
+	closedir(d);
+	CU_ASSERT_TRUE(ran >= 40);
+}
+
+/* verify(p) fails with DUPG_EINTEGRITY naming p and needle; read_manifest(p) succeeds. */
+static void assert_integrity(const char *p, const char *needle)
+{
+	dupg_manifest *m = (dupg_manifest *)1;
+
+	ASSERT_ERR(dupg_package_verify(&m, p), DUPG_EINTEGRITY, needle);
+	ASSERT_NAMES(p);
+	CU_ASSERT_PTR_NULL(m);
+	CU_ASSERT_EQUAL(dupg_package_read_manifest(&m, p), 0);
+	dupg_manifest_free(m);
+}
+
+static void test_verify_errors(void)
+{
+	char *mj = two_files();
+	const char *p = fx_path(dir, "v.tar"), *z = fx_path(dir, "v.zip");
+	char *before;
+#define MANIFEST { "manifest.json", 0, mj, NULL, 0, 0, 0 }
+#define APP { "bin/app", 0, "hello\n", NULL, 0, 0, 0 }
+#define BEE { "etc/b", 0, "bee\n", NULL, 0, 0, 0 }
+	struct ent missing[] = { MANIFEST, APP };
+	struct ent unlisted[] = { MANIFEST, APP, BEE, { "etc/extra", 0, "x", NULL, 0, 0, 0 } };
+	struct ent symlink[] = { MANIFEST, APP, BEE, { "bin/sh", AE_IFLNK, NULL, "/bin/busybox", 0, 0, 0 } };
+	struct ent chr[] = { MANIFEST, APP, BEE, { "dev/null", AE_IFCHR, NULL, NULL, 0, 0, 0 } };
+	struct ent blk[] = { MANIFEST, APP, BEE, { "dev/sda", AE_IFBLK, NULL, NULL, 0, 0, 0 } };
+	struct ent fifo[] = { MANIFEST, APP, BEE, { "run/pipe", AE_IFIFO, NULL, NULL, 0, 0, 0 } };
+	struct ent hard[] = { MANIFEST, APP, BEE, { "bin/app2", 0, NULL, "bin/app", 1, 0, 0 } };
+	/* a symlink named like a listed file, instead of it */
+	struct ent linked[] = { MANIFEST, APP, { "etc/b", AE_IFLNK, NULL, "/etc/shadow", 0, 0, 0 } };
+	struct ent dup[] = { MANIFEST, APP, BEE, APP };
+	struct ent dupm[] = { MANIFEST, APP, BEE, MANIFEST };
+	struct ent digest[] = { MANIFEST, { "bin/app", 0, "hellO\n", NULL, 0, 0, 0 }, BEE };
+	struct ent longer[] = { MANIFEST, { "bin/app", 0, "hello!\n", NULL, 0, 0, 0 }, BEE };
+	struct ent shorter[] = { MANIFEST, { "bin/app", 0, "hell", NULL, 0, 0, 0 }, BEE };
+	struct ent escape[] = { MANIFEST, APP, BEE, { "../outside/", AE_IFDIR, NULL, NULL, 0, 0, 0 } };
+	struct ent absdir[] = { MANIFEST, APP, BEE, { "/etc/", AE_IFDIR, NULL, NULL, 0, 0, 0 } };
+	/* zip entries without sizes in their headers: only the data tells */
+	struct ent zmore[] = { MANIFEST, { "bin/app", 0, "hello world, much longer\n", NULL, 0, 1, 0 }, BEE };
+	struct ent zless[] = { MANIFEST, { "bin/app", 0, "he", NULL, 0, 1, 0 }, BEE };
+	struct ent zdigest[] = { MANIFEST, { "bin/app", 0, "HELLO\n", NULL, 0, 1, 0 }, BEE };
+	struct ent mdir[] = { MANIFEST, APP, BEE, { "manifest.json/", AE_IFDIR, NULL, NULL, 0, 0, 0 } };
+	struct ent good[] = { MANIFEST, APP, BEE };
+
+	craft(p, TAR, good, 3);
+	craft(z, ZIP, good, 3);
+	CU_ASSERT_EQUAL(dupg_package_verify(NULL, p), 0);
+	CU_ASSERT_EQUAL(dupg_package_verify(NULL, z), 0);
+
+	craft(p, TAR, missing, 2);
+	assert_integrity(p, "etc/b: listed in the manifest but missing from the archive");
+	craft(p, TAR, unlisted, 4);
+	assert_integrity(p, "etc/extra: not listed in the manifest");
+	craft(z, ZIP, unlisted, 4);
+	assert_integrity(z, "etc/extra: not listed in the manifest");
+	craft(p, TAR, symlink, 4);
+	assert_integrity(p, "bin/sh: symbolic link, not a regular file");
+	craft(p, TAR, chr, 4);
+	assert_integrity(p, "dev/null: character device, not a regular file");
+	craft(p, TAR, blk, 4);
+	assert_integrity(p, "dev/sda: block device, not a regular file");
+	craft(p, TAR, fifo, 4);
+	assert_integrity(p, "run/pipe: FIFO, not a regular file");
+	craft(p, TAR, hard, 4);
+	assert_integrity(p, "bin/app2: hard link, not a regular file");
+	craft(p, TAR, linked, 3);
+	assert_integrity(p, "etc/b: symbolic link, not a regular file");
+	craft(p, TAR, dup, 4);
+	assert_integrity(p, "bin/app: duplicate entry");
+	craft(p, TAR, dupm, 4);
+	assert_integrity(p, "manifest.json: duplicate entry");
+	craft(p, TAR, mdir, 4);
+	assert_integrity(p, "manifest.json: directory, not a regular file");
+	craft(p, TAR, digest, 3);
+	assert_integrity(p, "bin/app: digest mismatch: xxh128 is ");
+	CU_ASSERT_PTR_NOT_NULL(strstr(dupg_error_last(), "the manifest says " HELLO_HEX));
+	craft(z, ZIP, zdigest, 3);
+	assert_integrity(z, "bin/app: digest mismatch");
+	craft(p, TAR, longer, 3);
+	assert_integrity(p, "bin/app: size mismatch: 7 bytes in the archive, the manifest says 6");
+	craft(p, TAR, shorter, 3);
+	assert_integrity(p, "bin/app: size mismatch: 4 bytes in the archive, the manifest says 6");
+	craft(z, ZIP, zmore, 3);
+	assert_integrity(z, "bin/app: size mismatch: 25 bytes in the archive, the manifest says 6");
+	/* streamed: the data itself is cut off at the declared size */
+	strip_central_directory(z);
+	assert_integrity(z, "bin/app: size mismatch: more data than the 6 bytes the manifest says");
+	craft(z, ZIP, zless, 3);
+	assert_integrity(z, "bin/app: size mismatch: 2 bytes in the archive, the manifest says 6");
+	craft(p, TAR, escape, 4);
+	assert_integrity(p, "../outside/: directory outside the package root");
+	craft(p, TAR, absdir, 4);
+	assert_integrity(p, "directory outside the package root");
+
+	/* verification reads only */
+	before = snapshot();
+	CU_ASSERT_EQUAL(dupg_package_verify(NULL, p), DUPG_EINTEGRITY);
+	assert_unchanged(before);
+	free(before);
+	free(mj);
+#undef MANIFEST
+#undef APP
+#undef BEE
+}
+
+static void test_absurd_sizes(void)
+{
+	const char *p = fx_path(dir, "absurd.tar");
+	char text[512];
+	dupg_manifest *m = (dupg_manifest *)1;
+	struct ent ents[] = {
+		{ "manifest.json", 0, text, NULL, 0, 0, 0 },
+		{ "bin/app", 0, "hello\n", NULL, 0, 0, 0 },
+	};
+
+	snprintf(text, sizeof(text), "{\"format\":1,\"name\":\"n\",\"version\":\"1\",\"hw\":[\"A\"],"
+		 "\"files\":[{\"path\":\"bin/app\",\"size\":%llu,\"xxh128\":\"" HELLO_HEX "\"}]}",
+		 (unsigned long long)DUPG_FILE_MAX_BYTES + 1);
+	craft(p, TAR, ents, 2);
+	ASSERT_ERR(dupg_package_read_manifest(&m, p), DUPG_EFORMAT,
+		   "\"files[0].size\" is 1099511627777 bytes, above the 1099511627776-byte limit");
+	ASSERT_NAMES(p);
+	ASSERT_ERR(dupg_package_verify(&m, p), DUPG_EFORMAT, "above the");
+	CU_ASSERT_PTR_NULL(m);
+
+	/* at the limit it parses, and the 6 bytes found are a size mismatch */
+	snprintf(text, sizeof(text), "{\"format\":1,\"name\":\"n\",\"version\":\"1\",\"hw\":[\"A\"],"
+		 "\"files\":[{\"path\":\"bin/app\",\"size\":%llu,\"xxh128\":\"" HELLO_HEX "\"}]}",
+		 (unsigned long long)DUPG_FILE_MAX_BYTES);
+	craft(p, TAR, ents, 2);
+	assert_integrity(p, "bin/app: size mismatch: 6 bytes in the archive, the manifest says 1099511627776");
+}
+
+static void test_fixture_package(void)
+{
+	const char *p = fx_pkg(dir, "pkg5", "5", "A,B");
+	dupg_manifest *m = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(dupg_package_verify(&m, p), 0);
+	CU_ASSERT_STRING_EQUAL(dupg_manifest_version(m), "5");
+	CU_ASSERT_EQUAL(dupg_manifest_hw_count(m), 2);
+	CU_ASSERT_STRING_EQUAL(dupg_manifest_file_path(m, 0), "bin/pkg5");
+	dupg_manifest_free(m);
+}
+
+/* Each test runs in a fresh scratch directory of its own. */
+#define IN_DIR(fn) \
+	static void fn##_in_dir(void) { setup(); fn(); teardown(); }
+IN_DIR(test_file_xxh128)
+IN_DIR(test_file_xxh128_errors)
+IN_DIR(test_round_trip_all_formats)
+IN_DIR(test_explicit_format_and_suffixes)
+IN_DIR(test_build_is_reproducible)
+IN_DIR(test_build_replaces)
+IN_DIR(test_build_failures_leave_nothing)
+IN_DIR(test_manifest_first_read_stops_early)
+IN_DIR(test_manifest_not_first)
+IN_DIR(test_read_errors)
+IN_DIR(test_truncated)
+IN_DIR(test_bad_manifest_entry)
+IN_DIR(test_bad_manifest_cases_in_packages)
+IN_DIR(test_verify_errors)
+IN_DIR(test_absurd_sizes)
+IN_DIR(test_fixture_package)
+#define T(name, fn) { name, fn##_in_dir }
+
+int main(void)
+{
+	CU_TestInfo tests[] = {
+		T("file digest matches xxhsum -H2", test_file_xxh128),
+		T("file digest errors", test_file_xxh128_errors),
+		T("build, read, verify in all five formats", test_round_trip_all_formats),
+		T("explicit formats and file name suffixes", test_explicit_format_and_suffixes),
+		T("builds are byte-for-byte reproducible", test_build_is_reproducible),
+		T("build replaces the output, leaves no temporary", test_build_replaces),
+		T("failed builds change nothing on disk", test_build_failures_leave_nothing),
+		T("manifest-first read does not touch the payload", test_manifest_first_read_stops_early),
+		T("manifest last, ./ names, directories", test_manifest_not_first),
+		T("missing, empty, non-archive files", test_read_errors),
+		T("truncated archives", test_truncated),
+		T("missing, empty, invalid, oversized manifest.json", test_bad_manifest_entry),
+		T("tests/data/manifests cases inside packages", test_bad_manifest_cases_in_packages),
+		T("verification catches every integrity problem", test_verify_errors),
+		T("absurd declared sizes", test_absurd_sizes),
+		T("fx_pkg builds a valid package", test_fixture_package),
+		CU_TEST_INFO_NULL,
+	};
+	return fx_run("package", tests);
+}

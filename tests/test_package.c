@@ -475,6 +475,7 @@ static void test_manifest_first_read_stops_early(void)
 	/*
 	 * 4 MiB of noise after the manifest; the file is then cut at 32 KiB, or
 	 * 256 KiB when compressed: libarchive decompresses 64 KiB output blocks.
+	 * A cut zip loses its central directory and is read as a stream.
 	 */
 	payload(files, 4u << 20);
 	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
@@ -484,8 +485,6 @@ static void test_manifest_first_read_stops_early(void)
 		char *j1, *j2;
 		int rc;
 
-		if (fmts[i].format == DUPG_PACK_ZIP)
-			continue; /* zip readers seek to the central directory at the end */
 		opts.no_fsync = 1;
 		CU_ASSERT_EQUAL_FATAL(dupg_package_build(&built, out, "big", "1", hw_bc, 2, files, 3, &opts), 0);
 		CU_ASSERT_EQUAL_FATAL(truncate(out, fmts[i].format == DUPG_PACK_TAR ? 32768 : 262144), 0);

@@ -69,9 +69,9 @@ DUPG_EXTERN(int) dupg_manifest_parse(dupg_manifest **out, const char *json, size
  */
 DUPG_EXTERN(int) dupg_manifest_to_json(char **out, const dupg_manifest *m);
 
-/** Set the optional build time (copied; NULL clears). @return 0 or ::DUPG_ENOMEM */
+/** Set the optional build time (copied; NULL clears). @return 0, ::DUPG_EINVAL (empty string) or ::DUPG_ENOMEM */
 DUPG_EXTERN(int) dupg_manifest_set_build_time(dupg_manifest *m, const char *build_time);
-/** Set the optional vendor (copied; NULL clears). @return 0 or ::DUPG_ENOMEM */
+/** Set the optional vendor (copied; NULL clears). @return 0, ::DUPG_EINVAL (empty string) or ::DUPG_ENOMEM */
 DUPG_EXTERN(int) dupg_manifest_set_vendor(dupg_manifest *m, const char *vendor);
 
 /**

@@ -22,7 +22,8 @@ extern "C" {
 
 /**
  * Read a package's manifest without verifying the payload. When
- * `manifest.json` is the first entry, nothing after it is decompressed.
+ * `manifest.json` is the first entry, reading stops right after it: at most
+ * the one block libarchive decompresses ahead (64 KiB) of the payload is read.
  * @param out receives the manifest; the caller owns it.
  * @param path the package file
  * @return 0, ::DUPG_ENOTFOUND, ::DUPG_EIO, ::DUPG_EARCHIVE (not an archive,
@@ -98,7 +99,7 @@ DUPG_EXTERN(int) dupg_package_build(dupg_manifest **out, const char *out_path,
  * XXH3-128 of a file on disk, streamed.
  * @param out receives the canonical 16-byte digest
  * @param size_out receives the file size; may be NULL
- * @return 0, ::DUPG_ENOTFOUND or ::DUPG_EIO
+ * @return 0, ::DUPG_ENOTFOUND or ::DUPG_EIO (also for a file that is not regular)
  */
 DUPG_EXTERN(int) dupg_file_xxh128(unsigned char out[16], uint64_t *size_out, const char *path);
 

@@ -494,9 +494,10 @@ int dupg_pathlist_config(dupg_config **out, const dupg_pathlist *l)
 	size_t g, ntypes;
 	int rc;
 
+	if (out != NULL)
+		*out = NULL;
 	if (out == NULL || l == NULL)
 		return dupg__error(DUPG_EINVAL, "dupg_pathlist_config: NULL argument");
-	*out = NULL;
 	rc = dupg__pathlist_scan(&sc, l, l->count);
 	if (rc != 0)
 		return rc;
@@ -767,11 +768,12 @@ int dupg_listfile_read(char ***out, size_t *count_out, const char *list_file)
 	size_t len, n, i, total = 0;
 	int rc;
 
-	if (out == NULL || list_file == NULL)
-		return dupg__error(DUPG_EINVAL, "dupg_listfile_read: NULL argument");
-	*out = NULL;
+	if (out != NULL)
+		*out = NULL;
 	if (count_out != NULL)
 		*count_out = 0;
+	if (out == NULL || list_file == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_listfile_read: NULL argument");
 	rc = dupg__read_file(&text, &len, list_file, LIST_MAX_BYTES);
 	if (rc != 0)
 		return rc;
@@ -887,9 +889,10 @@ int dupg_pathlist_load(dupg_pathlist **out, const char *list_file)
 	size_t len, n = 0, i;
 	int rc;
 
+	if (out != NULL)
+		*out = NULL;
 	if (out == NULL || list_file == NULL || *list_file == '\0')
 		return dupg__error(DUPG_EINVAL, "dupg_pathlist_load: list file is required");
-	*out = NULL;
 	rc = dupg__read_file(&text, &len, list_file, LIST_MAX_BYTES);
 	if (rc == 0)
 		rc = parse_list(&lines, &n, text, len, list_file);

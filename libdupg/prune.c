@@ -253,9 +253,10 @@ int dupg_prune_compute(dupg_prune **out, const dupg_pathlist *first,
 	dupg_prune *p;
 	int rc;
 
+	if (out != NULL)
+		*out = NULL;
 	if (out == NULL || first == NULL || downloaded == NULL)
 		return dupg__error(DUPG_EINVAL, "dupg_prune_compute: NULL argument");
-	*out = NULL;
 	if (opts == NULL)
 		opts = &defaults;
 	rc = check_options(opts);
@@ -353,9 +354,10 @@ int dupg_prune_list_dup(dupg_pathlist **out, const dupg_prune *p, dupg_prune_lis
 	size_t i, n;
 	int rc;
 
+	if (out != NULL)
+		*out = NULL;
 	if (out == NULL || p == NULL)
 		return dupg__error(DUPG_EINVAL, "dupg_prune_list_dup: NULL argument");
-	*out = NULL;
 	if (which < DUPG_LIST_SECOND || which > DUPG_LIST_DELETABLE)
 		return dupg__error(DUPG_EINVAL, "dupg_prune_list_dup: unknown list %d", (int)which);
 	if (which == DUPG_LIST_SECOND)
@@ -405,6 +407,8 @@ int dupg_prune_to_json(char **out, const dupg_prune *p)
 {
 	json_object *obj;
 
+	if (out != NULL)
+		*out = NULL;
 	if (out == NULL || p == NULL)
 		return dupg__error(DUPG_EINVAL, "dupg_prune_to_json: NULL argument");
 	obj = json_object_new_object();

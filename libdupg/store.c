@@ -1,2 +1,631 @@
-/* store: not written yet. */
-#include "internal.h"
+/* The master's package store on disk: crash-safe apply of a prune, and recovery (I/O). */
+#include "pathlist_internal.h"
+#include "json_internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/*
+ * LIST.journal holds everything recovery needs, as JSON:
+ *
+ *     {"format": 1, "third": "<new LIST text>", "fourth": "<new LIST.rollback text>",
+ *      "deletable": ["path as LIST names it", ...],
+ *      "rollback_previous": "<old LIST.rollback text>" (null when there was none),
+ *      "list_previous": "<old LIST text>"}
+ *
+ * Recovery decides by LIST alone: holding exactly "third" means the commit
+ * point was passed, so the apply is finished; anything else means it was
+ * not, so LIST.rollback is put back. Deletable paths are resolved against
+ * LIST's directory when used, so whichever directory the recovering process
+ * runs in, it removes the same files.
+ */
+#define JOURNAL_FORMAT 1
+
+/* Journals embed whole lists; json-c takes at most this much text. */
+#define JOURNAL_MAX_BYTES ((size_t)INT32_MAX)
+#define LIST_MAX_BYTES ((size_t)1 << 30)
+
+struct dupg_store {
+	char *list_file;
+	dupg_pathlist *list;
+};
+
+/* The file names of one store. */
+struct names {
+	char *list;
+	char *rollback;
+	char *journal;
+	char *dir;
+	const char *base; /* LIST's file name inside dir */
+};
+
+static void names_free(struct names *n)
+{
+	free(n->rollback);
+	free(n->journal);
+	free(n->dir);
+	memset(n, 0, sizeof(*n));
+}
+
+static char *suffixed(const char *path, const char *suffix)
+{
+	size_t pl = strlen(path), sl = strlen(suffix);
+	char *s = malloc(pl + sl + 1);
+
+	if (s != NULL) {
+		memcpy(s, path, pl);
+		memcpy(s + pl, suffix, sl + 1);
+	}
+	return s;
+}
+
+static int names_init(struct names *n, const char *list_file)
+{
+	const char *slash = strrchr(list_file, '/');
+
+	memset(n, 0, sizeof(*n));
+	n->list = (char *)list_file;
+	n->base = slash != NULL ? slash + 1 : list_file;
+	n->rollback = suffixed(list_file, ".rollback");
+	n->journal = suffixed(list_file, ".journal");
+	n->dir = dupg__dirname(list_file);
+	if (n->rollback == NULL || n->journal == NULL || n->dir == NULL) {
+		names_free(n);
+		return dupg__error_nomem();
+	}
+	return 0;
+}
+
+/* 1 when path exists, 0 when not, or a negative code. */
+static int exists(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0)
+		return 1;
+	if (errno == ENOENT)
+		return 0;
+	return dupg__error_errno(DUPG_EIO, errno, "%s: cannot stat", path);
+}
+
+static int check_no_journal(const struct names *n)
+{
+	int rc = exists(n->journal);
+
+	if (rc > 0)
+		return dupg__error(DUPG_EINVAL,
+				   "%s: an interrupted apply is pending (%s exists): recover the store first",
+				   n->list, n->journal);
+	return rc;
+}
+
+int dupg_store_open(dupg_store **out, const char *list_file)
+{
+	struct names n;
+	dupg_store *s;
+	int rc;
+
+	if (out != NULL)
+		*out = NULL;
+	if (out == NULL || list_file == NULL || *list_file == '\0')
+		return dupg__error(DUPG_EINVAL, "dupg_store_open: list file is required");
+	rc = names_init(&n, list_file);
+	if (rc != 0)
+		return rc;
+	rc = check_no_journal(&n);
+	names_free(&n);
+	if (rc != 0)
+		return rc;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return dupg__error_nomem();
+	s->list_file = strdup(list_file);
+	if (s->list_file == NULL)
+		rc = dupg__error_nomem();
+	else
+		rc = dupg_pathlist_load(&s->list, list_file);
+	if (rc != 0) {
+		dupg_store_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void dupg_store_free(dupg_store *s)
+{
+	if (s == NULL)
+		return;
+	dupg_pathlist_free(s->list);
+	free(s->list_file);
+	free(s);
+}
+
+const char *dupg_store_list_file(const dupg_store *s)
+{
+	return s == NULL ? NULL : s->list_file;
+}
+
+const dupg_pathlist *dupg_store_list(const dupg_store *s)
+{
+	return s == NULL ? NULL : s->list;
+}
+
+/* A file's content, or NULL (and 0) when it does not exist. */
+static int read_optional(char **out, size_t *len, const char *path, size_t max)
+{
+	int rc = dupg__read_file(out, len, path, max);
+
+	if (rc == DUPG_ENOTFOUND) {
+		*out = NULL;
+		*len = 0;
+		return 0;
+	}
+	return rc;
+}
+
+static int same_content(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return a != NULL && b != NULL && alen == blen && memcmp(a, b, alen) == 0;
+}
+
+static int remove_file(const char *path, size_t *removed)
+{
+	if (unlink(path) == 0) {
+		if (removed != NULL)
+			(*removed)++;
+		return 0;
+	}
+	if (errno == ENOENT)
+		return 0;
+	return dupg__error_errno(DUPG_EIO, errno, "%s: cannot remove", path);
+}
+
+/* Remove one package named in LIST's directory. */
+static int remove_package(const struct names *n, const char *path, size_t *removed)
+{
+	char *full = dupg__path_join(n->dir, path);
+	int rc;
+
+	if (full == NULL)
+		return dupg__error_nomem();
+	rc = remove_file(full, removed);
+	free(full);
+	return rc;
+}
+
+/* "LIST" + suffix + ".tmp." + the six characters mkstemp picks? */
+static int is_temp_of(const char *name, const char *base, const char *suffix)
+{
+	size_t bl = strlen(base), sl = strlen(suffix), i;
+
+	if (strncmp(name, base, bl) != 0 || strncmp(name + bl, suffix, sl) != 0 ||
+	    strncmp(name + bl + sl, ".tmp.", 5) != 0)
+		return 0;
+	name += bl + sl + 5;
+	for (i = 0; name[i] != '\0'; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+		      (name[i] >= '0' && name[i] <= '9')))
+			return 0;
+	return i == 6;
+}
+
+static int remove_temps(const struct names *n, size_t *removed)
+{
+	DIR *d = opendir(n->dir);
+	struct dirent *e;
+	int rc = 0;
+
+	if (d == NULL)
+		return dupg__error_errno(DUPG_EIO, errno, "%s: cannot open directory", n->dir);
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		if (is_temp_of(e->d_name, n->base, "") || is_temp_of(e->d_name, n->base, ".rollback") ||
+		    is_temp_of(e->d_name, n->base, ".journal"))
+			rc = remove_package(n, e->d_name, removed);
+	}
+	closedir(d);
+	return rc;
+}
+
+/* The parts of a journal recovery uses, borrowed from the parsed JSON. */
+struct journal {
+	json_object *root;
+	const char *third, *fourth, *rollback_prev;
+	size_t third_len, fourth_len, rollback_prev_len;
+	json_object *deletable;
+};
+
+static int journal_string(const char **out, size_t *len, json_object *root, const char *key,
+			  int nullable, const char *origin)
+{
+	json_object *v;
+
+	*out = NULL;
+	*len = 0;
+	if (!json_object_object_get_ex(root, key, &v) ||
+	    (v == NULL && !nullable) || (v != NULL && !json_object_is_type(v, json_type_string)))
+		return dupg__error(DUPG_EFORMAT, "%s: \"%s\" missing or not a string", origin, key);
+	if (v != NULL) {
+		*out = json_object_get_string(v);
+		*len = (size_t)json_object_get_string_len(v);
+	}
+	return 0;
+}
+
+static int journal_read(struct journal *j, const char *path)
+{
+	char *text;
+	size_t len, i;
+	json_object *v;
+	const char *unused;
+	size_t unused_len;
+	int rc;
+
+	memset(j, 0, sizeof(*j));
+	rc = dupg__read_file(&text, &len, path, JOURNAL_MAX_BYTES);
+	if (rc != 0)
+		return rc;
+	rc = dupg__json_parse(&j->root, text, len, path);
+	free(text);
+	if (rc != 0)
+		return rc;
+	if (!json_object_is_type(j->root, json_type_object))
+		rc = dupg__error(DUPG_EFORMAT, "%s: not a JSON object", path);
+	else if (!json_object_object_get_ex(j->root, "format", &v) ||
+		 !json_object_is_type(v, json_type_int) || json_object_get_int64(v) != JOURNAL_FORMAT)
+		rc = dupg__error(DUPG_EFORMAT, "%s: missing or unknown \"format\" (this library writes %d)",
+				 path, JOURNAL_FORMAT);
+	if (rc == 0)
+		rc = journal_string(&j->third, &j->third_len, j->root, "third", 0, path);
+	if (rc == 0)
+		rc = journal_string(&j->fourth, &j->fourth_len, j->root, "fourth", 0, path);
+	if (rc == 0)
+		rc = journal_string(&j->rollback_prev, &j->rollback_prev_len, j->root,
+				    "rollback_previous", 1, path);
+	if (rc == 0)
+		rc = journal_string(&unused, &unused_len, j->root, "list_previous", 0, path);
+	if (rc == 0 && (!json_object_object_get_ex(j->root, "deletable", &j->deletable) ||
+			!json_object_is_type(j->deletable, json_type_array)))
+		rc = dupg__error(DUPG_EFORMAT, "%s: \"deletable\" missing or not an array", path);
+	for (i = 0; rc == 0 && i < json_object_array_length(j->deletable); i++) {
+		v = json_object_array_get_idx(j->deletable, i);
+		if (!json_object_is_type(v, json_type_string) || json_object_get_string_len(v) == 0)
+			rc = dupg__error(DUPG_EFORMAT, "%s: \"deletable\" entry %zu is not a path", path, i);
+	}
+	if (rc != 0) {
+		json_object_put(j->root);
+		memset(j, 0, sizeof(*j));
+	}
+	return rc;
+}
+
+/* Make `path` hold exactly data (or not exist when data is NULL), writing only when it does not. */
+static int settle(const char *path, const char *data, size_t len, int no_fsync)
+{
+	char *cur;
+	size_t cur_len;
+	int rc;
+
+	if (data == NULL)
+		return remove_file(path, NULL);
+	rc = read_optional(&cur, &cur_len, path, LIST_MAX_BYTES);
+	if (rc == DUPG_EFORMAT)
+		cur = NULL; /* too large to be ours: rewrite it */
+	else if (rc != 0)
+		return rc;
+	rc = 0;
+	if (!same_content(cur, cur_len, data, len))
+		rc = dupg__write_atomic(path, data, len, no_fsync, NULL, NULL);
+	free(cur);
+	return rc;
+}
+
+static int finish_journal(const struct names *n, int no_fsync)
+{
+	int rc = 0;
+
+	if (!no_fsync)
+		rc = dupg__fsync_dir(n->dir);
+	if (rc == 0)
+		rc = remove_file(n->journal, NULL);
+	if (rc == 0 && !no_fsync)
+		rc = dupg__fsync_dir(n->dir);
+	return rc;
+}
+
+static int recover(dupg_recover_report *r, const struct names *n, int no_fsync)
+{
+	struct journal j;
+	char *list = NULL;
+	size_t list_len, i;
+	int rc;
+
+	rc = exists(n->list);
+	if (rc == 0)
+		return dupg__error(DUPG_ENOTFOUND, "%s: no such list file", n->list);
+	if (rc < 0)
+		return rc;
+	rc = remove_temps(n, &r->temps_removed);
+	if (rc == 0 && r->temps_removed > 0 && !no_fsync)
+		rc = dupg__fsync_dir(n->dir);
+	if (rc == 0)
+		rc = exists(n->journal);
+	if (rc <= 0)
+		return rc; /* no journal: nothing was interrupted */
+	rc = journal_read(&j, n->journal);
+	if (rc != 0)
+		return rc;
+	rc = dupg__read_file(&list, &list_len, n->list, LIST_MAX_BYTES);
+	if (rc == 0 && same_content(list, list_len, j.third, j.third_len)) {
+		/* past the commit point: redo what may be missing, forward */
+		r->action = DUPG_RECOVER_FINISHED;
+		rc = settle(n->rollback, j.fourth, j.fourth_len, no_fsync);
+		for (i = 0; rc == 0 && i < json_object_array_length(j.deletable); i++)
+			rc = remove_package(n, json_object_get_string(
+						       json_object_array_get_idx(j.deletable, i)),
+					    &r->files_deleted);
+	} else if (rc == 0) {
+		/* LIST was never replaced, so no package was deleted: put the rollback list back */
+		r->action = DUPG_RECOVER_UNDONE;
+		rc = settle(n->rollback, j.rollback_prev, j.rollback_prev_len, no_fsync);
+	}
+	if (rc == 0)
+		rc = finish_journal(n, no_fsync);
+	free(list);
+	json_object_put(j.root);
+	return rc;
+}
+
+int dupg_store_recover(dupg_recover_report *report, const char *list_file, int no_fsync)
+{
+	dupg_recover_report r = { DUPG_RECOVER_CLEAN, 0, 0 };
+	struct names n;
+	int rc;
+
+	if (report != NULL)
+		*report = r;
+	if (list_file == NULL || *list_file == '\0')
+		return dupg__error(DUPG_EINVAL, "dupg_store_recover: list file is required");
+	rc = names_init(&n, list_file);
+	if (rc != 0)
+		return rc;
+	rc = recover(&r, &n, no_fsync);
+	names_free(&n);
+	if (report != NULL)
+		*report = r;
+	return rc;
+}
+
+/* Calls the step callback from inside dupg__write_atomic, before its rename. */
+struct hook {
+	const dupg_store_options *opts;
+	dupg_apply_step step;
+};
+
+static int hook_before_rename(void *payload)
+{
+	struct hook *h = payload;
+
+	return h->opts->step_cb(h->step, h->opts->payload);
+}
+
+static int step_done(const dupg_store_options *o, dupg_apply_step step, const char *list_file)
+{
+	if (o->step_cb != NULL && o->step_cb(step, o->payload) != 0)
+		return dupg__error(DUPG_EABORTED, "%s: apply stopped by the step callback at step %d",
+				   list_file, (int)step);
+	return 0;
+}
+
+static int write_step(const dupg_store_options *o, const char *path, const char *data, size_t len,
+		      dupg_apply_step temp_step, const char *list_file)
+{
+	struct hook h = { o, temp_step };
+	int rc;
+
+	rc = dupg__write_atomic(path, data, len, o->no_fsync,
+				o->step_cb != NULL ? hook_before_rename : NULL, &h);
+	if (rc == 0)
+		rc = step_done(o, (dupg_apply_step)(temp_step + 1), list_file);
+	return rc;
+}
+
+/* Everything an apply writes, prepared before the first change on disk. */
+struct plan {
+	char *third, *fourth, *journal;
+	size_t third_len, fourth_len, journal_len;
+	char **deletable; /* as LIST names them */
+	size_t ndel;
+	dupg_pathlist *new_list;
+};
+
+static void plan_free(struct plan *pl)
+{
+	free(pl->third);
+	free(pl->fourth);
+	free(pl->journal);
+	free(pl->deletable);
+	dupg_pathlist_free(pl->new_list);
+}
+
+static int render_list(char **out, size_t *len, const dupg_prune *p, dupg_prune_list which,
+		       const char *target)
+{
+	size_t i, n = dupg_prune_count(p, which);
+	size_t *sel = malloc((n + 1) * sizeof(*sel));
+	int rc;
+
+	if (sel == NULL)
+		return dupg__error_nomem();
+	for (i = 0; i < n; i++)
+		sel[i] = dupg_prune_index(p, which, i);
+	rc = dupg__pathlist_render(out, len, dupg_prune_second(p), sel, n, target);
+	free(sel);
+	return rc;
+}
+
+/* Rendered lines as an array of strings, pointers and text in one allocation. */
+static int split_lines(char ***out, size_t n, const char *text, size_t len)
+{
+	char **arr = malloc((n + 1) * sizeof(*arr) + len + 1);
+	char *p;
+	size_t i;
+
+	if (arr == NULL)
+		return dupg__error_nomem();
+	p = memcpy(arr + n + 1, text, len + 1);
+	for (i = 0; i < n; i++) {
+		char *nl = strchr(p, '\n');
+		arr[i] = p;
+		*nl = '\0';
+		p = nl + 1;
+	}
+	arr[n] = NULL;
+	*out = arr;
+	return 0;
+}
+
+static json_object *add_member(json_object *obj, const char *key, json_object *v, int null_ok)
+{
+	if (obj == NULL || (v == NULL && !null_ok) || json_object_object_add(obj, key, v) != 0) {
+		json_object_put(v);
+		json_object_put(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+static json_object *jstr(const char *s, size_t len)
+{
+	return json_object_new_string_len(s, (int)len);
+}
+
+static int plan_make(struct plan *pl, const struct names *n, const dupg_prune *p)
+{
+	char *del_text = NULL, *prev_list = NULL, *prev_rb = NULL;
+	size_t del_len, prev_list_len, prev_rb_len;
+	json_object *obj;
+	int rc;
+
+	memset(pl, 0, sizeof(*pl));
+	pl->ndel = dupg_prune_count(p, DUPG_LIST_DELETABLE);
+	rc = render_list(&pl->third, &pl->third_len, p, DUPG_LIST_THIRD, n->list);
+	if (rc == 0)
+		rc = render_list(&pl->fourth, &pl->fourth_len, p, DUPG_LIST_FOURTH, n->rollback);
+	if (rc == 0)
+		rc = render_list(&del_text, &del_len, p, DUPG_LIST_DELETABLE, n->list);
+	if (rc == 0)
+		rc = split_lines(&pl->deletable, pl->ndel, del_text, del_len);
+	if (rc == 0)
+		rc = dupg__read_file(&prev_list, &prev_list_len, n->list, LIST_MAX_BYTES);
+	if (rc == 0)
+		rc = read_optional(&prev_rb, &prev_rb_len, n->rollback, LIST_MAX_BYTES);
+	if (rc == 0)
+		rc = dupg_prune_list_dup(&pl->new_list, p, DUPG_LIST_THIRD);
+	if (rc == 0) {
+		if (pl->third_len > INT32_MAX || pl->fourth_len > INT32_MAX ||
+		    prev_list_len > INT32_MAX || prev_rb_len > INT32_MAX)
+			rc = dupg__error(DUPG_EINVAL, "%s: list too large for the journal", n->list);
+	}
+	if (rc == 0) {
+		obj = json_object_new_object();
+		obj = add_member(obj, "format", json_object_new_int(JOURNAL_FORMAT), 0);
+		obj = add_member(obj, "third", jstr(pl->third, pl->third_len), 0);
+		obj = add_member(obj, "fourth", jstr(pl->fourth, pl->fourth_len), 0);
+		obj = add_member(obj, "deletable",
+				 dupg__jstr_array((const char *const *)pl->deletable, pl->ndel), 0);
+		obj = add_member(obj, "rollback_previous",
+				 prev_rb != NULL ? jstr(prev_rb, prev_rb_len) : NULL, prev_rb == NULL);
+		obj = add_member(obj, "list_previous", jstr(prev_list, prev_list_len), 0);
+		rc = dupg__jobj_finish(&pl->journal, obj);
+		if (rc == 0)
+			pl->journal_len = strlen(pl->journal);
+	}
+	free(del_text);
+	free(prev_list);
+	free(prev_rb);
+	if (rc != 0) {
+		plan_free(pl);
+		memset(pl, 0, sizeof(*pl));
+	}
+	return rc;
+}
+
+static int apply(dupg_store *s, const dupg_prune *p, const dupg_store_options *o)
+{
+	struct names n;
+	struct plan pl;
+	size_t i;
+	int rc;
+
+	rc = names_init(&n, s->list_file);
+	if (rc != 0)
+		return rc;
+	rc = check_no_journal(&n);
+	if (rc == 0)
+		rc = plan_make(&pl, &n, p);
+	if (rc != 0) {
+		names_free(&n);
+		return rc;
+	}
+	rc = write_step(o, n.journal, pl.journal, pl.journal_len, DUPG_STEP_JOURNAL_TEMP, n.list);
+	if (rc == 0)
+		rc = write_step(o, n.rollback, pl.fourth, pl.fourth_len, DUPG_STEP_ROLLBACK_TEMP, n.list);
+	if (rc == 0)
+		rc = write_step(o, n.list, pl.third, pl.third_len, DUPG_STEP_LIST_TEMP, n.list);
+	for (i = 0; rc == 0 && i < pl.ndel; i++) {
+		rc = remove_package(&n, pl.deletable[i], NULL);
+		if (rc == 0)
+			rc = step_done(o, DUPG_STEP_DELETE, n.list);
+	}
+	if (rc == 0)
+		rc = finish_journal(&n, o->no_fsync);
+	if (rc == 0) {
+		dupg_pathlist_free(s->list);
+		s->list = pl.new_list;
+		pl.new_list = NULL;
+		rc = step_done(o, DUPG_STEP_DONE, n.list);
+	} else if (rc != DUPG_EABORTED) {
+		/* a real failure mid-way: bring the store back to a consistent state now */
+		char msg[1024];
+		dupg_recover_report r = { DUPG_RECOVER_CLEAN, 0, 0 };
+		snprintf(msg, sizeof(msg), "%s", dupg_error_last());
+		recover(&r, &n, o->no_fsync);
+		dupg__error(rc, "%s", msg);
+	}
+	plan_free(&pl);
+	names_free(&n);
+	return rc;
+}
+
+int dupg_store_prune(dupg_prune **out, dupg_store *s, const dupg_pathlist *downloaded,
+		     const dupg_store_options *opts)
+{
+	static const dupg_store_options defaults = DUPG_STORE_OPTIONS_INIT;
+	dupg_prune *p = NULL;
+	int rc;
+
+	if (out != NULL)
+		*out = NULL;
+	if (s == NULL || downloaded == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_store_prune: NULL argument");
+	if (opts == NULL)
+		opts = &defaults;
+	if (opts->version != DUPG_STORE_OPTIONS_VERSION)
+		return dupg__error(DUPG_EINVAL, "store options: unknown version %u", opts->version);
+	rc = dupg_prune_compute(&p, s->list, downloaded, &opts->prune);
+	if (rc == 0 && opts->apply)
+		rc = apply(s, p, opts);
+	if (rc != 0 || out == NULL) {
+		dupg_prune_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}

@@ -1,0 +1,659 @@
+/* The package store on disk: applying a prune crash-safely, and recovering after a crash anywhere. */
+#include "fixture.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void expect_error(int rc, int code, const char *needle)
+{
+	CU_ASSERT_EQUAL(rc, code);
+	CU_ASSERT_EQUAL(dupg_error_last_code(), code);
+	if (strstr(dupg_error_last(), needle) == NULL)
+		fprintf(stderr, "message \"%s\" lacks \"%s\"\n", dupg_error_last(), needle);
+	CU_ASSERT_PTR_NOT_NULL(strstr(dupg_error_last(), needle));
+}
+
+/* Records the steps of an apply and stops at the stop_at-th one (1-based; 0 never). */
+struct steps {
+	int stop_at;
+	int calls;
+	dupg_apply_step seen[64];
+};
+
+static int on_step(dupg_apply_step step, void *payload)
+{
+	struct steps *s = payload;
+
+	if (s->calls < 64)
+		s->seen[s->calls] = step;
+	s->calls++;
+	return s->calls == s->stop_at;
+}
+
+/* Open dir/list, load dir/new and prune; apply when opts says so. */
+static int run_prune(const char *dir, dupg_store_options *opts, dupg_prune **out)
+{
+	dupg_store *s = NULL;
+	dupg_pathlist *down = NULL;
+	int rc;
+
+	rc = dupg_store_open(&s, fx_path(dir, "list"));
+	if (rc == 0)
+		rc = dupg_pathlist_load(&down, fx_path(dir, "new"));
+	if (rc == 0)
+		rc = dupg_store_prune(out, s, down, opts);
+	dupg_pathlist_free(down);
+	dupg_store_free(s);
+	return rc;
+}
+
+static void expect_file(const char *path, const char *content)
+{
+	char *got = fx_read(path);
+
+	if (content == NULL) {
+		CU_ASSERT_PTR_NULL(got);
+	} else {
+		CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+		if (strcmp(got, content) != 0)
+			fprintf(stderr, "%s holds \"%s\", want \"%s\"\n", path, got, content);
+		CU_ASSERT_STRING_EQUAL(got, content);
+	}
+	free(got);
+}
+
+static void test_worked_example_applied(void)
+{
+	char *dir = fx_tmpdir(), *snap;
+	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	struct steps st = { 0, 0, { 0 } };
+	static const dupg_apply_step want[] = {
+		DUPG_STEP_JOURNAL_TEMP, DUPG_STEP_JOURNAL, DUPG_STEP_ROLLBACK_TEMP, DUPG_STEP_ROLLBACK,
+		DUPG_STEP_LIST_TEMP, DUPG_STEP_LIST, DUPG_STEP_DELETE, DUPG_STEP_DONE,
+	};
+	dupg_recover_report r;
+	dupg_store *s = NULL;
+	dupg_pathlist *down = NULL;
+	dupg_prune *p = NULL;
+	const dupg_pathlist *l;
+	int i;
+
+	fx_worked_store(dir, NULL);
+	opts.apply = 1;
+	opts.step_cb = on_step;
+	opts.payload = &st;
+	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&down, fx_path(dir, "new")), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_store_prune(&p, s, down, &opts), 0);
+	expect_file(fx_path(dir, "list"), "pkg2\npkg3\npkg4\npkg5\npkg6\n");
+	expect_file(fx_path(dir, "list.rollback"), "pkg2\npkg3\npkg4\n");
+	CU_ASSERT(!fx_exists(fx_path(dir, "pkg1")));
+	for (i = 2; i <= 6; i++) {
+		char name[8];
+		snprintf(name, sizeof(name), "pkg%d", i);
+		CU_ASSERT(fx_exists(fx_path(dir, name)));
+	}
+	CU_ASSERT(!fx_exists(fx_path(dir, "list.journal")));
+	snap = fx_snapshot(dir);
+	CU_ASSERT_PTR_NULL(strstr(snap, ".tmp."));
+	free(snap);
+	CU_ASSERT_EQUAL(st.calls, 8);
+	for (i = 0; i < 8; i++)
+		CU_ASSERT_EQUAL(st.seen[i], want[i]);
+	/* the result and the handle's list */
+	CU_ASSERT_EQUAL(dupg_prune_count(p, DUPG_LIST_DELETABLE), 1);
+	CU_ASSERT_STRING_EQUAL(dupg_prune_path(p, DUPG_LIST_DELETABLE, 0), "pkg1");
+	CU_ASSERT_STRING_EQUAL(dupg_config_get(dupg_prune_config(p, DUPG_CONFIG_LATEST), "A"), "pkg5");
+	CU_ASSERT_STRING_EQUAL(dupg_config_get(dupg_prune_config(p, DUPG_CONFIG_ROLLBACK), "B"), "pkg4");
+	l = dupg_store_list(s);
+	CU_ASSERT_EQUAL(dupg_pathlist_count(l), 5);
+	CU_ASSERT_STRING_EQUAL(dupg_pathlist_path(l, 0), "pkg2");
+	CU_ASSERT_STRING_EQUAL(dupg_pathlist_path(l, 4), "pkg6");
+	CU_ASSERT_STRING_EQUAL(dupg_pathlist_resolved(l, 4), fx_path(dir, "pkg6"));
+	CU_ASSERT_STRING_EQUAL(dupg_store_list_file(s), fx_path(dir, "list"));
+	dupg_prune_free(p);
+	dupg_pathlist_free(down);
+	dupg_store_free(s);
+	/* the store reopens as the third list and has nothing to recover */
+	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
+	CU_ASSERT_EQUAL(dupg_pathlist_count(dupg_store_list(s)), 5);
+	dupg_store_free(s);
+	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), 0), 0);
+	CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_CLEAN);
+	CU_ASSERT_EQUAL(r.temps_removed, 0);
+	CU_ASSERT_EQUAL(r.files_deleted, 0);
+	fx_rmrf(dir);
+	free(dir);
+}
+
+static void test_worked_example_extra_type_applied(void)
+{
+	char *dir = fx_tmpdir();
+	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_prune *p = NULL;
+
+	fx_worked_store(dir, "H");
+	opts.apply = 1;
+	opts.no_fsync = 1;
+	CU_ASSERT_EQUAL_FATAL(run_prune(dir, &opts, &p), 0);
+	CU_ASSERT_EQUAL(dupg_prune_count(p, DUPG_LIST_DELETABLE), 0);
+	expect_file(fx_path(dir, "list"), "pkg1\npkg2\npkg3\npkg4\npkg5\npkg6\n");
+	expect_file(fx_path(dir, "list.rollback"), "pkg1\npkg2\npkg3\npkg4\n");
+	CU_ASSERT(fx_exists(fx_path(dir, "pkg1")));
+	CU_ASSERT(!fx_exists(fx_path(dir, "list.journal")));
+	dupg_prune_free(p);
+	fx_rmrf(dir);
+	free(dir);
+}
+
+static void test_compute_only(void)
+{
+	char *dir = fx_tmpdir(), *before, *after;
+	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_prune *p = NULL;
+
+	fx_worked_store(dir, NULL);
+	before = fx_snapshot(dir);
+	CU_ASSERT_EQUAL_FATAL(run_prune(dir, &opts, &p), 0);
+	CU_ASSERT_STRING_EQUAL(dupg_prune_path(p, DUPG_LIST_DELETABLE, 0), "pkg1");
+	dupg_prune_free(p);
+	/* NULL options: compute with the minimal rule; NULL out: nothing handed back */
+	CU_ASSERT_EQUAL(run_prune(dir, NULL, &p), 0);
+	CU_ASSERT_EQUAL(dupg_prune_count(p, DUPG_LIST_THIRD), 5);
+	dupg_prune_free(p);
+	CU_ASSERT_EQUAL(run_prune(dir, NULL, NULL), 0);
+	after = fx_snapshot(dir);
+	CU_ASSERT_STRING_EQUAL(before, after);
+	free(before);
+	free(after);
+	fx_rmrf(dir);
+	free(dir);
+}
+
+static void test_keep_latest_applied(void)
+{
+	char *dir = fx_tmpdir();
+	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_prune *p = NULL;
+
+	fx_pkg(dir, "a1", "1", "A");
+	fx_pkg(dir, "a2", "2", "A");
+	fx_pkg(dir, "a3", "3", "A");
+	fx_pkg(dir, "a4", "4", "A");
+	fx_pkg(dir, "a5", "5", "A");
+	fx_write(fx_path(dir, "list"), "a1\na2\na3\na4\n");
+	fx_write(fx_path(dir, "new"), "a5\n");
+	opts.apply = 1;
+	opts.prune.policy = DUPG_PRUNE_KEEP_LATEST;
+	opts.prune.keep = 2;
+	CU_ASSERT_EQUAL_FATAL(run_prune(dir, &opts, &p), 0);
+	/* a4 and a5 are the 2 latest; a4 is also the rollback package */
+	expect_file(fx_path(dir, "list"), "a4\na5\n");
+	expect_file(fx_path(dir, "list.rollback"), "a4\n");
+	CU_ASSERT(!fx_exists(fx_path(dir, "a1")));
+	CU_ASSERT(!fx_exists(fx_path(dir, "a2")));
+	CU_ASSERT(!fx_exists(fx_path(dir, "a3")));
+	dupg_prune_free(p);
+	fx_rmrf(dir);
+	free(dir);
+}
+
+/* Downloaded packages named by a list in another directory are written absolute. */
+static void test_download_elsewhere(void)
+{
+	char *dir = fx_tmpdir(), real[PATH_MAX], want[3 * PATH_MAX];
+	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_store *s = NULL;
+	dupg_pathlist *down = NULL;
+
+	fx_worked_store(dir, NULL);
+	CU_ASSERT_EQUAL_FATAL(mkdir(fx_path(dir, "in"), 0755), 0);
+	fx_pkg(fx_path(dir, "in"), "pkg7", "7", "Z");
+	fx_write(fx_path(dir, "in/new"), "pkg7\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(realpath(dir, real));
+	opts.apply = 1;
+	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&down, fx_path(dir, "in/new")), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_store_prune(NULL, s, down, &opts), 0);
+	snprintf(want, sizeof(want), "pkg1\npkg2\npkg3\npkg4\n%s/in/pkg7\n", real);
+	expect_file(fx_path(dir, "list"), want);
+	expect_file(fx_path(dir, "list.rollback"), "pkg1\npkg2\npkg3\npkg4\n");
+	/* the handle keeps the path as its list wrote it */
+	CU_ASSERT_STRING_EQUAL(dupg_pathlist_path(dupg_store_list(s), 4), "pkg7");
+	dupg_pathlist_free(down);
+	dupg_store_free(s);
+	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
+	snprintf(want, sizeof(want), "%s/in/pkg7", real);
+	CU_ASSERT_STRING_EQUAL(dupg_pathlist_path(dupg_store_list(s), 4), want);
+	dupg_store_free(s);
+	fx_rmrf(dir);
+	free(dir);
+}
+
+static void test_bad_input(void)
+{
+	char *dir = fx_tmpdir(), *before, *after;
+	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_store *s = (dupg_store *)&opts;
+	dupg_pathlist *down = NULL;
+	dupg_prune *p = (dupg_prune *)&opts;
+
+	fx_worked_store(dir, NULL);
+	fx_write(fx_path(dir, "junk"), "not a package at all");
+	fx_write(fx_path(dir, "dup"), "pkg1\npkg2\npkg1\n");
+	fx_write(fx_path(dir, "missing"), "pkg1\npkg9\n");
+	fx_write(fx_path(dir, "bad"), "pkg1\njunk\n");
+	fx_write(fx_path(dir, "again"), "pkg5\npkg3\n");
+	opts.apply = 1;
+	before = fx_snapshot(dir);
+
+	expect_error(dupg_store_open(&s, fx_path(dir, "dup")), DUPG_EEXISTS, "dup:3: pkg1: listed twice");
+	CU_ASSERT_PTR_NULL(s);
+	expect_error(dupg_store_open(&s, fx_path(dir, "missing")), DUPG_ENOTFOUND, "missing:2: pkg9");
+	CU_ASSERT(dupg_store_open(&s, fx_path(dir, "bad")) < 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(dupg_error_last(), "bad:2: "));
+	expect_error(dupg_store_open(&s, fx_path(dir, "nolist")), DUPG_ENOTFOUND, "nolist");
+	expect_error(dupg_store_open(&s, dir), DUPG_EIO, dir);
+	expect_error(dupg_store_open(&s, NULL), DUPG_EINVAL, "dupg_store_open");
+	expect_error(dupg_store_open(NULL, fx_path(dir, "list")), DUPG_EINVAL, "dupg_store_open");
+
+	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
+	/* the downloaded list is bad: it never loads, so nothing is applied */
+	expect_error(dupg_pathlist_load(&down, fx_path(dir, "dup")), DUPG_EEXISTS, "dup:3");
+	expect_error(dupg_pathlist_load(&down, fx_path(dir, "missing")), DUPG_ENOTFOUND, "missing:2: pkg9");
+	/* a downloaded package already stored */
+	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&down, fx_path(dir, "again")), 0);
+	expect_error(dupg_store_prune(&p, s, down, &opts), DUPG_EEXISTS, "pkg3");
+	CU_ASSERT_PTR_NULL(p);
+	dupg_pathlist_free(down);
+	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&down, fx_path(dir, "new")), 0);
+	/* bad options */
+	opts.prune.policy = DUPG_PRUNE_KEEP_LATEST;
+	opts.prune.keep = 1;
+	expect_error(dupg_store_prune(&p, s, down, &opts), DUPG_EINVAL, "at least 2");
+	opts.prune = (dupg_prune_options)DUPG_PRUNE_OPTIONS_INIT;
+	opts.version = 42;
+	expect_error(dupg_store_prune(&p, s, down, &opts), DUPG_EINVAL, "version");
+	expect_error(dupg_store_prune(&p, NULL, down, &opts), DUPG_EINVAL, "dupg_store_prune");
+	expect_error(dupg_store_prune(&p, s, NULL, &opts), DUPG_EINVAL, "dupg_store_prune");
+	/* the handle's list is untouched by the failures */
+	CU_ASSERT_EQUAL(dupg_pathlist_count(dupg_store_list(s)), 4);
+	dupg_pathlist_free(down);
+	dupg_store_free(s);
+	after = fx_snapshot(dir);
+	CU_ASSERT_STRING_EQUAL(before, after);
+	free(before);
+	free(after);
+	CU_ASSERT_PTR_NULL(dupg_store_list(NULL));
+	CU_ASSERT_PTR_NULL(dupg_store_list_file(NULL));
+	dupg_store_free(NULL);
+	fx_rmrf(dir);
+	free(dir);
+}
+
+/* A pending journal: the store refuses to open and to apply until recovered. */
+static void test_pending_journal(void)
+{
+	char *dir = fx_tmpdir(), *before, *after;
+	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_store *s = NULL, *s2 = NULL;
+	dupg_pathlist *down = NULL;
+
+	fx_worked_store(dir, NULL);
+	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&down, fx_path(dir, "new")), 0);
+	fx_write(fx_path(dir, "list.journal"), "{}");
+	before = fx_snapshot(dir);
+	expect_error(dupg_store_open(&s2, fx_path(dir, "list")), DUPG_EINVAL, "recover");
+	CU_ASSERT_PTR_NOT_NULL(strstr(dupg_error_last(), "list.journal"));
+	opts.apply = 1;
+	expect_error(dupg_store_prune(NULL, s, down, &opts), DUPG_EINVAL, "recover");
+	after = fx_snapshot(dir);
+	CU_ASSERT_STRING_EQUAL(before, after);
+	free(before);
+	free(after);
+	dupg_pathlist_free(down);
+	dupg_store_free(s);
+	fx_rmrf(dir);
+	free(dir);
+}
+
+/* ---- crash at every step, then recover ---- */
+
+struct scenario {
+	const char *name;
+	void (*build)(const char *dir);
+	const char *old_list, *old_rollback; /* old_rollback NULL: absent */
+	const char *third, *fourth;
+	const char *deletable[4];
+	int steps; /* callbacks of a whole apply */
+};
+
+static void build_worked(const char *dir)
+{
+	fx_worked_store(dir, NULL);
+}
+
+/* Two target types, two deletables, and a rollback list from an earlier apply. */
+static void build_two(const char *dir)
+{
+	fx_pkg(dir, "a1", "1", "A");
+	fx_pkg(dir, "b1", "1", "B");
+	fx_pkg(dir, "a2", "2", "A");
+	fx_pkg(dir, "b2", "2", "B");
+	fx_pkg(dir, "a3", "3", "A");
+	fx_pkg(dir, "b3", "3", "B");
+	fx_write(fx_path(dir, "list"), "a1\nb1\na2\nb2\n");
+	fx_write(fx_path(dir, "list.rollback"), "a1\nb1\n");
+	fx_write(fx_path(dir, "new"), "a3\nb3\n");
+}
+
+static const struct scenario scenarios[] = {
+	{ "worked example", build_worked, "pkg1\npkg2\npkg3\npkg4\n", NULL,
+	  "pkg2\npkg3\npkg4\npkg5\npkg6\n", "pkg2\npkg3\npkg4\n", { "pkg1", NULL }, 8 },
+	{ "two deletables", build_two, "a1\nb1\na2\nb2\n", "a1\nb1\n", "a2\nb2\na3\nb3\n", "a2\nb2\n",
+	  { "a1", "b1", NULL }, 9 },
+};
+
+/* Every path a list file names exists. */
+static void expect_listed_exist(const char *dir, const char *list)
+{
+	char **paths = NULL;
+	size_t n = 0, i;
+
+	if (!fx_exists(fx_path(dir, list)))
+		return;
+	CU_ASSERT_EQUAL_FATAL(dupg_listfile_read(&paths, &n, fx_path(dir, list)), 0);
+	for (i = 0; i < n; i++) {
+		if (!fx_exists(fx_path(dir, paths[i])))
+			fprintf(stderr, "%s names missing %s\n", list, paths[i]);
+		CU_ASSERT(fx_exists(fx_path(dir, paths[i])));
+	}
+	dupg_free(paths);
+}
+
+/* A consistent store: the apply is either undone or finished, nothing else. */
+static int expect_consistent(const char *dir, const struct scenario *sc)
+{
+	char *list = fx_read(fx_path(dir, "list")), *snap = fx_snapshot(dir);
+	int finished = 0;
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(list);
+	CU_ASSERT(!fx_exists(fx_path(dir, "list.journal")));
+	CU_ASSERT_PTR_NULL(strstr(snap, ".tmp."));
+	expect_listed_exist(dir, "list");
+	expect_listed_exist(dir, "list.rollback");
+	if (strcmp(list, sc->third) == 0) {
+		finished = 1;
+		expect_file(fx_path(dir, "list.rollback"), sc->fourth);
+		for (i = 0; sc->deletable[i] != NULL; i++)
+			CU_ASSERT(!fx_exists(fx_path(dir, sc->deletable[i])));
+	} else {
+		CU_ASSERT_STRING_EQUAL(list, sc->old_list);
+		expect_file(fx_path(dir, "list.rollback"), sc->old_rollback);
+		expect_listed_exist(dir, "new");
+		for (i = 0; sc->deletable[i] != NULL; i++)
+			CU_ASSERT(fx_exists(fx_path(dir, sc->deletable[i])));
+	}
+	free(list);
+	free(snap);
+	return finished;
+}
+
+static size_t ndeletable(const struct scenario *sc)
+{
+	size_t n = 0;
+
+	while (sc->deletable[n] != NULL)
+		n++;
+	return n;
+}
+
+static void crash_at(const struct scenario *sc, int stop_at)
+{
+	char *dir = fx_tmpdir(), *snap1, *snap2;
+	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	struct steps st = { stop_at, 0, { 0 } };
+	dupg_recover_report r, r2;
+	dupg_apply_step step;
+	dupg_store *s = NULL;
+	int rc, finished;
+
+	sc->build(dir);
+	opts.apply = 1;
+	opts.step_cb = on_step;
+	opts.payload = &st;
+	rc = run_prune(dir, &opts, NULL);
+	CU_ASSERT_EQUAL(rc, DUPG_EABORTED);
+	CU_ASSERT_EQUAL(st.calls, stop_at);
+	step = st.seen[stop_at - 1];
+	/* between the journal and its removal, the store will not open */
+	if (step >= DUPG_STEP_JOURNAL && step < DUPG_STEP_DONE)
+		CU_ASSERT_EQUAL(dupg_store_open(&s, fx_path(dir, "list")), DUPG_EINVAL);
+	CU_ASSERT_EQUAL_FATAL(dupg_store_recover(&r, fx_path(dir, "list"), 0), 0);
+	finished = expect_consistent(dir, sc);
+	/* what recovery did follows from where the apply stopped */
+	switch (step) {
+	case DUPG_STEP_JOURNAL_TEMP:
+		CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_CLEAN);
+		CU_ASSERT_EQUAL(r.temps_removed, 1);
+		CU_ASSERT(!finished);
+		break;
+	case DUPG_STEP_JOURNAL:
+	case DUPG_STEP_ROLLBACK:
+		CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_UNDONE);
+		CU_ASSERT_EQUAL(r.temps_removed, 0);
+		CU_ASSERT(!finished);
+		break;
+	case DUPG_STEP_ROLLBACK_TEMP:
+	case DUPG_STEP_LIST_TEMP:
+		CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_UNDONE);
+		CU_ASSERT_EQUAL(r.temps_removed, 1);
+		CU_ASSERT(!finished);
+		break;
+	case DUPG_STEP_LIST:
+		CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_FINISHED);
+		CU_ASSERT_EQUAL(r.files_deleted, ndeletable(sc));
+		CU_ASSERT(finished);
+		break;
+	case DUPG_STEP_DELETE:
+		/* stopped after the k-th deletion: the rest are recovery's */
+		CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_FINISHED);
+		CU_ASSERT_EQUAL(r.files_deleted, ndeletable(sc) - (size_t)(stop_at - 6));
+		CU_ASSERT(finished);
+		break;
+	case DUPG_STEP_DONE:
+		CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_CLEAN);
+		CU_ASSERT(finished);
+		break;
+	}
+	/* a second recovery finds nothing to do and changes nothing */
+	snap1 = fx_snapshot(dir);
+	CU_ASSERT_EQUAL(dupg_store_recover(&r2, fx_path(dir, "list"), 0), 0);
+	CU_ASSERT_EQUAL(r2.action, DUPG_RECOVER_CLEAN);
+	CU_ASSERT_EQUAL(r2.temps_removed, 0);
+	CU_ASSERT_EQUAL(r2.files_deleted, 0);
+	snap2 = fx_snapshot(dir);
+	CU_ASSERT_STRING_EQUAL(snap1, snap2);
+	free(snap1);
+	free(snap2);
+	/* and the store opens again, every listed package in place */
+	CU_ASSERT_EQUAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
+	dupg_store_free(s);
+	fx_rmrf(dir);
+	free(dir);
+}
+
+static void test_crash_every_step(void)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
+		/* a full run counts the steps the crashes will stop at */
+		char *dir = fx_tmpdir();
+		dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+		struct steps st = { 0, 0, { 0 } };
+		scenarios[i].build(dir);
+		opts.apply = 1;
+		opts.step_cb = on_step;
+		opts.payload = &st;
+		CU_ASSERT_EQUAL(run_prune(dir, &opts, NULL), 0);
+		CU_ASSERT_EQUAL(st.calls, scenarios[i].steps);
+		CU_ASSERT_EQUAL(expect_consistent(dir, &scenarios[i]), 1);
+		fx_rmrf(dir);
+		free(dir);
+		for (k = 1; k <= scenarios[i].steps; k++)
+			crash_at(&scenarios[i], k);
+	}
+}
+
+/*
+ * A recovery itself interrupted: its work is redone by the next one. Forward,
+ * after the commit point with one deletion done by the crashed recovery;
+ * backward, with the rollback list already put back.
+ */
+static void test_recover_interrupted(void)
+{
+	const struct scenario *sc = &scenarios[1];
+	char *dir = fx_tmpdir();
+	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	struct steps st = { 6, 0, { 0 } };
+	dupg_recover_report r;
+
+	sc->build(dir);
+	opts.apply = 1;
+	opts.step_cb = on_step;
+	opts.payload = &st;
+	CU_ASSERT_EQUAL(run_prune(dir, &opts, NULL), DUPG_EABORTED);
+	CU_ASSERT_EQUAL(st.seen[5], DUPG_STEP_LIST);
+	CU_ASSERT_EQUAL(unlink(fx_path(dir, "a1")), 0);
+	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), 0), 0);
+	CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_FINISHED);
+	CU_ASSERT_EQUAL(r.files_deleted, 1);
+	CU_ASSERT_EQUAL(expect_consistent(dir, sc), 1);
+	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), 1), 0);
+	CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_CLEAN);
+	fx_rmrf(dir);
+	free(dir);
+
+	dir = fx_tmpdir();
+	sc->build(dir);
+	st.stop_at = 4;
+	st.calls = 0;
+	CU_ASSERT_EQUAL(run_prune(dir, &opts, NULL), DUPG_EABORTED);
+	CU_ASSERT_EQUAL(st.seen[3], DUPG_STEP_ROLLBACK);
+	fx_write(fx_path(dir, "list.rollback"), sc->old_rollback);
+	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), 0), 0);
+	CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_UNDONE);
+	CU_ASSERT_EQUAL(expect_consistent(dir, sc), 0);
+	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), 0), 0);
+	CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_CLEAN);
+	fx_rmrf(dir);
+	free(dir);
+}
+
+static void test_recover_temps(void)
+{
+	char *dir = fx_tmpdir();
+	dupg_recover_report r;
+
+	fx_worked_store(dir, NULL);
+	fx_write(fx_path(dir, "list.tmp.Ab12cD"), "partial");
+	fx_write(fx_path(dir, "list.rollback.tmp.zzzzzz"), "partial");
+	fx_write(fx_path(dir, "list.journal.tmp.000000"), "{");
+	/* not ours: wrong length, other characters, other lists */
+	fx_write(fx_path(dir, "list.tmp.Ab12c"), "keep");
+	fx_write(fx_path(dir, "list.tmp.Ab12cDE"), "keep");
+	fx_write(fx_path(dir, "list.tmp.Ab-2cD"), "keep");
+	fx_write(fx_path(dir, "other.tmp.Ab12cD"), "keep");
+	fx_write(fx_path(dir, "new.tmp.Ab12cD"), "keep");
+	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), 0), 0);
+	CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_CLEAN);
+	CU_ASSERT_EQUAL(r.temps_removed, 3);
+	CU_ASSERT(!fx_exists(fx_path(dir, "list.tmp.Ab12cD")));
+	CU_ASSERT(!fx_exists(fx_path(dir, "list.rollback.tmp.zzzzzz")));
+	CU_ASSERT(!fx_exists(fx_path(dir, "list.journal.tmp.000000")));
+	CU_ASSERT(fx_exists(fx_path(dir, "list.tmp.Ab12c")));
+	CU_ASSERT(fx_exists(fx_path(dir, "list.tmp.Ab12cDE")));
+	CU_ASSERT(fx_exists(fx_path(dir, "list.tmp.Ab-2cD")));
+	CU_ASSERT(fx_exists(fx_path(dir, "other.tmp.Ab12cD")));
+	CU_ASSERT(fx_exists(fx_path(dir, "new.tmp.Ab12cD")));
+	/* a NULL report is fine */
+	CU_ASSERT_EQUAL(dupg_store_recover(NULL, fx_path(dir, "list"), 1), 0);
+	fx_rmrf(dir);
+	free(dir);
+}
+
+static void test_recover_bad_journal(void)
+{
+	static const char *journals[] = {
+		"{\"format\": 1, \"third\": ",
+		"[1, 2]",
+		"{\"format\": 2, \"third\": \"\", \"fourth\": \"\", \"deletable\": [], "
+		"\"rollback_previous\": null, \"list_previous\": \"\"}",
+		"{\"format\": 1, \"fourth\": \"\", \"deletable\": [], "
+		"\"rollback_previous\": null, \"list_previous\": \"\"}",
+		"{\"format\": 1, \"third\": 3, \"fourth\": \"\", \"deletable\": [], "
+		"\"rollback_previous\": null, \"list_previous\": \"\"}",
+		"{\"format\": 1, \"third\": \"\", \"fourth\": \"\", \"deletable\": {}, "
+		"\"rollback_previous\": null, \"list_previous\": \"\"}",
+		"{\"format\": 1, \"third\": \"\", \"fourth\": \"\", \"deletable\": [\"\"], "
+		"\"rollback_previous\": null, \"list_previous\": \"\"}",
+		"{\"format\": 1, \"third\": \"\", \"fourth\": \"\", \"deletable\": [], "
+		"\"rollback_previous\": 5, \"list_previous\": \"\"}",
+		"{\"format\": 1, \"third\": \"\", \"fourth\": \"\", \"deletable\": [], "
+		"\"rollback_previous\": null}",
+	};
+	char *dir = fx_tmpdir(), *before, *after;
+	dupg_recover_report r;
+	size_t i;
+
+	fx_worked_store(dir, NULL);
+	for (i = 0; i < sizeof(journals) / sizeof(journals[0]); i++) {
+		fx_write(fx_path(dir, "list.journal"), journals[i]);
+		before = fx_snapshot(dir);
+		expect_error(dupg_store_recover(&r, fx_path(dir, "list"), 0), DUPG_EFORMAT, "list.journal");
+		after = fx_snapshot(dir);
+		CU_ASSERT_STRING_EQUAL(before, after);
+		free(before);
+		free(after);
+	}
+	/* a well-formed journal whose third list LIST does not hold: undone */
+	fx_write(fx_path(dir, "list.journal"),
+		 "{\"format\": 1, \"third\": \"pkg2\\n\", \"fourth\": \"pkg2\\n\", \"deletable\": [\"pkg1\"], "
+		 "\"rollback_previous\": null, \"list_previous\": \"pkg1\\npkg2\\npkg3\\npkg4\\n\"}");
+	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), 0), 0);
+	CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_UNDONE);
+	CU_ASSERT(fx_exists(fx_path(dir, "pkg1")));
+	CU_ASSERT(!fx_exists(fx_path(dir, "list.journal")));
+	/* missing list, bad arguments */
+	expect_error(dupg_store_recover(&r, fx_path(dir, "nolist"), 0), DUPG_ENOTFOUND, "nolist");
+	expect_error(dupg_store_recover(&r, NULL, 0), DUPG_EINVAL, "dupg_store_recover");
+	fx_rmrf(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	CU_TestInfo tests[] = {
+		{ "worked example applied", test_worked_example_applied },
+		{ "worked example, package 1 also fits H, applied", test_worked_example_extra_type_applied },
+		{ "compute only changes nothing", test_compute_only },
+		{ "keep latest applied", test_keep_latest_applied },
+		{ "download from another directory", test_download_elsewhere },
+		{ "bad input leaves the store unchanged", test_bad_input },
+		{ "pending journal", test_pending_journal },
+		{ "crash at every step, then recover", test_crash_every_step },
+		{ "interrupted recovery", test_recover_interrupted },
+		{ "recover removes only our temporary files", test_recover_temps },
+		{ "recover: malformed journals", test_recover_bad_journal },
+		CU_TEST_INFO_NULL,
+	};
+	return fx_run("store", tests);
+}

@@ -1,0 +1,157 @@
+"""The exceptions of the dupg package.
+
+Every exception the package raises derives from :class:`Error`. A failing
+library call raises the subclass chosen by its error code, carrying the
+library's message (which names the file and the problem) and the code.
+Each subclass also derives from the built-in exception a Python programmer
+would expect, so ``except KeyError`` or ``except ValueError`` work too.
+"""
+
+# Library error codes (dupg/common.h). Their values never change once released.
+OK = 0
+ERROR = -1
+ENOMEM = -2
+EINVAL = -3
+EFORMAT = -4
+ENOTFOUND = -5
+EIO = -6
+EARCHIVE = -7
+EINTEGRITY = -8
+EEXISTS = -9
+EUNSUPPORTED = -10
+EABORTED = -11
+
+
+class Error(Exception):
+    """Base class of every exception the dupg package raises.
+
+    :ivar message: what went wrong, e.g.
+        ``"pkg5.tar.gz: manifest.json: hardware list is empty"``
+    :ivar code: the library's error code (a negative int, see dupg.strerror())
+    """
+
+    default_code = ERROR
+
+    def __init__(self, message, code=None):
+        super().__init__(message)
+        self.message = message
+        self.code = self.default_code if code is None else code
+
+    def __str__(self):
+        return self.message
+
+    def __reduce__(self):
+        return (type(self), (self.message, self.code))
+
+
+class NotFoundError(Error, KeyError, FileNotFoundError):
+    """A named file, path, device or hardware type does not exist (DUPG_ENOTFOUND)."""
+
+    default_code = ENOTFOUND
+
+
+class OutOfRangeError(Error, IndexError):
+    """An index past the end of a list."""
+
+    default_code = ENOTFOUND
+
+
+class BadInputError(Error, ValueError):
+    """Invalid input (DUPG_EINVAL); base of the other bad-input errors."""
+
+    default_code = EINVAL
+
+
+class FormatError(BadInputError):
+    """Malformed input: manifest, list, JSON, topology (DUPG_EFORMAT)."""
+
+    default_code = EFORMAT
+
+
+class UnsupportedError(BadInputError):
+    """A format or option this version does not know (DUPG_EUNSUPPORTED)."""
+
+    default_code = EUNSUPPORTED
+
+
+class DuplicateError(BadInputError):
+    """The same path, device id or entry twice (DUPG_EEXISTS)."""
+
+    default_code = EEXISTS
+
+
+class ArgumentError(BadInputError, TypeError):
+    """A Python argument of the wrong type or shape for the binding."""
+
+    default_code = EINVAL
+
+
+class IntegrityError(Error):
+    """Package content does not match its manifest: size, digest, file set (DUPG_EINTEGRITY)."""
+
+    default_code = EINTEGRITY
+
+
+class ArchiveError(Error):
+    """The archive itself is unreadable or truncated (DUPG_EARCHIVE)."""
+
+    default_code = EARCHIVE
+
+
+class IOError(Error, OSError):  # noqa: A001 - dupg.IOError, deliberately
+    """A system call on a file or directory failed (DUPG_EIO)."""
+
+    default_code = EIO
+
+
+class OutOfMemoryError(Error, MemoryError):
+    """Out of memory (DUPG_ENOMEM)."""
+
+    default_code = ENOMEM
+
+
+class AbortedError(Error):
+    """A callback asked the library to stop, e.g. an injected crash (DUPG_EABORTED)."""
+
+    default_code = EABORTED
+
+
+class SimulatorError(Error):
+    """dupg-sim exited with an error.
+
+    :ivar returncode: its exit status
+    :ivar stderr: what it wrote on stderr
+    """
+
+    def __init__(self, message, code=None, returncode=None, stderr=""):
+        super().__init__(message, code)
+        self.returncode = returncode
+        self.stderr = stderr
+
+    def __reduce__(self):
+        return (type(self), (self.message, self.code, self.returncode, self.stderr))
+
+
+_BY_CODE = {
+    ENOMEM: OutOfMemoryError,
+    EINVAL: BadInputError,
+    EFORMAT: FormatError,
+    ENOTFOUND: NotFoundError,
+    EIO: IOError,
+    EARCHIVE: ArchiveError,
+    EINTEGRITY: IntegrityError,
+    EEXISTS: DuplicateError,
+    EUNSUPPORTED: UnsupportedError,
+    EABORTED: AbortedError,
+}
+
+
+def error_class(code):
+    """The exception class raised for a library error code."""
+    return _BY_CODE.get(code, Error)
+
+
+def _make(name, code, message):
+    """Called by the extension: the exception to raise (class by name, else by code)."""
+    cls = globals()[name] if name else error_class(code)
+    return cls(message, code)

@@ -4,7 +4,18 @@ sim_dupg_sim_SOURCES = \
 	sim/cli.h \
 	sim/main.c \
 	sim/cli_core.c \
+	sim/sim.h \
+	sim/util.c \
+	sim/scenario.c \
+	sim/fleet.c \
+	sim/build.c \
+	sim/baseline.c \
+	sim/engine.c \
+	sim/report.c \
 	sim/run.c \
 	sim/draw.c
-sim_dupg_sim_LDADD = libdupg/libdupg.la $(JSONC_LIBS) -lm
-sim_dupg_sim_CPPFLAGS = $(AM_CPPFLAGS) $(JSONC_CFLAGS)
+sim_dupg_sim_LDADD = libdupg/libdupg.la $(ARCHIVE_LIBS) $(XXHASH_LIBS) $(JSONC_LIBS) -lm
+sim_dupg_sim_CPPFLAGS = $(AM_CPPFLAGS) $(ARCHIVE_CFLAGS) $(XXHASH_CFLAGS) $(JSONC_CFLAGS)
+
+# Shipped topologies and scenarios.
+EXTRA_DIST += sim/README.md sim/topologies

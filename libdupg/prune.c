@@ -108,7 +108,8 @@ static int deletable_minimal(dupg_prune *p, const dupg__typescan *sc, const uint
 		if (rc != 0)
 			return rc;
 	}
-	qsort(p->del, p->ndel, sizeof(*p->del), cmp_u32);
+	if (p->ndel > 1)
+		qsort(p->del, p->ndel, sizeof(*p->del), cmp_u32);
 	return 0;
 }
 

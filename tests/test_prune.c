@@ -606,6 +606,61 @@ static void test_random_keep_latest(void)
 	}
 }
 
+/* The same list built in pieces (shared segments, then grown) prunes exactly as a flat one. */
+static void test_random_segmented(void)
+{
+	struct model m;
+	int i;
+
+	srand(4242);
+	for (i = 0; i < 100; i++) {
+		dupg_pathlist *flat, *down, *a, *b, *seg = NULL, *x;
+		dupg_prune *p = NULL, *q = NULL;
+		dupg_prune_options opts = DUPG_PRUNE_OPTIONS_INIT;
+		char *j1 = NULL, *j2 = NULL;
+		size_t cut1, cut2, e;
+
+		random_model(&m);
+		cut1 = m.n1 ? (size_t)rand() % (m.n1 + 1) : 0;
+		cut2 = cut1 + (m.n1 > cut1 ? (size_t)rand() % (m.n1 - cut1 + 1) : 0);
+		flat = model_list(&m, 0, m.n1);
+		down = model_list(&m, m.n1, m.n2);
+		a = model_list(&m, 0, cut1);
+		b = model_list(&m, cut1, cut2);
+		/* a prune's second list is a + b sharing their segments; grow it with the rest */
+		CU_ASSERT_EQUAL_FATAL(dupg_prune_compute(&q, a, b, NULL), 0);
+		CU_ASSERT_EQUAL_FATAL(dupg_prune_list_dup(&seg, q, DUPG_LIST_SECOND), 0);
+		x = model_list(&m, cut2, m.n1);
+		for (e = 0; e < dupg_pathlist_count(x); e++) {
+			const char *hw[MAXT];
+			size_t k;
+			for (k = 0; k < dupg_pathlist_hw_count(x, e); k++)
+				hw[k] = dupg_pathlist_hw(x, e, k);
+			CU_ASSERT_EQUAL_FATAL(dupg_pathlist_add(seg, dupg_pathlist_path(x, e), hw, k), 0);
+		}
+		dupg_pathlist_free(a);
+		dupg_pathlist_free(b);
+		dupg_prune_free(q);
+		if (i % 2) {
+			opts.policy = DUPG_PRUNE_KEEP_LATEST;
+			opts.keep = 2 + (size_t)(i % 3);
+		}
+		CU_ASSERT_EQUAL_FATAL(dupg_prune_compute(&p, flat, down, &opts), 0);
+		CU_ASSERT_EQUAL_FATAL(dupg_prune_to_json(&j1, p), 0);
+		dupg_prune_free(p);
+		CU_ASSERT_EQUAL_FATAL(dupg_prune_compute(&p, seg, down, &opts), 0);
+		CU_ASSERT_EQUAL_FATAL(dupg_prune_to_json(&j2, p), 0);
+		CU_ASSERT_STRING_EQUAL(j1, j2);
+		dupg_prune_free(p);
+		dupg_free(j1);
+		dupg_free(j2);
+		dupg_pathlist_free(x);
+		dupg_pathlist_free(seg);
+		dupg_pathlist_free(flat);
+		dupg_pathlist_free(down);
+	}
+}
+
 /* A larger list with many types. */
 static void test_large(void)
 {
@@ -655,6 +710,7 @@ int main(void)
 		{ "list_dup", test_list_dup },
 		{ "200 random lists, minimal rule", test_random_minimal },
 		{ "200 random lists, keep latest", test_random_keep_latest },
+		{ "lists built in pieces prune like flat ones", test_random_segmented },
 		{ "20000 entries", test_large },
 		CU_TEST_INFO_NULL,
 	};

@@ -5,7 +5,14 @@
  * A path list is ordered: later entries were added later. Each entry is a
  * storage path plus the hardware types the package fits. In a list file the
  * entries are one path per line; a relative path is relative to the list
- * file's directory. A path may appear only once.
+ * file's directory. A path may appear only once; paths are compared as
+ * written ("pkg1" and "./pkg1" are two entries).
+ *
+ * List file format: lines end with '\n', the final one optionally; empty
+ * lines are skipped. A line with leading or trailing white space, a '\r'
+ * (CRLF endings) or a NUL byte is refused with ::DUPG_EFORMAT rather than
+ * trimmed, since it would name another file than the one meant. Errors name
+ * the list file and line ("store/list:3: pkg9: no such package file").
  */
 #ifndef DUPG_PATHLIST_H
 #define DUPG_PATHLIST_H
@@ -87,6 +94,8 @@ DUPG_EXTERN(int) dupg_listfile_read(char ***out, size_t *count_out, const char *
  * Write a list file atomically (I/O): temporary file in the same directory,
  * fsync, rename over list_file, fsync the directory. A path whose entry was
  * loaded from a list in another directory is written resolved (absolute).
+ * Absolute paths, and entries added with dupg_pathlist_add(), are written as
+ * they stand.
  * @param no_fsync non-zero skips the fsyncs (simulation only)
  * @return 0, ::DUPG_EIO or ::DUPG_ENOMEM
  */

@@ -73,8 +73,13 @@ typedef struct dupg_prune dupg_prune;
  * @param first the stored list
  * @param downloaded the newly downloaded packages, in download order
  * @param opts options, or NULL for the seed's minimal rule
+ * The result shares the inputs' entries (reference-counted, no string is
+ * copied): it stays valid and unchanged after first and downloaded are
+ * changed or freed. Its configurations list the hardware types in order of
+ * first appearance in the third and fourth lists.
  * @return 0, ::DUPG_EINVAL (bad options), ::DUPG_EEXISTS (a downloaded path
- *         is already in first, or twice in downloaded) or ::DUPG_ENOMEM
+ *         is already in first, compared as written; a list never holds a
+ *         path twice) or ::DUPG_ENOMEM
  */
 DUPG_EXTERN(int) dupg_prune_compute(dupg_prune **out, const dupg_pathlist *first,
 				    const dupg_pathlist *downloaded,
@@ -85,7 +90,7 @@ DUPG_EXTERN(void) dupg_prune_free(dupg_prune *p);
 DUPG_EXTERN(size_t) dupg_prune_count(const dupg_prune *p, dupg_prune_list which);
 /** @return path i of a list as written, borrowed (lives as long as p); NULL when out of range */
 DUPG_EXTERN(const char *) dupg_prune_path(const dupg_prune *p, dupg_prune_list which, size_t i);
-/** @return index into the second list of entry i of a list */
+/** @return index into the second list of entry i of a list; SIZE_MAX when out of range */
 DUPG_EXTERN(size_t) dupg_prune_index(const dupg_prune *p, dupg_prune_list which, size_t i);
 /** @return the second list itself, borrowed */
 DUPG_EXTERN(const dupg_pathlist *) dupg_prune_second(const dupg_prune *p);

@@ -82,7 +82,11 @@ DUPG_EXTERN(const dupg_pathlist *) dupg_store_list(const dupg_store *s);
  * @param downloaded the downloaded packages, in download order (usually
  *        loaded with dupg_pathlist_load() from a list of new paths)
  * @param opts options, or NULL to compute only with the minimal rule
- * @return 0, the codes of dupg_prune_compute(), ::DUPG_EIO, or ::DUPG_EABORTED
+ * After ::DUPG_EABORTED or a failure part-way through an apply, the handle's
+ * list no longer says what is on disk: run dupg_store_recover() and open the
+ * store again. (On an I/O failure the apply runs recovery itself.)
+ * @return 0, the codes of dupg_prune_compute(), ::DUPG_EIO, ::DUPG_EABORTED,
+ *         or ::DUPG_EINVAL when an interrupted apply is pending
  */
 DUPG_EXTERN(int) dupg_store_prune(dupg_prune **out, dupg_store *s,
 				  const dupg_pathlist *downloaded,

@@ -21,9 +21,10 @@
  *
  * Recovery decides by LIST alone: holding exactly "third" means the commit
  * point was passed, so the apply is finished; anything else means it was
- * not, so LIST.rollback is put back. Deletable paths are resolved against
- * LIST's directory when used, so whichever directory the recovering process
- * runs in, it removes the same files.
+ * not, so LIST.rollback is put back ("list_previous" is kept for whoever
+ * investigates). Deletable paths are resolved against LIST's directory when
+ * used, so whichever directory the recovering process runs in, it removes
+ * the same files.
  */
 #define JOURNAL_FORMAT 1
 
@@ -38,7 +39,7 @@ struct dupg_store {
 
 /* The file names of one store. */
 struct names {
-	char *list;
+	const char *list;
 	char *rollback;
 	char *journal;
 	char *dir;
@@ -70,7 +71,7 @@ static int names_init(struct names *n, const char *list_file)
 	const char *slash = strrchr(list_file, '/');
 
 	memset(n, 0, sizeof(*n));
-	n->list = (char *)list_file;
+	n->list = list_file;
 	n->base = slash != NULL ? slash + 1 : list_file;
 	n->rollback = suffixed(list_file, ".rollback");
 	n->journal = suffixed(list_file, ".journal");
@@ -187,8 +188,8 @@ static int remove_file(const char *path, size_t *removed)
 	return dupg__error_errno(DUPG_EIO, errno, "%s: cannot remove", path);
 }
 
-/* Remove one package named in LIST's directory. */
-static int remove_package(const struct names *n, const char *path, size_t *removed)
+/* Remove a file named as LIST names paths: relative to its directory. */
+static int remove_in_store(const struct names *n, const char *path, size_t *removed)
 {
 	char *full = dupg__path_join(n->dir, path);
 	int rc;
@@ -227,7 +228,7 @@ static int remove_temps(const struct names *n, size_t *removed)
 	while (rc == 0 && (e = readdir(d)) != NULL) {
 		if (is_temp_of(e->d_name, n->base, "") || is_temp_of(e->d_name, n->base, ".rollback") ||
 		    is_temp_of(e->d_name, n->base, ".journal"))
-			rc = remove_package(n, e->d_name, removed);
+			rc = remove_in_store(n, e->d_name, removed);
 	}
 	closedir(d);
 	return rc;
@@ -367,7 +368,7 @@ static int recover(dupg_recover_report *r, const struct names *n, int no_fsync)
 		r->action = DUPG_RECOVER_FINISHED;
 		rc = settle(n->rollback, j.fourth, j.fourth_len, no_fsync);
 		for (i = 0; rc == 0 && i < json_object_array_length(j.deletable); i++)
-			rc = remove_package(n, json_object_get_string(
+			rc = remove_in_store(n, json_object_get_string(
 						       json_object_array_get_idx(j.deletable, i)),
 					    &r->files_deleted);
 	} else if (rc == 0) {
@@ -580,7 +581,7 @@ static int apply(dupg_store *s, const dupg_prune *p, const dupg_store_options *o
 	if (rc == 0)
 		rc = write_step(o, n.list, pl.third, pl.third_len, DUPG_STEP_LIST_TEMP, n.list);
 	for (i = 0; rc == 0 && i < pl.ndel; i++) {
-		rc = remove_package(&n, pl.deletable[i], NULL);
+		rc = remove_in_store(&n, pl.deletable[i], NULL);
 		if (rc == 0)
 			rc = step_done(o, DUPG_STEP_DELETE, n.list);
 	}

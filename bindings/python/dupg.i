@@ -24,6 +24,7 @@
 %pythonbegin %{
 import json as _json
 
+from .errors import ArgumentError as _ArgumentError
 from .errors import OutOfRangeError
 %}
 
@@ -836,6 +837,12 @@ DUPG_PY_CHECK_OPEN(Plan)
     def __exit__(self, *exc_info):
         self.close()
         return False
+
+    def _alive(self):
+        try:
+            return self._open()
+        except _ArgumentError:  # a constructor that failed leaves no C side
+            return False
 %}
 %enddef
 
@@ -1106,7 +1113,7 @@ typedef struct {} Manifest;
     __hash__ = None
 
     def __repr__(self):
-        if not self._open():
+        if not self._alive():
             return "<dupg.Manifest (closed)>"
         return "<dupg.Manifest %r %r hw=%r files=%d>" % (
             self.name, self.version, self.hw, len(self.files))
@@ -1330,7 +1337,7 @@ typedef struct {} SystemDescription;
         return iter(self.hw_types())
 
     def __repr__(self):
-        if not self._open():
+        if not self._alive():
             return "<dupg.SystemDescription (closed)>"
         return "<dupg.SystemDescription %s>" % ", ".join(
             "%s: %s" % (hw, "/".join(v["version"] for v in self[hw])) for hw in self)
@@ -1482,7 +1489,7 @@ typedef struct {} PackageSet;
         return iter([p["path"] for p in self.packages()])
 
     def __repr__(self):
-        if not self._open():
+        if not self._alive():
             return "<dupg.PackageSet (closed)>"
         return "<dupg.PackageSet %d packages>" % len(self)
 	%}
@@ -1635,7 +1642,7 @@ typedef struct {} Configuration;
     __hash__ = None
 
     def __repr__(self):
-        if not self._open():
+        if not self._alive():
             return "<dupg.Configuration (closed)>"
         return "<dupg.Configuration %r>" % self.to_dict()
 	%}
@@ -1664,6 +1671,7 @@ typedef struct {} PathList;
  * the rollback list), the deletable packages, and the latest and rollback
  * configurations.
  */
+%nodefaultctor Prune;
 typedef struct {} Prune;
 
 
@@ -1868,7 +1876,7 @@ typedef struct {} Prune;
         return iter(self.paths())
 
     def __repr__(self):
-        if not self._open():
+        if not self._alive():
             return "<dupg.PathList (closed)>"
         return "<dupg.PathList %r>" % self.paths()
 	%}
@@ -1959,6 +1967,9 @@ typedef struct {} Prune;
 	}
 
 	%pythoncode %{
+    def __init__(self, *args, **kwargs):
+        raise _ArgumentError("Prune objects come from PathList.prune() and Store.prune_result()")
+
     second = property(lambda self: self.list("second"), doc="First list + downloaded.")
     third = property(lambda self: self.list("third"), doc="Second - deletable: the new stored list.")
     fourth = property(lambda self: self.list("fourth"), doc="First - deletable: the rollback list.")
@@ -1974,7 +1985,7 @@ typedef struct {} Prune;
         return _json.loads(self.to_json())
 
     def __repr__(self):
-        if not self._open():
+        if not self._alive():
             return "<dupg.Prune (closed)>"
         return "<dupg.Prune third=%r deletable=%r>" % (self.third, self.deletable)
 	%}
@@ -2139,7 +2150,7 @@ typedef struct {} Store;
         return iter(self.paths())
 
     def __repr__(self):
-        if not self._open():
+        if not self._alive():
             return "<dupg.Store (closed)>"
         return "<dupg.Store %r: %d packages>" % (self.list_file, len(self))
 	%}
@@ -2165,6 +2176,7 @@ typedef struct {} Topology;
  * the devices it travels through. Steps come in dispatch order, breadth
  * first from the master.
  */
+%nodefaultctor Plan;
 typedef struct {} Plan;
 
 
@@ -2393,7 +2405,7 @@ typedef struct {} Plan;
         return iter(self.devices())
 
     def __repr__(self):
-        if not self._open():
+        if not self._alive():
             return "<dupg.Topology (closed)>"
         return "<dupg.Topology %d devices>" % len(self)
 	%}
@@ -2479,6 +2491,9 @@ typedef struct {} Plan;
 	}
 
 	%pythoncode %{
+    def __init__(self, *args, **kwargs):
+        raise _ArgumentError("Plan objects come from Topology.plan_upgrade() and Plan.rollback()")
+
     def to_dict(self):
         """{"steps": [...]}, as to_json()."""
         return _json.loads(self.to_json())
@@ -2494,7 +2509,7 @@ typedef struct {} Plan;
             raise OutOfRangeError("plan step index out of range") from None
 
     def __repr__(self):
-        if not self._open():
+        if not self._alive():
             return "<dupg.Plan (closed)>"
         return "<dupg.Plan %s>" % ", ".join(
             "%s<-%s" % (s["device"], s["package"]) for s in self.steps())

@@ -207,12 +207,62 @@ int cli_manifest(int argc, char **argv)
 	return print_owned_json(json, rc);
 }
 
+/* Read a whole file; on failure print the reason naming path and return NULL. */
+static char *read_text(const char *path, size_t *len_out)
+{
+	FILE *f = fopen(path, "rb");
+	char *text = NULL, *p;
+	size_t cap = 0, len = 0, got;
+
+	if (f == NULL) {
+		cli_fail("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	do {
+		if (cap - len < 4096) {
+			p = realloc(text, cap + 65536);
+			if (p == NULL) {
+				fclose(f);
+				free(text);
+				cli_fail("%s: out of memory", path);
+				return NULL;
+			}
+			text = p;
+			cap += 65536;
+		}
+		got = fread(text + len, 1, cap - len - 1, f);
+		len += got;
+	} while (got > 0);
+	if (ferror(f)) {
+		cli_fail("%s: read error", path);
+		fclose(f);
+		free(text);
+		return NULL;
+	}
+	fclose(f);
+	text[len] = '\0';
+	*len_out = len;
+	return text;
+}
+
 static json_object *load_json_file(const char *path)
 {
-	json_object *obj = json_object_from_file(path);
+	enum json_tokener_error jerr = json_tokener_success;
+	json_object *obj;
+	size_t len;
+	char *text = read_text(path, &len);
 
-	if (obj == NULL)
-		cli_fail("%s: %s", path, json_util_get_last_err() ? json_util_get_last_err() : "cannot parse JSON");
+	if (text == NULL)
+		return NULL;
+	obj = json_tokener_parse_verbose(text, &jerr);
+	free(text);
+	if (obj == NULL || jerr != json_tokener_success) {
+		json_object_put(obj);
+		cli_fail("%s: invalid JSON: %s", path,
+			 jerr == json_tokener_continue ? "unexpected end of input"
+						       : json_tokener_error_desc(jerr));
+		return NULL;
+	}
 	return obj;
 }
 
@@ -309,7 +359,6 @@ int cli_match(int argc, char **argv)
 	dupg_pkgset *set = NULL;
 	dupg_task *task = NULL;
 	int c, rc, status = 1;
-	FILE *f;
 	size_t len = 0;
 
 	if (wants_help(argc, argv)) {
@@ -329,32 +378,10 @@ int cli_match(int argc, char **argv)
 		cli_fail("match: --site SYSTEM.json is required (see --help)");
 		return 2;
 	}
-	f = fopen(site_path, "rb");
-	if (f == NULL) {
-		cli_fail("%s: %s", site_path, strerror(errno));
+	text = read_text(site_path, &len);
+	if (text == NULL)
 		return 1;
-	}
-	{
-		size_t cap = 0, got;
-		do {
-			char *p;
-			if (cap - len < 4096) {
-				p = realloc(text, cap + 65536);
-				if (p == NULL) {
-					fclose(f);
-					free(text);
-					cli_fail("match: out of memory");
-					return 1;
-				}
-				text = p;
-				cap += 65536;
-			}
-			got = fread(text + len, 1, cap - len, f);
-			len += got;
-		} while (got > 0);
-	}
-	fclose(f);
-	rc = dupg_sysvd_from_json(&site, text ? text : "", len, site_path);
+	rc = dupg_sysvd_from_json(&site, text, len, site_path);
 	if (rc != 0) {
 		status = cli_lib_fail(rc);
 		goto done;

@@ -5,6 +5,7 @@
 set -euo pipefail
 : "${top_builddir:=.}" "${top_srcdir:=.}"
 SIM=${DUPG_SIM:-$top_builddir/sim/dupg-sim}
+case $SIM in /*) ;; *) SIM=$PWD/$SIM ;; esac
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 W=$(mktemp -d)

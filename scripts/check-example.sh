@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The README's C example, compiled against an installed libdupg through
+# pkg-config, must build with -Werror and give the documented answer.
+#   scripts/check-example.sh BUILD_DIR
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=$(cd "$1" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+make -s -C "$build" install prefix="$tmp/prefix" pydupgdir="$tmp/prefix/python/dupg" >/dev/null
+python3 - README.md "$tmp/task.c" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+code = re.search(r"```c\n(.*?)```", text, re.S).group(1)
+open(sys.argv[2], "w").write(code)
+PY
+export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
+# shellcheck disable=SC2046
+cc -std=c99 -Wall -Wextra -Werror "$tmp/task.c" \
+	$(pkg-config --define-variable=prefix="$tmp/prefix" --cflags --libs dupg) -o "$tmp/task"
+cd "$tmp"
+echo payload >app
+sim="$tmp/prefix/bin/dupg-sim"
+export LD_LIBRARY_PATH="$tmp/prefix/lib"
+"$sim" pack --out pkg5.tar.gz --name pkg5 --version 5 --hw A app >/dev/null
+"$sim" pack --out pkg6.tar.gz --name pkg6 --version 6 --hw B,C app >/dev/null
+"$sim" pack --out pkgF.tar.gz --name pkgF --version 3 --hw F app >/dev/null
+got=$(./task pkg5.tar.gz pkg6.tar.gz pkgF.tar.gz)
+if [ "$got" != "full: pkg5.tar.gz pkg6.tar.gz" ]; then
+	echo "README example printed '$got'" >&2
+	exit 1
+fi
+# only the public API is exported
+if nm -D --defined-only "$tmp/prefix/lib/libdupg.so" | awk '{print $3}' | grep -v '^dupg_' | grep -q .; then
+	echo "libdupg.so exports symbols outside the dupg_ prefix" >&2
+	exit 1
+fi
+echo "README C example: ok"

@@ -1,1 +1,28 @@
-# Benchmarks (issue 5).
+# Benchmarks (issue 5): bench/dupg-bench, its smoke run in `make check`,
+# `make bench` (every table, under 10 minutes) and `make bench-results`
+# (the same, then bench/RESULTS.md and bench/cost.svg rewritten in the source tree).
+check_PROGRAMS += bench/dupg-bench
+bench_dupg_bench_SOURCES = \
+	bench/bench.h \
+	bench/main.c \
+	bench/util.c \
+	bench/match.c \
+	bench/prune.c \
+	bench/merge.c \
+	bench/vercmp.c \
+	bench/verify.c
+bench_dupg_bench_CPPFLAGS = $(AM_CPPFLAGS) $(JSONC_CFLAGS) $(ARCHIVE_CFLAGS) $(XXHASH_CFLAGS)
+bench_dupg_bench_LDADD = libdupg/libdupg.la $(JSONC_LIBS) $(ARCHIVE_LIBS) $(XXHASH_LIBS) -lm
+
+TESTS += bench/smoke.sh
+EXTRA_DIST += bench/smoke.sh bench/run.sh bench/report.py bench/notes.md bench/RESULTS.md bench/cost.svg
+
+BENCH_ENV = srcdir='$(srcdir)' PYTHON='$(PYTHON)' DUPG_BENCH='bench/dupg-bench$(EXEEXT)'
+
+bench: bench/dupg-bench$(EXEEXT)
+	@$(BENCH_ENV) bash $(srcdir)/bench/run.sh
+
+bench-results: bench/dupg-bench$(EXEEXT)
+	@$(BENCH_ENV) bash $(srcdir)/bench/run.sh --update
+
+.PHONY: bench bench-results

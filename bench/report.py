@@ -1,0 +1,369 @@
+#!/usr/bin/env python3
+"""Turn dupg-bench's JSON lines into bench/RESULTS.md and a cost plot (SVG, gnuplot).
+
+    report.py --results results.jsonl [--durations FILE] --markdown OUT.md --plot OUT.svg
+              [--notes bench/notes.md] [--command "make bench"]
+"""
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def machine():
+    model = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        with open("/proc/meminfo") as f:
+            kb = int(f.readline().split()[1])
+            mem = "%.0f GiB" % (kb / 1048576)
+    except (OSError, ValueError, IndexError):
+        pass
+    cc = os.environ.get("CC", "cc").split()[0]
+    libs = ", ".join("%s %s" % (p, v) for p, v in
+                     ((p, sh(["pkg-config", "--modversion", p])) for p in
+                      ("libarchive", "libxxhash", "json-c", "zlib", "libzstd")) if v)
+    return [
+        ("CPU", "%s, %d cores" % (model or platform.processor() or "?", os.cpu_count() or 0)),
+        ("Memory", mem or "?"),
+        ("System", "%s %s" % (platform.system(), platform.release())),
+        ("Compiler", (sh([cc, "--version"]).splitlines() or ["?"])[0] + ", -O2 (configure's default CFLAGS)"),
+        ("Libraries", libs),
+    ]
+
+
+def num(v, digits=3):
+    """A figure with `digits` significant digits, thousands separated."""
+    if v is None:
+        return "n/a"
+    if v == 0:
+        return "0"
+    a = abs(v)
+    if a >= 10 ** digits:
+        return "{:,.0f}".format(v)
+    decimals = max(0, digits - 1 - int(("%e" % a).split("e")[1]))
+    return "{:,.{}f}".format(v, decimals)
+
+
+def size(v):
+    if v >= 1000 and v % 1000 == 0:
+        for exp in range(12, 2, -1):
+            if v % (10 ** exp) == 0:
+                m = v // (10 ** exp)
+                return "%de%d" % (m, exp) if m != 1 else "1e%d" % exp
+    return "{:,}".format(v)
+
+
+def mb(kb):
+    return "%s MB" % num(kb / 1024.0) if kb is not None else "n/a"
+
+
+def ratio(v):
+    return "%s×" % num(v) if v is not None else "n/a"
+
+
+def sampled(row, text):
+    if row.get("naive_sampled"):
+        return text + " *"
+    return text
+
+
+def met(row):
+    if row.get("target_met") is None:
+        return ""
+    return "yes" if row["target_met"] else "**no**"
+
+
+def table(rows, cols):
+    out = ["| " + " | ".join(c[0] for c in cols) + " |",
+           "|" + "|".join("---:" if c[2] else "---" for c in cols) + "|"]
+    for r in rows:
+        out.append("| " + " | ".join(c[1](r) for c in cols) + " |")
+    return "\n".join(out)
+
+
+def tables(rows):
+    by = lambda b, v=None: [r for r in rows if r["bench"] == b and (v is None or r.get("variant") == v)]
+    parts = []
+
+    match = by("match")
+    if match:
+        parts.append(("match: dupg_match, one site at a time (item: a (site, hardware type) pair)", table(match, [
+            ("sites N", lambda r: size(r["size"]), True),
+            ("packages M", lambda r: size(r["packages"]), True),
+            ("pairs", lambda r: "{:,}".format(r["items"]), True),
+            ("ns/pair", lambda r: num(r["ns_per_item"]), True),
+            ("pairs/s", lambda r: num(r["items_per_s"]), True),
+            ("naive ns/pair", lambda r: sampled(r, num(r["naive_ns_per_item"])), True),
+            ("vs naive", lambda r: ratio(r["ratio_naive"]), True),
+            ("limit ns/pair", lambda r: num(r["limit_ns_per_item"]), True),
+            ("vs limit", lambda r: ratio(r["ratio_limit"]), True),
+            ("index build", lambda r: "%s ms" % num(r["index_ms"]), True),
+            ("peak RSS", lambda r: mb(r["peak_rss_kb"]), True),
+            ("target met", met, False),
+        ])))
+    comp = by("prune", "compute")
+    if comp:
+        parts.append(("prune, compute: dupg_prune_compute (item: an entry of the second list)", table(comp, [
+            ("entries", lambda r: size(r["size"]), True),
+            ("types", lambda r: "{:,}".format(r["types"]), True),
+            ("deletable", lambda r: "{:,}".format(r["deletable"]), True),
+            ("time", lambda r: "%s ms" % num(r["total_ms"]), True),
+            ("ns/entry", lambda r: num(r["ns_per_item"]), True),
+            ("naive ns/entry", lambda r: sampled(r, num(r["naive_ns_per_item"])), True),
+            ("vs naive", lambda r: ratio(r["ratio_naive"]), True),
+            ("limit ns/entry", lambda r: num(r["limit_ns_per_item"]), True),
+            ("vs limit", lambda r: ratio(r["ratio_limit"]), True),
+            ("list build", lambda r: "%s ms" % num(r["list_build_ms"]), True),
+            ("peak RSS", lambda r: mb(r["peak_rss_kb"]), True),
+            ("target met", met, False),
+        ])))
+    store = by("prune", "store")
+    if store:
+        parts.append(("prune, store: dupg_store_prune applied, with fsync, to a store of real packages", table(store, [
+            ("entries", lambda r: size(r["size"]), True),
+            ("deletable", lambda r: "{:,}".format(r["deletable"]), True),
+            ("apply", lambda r: "%s ms" % num(r["total_ms"]), True),
+            ("µs/entry", lambda r: num(r["ns_per_item"] / 1000), True),
+            ("limit", lambda r: "%s ms" % num(r["limit_ns_per_item"] * r["items"] / 1e6), True),
+            ("vs limit", lambda r: ratio(r["ratio_limit"]), True),
+            ("store open", lambda r: "%s ms" % num(r["open_ms"]), True),
+            ("peak RSS", lambda r: mb(r["peak_rss_kb"]), True),
+        ])))
+    merge = by("merge")
+    if merge:
+        parts.append(("merge: dupg_merge of one site (item: a device)", table(merge, [
+            ("devices", lambda r: size(r["size"]), True),
+            ("time", lambda r: "%s ms" % num(r["total_ms"]), True),
+            ("ns/device", lambda r: num(r["ns_per_item"]), True),
+            ("naive ns/device", lambda r: num(r["naive_ns_per_item"]), True),
+            ("vs naive", lambda r: ratio(r["ratio_naive"]), True),
+            ("limit ns/device", lambda r: num(r["limit_ns_per_item"]), True),
+            ("vs limit", lambda r: ratio(r["ratio_limit"]), True),
+            ("peak RSS", lambda r: mb(r["peak_rss_kb"]), True),
+        ])))
+    vc = by("vercmp")
+    if vc:
+        parts.append(("vercmp: dupg_vercmp (item: a comparison)", table(vc, [
+            ("comparisons", lambda r: size(r["size"]), True),
+            ("ns/comparison", lambda r: num(r["ns_per_item"]), True),
+            ("comparisons/s", lambda r: num(r["items_per_s"]), True),
+            ("strcmp ns", lambda r: num(r["limit_ns_per_item"]), True),
+            ("vs strcmp", lambda r: ratio(r["ratio_limit"]), True),
+            ("peak RSS", lambda r: mb(r["peak_rss_kb"]), True),
+            ("target met", met, False),
+        ])))
+    man = by("verify")
+    if man:
+        man_rows = [r for r in man if r["op"] == "manifest"]
+        ver_rows = [r for r in man if r["op"] == "verify"]
+        parts.append(("verify, manifest: dupg_package_read_manifest (item: one read)", table(man_rows, [
+            ("payload", lambda r: "%s MB" % num(r["size"] / 1e6), True),
+            ("format", lambda r: r["format"], False),
+            ("archive", lambda r: "%s MB" % num(r["archive_bytes"] / 1e6), True),
+            ("read", lambda r: "%s µs" % num(r["ns_per_item"] / 1000), True),
+            ("limit: first entry", lambda r: "%s µs" % num(r["limit_ns_per_item"] / 1000), True),
+            ("vs limit", lambda r: ratio(r["ratio_limit"]), True),
+            ("peak RSS", lambda r: mb(r["peak_rss_kb"]), True),
+            ("target met", met, False),
+        ])))
+        parts.append(("verify, full: dupg_package_verify (item: a payload byte)", table(ver_rows, [
+            ("payload", lambda r: "%s MB" % num(r["size"] / 1e6), True),
+            ("format", lambda r: r["format"], False),
+            ("time", lambda r: "%s ms" % num(r["total_ms"]), True),
+            ("MB/s", lambda r: num(r["mb_per_s"]), True),
+            ("limit: decompress MB/s", lambda r: num(r["limit_mb_per_s"]), True),
+            ("vs limit", lambda r: ratio(r["ratio_limit"]), True),
+            ("peak RSS", lambda r: mb(r["peak_rss_kb"]), True),
+            ("target met", met, False),
+        ])))
+    return parts
+
+
+def targets(rows):
+    out = []
+
+    def one(text, row, verdict, figure):
+        if row is None:
+            out.append("| %s | not run | |" % text)
+        else:
+            out.append("| %s | %s | %s |" % (text, figure, "yes" if verdict else "**no**"))
+
+    m = next((r for r in rows if r["bench"] == "match" and r["size"] == 100000 and r["packages"] == 10000), None)
+    one("match, N = 1e5, M = 1e4: ≥ 100× faster than naive", m, m and m["ratio_naive"] >= 100,
+        m and ratio(m["ratio_naive"]))
+    one("match, N = 1e5, M = 1e4: within 2.5× of raw lookups", m, m and m["ratio_limit"] <= 2.5,
+        m and "%s (%s pairs/s)" % (ratio(m["ratio_limit"]), num(m["items_per_s"])))
+    comp = sorted((r for r in rows if r["bench"] == "prune" and r.get("variant") == "compute"),
+                  key=lambda r: r["size"])
+    p = next((r for r in comp if r["size"] == 1000000), None)
+    one("prune, 1e6 entries: under 100 ms", p, p and p["total_ms"] < 100, p and "%s ms" % num(p["total_ms"]))
+    one("prune, 1e6 entries: within 3× of one pass", p, p and p["ratio_limit"] <= 3, p and ratio(p["ratio_limit"]))
+    if len(comp) >= 2:
+        g = comp[-1]["ns_per_item"] / comp[0]["ns_per_item"]
+        one("prune: cost grows linearly (ns/entry from %s to %s within 2×)" % (size(comp[0]["size"]),
+            size(comp[-1]["size"])), comp[-1], g <= 2, "ns/entry × %s" % num(g))
+    for fmt in ("tar", "tar.gz", "tar.zst"):
+        r = next((r for r in rows if r["bench"] == "verify" and r["op"] == "manifest" and
+                  r["format"] == fmt and r["size"] == 100000000), None)
+        one("manifest of a 100 MB %s read in under 1 ms" % fmt, r, r and r["ns_per_item"] < 1e6,
+            r and "%s µs" % num(r["ns_per_item"] / 1000))
+    for fmt in ("tar", "tar.gz", "tar.zst"):
+        r = next((r for r in rows if r["bench"] == "verify" and r["op"] == "verify" and
+                  r["format"] == fmt and r["size"] == 100000000), None)
+        one("verification of a 100 MB %s within 1.3× of decompression" % fmt, r,
+            r and r["ratio_limit"] <= 1.3, r and ratio(r["ratio_limit"]))
+    vc = [r for r in rows if r["bench"] == "vercmp"]
+    worst = min(vc, key=lambda r: r["items_per_s"]) if vc else None
+    one("version comparison above 20 million/s (every size)", worst, worst and worst["items_per_s"] > 2e7,
+        worst and "%s/s at worst" % num(worst["items_per_s"]))
+    return "\n".join(["| target | measured | met |", "|---|---:|---|"] + out)
+
+
+def plot(rows, svg):
+    """ns per item against size, log-log: a flat line is linear growth."""
+    gnuplot = shutil.which("gnuplot")
+    if gnuplot is None:
+        print("report.py: gnuplot not found, no plot", file=sys.stderr)
+        return False
+    panels = []
+
+    def series(name, pick, key, color, dashed=False):
+        pts = sorted((r["size"], r[key]) for r in rows if pick(r) and r.get(key) is not None)
+        return (name, pts, color, dashed)
+
+    lib, naive, limit = 1, 2, 3
+    m = lambda r: r["bench"] == "match" and r["packages"] == 10000
+    panels.append(("match (M = 1e4): ns per (site, type) pair", "sites N", [
+        series("libdupg", m, "ns_per_item", lib), series("naive (seed)", m, "naive_ns_per_item", naive),
+        series("limit: hash lookups", m, "limit_ns_per_item", limit, True)]))
+    pc = lambda r: r["bench"] == "prune" and r.get("variant") == "compute"
+    panels.append(("prune compute: ns per list entry", "entries", [
+        series("libdupg", pc, "ns_per_item", lib), series("naive (seed)", pc, "naive_ns_per_item", naive),
+        series("limit: one pass", pc, "limit_ns_per_item", limit, True)]))
+    ps = lambda r: r["bench"] == "prune" and r.get("variant") == "store"
+    panels.append(("prune store (applied, fsync): ns per entry", "entries", [
+        series("libdupg", ps, "ns_per_item", lib),
+        series("limit: file-system work", ps, "limit_ns_per_item", limit, True)]))
+    mg = lambda r: r["bench"] == "merge"
+    panels.append(("merge: ns per device", "devices", [
+        series("libdupg", mg, "ns_per_item", lib), series("naive", mg, "naive_ns_per_item", naive),
+        series("limit: type lookups", mg, "limit_ns_per_item", limit, True)]))
+    vc = lambda r: r["bench"] == "vercmp"
+    panels.append(("vercmp: ns per comparison", "comparisons", [
+        series("libdupg", vc, "ns_per_item", lib),
+        series("limit: strcmp", vc, "limit_ns_per_item", limit, True)]))
+    vs = []
+    for color, fmt in enumerate(("tar", "tar.gz", "tar.zst"), start=4):
+        f = lambda r, fmt=fmt: r["bench"] == "verify" and r["op"] == "verify" and r["format"] == fmt
+        vs.append(series("verify " + fmt, f, "ns_per_item", color))
+        vs.append(series("limit: decompress " + fmt, f, "limit_ns_per_item", color, True))
+    panels.append(("verify: ns per payload byte (filled points: libdupg)", "payload bytes", vs))
+
+    tmp = tempfile.mkdtemp(prefix="dupg-plot-")
+    try:
+        script = ['set terminal svg size 1200,1000 font "sans,10" background "white"',
+                  'set output "%s"' % svg, "set multiplot layout 2,3",
+                  "set logscale xy", 'set format x "1e%L"', 'set format y "%g"', "set grid",
+                  'set key below font ",9"', 'set ylabel "ns per item"']
+        for i, (title, xlabel, ss) in enumerate(panels):
+            plots = []
+            for j, (name, pts, color, dashed) in enumerate(ss):
+                if not pts:
+                    continue
+                path = os.path.join(tmp, "p%d_%d.dat" % (i, j))
+                with open(path, "w") as f:
+                    for x, y in pts:
+                        f.write("%g %g\n" % (x, y))
+                # Limits: thin lines with open points (dashes render badly in some SVG viewers).
+                plots.append('"%s" using 1:2 with linespoints lc %d lw %s pt %d ps 0.6 title "%s"'
+                             % (path, color, "1" if dashed else "2", 6 if dashed else 7, name))
+            script.append('set title "%s"' % title)
+            script.append('set xlabel "%s"' % xlabel)
+            if plots:
+                script.append("plot " + ", ".join(plots))
+            else:
+                script.append("plot 1/0 notitle")
+        script.append("unset multiplot")
+        subprocess.run([gnuplot], input="\n".join(script) + "\n", text=True, check=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return True
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--results", required=True)
+    ap.add_argument("--durations")
+    ap.add_argument("--markdown", required=True)
+    ap.add_argument("--plot", required=True)
+    ap.add_argument("--notes")
+    ap.add_argument("--command", default="make bench")
+    a = ap.parse_args()
+
+    rows = []
+    with open(a.results) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("{"):
+                rows.append(json.loads(line))
+    durations = []
+    if a.durations and os.path.exists(a.durations):
+        with open(a.durations) as f:
+            durations = [l.split() for l in f if l.strip()]
+
+    md = ["# libdupg benchmarks", "",
+          "Generated by `%s` (bench/run.sh) on %s; `make bench-results` also copies this file and "
+          "`cost.svg` into the source tree. Raw figures: one JSON line per size from "
+          "`bench/dupg-bench NAME`." % (a.command, time.strftime("%Y-%m-%d")), "",
+          "## Machine", ""]
+    md += ["- **%s:** %s" % kv for kv in machine()]
+    if durations:
+        md.append("- **Run time:** " + ", ".join("%s %s s" % (n, s) for n, s in durations))
+    md += ["", "## Commands", "", "```",
+           "make -j2 && make bench            # every table below, printed (under 10 minutes)",
+           "make bench-results                # the same, then bench/RESULTS.md and bench/cost.svg rewritten",
+           "bench/dupg-bench NAME [--size N] [--packages M] [--variant V]   # one benchmark, JSON lines",
+           "bench/dupg-bench NAME --check     # the smoke mode `make check` runs",
+           "```", "", "## Targets", "", targets(rows), ""]
+    md += ["## Results", "",
+           "Ratios: *vs naive* is naive time / libdupg time (higher is better); *vs limit* is "
+           "libdupg time / limit time (1× would be the limit itself). \\* marks a naive figure "
+           "estimated from a sample (see Method). Peak RSS is the high-water mark of the child "
+           "process that measured that size, data generation included.", ""]
+    for title, t in tables(rows):
+        md += ["### " + title, "", t, ""]
+    if plot(rows, a.plot):
+        md += ["## Cost against size", "",
+               "ns per item, log-log; a flat line is linear growth.", "",
+               "![cost against size](cost.svg)", ""]
+    if a.notes and os.path.exists(a.notes):
+        with open(a.notes) as f:
+            md += [f.read().rstrip(), ""]
+    with open(a.markdown, "w") as f:
+        f.write("\n".join(md))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -17,6 +17,9 @@ bench_dupg_bench_LDADD = libdupg/libdupg.la $(JSONC_LIBS) $(ARCHIVE_LIBS) $(XXHA
 TESTS += bench/smoke.sh
 EXTRA_DIST += bench/smoke.sh bench/run.sh bench/report.py bench/notes.md bench/RESULTS.md bench/cost.svg
 
+CLEANFILES += bench/results/results.jsonl bench/results/durations bench/results/RESULTS.md \
+	bench/results/cost.svg
+
 BENCH_ENV = srcdir='$(srcdir)' PYTHON='$(PYTHON)' DUPG_BENCH='bench/dupg-bench$(EXEEXT)'
 
 bench: bench/dupg-bench$(EXEEXT)

@@ -139,6 +139,10 @@ bad_value:
 			   "count >= 1 (e.g. 1e5)" : "value");
 		return 2;
 	}
+	if (o.have_packages && strcmp(o.name, "match") != 0) {
+		bench_fail("--packages applies to match only");
+		return 2;
+	}
 	for (i = 0; i < sizeof(benchmarks) / sizeof(benchmarks[0]); i++) {
 		if (strcmp(benchmarks[i].name, o.name) == 0)
 			return benchmarks[i].run(&o) == 0 ? 0 : 1;

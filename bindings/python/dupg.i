@@ -717,7 +717,28 @@ static void dupg_py_swig_error(int code, const char *msg)
 /* Strings the library hands over are freed with dupg_free(). */
 %typemap(newfree) char * "dupg_free($1);";
 
-/* Paths: str, bytes or os.PathLike. */
+/*
+ * Strings in: str (encoded as file names are, so undecodable names survive),
+ * bytes or os.PathLike. None is refused unless the parameter is optional.
+ */
+%typemap(in) const char * (PyObject *keep = NULL) {
+	keep = dupg_py_bytes($input, "$1_name");
+	if (keep == NULL)
+		SWIG_fail;
+	$1 = PyBytes_AS_STRING(keep);
+}
+%typemap(freearg) const char * "Py_XDECREF(keep$argnum);";
+%typemap(in) const char *OPTSTR (PyObject *keep = NULL) {
+	if ($input != Py_None) {
+		keep = dupg_py_bytes($input, "$1_name");
+		if (keep == NULL)
+			SWIG_fail;
+		$1 = PyBytes_AS_STRING(keep);
+	}
+}
+%typemap(freearg) const char *OPTSTR "Py_XDECREF(keep$argnum);";
+
+/* Paths: the same. */
 %typemap(in) const char *PATH (PyObject *keep = NULL) {
 	keep = dupg_py_bytes($input, "$1_name");
 	if (keep == NULL)
@@ -848,6 +869,10 @@ DUPG_PY_CHECK_OPEN(Plan)
 
 %apply const char *PATH { const char *path, const char *list_file, const char *out_path };
 %apply const char *OPTPATH { const char *base_dir };
+%apply const char *OPTSTR {
+	const char *a, const char *b, const char *origin, const char *parent,
+	const char *format, const char *build_time, const char *vendor
+};
 %apply (const char *const *STRINGS, size_t COUNT) {
 	(const char *const *hw, size_t hw_count),
 	(const char *const *sources, size_t source_count),
@@ -2397,9 +2422,13 @@ typedef struct {} Plan;
         :param wanted: the configuration wanted (usually the latest one)
         :return: a Plan; its rollback() is the matching rollback plan
         """
-        cur = current if isinstance(current, Configuration) else Configuration(current)
-        want = wanted if isinstance(wanted, Configuration) else Configuration(wanted)
-        return self._plan_upgrade(cur, want)
+        def config(c, name):
+            if isinstance(c, Configuration):
+                return c
+            if c is None:
+                raise _ArgumentError("%s: expected a Configuration or a dict, not None" % name)
+            return Configuration(c)
+        return self._plan_upgrade(config(current, "current"), config(wanted, "wanted"))
 
     def __iter__(self):
         return iter(self.devices())

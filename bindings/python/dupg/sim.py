@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from typing import Any, Iterable, Optional, Sequence, Tuple, Union
 
 from .errors import ArgumentError, NotFoundError, SimulatorError
 
@@ -28,7 +29,7 @@ __all__ = ["locate", "command", "run", "draw"]
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def locate():
+def locate() -> str:
     """The path of the dupg-sim program.
 
     :raises NotFoundError: when it is nowhere to be found
@@ -64,8 +65,9 @@ def _fail(args, proc):
 
 
 def _exec(args, timeout):
+    argv = [locate()] + [os.fspath(a) for a in args]
     try:
-        return subprocess.run([locate()] + [os.fspath(a) for a in args], capture_output=True,
+        return subprocess.run(argv, capture_output=True,
                               text=True, errors="surrogateescape", timeout=timeout,
                               check=False)
     except subprocess.TimeoutExpired as e:
@@ -74,7 +76,7 @@ def _exec(args, timeout):
         raise SimulatorError("dupg-sim %s: cannot run: %s" % (args[0], e)) from e
 
 
-def command(*args, timeout=None):
+def command(*args: Any, timeout: Optional[float] = None) -> Any:
     """Run one dupg-sim subcommand and return the JSON it prints, as Python values.
 
     ``dupg.sim.command("merge", "devices.json")`` runs ``dupg-sim merge
@@ -104,7 +106,9 @@ def _fail_arg(f):
                         "(device, kind) pair, not %r" % (f,))
 
 
-def run(scenario, seed=None, fail=(), report=None, timeout=None, args=()):
+def run(scenario: Union[str, "os.PathLike[str]", dict], seed: Optional[int] = None,
+        fail: Iterable[Union[str, Tuple[str, str]]] = (), report: Optional[str] = None,
+        timeout: Optional[float] = None, args: Sequence[str] = ()) -> dict:
     """Run a scenario (one site or a fleet) and return the report as a dict.
 
     :param scenario: a scenario file, or a scenario as a dict (written to a
@@ -147,7 +151,8 @@ def run(scenario, seed=None, fail=(), report=None, timeout=None, args=()):
                                  returncode=0, stderr=proc.stderr) from e
 
 
-def draw(site, timeout=None, args=()):
+def draw(site: Union[str, "os.PathLike[str]"], timeout: Optional[float] = None,
+         args: Sequence[str] = ()) -> str:
     """Graphviz DOT of a site (``dupg-sim draw SITE``), as a str."""
     argv = ["draw", site] + list(args)
     proc = _exec(argv, timeout)

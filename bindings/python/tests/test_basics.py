@@ -360,3 +360,33 @@ def test_docstrings_come_from_the_headers():
     for name in dupg.__all__:
         obj = getattr(dupg, name)
         assert obj.__doc__, name
+
+
+def test_type_stub_matches_the_package():
+    import ast
+    stub = os.path.join(os.path.dirname(dupg.__file__), "__init__.pyi")
+    with open(stub) as f:
+        tree = ast.parse(f.read())
+    names, classes = set(), {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            classes[node.name] = {n.name for n in node.body if isinstance(n, ast.FunctionDef)} | \
+                {t.target.id for t in node.body if isinstance(t, ast.AnnAssign)}
+        elif isinstance(node, ast.FunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.ImportFrom) and node.level > 0:
+            names.update(a.asname or a.name for a in node.names)
+    for name in dupg.__all__:
+        assert name in names or name in classes, "%s missing from the stub" % name
+    for name in names:
+        assert hasattr(dupg, name), "the stub declares %s" % name
+    handle = classes.pop("_Handle")
+    for name, members in classes.items():
+        runtime = getattr(dupg, name, None)
+        if runtime is None:
+            continue  # TypedDicts of the stub
+        for m in members | handle:
+            assert hasattr(runtime, m), "%s.%s is in the stub only" % (name, m)
+        public = {m for m in dir(runtime) if not m.startswith("_") and m != "thisown"}
+        assert public <= members | handle, "%s: %s missing from the stub" % (
+            name, sorted(public - members - handle))

@@ -1,0 +1,157 @@
+"""Memory: the main functions called 100,000 times keep resident memory flat,
+and the C side of every object goes with its Python object.
+
+DUPG_LEAK_ITERATIONS changes the count (valgrind runs use a few hundred);
+under the sanitizers (DUPG_SANITIZERS=yes) resident memory says nothing and
+only the handle counts are checked.
+"""
+
+import gc
+import os
+import weakref
+
+import pytest
+
+import dupg
+from conftest import WORKED_DEVICES, WORKED_STORE, make_pkg, write_list
+
+ITERATIONS = int(os.environ.get("DUPG_LEAK_ITERATIONS", "100000"))
+SANITIZED = os.environ.get("DUPG_SANITIZERS") == "yes"
+# Allowed growth of resident memory after warm-up: a leak of even 24 bytes a
+# call shows above it over 100,000 calls.
+SLACK = 2 * 1024 * 1024
+
+
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def flat(body, iterations):
+    """Run body iterations times; resident memory growth after a warm-up."""
+    warm = max(iterations // 50, 10)
+    for i in range(warm):
+        body(i)
+    gc.collect()
+    start = rss()
+    for i in range(iterations):
+        body(i)
+    gc.collect()
+    return rss() - start
+
+
+@pytest.fixture
+def setting(tmp_path):
+    server = tmp_path / "server"
+    server.mkdir()
+    pkgs = [make_pkg(server, "A5", "5", ["A"]), make_pkg(server, "BC6", "6", ["B", "C"])]
+    for i, (name, hw) in enumerate(WORKED_STORE.items(), start=1):
+        make_pkg(tmp_path, name, str(i), hw)
+    write_list(tmp_path / "list", ["pkg%d.tar.gz" % i for i in range(1, 5)])
+    devices = [{k: d[k] for k in ("id", "hw", "version")} for d in WORKED_DEVICES]
+    site = dupg.merge(devices)
+    return tmp_path, pkgs, devices, site
+
+
+def test_main_functions_keep_memory_flat(setting):
+    d, pkgs, devices, site = setting
+    first = ["pkg1", "pkg2", "pkg3", "pkg4"]
+    new = ["pkg5", "pkg6"]
+    handles = dupg.core._live_handles()
+
+    def body(i):
+        assert dupg.vercmp("1.%d" % i, "1.9") != 0 or i == 9
+        assert dupg.merge(devices) == site
+        assert dupg.match(site, pkgs)["kind"] == "incremental"
+        assert dupg.prune(first, new, WORKED_STORE)["deletable"] == ["pkg1"]
+        assert dupg.read_manifest(pkgs[i % 2])["version"] in ("5", "6")
+
+    growth = flat(body, ITERATIONS)
+    assert dupg.core._live_handles() == handles
+    if not SANITIZED:
+        assert growth < SLACK, "resident memory grew by %d bytes" % growth
+
+
+def test_objects_and_errors_keep_memory_flat(setting):
+    d, pkgs, devices, site = setting
+    handles = dupg.core._live_handles()
+    iterations = max(ITERATIONS // 5, 100)
+
+    def body(i):
+        with dupg.Store(d / "list") as store:
+            assert store.prune(["pkg5.tar.gz", "pkg6.tar.gz"])["deletable"] == ["pkg1.tar.gz"]
+            assert len(store.config()) == 5
+        topo = dupg.Topology(WORKED_DEVICES)
+        plan = topo.plan_upgrade({"A": "a1", "B": "b1"}, {"A": "a2", "B": "b2"})
+        del topo  # the plan keeps the topology alive
+        assert len(plan.rollback().steps()) == 3
+        m = dupg.Manifest("n", "1", ["A", "B"])
+        m.add_file("bin/x", 5, "00" * 16)
+        assert dupg.Manifest.parse(m.to_json()) == m
+        for call, cls in ((lambda: dupg.Manifest.parse("{", "x.json"), dupg.FormatError),
+                          (lambda: dupg.read_manifest(d / "missing.tar.gz"), dupg.NotFoundError),
+                          (lambda: dupg.merge([{"id": 1}]), dupg.ArgumentError),
+                          (lambda: dupg.PathList([("p", ["A"]), ("p", ["B"])]), dupg.DuplicateError),
+                          (lambda: plan[99], dupg.OutOfRangeError),
+                          (lambda: m.fits(None), dupg.ArgumentError)):
+            try:
+                call()
+            except cls:
+                pass
+            else:
+                raise AssertionError("no %s" % cls.__name__)
+        m.close()
+        try:
+            m.name
+        except dupg.BadInputError:
+            pass
+
+    growth = flat(body, iterations)
+    gc.collect()
+    assert dupg.core._live_handles() == handles
+    if not SANITIZED:
+        assert growth < SLACK, "resident memory grew by %d bytes" % growth
+
+
+@pytest.mark.parametrize("make", [
+    lambda t: dupg.Manifest("a", "1", ["A"]),
+    lambda t: dupg.PackageSet(),
+    lambda t: dupg.SystemDescription([{"id": "x", "hw": "A", "version": "1"}]),
+    lambda t: dupg.Configuration({"A": "p"}),
+    lambda t: dupg.PathList({"p": ["A"]}),
+    lambda t: dupg.PathList({"p": ["A"]}).prune(dupg.PathList({"q": ["A"]})),
+    lambda t: dupg.Store(t),
+    lambda t: dupg.Topology([{"id": "x", "hw": "A", "version": "1"}]),
+    lambda t: dupg.Topology([{"id": "x", "hw": "A", "version": "1"}]).plan_upgrade({}, {"A": "p"}),
+])
+def test_c_side_goes_with_the_object(tmp_path, make):
+    make_pkg(tmp_path, "p", "1", ["A"])
+    write_list(tmp_path / "list", ["p.tar.gz"])
+    gc.collect()
+    before = dupg.core._live_handles()
+    obj = make(tmp_path / "list")
+    ref = weakref.ref(obj)
+    assert dupg.core._live_handles() > before
+    del obj
+    gc.collect()
+    assert ref() is None
+    assert dupg.core._live_handles() == before
+    # close() frees it at once, and the object then goes cleanly.
+    obj = make(tmp_path / "list")
+    obj.close()
+    assert dupg.core._live_handles() == before
+    del obj
+    assert dupg.core._live_handles() == before
+
+
+def test_failed_constructors_leak_nothing(tmp_path):
+    before = dupg.core._live_handles()
+    for _ in range(1000):
+        for call in (lambda: dupg.Topology([{"id": "x", "hw": "A", "version": "1"},
+                                            {"id": "x", "hw": "A", "version": "1"}]),
+                     lambda: dupg.PathList([("p", ["A"]), ("p", ["A"])]),
+                     lambda: dupg.Configuration([("A", 1)]),
+                     lambda: dupg.Store(tmp_path / "none")):
+            with pytest.raises(dupg.Error):
+                call()
+    assert dupg.core._live_handles() == before

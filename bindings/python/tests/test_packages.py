@@ -1,0 +1,130 @@
+"""Building, reading and verifying packages."""
+
+import os
+import tarfile
+import zipfile
+
+import pytest
+
+import dupg
+from conftest import dupg_sim_path
+
+
+@pytest.fixture
+def payload(tmp_path):
+    d = tmp_path / "src"
+    d.mkdir()
+    (d / "app").write_bytes(b"#!/bin/sh\necho app\n")
+    (d / "conf").write_bytes(b"level=3\n")
+    (d / "blob").write_bytes(os.urandom(100000))
+    return d
+
+
+def names_in(path, fmt):
+    if fmt == "zip":
+        with zipfile.ZipFile(str(path)) as z:
+            return [i.filename for i in z.infolist()]
+    with tarfile.open(str(path)) as t:
+        return t.getnames()
+
+
+@pytest.mark.parametrize("fmt, suffix", [("tar", "tar"), ("tar.gz", "tar.gz"),
+                                         ("tar.xz", "tar.xz"), ("tar.zst", "tar.zst"),
+                                         ("zip", "zip"), ("auto", "tar.xz"), ("auto", "pkg")])
+def test_build_every_format(tmp_path, payload, fmt, suffix):
+    out = tmp_path / ("p." + suffix)
+    m = dupg.build_package(out, "app", "2.1", ["B", "C"],
+                           [(payload / "app", "bin/app"), (payload / "conf", "etc/app.conf"),
+                            (payload / "blob", "share/blob")], format=fmt, no_fsync=True)
+    assert m.name == "app" and m.version == "2.1" and m.hw == ["B", "C"]
+    assert [f["path"] for f in m.files] == ["bin/app", "etc/app.conf", "share/blob"]
+    assert m.total_size == sum(os.path.getsize(str(payload / n)) for n in ("app", "conf", "blob"))
+    for f, src in zip(m.files, ("app", "conf", "blob")):
+        assert f["xxh128"] == dupg.file_xxh128(payload / src)
+        assert f["size"] == os.path.getsize(str(payload / src))
+    assert dupg.read_manifest(out) == m.to_dict()
+    assert dupg.verify(out) == m
+    if fmt != "tar.zst" and suffix != "pkg" or fmt == "zip":
+        kind = "zip" if fmt == "zip" else "tar"
+        assert names_in(out, kind)[0] == "manifest.json"  # the manifest comes first
+    assert not [n for n in os.listdir(str(tmp_path)) if ".tmp" in n]
+
+
+def test_build_options_and_file_shapes(tmp_path, payload):
+    out = tmp_path / "p.tar.gz"
+    m = dupg.build_package(str(out), "app", "1", ("A",), {"bin/app": payload / "app"},
+                           build_time="2024-05-01T10:00:00Z", vendor="ACME")
+    assert m.to_dict() == {
+        "format": 1, "name": "app", "version": "1", "hw": ["A"],
+        "build_time": "2024-05-01T10:00:00Z", "vendor": "ACME",
+        "files": [{"path": "bin/app", "size": os.path.getsize(str(payload / "app")),
+                   "xxh128": dupg.file_xxh128(payload / "app")}],
+    }
+    assert dupg.read_manifest(out) == m.to_dict()
+    # A plain path installs under its base name; no files at all is fine too.
+    assert [f["path"] for f in dupg.build_package(out, "app", "2", ["A"], [payload / "conf"]).files] == ["conf"]
+    empty = dupg.build_package(tmp_path / "e.tar", "empty", "1", ["A"])
+    assert empty.files == [] and dupg.read_manifest(tmp_path / "e.tar")["files"] == []
+
+
+def test_rebuild_replaces(tmp_path, payload):
+    out = tmp_path / "p.tar.gz"
+    dupg.build_package(out, "app", "1", ["A"], [payload / "app"])
+    dupg.build_package(out, "app", "2", ["A"], [payload / "conf"])
+    assert dupg.read_manifest(out)["version"] == "2"
+
+
+def test_read_manifest_matches_dupg_sim(tmp_path, payload):
+    if dupg_sim_path() is None:
+        pytest.skip("dupg-sim is not built")
+    out = tmp_path / "p.tar.xz"
+    dupg.build_package(out, "app", "3", ["A", "B"], [(payload / "blob", "data/blob")],
+                       vendor="V")
+    assert dupg.sim.command("manifest", out) == dupg.read_manifest(out)
+
+
+def test_package_built_by_dupg_sim(tmp_path, payload):
+    if dupg_sim_path() is None:
+        pytest.skip("dupg-sim is not built")
+    out = tmp_path / "s.tar.gz"
+    dupg.sim.command("pack", "--out", out, "--name", "s", "--version", "9", "--hw", "A,B",
+                     str(payload / "app"))
+    assert dupg.read_manifest(out)["hw"] == ["A", "B"]
+
+
+def test_file_xxh128(tmp_path):
+    p = tmp_path / "f"
+    p.write_bytes(b"")
+    empty = dupg.file_xxh128(p)
+    assert len(empty) == 32 and all(c in "0123456789abcdef" for c in empty)
+    assert empty == "99aa06d3014798d86001c324468d497f"  # XXH3-128 of nothing, as xxhsum -H2 prints
+    p.write_bytes(b"x")
+    assert dupg.file_xxh128(str(p)) != empty
+    with pytest.raises(dupg.NotFoundError):
+        dupg.file_xxh128(tmp_path / "none")
+    with pytest.raises(dupg.IOError):
+        dupg.file_xxh128(tmp_path)  # a directory is not a regular file
+
+
+def test_manifest_from_package_without_verification(tmp_path, payload):
+    out = tmp_path / "p.tar.gz"
+    dupg.build_package(out, "app", "1", ["A"], [payload / "blob"])
+    with dupg.Manifest.from_package(out, verify=False) as m:
+        assert m.name == "app" and m.files[0]["path"] == "blob"
+
+
+def test_package_set_reads_packages(tmp_path, payload):
+    a = tmp_path / "a.tar.gz"
+    b = tmp_path / "b.zip"
+    dupg.build_package(a, "a", "1.9", ["A"], [payload / "app"])
+    dupg.build_package(b, "b", "1.10", ["A", "B"], [payload / "app"])
+    with dupg.PackageSet() as ps:
+        ps.add_package(a)
+        ps.add_package(str(b), verify=True)
+        with dupg.Manifest.from_package(a) as m:
+            ps.add_manifest("elsewhere/a.tar.gz", m)
+        assert ps.packages() == [{"path": str(a), "version": "1.9"},
+                                 {"path": str(b), "version": "1.10"},
+                                 {"path": "elsewhere/a.tar.gz", "version": "1.9"}]
+        assert ps.best("A") == str(b)  # 1.10 > 1.9
+        assert ps.best("B") == str(b)

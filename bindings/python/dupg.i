@@ -13,7 +13,7 @@
  *   it into the dupg.Error subclass chosen by the code (dupg/errors.py),
  *   carrying dupg_error_last().
  * The Python GIL is held through every call, which is what makes the
- * file-scope state below safe.
+ * handle counter below safe.
  */
 %module(package="dupg", docstring="libdupg bindings (low level). Import dupg, not this module.") core
 
@@ -43,8 +43,10 @@ from .errors import OutOfRangeError
 
 #include "dupg.h"
 
-/* Negative after a failed library call; checked by %exception. */
-static int dupg_py_rc;
+/* Negative after a failed library call; checked by %exception. Per thread,
+ * like the library's own error state, since a step callback runs Python code
+ * that may let another thread call in. */
+static _Thread_local int dupg_py_rc;
 /* Library handles alive; lets the tests see the C side go with the object. */
 static long dupg_py_live;
 
@@ -109,8 +111,6 @@ static int dupg_py_check(void)
 	if (msg[0] == '\0')
 		msg = dupg_strerror(dupg_py_rc);
 	dupg_py_raise(NULL, dupg_py_rc, msg);
-	if (!PyErr_Occurred())
-		PyErr_SetString(PyExc_RuntimeError, msg);
 	return 1;
 }
 
@@ -414,23 +414,32 @@ static void dupg_py_topo_unref(struct dupg_py_topo *c)
 	dupg_py_live--;
 }
 
-/* A new holder around handle h (which it owns from now on), or NULL when out of memory. */
-static void *dupg_py_hold(size_t size, void *h, void (*free_fn)(void *))
-{
-	void **holder = calloc(1, size);
-
-	if (holder == NULL) {
-		free_fn(h);
-		dupg_py_errorf(NULL, DUPG_ENOMEM, "out of memory");
-		return NULL;
-	}
-	*holder = h;
-	dupg_py_live++;
-	return holder;
+/*
+ * dupg_py_hold_Manifest(h) and friends: a new holder around handle h, which
+ * it owns from now on; NULL (h freed, exception set) when out of memory.
+ */
+#define DUPG_PY_HOLDER(Type, ctype, free_fn) \
+static Type *dupg_py_hold_##Type(ctype *h) \
+{ \
+	Type *holder = calloc(1, sizeof(*holder)); \
+\
+	if (holder == NULL) { \
+		free_fn(h); \
+		dupg_py_errorf(NULL, DUPG_ENOMEM, "out of memory"); \
+		return NULL; \
+	} \
+	holder->h = h; \
+	dupg_py_live++; \
+	return holder; \
 }
-
-#define DUPG_PY_HOLD(Type, h, free_fn) \
-	((Type *)dupg_py_hold(sizeof(Type), (h), (void (*)(void *))(free_fn)))
+DUPG_PY_HOLDER(Manifest, dupg_manifest, dupg_manifest_free)
+DUPG_PY_HOLDER(PackageSet, dupg_pkgset, dupg_pkgset_free)
+DUPG_PY_HOLDER(SystemDescription, dupg_sysvd, dupg_sysvd_free)
+DUPG_PY_HOLDER(Configuration, dupg_config, dupg_config_free)
+DUPG_PY_HOLDER(PathList, dupg_pathlist, dupg_pathlist_free)
+DUPG_PY_HOLDER(Prune, dupg_prune, dupg_prune_free)
+DUPG_PY_HOLDER(Store, dupg_store, dupg_store_free)
+DUPG_PY_HOLDER(Plan, dupg_plan, dupg_plan_free)
 
 static void dupg_py_closed(const char *type, int is_none)
 {
@@ -453,6 +462,8 @@ static long dupg_py_index(long i, size_t count, const char *what)
 	}
 	return i;
 }
+
+/* dupg._build_package(), declared to SWIG with its defaults in the Packages section. */
 static Manifest *_build_package(const char *out_path, const char *name, const char *version,
 			 const char *const *hw, size_t hw_count,
 			 const char *const *sources, size_t source_count,
@@ -504,7 +515,7 @@ static Manifest *_build_package(const char *out_path, const char *name, const ch
 	free(files);
 	if (DUPG_PY_FAILED(rc))
 		return NULL;
-	return DUPG_PY_HOLD(Manifest, m, dupg_manifest_free);
+	return dupg_py_hold_Manifest(m);
 }
 
 static int dupg_py_config_pair(void *ctx, PyObject *key, PyObject *value)
@@ -520,6 +531,7 @@ static int dupg_py_config_pair(void *ctx, PyObject *key, PyObject *value)
 	Py_XDECREF(v);
 	return rc;
 }
+
 static int dupg_py_pathlist_pair(void *ctx, PyObject *key, PyObject *value)
 {
 	struct dupg_py_strv hw;
@@ -583,6 +595,7 @@ static void dupg_py_prune_opts(dupg_prune_options *o, size_t keep)
 		o->keep = keep;
 	}
 }
+
 static const char *const dupg_py_step_names[] = {
 	"journal_temp", "journal", "rollback_temp", "rollback",
 	"list_temp", "list", "delete", "done",
@@ -676,9 +689,10 @@ static PyObject *dupg_py_device(struct dupg_py_topo *c, size_t i)
 		Py_CLEAR(e);
 	return e;
 }
+
 static Plan *dupg_py_plan(dupg_plan *p, struct dupg_py_topo *c)
 {
-	Plan *plan = DUPG_PY_HOLD(Plan, p, dupg_plan_free);
+	Plan *plan = dupg_py_hold_Plan(p);
 
 	if (plan != NULL) {
 		plan->topo = c;
@@ -946,7 +960,7 @@ typedef struct {} Manifest;
 				return NULL;
 			}
 		}
-		return DUPG_PY_HOLD(Manifest, m, dupg_manifest_free);
+		return dupg_py_hold_Manifest(m);
 	}
 
 	~Manifest()
@@ -985,7 +999,7 @@ typedef struct {} Manifest;
 
 		if (DUPG_PY_FAILED(dupg_manifest_parse(&m, json, len, origin)))
 			return NULL;
-		return DUPG_PY_HOLD(Manifest, m, dupg_manifest_free);
+		return dupg_py_hold_Manifest(m);
 	}
 
 	/**
@@ -1007,7 +1021,7 @@ typedef struct {} Manifest;
 
 		if (DUPG_PY_FAILED(rc))
 			return NULL;
-		return DUPG_PY_HOLD(Manifest, m, dupg_manifest_free);
+		return dupg_py_hold_Manifest(m);
 	}
 
 	/** The package name. */
@@ -1222,7 +1236,7 @@ typedef struct {} SystemDescription;
 		}
 		if (DUPG_PY_FAILED(rc))
 			return NULL;
-		return DUPG_PY_HOLD(SystemDescription, s, dupg_sysvd_free);
+		return dupg_py_hold_SystemDescription(s);
 	}
 
 	~SystemDescription()
@@ -1258,7 +1272,7 @@ typedef struct {} SystemDescription;
 
 		if (DUPG_PY_FAILED(dupg_sysvd_from_json(&s, json, len, origin)))
 			return NULL;
-		return DUPG_PY_HOLD(SystemDescription, s, dupg_sysvd_free);
+		return dupg_py_hold_SystemDescription(s);
 	}
 
 	/**
@@ -1388,7 +1402,7 @@ typedef struct {} PackageSet;
 
 		if (DUPG_PY_FAILED(dupg_pkgset_new(&s)))
 			return NULL;
-		return DUPG_PY_HOLD(PackageSet, s, dupg_pkgset_free);
+		return dupg_py_hold_PackageSet(s);
 	}
 
 	~PackageSet()
@@ -1547,7 +1561,7 @@ typedef struct {} Configuration;
 			dupg_config_free(c);
 			return NULL;
 		}
-		return DUPG_PY_HOLD(Configuration, c, dupg_config_free);
+		return dupg_py_hold_Configuration(c);
 	}
 
 	~Configuration()
@@ -1625,7 +1639,7 @@ typedef struct {} Configuration;
 
 		if (DUPG_PY_FAILED(dupg_config_dup(&c, $self->h)))
 			return NULL;
-		return DUPG_PY_HOLD(Configuration, c, dupg_config_free);
+		return dupg_py_hold_Configuration(c);
 	}
 
 	/** As JSON: `{"TYPE": "path", ...}`. */
@@ -1717,7 +1731,7 @@ typedef struct {} Prune;
 			dupg_pathlist_free(l);
 			return NULL;
 		}
-		return DUPG_PY_HOLD(PathList, l, dupg_pathlist_free);
+		return dupg_py_hold_PathList(l);
 	}
 
 	~PathList()
@@ -1775,7 +1789,7 @@ typedef struct {} Prune;
 
 		if (DUPG_PY_FAILED(dupg_pathlist_load(&l, list_file)))
 			return NULL;
-		return DUPG_PY_HOLD(PathList, l, dupg_pathlist_free);
+		return dupg_py_hold_PathList(l);
 	}
 
 	/**
@@ -1873,7 +1887,7 @@ typedef struct {} Prune;
 
 		if (DUPG_PY_FAILED(dupg_pathlist_config(&c, $self->h)))
 			return NULL;
-		return DUPG_PY_HOLD(Configuration, c, dupg_config_free);
+		return dupg_py_hold_Configuration(c);
 	}
 
 	/**
@@ -1893,7 +1907,7 @@ typedef struct {} Prune;
 		dupg_py_prune_opts(&o, keep);
 		if (DUPG_PY_FAILED(dupg_prune_compute(&p, $self->h, downloaded->h, &o)))
 			return NULL;
-		return DUPG_PY_HOLD(Prune, p, dupg_prune_free);
+		return dupg_py_hold_Prune(p);
 	}
 
 	%pythoncode %{
@@ -1952,7 +1966,7 @@ typedef struct {} Prune;
 		if (dupg_py_prune_list(&w, which) < 0 ||
 		    DUPG_PY_FAILED(dupg_prune_list_dup(&l, $self->h, w)))
 			return NULL;
-		return DUPG_PY_HOLD(PathList, l, dupg_pathlist_free);
+		return dupg_py_hold_PathList(l);
 	}
 
 	/**
@@ -1975,7 +1989,7 @@ typedef struct {} Prune;
 		}
 		if (DUPG_PY_FAILED(dupg_config_dup(&c, dupg_prune_config($self->h, k))))
 			return NULL;
-		return DUPG_PY_HOLD(Configuration, c, dupg_config_free);
+		return dupg_py_hold_Configuration(c);
 	}
 
 	/**
@@ -2044,7 +2058,7 @@ typedef struct {} Store;
 
 		if (DUPG_PY_FAILED(dupg_store_open(&s, list_file)))
 			return NULL;
-		return DUPG_PY_HOLD(Store, s, dupg_store_free);
+		return dupg_py_hold_Store(s);
 	}
 
 	~Store()
@@ -2112,7 +2126,7 @@ typedef struct {} Store;
 
 		if (DUPG_PY_FAILED(dupg_pathlist_config(&c, dupg_store_list($self->h))))
 			return NULL;
-		return DUPG_PY_HOLD(Configuration, c, dupg_config_free);
+		return dupg_py_hold_Configuration(c);
 	}
 
 	/**
@@ -2155,7 +2169,7 @@ typedef struct {} Store;
 			dupg_prune_free(p);
 			return NULL;
 		}
-		return DUPG_PY_HOLD(Prune, p, dupg_prune_free);
+		return dupg_py_hold_Prune(p);
 	}
 
 	%pythoncode %{
@@ -2393,7 +2407,7 @@ typedef struct {} Plan;
 
 		if (DUPG_PY_FAILED(dupg_topology_merge(&s, $self->h->t)))
 			return NULL;
-		return DUPG_PY_HOLD(SystemDescription, s, dupg_sysvd_free);
+		return dupg_py_hold_SystemDescription(s);
 	}
 
 	/** See plan_upgrade(). */

@@ -56,15 +56,21 @@ int bench_in_child(const struct bench_opts *o, bench_size_fn fn, const void *arg
 /* Monotonic clock in nanoseconds. */
 uint64_t bench_now_ns(void);
 
+/* One timed function; after(arg), when not NULL, runs untimed after each run (to free a result). */
+struct bench_fn {
+	void (*run)(void *arg);
+	void (*after)(void *arg);
+};
+
 /*
- * Time fn(arg): at least min_reps runs, more until o->min_time seconds are
- * spent or max_reps runs are done (one run in smoke mode). after(arg), when
- * not NULL, runs untimed after each run (to free a result). @return the
- * fastest run in nanoseconds (the machine is shared: the minimum is the
- * figure least disturbed by others).
+ * Time n functions on the same data, taking turns so that a disturbance from
+ * the other programs on this shared machine hits them alike: at least
+ * min_reps turns, more until o->min_time seconds are spent or max_reps turns
+ * are done (one turn in smoke mode). best[i] receives function i's fastest
+ * run in nanoseconds: the figure least disturbed.
  */
-double bench_best_ns(const struct bench_opts *o, void (*fn)(void *), void (*after)(void *),
-		     void *arg, int min_reps, int max_reps);
+void bench_turns(const struct bench_opts *o, const struct bench_fn *fns, size_t n, void *arg,
+		 int min_reps, int max_reps, double *best);
 
 /* --- seeded generator (splitmix64) ------------------------------------------- */
 

@@ -350,6 +350,8 @@ static int match_one(const struct bench_opts *o, const void *arg, json_object *l
 		}
 	}
 	while (done < sz->sites) {
+		static const struct bench_fn fns[] = { { run_lib, NULL }, { run_limit, NULL } };
+		double best[2];
 		struct batch b;
 		double budget = o->naive_budget * 1e9 / (double)nbatches, spent = 0;
 		size_t n = sz->sites - done < MATCH_BATCH ? (size_t)(sz->sites - done) : MATCH_BATCH;
@@ -358,8 +360,9 @@ static int match_one(const struct bench_opts *o, const void *arg, json_object *l
 			batch_free(&b);
 			goto out;
 		}
-		lib_ns += bench_best_ns(o, run_lib, NULL, &b, 3, 3);
-		limit_ns += bench_best_ns(o, run_limit, NULL, &b, 3, 3);
+		bench_turns(o, fns, 2, &b, 3, 3, best);
+		lib_ns += best[0];
+		limit_ns += best[1];
 		if (b.rc != 0) {
 			bench_lib_fail("dupg_match", b.rc);
 			batch_free(&b);

@@ -251,8 +251,11 @@ static int merge_one(const struct bench_opts *o, const void *arg, json_object *l
 	const uint64_t *size = arg;
 	struct site s;
 	struct merge_run r;
+	static const struct bench_fn fns[] = {
+		{ run_lib, after_lib }, { run_naive, after_naive }, { run_limit, NULL },
+	};
 	struct ngroup groups[MERGE_TYPES];
-	double lib_ns, naive_ns, limit_ns;
+	double lib_ns, naive_ns, limit_ns, best[3];
 	size_t i, bad;
 	int rc = 2;
 
@@ -265,13 +268,17 @@ static int merge_one(const struct bench_opts *o, const void *arg, json_object *l
 	for (i = 0; i < MERGE_TYPES; i++)
 		strtab_put(&r.tab, s.types[i], (long)i);
 
-	lib_ns = bench_best_ns(o, run_lib, after_lib, &r, 3, 10);
-	if (r.rc != 0) {
-		bench_lib_fail("dupg_merge", r.rc);
+	bench_turns(o, fns, 3, &r, 3, 10, best);
+	if (r.rc != 0 || r.nomem) {
+		if (r.rc != 0)
+			bench_lib_fail("dupg_merge", r.rc);
+		else
+			bench_fail("out of memory");
 		goto out;
 	}
-	naive_ns = bench_best_ns(o, run_naive, after_naive, &r, 3, 10);
-	limit_ns = bench_best_ns(o, run_limit, NULL, &r, 3, 50);
+	lib_ns = best[0];
+	naive_ns = best[1];
+	limit_ns = best[2];
 
 	run_lib(&r);
 	run_naive(&r);

@@ -349,9 +349,10 @@ static int compute_one(const struct bench_opts *o, const void *arg, json_object 
 	const uint64_t *size = arg;
 	struct plist l;
 	struct outcome want = { NULL, NULL, 0 };
+	static const struct bench_fn fns[] = { { run_lib, after_lib }, { run_limit, after_limit } };
 	struct compute_run r;
 	dupg_pathlist *first = NULL, *dl = NULL;
-	double lib_ns, limit_ns, naive_ns, setup_ns;
+	double lib_ns, limit_ns, naive_ns, setup_ns, best[2];
 	size_t mismatches = 0, i;
 	uint32_t scanned = 0;
 	uint64_t t0;
@@ -383,12 +384,13 @@ static int compute_one(const struct bench_opts *o, const void *arg, json_object 
 	r.first = first;
 	r.downloaded = dl;
 	r.l = &l;
-	lib_ns = bench_best_ns(o, run_lib, after_lib, &r, 3, 10);
+	bench_turns(o, fns, 2, &r, 3, 10, best);
 	if (r.rc != 0) {
 		lrc = r.rc;
 		goto lib_failed;
 	}
-	limit_ns = bench_best_ns(o, run_limit, after_limit, &r, 3, 50);
+	lib_ns = best[0];
+	limit_ns = best[1];
 	naive_ns = naive_run(o, &l, &want, &scanned, &mismatches);
 
 	/* One more, untimed, to compare with the naive outcome. */

@@ -71,28 +71,31 @@ uint64_t bench_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-double bench_best_ns(const struct bench_opts *o, void (*fn)(void *), void (*after)(void *),
-		     void *arg, int min_reps, int max_reps)
+void bench_turns(const struct bench_opts *o, const struct bench_fn *fns, size_t n, void *arg,
+		 int min_reps, int max_reps, double *best)
 {
-	double best = INFINITY, spent = 0;
-	int n = 0;
+	double spent = 0;
+	size_t i;
+	int turn;
 
 	if (o->check)
 		min_reps = max_reps = 1;
-	while (n < max_reps && (n < min_reps || spent < o->min_time * 1e9)) {
-		uint64_t t0 = bench_now_ns();
-		double dt;
+	for (i = 0; i < n; i++)
+		best[i] = INFINITY;
+	for (turn = 0; turn < max_reps && (turn < min_reps || spent < o->min_time * 1e9); turn++) {
+		for (i = 0; i < n; i++) {
+			uint64_t t0 = bench_now_ns();
+			double dt;
 
-		fn(arg);
-		dt = (double)(bench_now_ns() - t0);
-		spent += dt;
-		if (dt < best)
-			best = dt;
-		if (after != NULL)
-			after(arg);
-		n++;
+			fns[i].run(arg);
+			dt = (double)(bench_now_ns() - t0);
+			spent += dt;
+			if (dt < best[i])
+				best[i] = dt;
+			if (fns[i].after != NULL)
+				fns[i].after(arg);
+		}
 	}
-	return best;
 }
 
 uint64_t rng_next(uint64_t *state)

@@ -396,7 +396,7 @@ static int verify_one(const struct bench_opts *o, const void *arg, json_object *
 	const struct verify_case *c = arg;
 	struct verify_run r;
 	char dir[4096], path[4096], variant[64];
-	double lib_ns, limit_ns;
+	double lib_ns, limit_ns, best[2];
 	size_t bad = 0;
 	int manifest = strcmp(c->op, "manifest") == 0;
 	FILE *f;
@@ -417,12 +417,16 @@ static int verify_one(const struct bench_opts *o, const void *arg, json_object *
 	}
 
 	if (manifest) {
-		lib_ns = bench_best_ns(o, run_manifest, after_lib, &r, 5, 1000);
-		limit_ns = bench_best_ns(o, run_first_entry, NULL, &r, 5, 1000);
+		static const struct bench_fn fns[] = { { run_manifest, after_lib }, { run_first_entry, NULL } };
+
+		bench_turns(o, fns, 2, &r, 5, 1000, best);
 	} else {
-		lib_ns = bench_best_ns(o, run_verify, NULL, &r, 3, 5);
-		limit_ns = bench_best_ns(o, run_decompress, NULL, &r, 3, 5);
+		static const struct bench_fn fns[] = { { run_verify, NULL }, { run_decompress, NULL } };
+
+		bench_turns(o, fns, 2, &r, 3, 6, best);
 	}
+	lib_ns = best[0];
+	limit_ns = best[1];
 	if (r.rc != 0)
 		return bench_lib_fail(path, r.rc) + 1;
 	if (r.arc)

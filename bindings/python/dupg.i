@@ -881,6 +881,15 @@ DUPG_PY_CHECK_OPEN(Plan)
 %}
 %enddef
 
+/* How the parameters read in the docstrings. */
+%typemap(doctype) const char *, const char *PATH "str"
+%typemap(doctype) const char *OPTSTR, const char *OPTPATH "str or None"
+%typemap(doctype) const char *const * "list of str"
+%typemap(doctype) const char *json "str or bytes"
+%typemap(doctype) size_t OPTCOUNT "int or None"
+%typemap(doctype) PyObject *CALLABLE "callable or None"
+%typemap(doctype) PyObject * "object"
+
 %apply const char *PATH { const char *path, const char *list_file, const char *out_path };
 %apply const char *OPTPATH { const char *base_dir };
 %apply const char *OPTSTR {
@@ -1704,13 +1713,13 @@ typedef struct {} Configuration;
  */
 typedef struct {} PathList;
 
+%nodefaultctor Prune;
 /**
  * The result of a prune: the second list (first + downloaded), the third
  * (second - deletable: the new stored list), the fourth (first - deletable:
  * the rollback list), the deletable packages, and the latest and rollback
  * configurations.
  */
-%nodefaultctor Prune;
 typedef struct {} Prune;
 
 
@@ -2209,13 +2218,13 @@ typedef struct {} Store;
  */
 typedef struct {} Topology;
 
+%nodefaultctor Plan;
 /**
  * A dispatch plan: every device whose package changes, the package it gets,
  * whether the master installs it itself ("local") or sends it ("send"), and
  * the devices it travels through. Steps come in dispatch order, breadth
  * first from the master.
  */
-%nodefaultctor Plan;
 typedef struct {} Plan;
 
 

@@ -24,9 +24,11 @@ struct sim_baseline {
 	uint64_t universal;
 	sim_map *needs;        /* "3,7,12" -> archive index */
 	uint64_t *sizes;
-	size_t count, cap;
+	double *cpu;           /* CPU seconds each archive took */
+	size_t count, cap, cpu_cap;
 	uint64_t server_bytes;
 	double cpu_s;
+	double uncached_s;     /* what a server repacking for every site would have spent */
 };
 
 static double cpu_now(void)
@@ -161,6 +163,7 @@ void sim_baseline_free(struct sim_baseline *b)
 		return;
 	sim_map_free(b->needs);
 	free(b->sizes);
+	free(b->cpu);
 	free(b->dir);
 	free(b);
 }
@@ -198,16 +201,20 @@ int sim_baseline_repack(uint64_t *bytes, struct sim_baseline *b, const size_t *p
 	hit = sim_map_get(b->needs, key);
 	if (hit >= 0) {
 		*bytes = b->sizes[hit];
+		b->uncached_s += b->cpu[hit];
 		return 0;
 	}
-	if ((rc = sim_grow(&b->sizes, &b->cap, b->count + 1, sizeof(*b->sizes))) != 0)
+	if ((rc = sim_grow(&b->sizes, &b->cap, b->count + 1, sizeof(*b->sizes))) != 0 ||
+	    (rc = sim_grow(&b->cpu, &b->cpu_cap, b->count + 1, sizeof(*b->cpu))) != 0)
 		return rc;
 	path = sim_printf("%s/need-%zu.tar.gz", b->dir, b->count);
 	if (path == NULL)
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	t0 = cpu_now();
 	rc = repack(&b->sizes[b->count], path, b->sc, sorted, n);
-	b->cpu_s += cpu_now() - t0;
+	b->cpu[b->count] = cpu_now() - t0;
+	b->cpu_s += b->cpu[b->count];
+	b->uncached_s += b->cpu[b->count];
 	free(path);
 	if (rc == 0)
 		rc = sim_map_put(b->needs, key, b->count);
@@ -222,6 +229,11 @@ int sim_baseline_repack(uint64_t *bytes, struct sim_baseline *b, const size_t *p
 double sim_baseline_cpu_s(const struct sim_baseline *b)
 {
 	return b->cpu_s;
+}
+
+double sim_baseline_cpu_uncached_s(const struct sim_baseline *b)
+{
+	return b->uncached_s;
 }
 
 size_t sim_baseline_archives(const struct sim_baseline *b)

@@ -156,6 +156,15 @@ static void set_cause(struct site_run *r, int kind, const char *device, const ch
 	va_start(ap, fmt);
 	vsnprintf(r->cause.detail, sizeof(r->cause.detail), fmt, ap);
 	va_end(ap);
+	/* paths relative to the work directory: the report must not change with it */
+	{
+		const char *wd = r->ctx->opt->workdir;
+		size_t wl = strlen(wd);
+		char *hit;
+
+		while (wl > 0 && (hit = strstr(r->cause.detail, wd)) != NULL && hit[wl] == '/')
+			memmove(hit, hit + wl + 1, strlen(hit + wl + 1) + 1);
+	}
 }
 
 /* ---- set-up: the master's store before this upgrade --------------------- */
@@ -167,8 +176,9 @@ static int setup_store(struct site_run *r)
 	size_t i;
 	int rc;
 
+	/* the site's directory is its master's store: one directory per site is cheaper at scale */
 	r->dir = sim_printf("%s/%s", r->ctx->sites_dir, r->site->id);
-	r->store_dir = sim_printf("%s/store", r->dir);
+	r->store_dir = sim_strdup(r->dir);
 	r->list_file = sim_printf("%s/list", r->store_dir);
 	r->new_file = sim_printf("%s/new", r->store_dir);
 	if (!r->dir || !r->store_dir || !r->list_file || !r->new_file)
@@ -315,7 +325,7 @@ static int download(struct site_run *r)
 		rc = dupg_package_verify(NULL, dst);
 		free(dst);
 		if (rc != 0) {
-			set_cause(r, -1, NULL, p->corrupt ? "scenario" : "library",
+			set_cause(r, -1, NULL, p->corrupt == 2 ? "--corrupt" : p->corrupt ? "scenario" : "library",
 				  "%s failed verification: %s", p->name, dupg_error_last());
 			r->cause.corrupt = 1;
 			unlink_downloads(r);

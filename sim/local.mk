@@ -19,3 +19,15 @@ sim_dupg_sim_CPPFLAGS = $(AM_CPPFLAGS) $(ARCHIVE_CFLAGS) $(XXHASH_CFLAGS) $(JSON
 
 # Shipped topologies and scenarios.
 EXTRA_DIST += sim/README.md sim/topologies
+
+# The simulator's tests: every shipped topology end to end, faults, crashes,
+# fleets against the baselines, determinism, bad files (shell + python3 json).
+sim_tests = \
+	tests/sim/test_fig3a.sh \
+	tests/sim/test_crash.sh \
+	tests/sim/test_cascade.sh \
+	tests/sim/test_listed.sh \
+	tests/sim/test_fleet.sh \
+	tests/sim/test_bad.sh
+TESTS += $(sim_tests)
+EXTRA_DIST += $(sim_tests) tests/sim/lib.sh tests/sim/listed.json tests/sim/halt.json tests/sim/bad

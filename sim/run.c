@@ -127,7 +127,7 @@ static int add_cli_event(struct sim_scenario *sc, const struct cli_event *ev)
 			rc = sim_error(DUPG_ENOTFOUND, "--corrupt %s: no package %s in the server's set "
 						       "of %s", ev->arg, copy, sc->base);
 		else
-			sc->pkgs[pi].corrupt = 1;
+			sc->pkgs[pi].corrupt = 2;
 		free(copy);
 		return rc;
 	}
@@ -171,10 +171,7 @@ static int add_cli_event(struct sim_scenario *sc, const struct cli_event *ev)
 	{
 		char origin[512];
 		snprintf(origin, sizeof(origin), "%s %s", opt, ev->arg);
-		f.origin = opt;
-		rc = sim_scenario_add_event(sc, &f);
-		if (rc != 0 && strncmp(sim_errmsg(), opt, strlen(opt)) != 0)
-			rc = sim_error(rc, "%s: %s", origin, sim_errmsg());
+		rc = sim_scenario_add_event(sc, &f, origin);
 	}
 	free(copy);
 	return rc;

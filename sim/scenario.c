@@ -342,9 +342,8 @@ static int place_fault(struct sim_scenario *sc, const struct sim_fault *f, const
 	return 0;
 }
 
-int sim_scenario_add_event(struct sim_scenario *sc, const struct sim_fault *f)
+int sim_scenario_add_event(struct sim_scenario *sc, const struct sim_fault *f, const char *origin)
 {
-	const char *origin = f->origin ? f->origin : "event";
 
 	if (f->kind == SIM_FAULT_CUT && f->package != NULL && sim_scenario_find_pkg(sc, f->package) < 0)
 		return sim_error(DUPG_ENOTFOUND, "%s: no package %s in %s", origin, f->package,

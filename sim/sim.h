@@ -85,7 +85,7 @@ struct sim_pkg {
 	uint64_t payload_bytes;  /* total payload, split over `files` files */
 	unsigned files;
 	int on_server;           /* in the management server's package set */
-	int corrupt;             /* the server's copy has one payload byte flipped */
+	int corrupt;             /* the server's copy is damaged: 1 by the scenario, 2 by --corrupt */
 	/* filled in by the build */
 	char *base;              /* file name in stores: NAME.tar.gz */
 	char *file;              /* absolute path of the good copy */
@@ -198,8 +198,11 @@ uint64_t sim_scenario_site_count(const struct sim_scenario *sc);
  * generated from the recipe seed and i alone.
  */
 int sim_scenario_site(struct sim_site *out, const struct sim_scenario *sc, uint64_t i);
-/* Add a fault for every site or a named one (CLI --fail); checks names where it can. */
-int sim_scenario_add_event(struct sim_scenario *sc, const struct sim_fault *f);
+/*
+ * Add a fault for every site or a named one (CLI --fail); checks names where
+ * it can. origin starts error messages ("--fail HUB9:switch").
+ */
+int sim_scenario_add_event(struct sim_scenario *sc, const struct sim_fault *f, const char *origin);
 /* Build a checked topology of a site; origin names the file and site in errors. */
 int sim_site_topology(dupg_topology **out, const struct sim_site *s, const char *origin);
 /* Register a package description (copies strings); *index receives its index. */
@@ -283,7 +286,10 @@ uint64_t sim_baseline_universal(const struct sim_baseline *b);
  * any order); built on first use and cached by need.
  */
 int sim_baseline_repack(uint64_t *bytes, struct sim_baseline *b, const size_t *pkgs, size_t n);
+/* CPU seconds spent repacking the distinct needs. */
 double sim_baseline_cpu_s(const struct sim_baseline *b);
+/* The same, had every site's archive been built for it (each need's CPU times its sites). */
+double sim_baseline_cpu_uncached_s(const struct sim_baseline *b);
 size_t sim_baseline_archives(const struct sim_baseline *b);
 uint64_t sim_baseline_server_bytes(const struct sim_baseline *b);
 

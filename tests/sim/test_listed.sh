@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# A listed fleet of three sites (tests/sim/listed.json): an upgrade with a
+# master crash from the scenario's own events, a site already current, a site
+# with an empty store; waves; the reserved cluster and region keys.
+set -euo pipefail
+. "${top_srcdir:-.}/tests/sim/lib.sh"
+
+sim run "$TESTDATA/listed.json" --report "$W/l.json" 2>/dev/null
+pycheck "listed: outcomes, kinds and waves" "$W/l.json" '
+got = {s["site"]: (s["outcome"], s["kind"], s["wave"]) for s in d["sites"]}
+assert {k: v[:2] for k, v in got.items()} == {"a": ("upgraded", "incremental"), "b": ("current", "none"), "c": ("upgraded", "incremental")}, got
+assert [w["sites"] for w in d["waves"]] == [2, 1] and d["halted"] is False, d["waves"]
+t = d["totals"]
+assert (t["sites"], t["upgraded"], t["current"], t["kinds"]) == (3, 2, 1, {"none": 1, "incremental": 2, "full": 0}), t'
+pycheck "listed: the scenario event crashes site a after the commit; recovery finishes the apply" "$W/l.json" '
+s = site("a")
+assert s["recovery"]["action"] == "finished" and s["faults"][0]["origin"] == "scenario", s
+assert s["store"]["list"] == ["pkg2", "pkg3", "pkg4", "pkg5", "pkg6"] and s["store"]["consistent"]'
+pycheck "listed: a current site downloads nothing and keeps its store" "$W/l.json" '
+s = site("b")
+assert s["task"] == [] and s["bytes_downloaded"] == 0 and s["downloaded"] == []
+assert s["store"]["list"] == ["pkg2", "pkg3", "pkg5", "pkg6"] and versions(s) == before(s)
+assert s["store"]["bytes"] == s["store"]["baseline_bytes"]'
+pycheck "listed: an empty store gets its first package; timing defaults from the scenario" "$W/l.json" '
+s = site("c")
+assert s["downloaded"] == ["pkg5"] and s["store"]["list"] == ["pkg5"] and s["store"]["rollback"] == []
+assert versions(s) == {"BBU1": "5", "RRU1": "2"}
+assert abs(dev(s, "BBU1")["switched_s"] - s["timeline"]["staged_s"] - 90) < 1e-6'
+sim run "$TESTDATA/listed.json" --fail c/BBU1:health --fail a/HUB1:stage --halt-threshold 1 --quiet --report "$W/f.json"
+pycheck "listed: SITE/DEVICE faults hit only their site; a BBU with no rollback package goes back to its old slot" "$W/f.json" '
+assert site("c")["outcome"] == "rolled_back" and versions(site("c"))["BBU1"] == "3"
+assert site("a")["outcome"] == "rolled_back" and site("a")["cause"]["device"] == "HUB1"
+assert site("b")["outcome"] == "current"'
+sim run "$TESTDATA/listed.json" --fail BBU1:switch --halt-threshold 1 --quiet --report "$W/all.json"
+pycheck "listed: DEVICE:kind without a site hits every site that has the device" "$W/all.json" '
+assert [site(x)["outcome"] for x in "abc"] == ["rolled_back", "current", "rolled_back"]
+assert d["totals"]["rollbacks_by_cause"]["switch"] == 2'
+finish

@@ -7,7 +7,10 @@ cd "$(dirname "$0")/.."
 build=$(cd "$1" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-make -s -C "$build" install prefix="$tmp/prefix" pydupgdir="$tmp/prefix/python/dupg" >/dev/null
+prefix=$(sed -n 's/^prefix = //p' "$build/Makefile")
+make -s -C "$build" install DESTDIR="$tmp/dest" >/dev/null 2>&1 ||
+	{ make -s -C "$build" install DESTDIR="$tmp/dest"; exit 1; }
+ln -s "$tmp/dest$prefix" "$tmp/prefix"
 python3 - README.md "$tmp/task.c" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()

@@ -120,15 +120,13 @@ static int repack(uint64_t *size, const char *path, const struct sim_scenario *s
 	return rc;
 }
 
-int sim_baseline_new(struct sim_baseline **out, const char *dir, const struct sim_scenario *sc,
-		     const char *server_dir)
+int sim_baseline_new(struct sim_baseline **out, const char *dir, const struct sim_scenario *sc)
 {
 	struct sim_baseline *b = calloc(1, sizeof(*b));
 	size_t *all = NULL, n = 0, i;
 	char *path = NULL;
 	int rc;
 
-	(void)server_dir;
 	*out = NULL;
 	if (b == NULL)
 		return sim_error(DUPG_ENOMEM, "out of memory");

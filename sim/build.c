@@ -229,6 +229,9 @@ int sim_build_packages(struct sim_ctx *ctx)
 		rel = sim_printf("server/%s", p->base);
 		if (server_path == NULL || rel == NULL)
 			rc = sim_error(DUPG_ENOMEM, "out of memory");
+		else if (unlink(server_path) != 0 && errno != ENOENT)
+			/* a kept work directory from an earlier run */
+			rc = sim_error(DUPG_EIO, "%s: cannot replace: %s", server_path, strerror(errno));
 		else if (p->corrupt)
 			rc = write_corrupt(p->file, server_path);
 		else

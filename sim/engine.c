@@ -1014,14 +1014,14 @@ static void run_free(struct site_run *r)
 	free(r->new_file);
 }
 
-static int first_list_bytes(struct site_run *r, uint64_t *bytes)
+static uint64_t first_list_bytes(const struct site_run *r)
 {
+	uint64_t bytes = 0;
 	size_t i;
 
-	*bytes = 0;
 	for (i = 0; i < r->site->nstore; i++)
-		*bytes += r->ctx->sc->pkgs[r->site->store[i]].size;
-	return 0;
+		bytes += r->ctx->sc->pkgs[r->site->store[i]].size;
+	return bytes;
 }
 
 /* After an upgrade the site must match as current: the server has nothing newer for it. */
@@ -1047,7 +1047,6 @@ int sim_site_run(json_object **json, struct sim_site_sum *sum, struct sim_ctx *c
 {
 	struct site_run r;
 	char origin[512];
-	uint64_t first_bytes;
 	size_t i;
 	int rc, done = 0, current_after = -1;
 
@@ -1081,8 +1080,7 @@ int sim_site_run(json_object **json, struct sim_site_sum *sum, struct sim_ctx *c
 			goto out;
 		}
 	}
-	first_list_bytes(&r, &first_bytes);
-	sum->baseline_store_bytes = first_bytes;
+	sum->baseline_store_bytes = first_list_bytes(&r);
 
 	/* the master collects every device's description and merges them */
 	if ((rc = dupg_topology_merge(&r.sysvd, r.topo)) != 0) {

@@ -26,8 +26,11 @@ static const struct command commands[] = {
 	  "prune --list LIST --new NEW_LIST [--apply] [--keep N] [--no-fsync]" },
 	{ "recover", cli_recover, "recover --list LIST   repair a store after an interrupted apply" },
 	{ "run", sim_run_main,
-	  "run SCENARIO [--seed N] [--fail DEVICE:stage|switch|health]... [--report FILE]" },
-	{ "draw", sim_draw_main, "draw SITE             Graphviz DOT of a site" },
+	  "run SCENARIO [--seed N] [--fail DEVICE:stage|switch|health]... [--report FILE]\n"
+	  "                [--cut PKG] [--corrupt PKG] [--crash STEP] [--workdir DIR] [--keep]\n"
+	  "                [--no-fsync] [--link] [--sites N] [--halt-threshold X] [--quiet]" },
+	{ "draw", sim_draw_main,
+	  "draw SITE --report FILE | draw SCENARIO [--site ID]   Graphviz DOT of a site" },
 };
 
 static void usage(FILE *out)

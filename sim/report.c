@@ -108,7 +108,7 @@ static void human(char *buf, size_t n, uint64_t bytes)
 }
 
 /* "a,b,c" of a JSON array of strings, shortened to fit. */
-static void joined(char *buf, size_t n, json_object *site, const char *key)
+static void joined(char *buf, size_t n, json_object *site, const char *key, size_t width)
 {
 	json_object *a = NULL;
 	size_t i, len = 0;
@@ -121,6 +121,9 @@ static void joined(char *buf, size_t n, json_object *site, const char *key)
 	for (i = 0; i < json_object_array_length(a) && len + 1 < n; i++)
 		len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? "," : "",
 					json_object_get_string(json_object_array_get_idx(a, i)));
+	/* keep the table's columns: long lists end in "..." */
+	if (width > 3 && strlen(buf) > width)
+		memcpy(buf + width - 3, "...", 4);
 }
 
 static void table_row(struct sim_report *r, json_object *site, const struct sim_site_sum *sum,
@@ -131,8 +134,8 @@ static void table_row(struct sim_report *r, json_object *site, const struct sim_
 
 	if (r->nrows >= TABLE_ROWS)
 		return;
-	joined(dl, sizeof(dl), site, "downloaded");
-	joined(del, sizeof(del), site, "deleted");
+	joined(dl, sizeof(dl), site, "downloaded", 20);
+	joined(del, sizeof(del), site, "deleted", 20);
 	human(bytes, sizeof(bytes), sum->bytes_downloaded);
 	if (json_object_object_get_ex(site, "cause", &c) && c != NULL) {
 		json_object *detail = NULL;
@@ -140,7 +143,7 @@ static void table_row(struct sim_report *r, json_object *site, const struct sim_
 		snprintf(cause, sizeof(cause), "%s", json_object_get_string(detail));
 	}
 	json_object_object_get_ex(site, "wave", &wave);
-	r->rows[r->nrows++] = sim_printf("%-14s %4d  %-11s  %-11s  %10s  %-20s %-14s %9.1fs  %s",
+	r->rows[r->nrows++] = sim_printf("%-14s %4d  %-11s  %-11s  %10s  %-20s %-20s %9.1fs  %s",
 					 site_id, json_object_get_int(wave),
 					 sim_outcome_name(sum->outcome),
 					 dupg_task_kind_name(sum->kind), bytes, dl, del, sum->vtime,
@@ -280,7 +283,7 @@ static void print_table(struct sim_report *r, struct sim_ctx *ctx, uint64_t halt
 		(unsigned long long)r->sc->seed, (unsigned long long)r->nsites,
 		r->nsites == 1 ? "" : "s", r->opt->no_fsync ? ", no fsync (simulation only)" : "");
 	if (r->nrows > 0) {
-		fprintf(stderr, "\n%-14s %4s  %-11s  %-11s  %10s  %-20s %-14s %10s  %s\n", "site", "wave",
+		fprintf(stderr, "\n%-14s %4s  %-11s  %-11s  %10s  %-20s %-20s %10s  %s\n", "site", "wave",
 			"outcome", "kind", "downloaded", "packages", "deleted", "time", "cause");
 		for (i = 0; i < r->nrows; i++)
 			fprintf(stderr, "%s\n", r->rows[i] ? r->rows[i] : "?");

@@ -427,7 +427,7 @@ int sim_run_main(int argc, char **argv)
 		rc = sim_build_packages(&ctx);
 	if (rc == 0) {
 		basedir = sim_printf("%s/baseline", workdir);
-		rc = basedir ? sim_baseline_new(&ctx.base, basedir, sc, ctx.server_dir)
+		rc = basedir ? sim_baseline_new(&ctx.base, basedir, sc)
 			     : sim_error(DUPG_ENOMEM, "out of memory");
 	}
 	if (rc == 0)

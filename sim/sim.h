@@ -276,8 +276,7 @@ int sim_build_packages(struct sim_ctx *ctx);
 
 /* ---- baseline.c: the seed's two baselines ----------------------------- */
 
-int sim_baseline_new(struct sim_baseline **out, const char *dir, const struct sim_scenario *sc,
-		     const char *server_dir);
+int sim_baseline_new(struct sim_baseline **out, const char *dir, const struct sim_scenario *sc);
 void sim_baseline_free(struct sim_baseline *b);
 /* Size of the universal package (every server package in one archive). */
 uint64_t sim_baseline_universal(const struct sim_baseline *b);

@@ -78,6 +78,8 @@ $(pydupg_pkg)/.stamp: $(pydupg_src) bindings/python/_dupg.la $(pydupg_pkg)/core.
 	touch $@
 
 python-package: $(pydupg_pkg)/.stamp
+# `make` assembles it too, so PYTHONPATH=$(builddir)/bindings/python/pkg works after a build.
+noinst_DATA = $(pydupg_pkg)/.stamp
 
 # make check: the pytest suite through a small driver that shares the harness.
 bindings/python/run-pytest: $(srcdir)/bindings/python/run-pytest.in $(pydupg_pkg)/.stamp Makefile

@@ -254,7 +254,7 @@ static int draw_from_scenario(const char *file, const char *site_id)
 	if ((rc = sim_scenario_load(&sc, file)) != 0)
 		return rc;
 	n = sim_scenario_site_count(sc);
-	rc = sim_error(DUPG_ENOTFOUND, "%s: no site %s", sc->base, site_id ? site_id : "");
+	rc = sim_error(DUPG_ENOTFOUND, "%s: no site %s", sc->file, site_id ? site_id : "");
 	for (i = 0; i < n; i++) {
 		int r2 = sim_scenario_site(&s, sc, i);
 		if (r2 != 0) {

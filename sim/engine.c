@@ -1061,7 +1061,7 @@ int sim_site_run(json_object **json, struct sim_site_sum *sum, struct sim_ctx *c
 	r.rng = sim_rng_derive(ctx->sc->seed ^ UINT64_C(0x51AB), site->index);
 	if ((rc = draw_faults(&r)) != 0)
 		goto out;
-	snprintf(origin, sizeof(origin), "%s: site %s", ctx->sc->base, site->id);
+	snprintf(origin, sizeof(origin), "%s: site %s", ctx->sc->file, site->id);
 	if ((rc = sim_site_topology(&r.topo, site, origin)) != 0 || (rc = setup_store(&r)) != 0)
 		goto out;
 	r.ndev = dupg_topology_count(r.topo);

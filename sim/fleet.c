@@ -86,7 +86,7 @@ void sim_recipe_set_count(struct sim_recipe *r, uint64_t n)
 
 static int bad(const struct sim_scenario *sc, const char *where, const char *what)
 {
-	return sim_error(DUPG_EFORMAT, "%s: fleet: %s: %s", sc->base, where, what);
+	return sim_error(DUPG_EFORMAT, "%s: fleet: %s: %s", sc->file, where, what);
 }
 
 static int num(double *out, const struct sim_scenario *sc, json_object *o, const char *key,

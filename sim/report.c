@@ -321,7 +321,7 @@ static void print_table(struct sim_report *r, struct sim_ctx *ctx, uint64_t halt
 	human(a, sizeof(a), r->store);
 	human(b, sizeof(b), r->baseline_store);
 	fprintf(stderr, "\nmaster storage after the run: %s, against %s keeping every task's package "
-			"(%.1f%%); %llu packages deleted\n", a, b, pct(r->store, r->baseline_store),
+			"(%.1f%%); packages deleted: %llu\n", a, b, pct(r->store, r->baseline_store),
 		(unsigned long long)r->deleted);
 	fprintf(stderr, "virtual time per site: max %.1f s, mean %.1f s; wall time %.2f s\n",
 		r->vtime_max, r->nsites ? r->vtime_sum / (double)r->nsites : 0, wall_s);

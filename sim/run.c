@@ -125,7 +125,7 @@ static int add_cli_event(struct sim_scenario *sc, const struct cli_event *ev)
 		long pi = sim_scenario_find_pkg(sc, copy);
 		if (pi < 0 || !sc->pkgs[pi].on_server)
 			rc = sim_error(DUPG_ENOTFOUND, "--corrupt %s: no package %s in the server's set "
-						       "of %s", ev->arg, copy, sc->base);
+						       "of %s", ev->arg, copy, sc->file);
 		else
 			sc->pkgs[pi].corrupt = 2;
 		free(copy);
@@ -406,7 +406,7 @@ int sim_run_main(int argc, char **argv)
 	if (rc == 0 && a.sites > 0) {
 		if (sc->recipe == NULL)
 			rc = sim_error(DUPG_EINVAL, "--sites: %s lists its sites; only a fleet recipe "
-						    "can be cut down", sc->base);
+						    "can be cut down", sc->file);
 		else
 			sim_recipe_set_count(sc->recipe, a.sites);
 	}

@@ -335,10 +335,10 @@ static int place_fault(struct sim_scenario *sc, const struct sim_fault *f, const
 		hits++;
 	}
 	if (hits == 0 && f->site != NULL)
-		return sim_error(DUPG_ENOTFOUND, "%s: no site %s in %s", origin, f->site, sc->base);
+		return sim_error(DUPG_ENOTFOUND, "%s: no site %s in %s", origin, f->site, sc->file);
 	if (hits == 0)
 		return sim_error(DUPG_ENOTFOUND, "%s: no device %s in %s", origin,
-				 f->device ? f->device : "?", sc->base);
+				 f->device ? f->device : "?", sc->file);
 	return 0;
 }
 
@@ -347,7 +347,7 @@ int sim_scenario_add_event(struct sim_scenario *sc, const struct sim_fault *f, c
 
 	if (f->kind == SIM_FAULT_CUT && f->package != NULL && sim_scenario_find_pkg(sc, f->package) < 0)
 		return sim_error(DUPG_ENOTFOUND, "%s: no package %s in %s", origin, f->package,
-				 sc->base);
+				 sc->file);
 	return place_fault(sc, f, origin);
 }
 
@@ -406,7 +406,7 @@ static int parse_event(struct sim_scenario *sc, struct pctx *p, json_object *o,
 	f.package = k == SIM_FAULT_CUT ? (char *)pkg : NULL;
 	{
 		char origin[400];
-		snprintf(origin, sizeof(origin), "%s: %s", sc->base, p->where);
+		snprintf(origin, sizeof(origin), "%s: %s", sc->file, p->where);
 		return place_fault(sc, &f, origin);
 	}
 }
@@ -600,7 +600,7 @@ static int parse_site(struct sim_scenario *sc, struct pctx *p, json_object *o, s
 		if ((rc = parse_dev(s, &sc->timing, &q, json_object_array_get_idx(devs, i), i)) != 0)
 			return rc;
 	}
-	snprintf(origin, sizeof(origin), "%s: site %s", sc->base, id);
+	snprintf(origin, sizeof(origin), "%s: site %s", sc->file, id);
 	if ((rc = sim_site_topology(&t, s, origin)) != 0)
 		return rc;
 	dupg_topology_free(t);
@@ -795,16 +795,16 @@ static int parse(struct sim_scenario *sc, json_object *root)
 	size_t i, n;
 	int rc;
 
-	p.file = sc->base;
+	p.file = sc->file;
 	if (!json_object_is_type(root, json_type_object))
-		return sim_error(DUPG_EFORMAT, "%s: a scenario must be a JSON object", sc->base);
+		return sim_error(DUPG_EFORMAT, "%s: a scenario must be a JSON object", sc->file);
 	if ((rc = get_num(&format, &p, root, "format", 0, 1e9)) != 0)
 		return rc;
 	if (!json_object_object_get_ex(root, "format", NULL))
 		return bad(&p, "format", "is missing (this simulator reads format 1)");
 	if (format != 1)
 		return sim_error(DUPG_EUNSUPPORTED, "%s: format %g is not supported (this simulator "
-						    "reads format 1)", sc->base, format);
+						    "reads format 1)", sc->file, format);
 	if ((rc = get_str(&name, &p, root, "name", 0)) != 0 ||
 	    (rc = get_num(&seed, &p, root, "seed", 0, 9007199254740991.0)) != 0)
 		return rc;
@@ -838,7 +838,7 @@ static int parse(struct sim_scenario *sc, json_object *root)
 		goto out;
 	if ((sites == NULL) == (fleet == NULL)) {
 		rc = sim_error(DUPG_EFORMAT, "%s: a scenario has either \"sites\" (listed) or "
-					     "\"fleet\" (a recipe)", sc->base);
+					     "\"fleet\" (a recipe)", sc->file);
 		goto out;
 	}
 	if (fleet != NULL && (rc = sim_recipe_parse(sc, fleet)) != 0)
@@ -894,7 +894,7 @@ static int parse(struct sim_scenario *sc, json_object *root)
 	for (i = 0, n = 0; i < sc->npkg; i++)
 		n += sc->pkgs[i].on_server != 0;
 	if (n == 0)
-		rc = sim_error(DUPG_EFORMAT, "%s: the server's package set is empty", sc->base);
+		rc = sim_error(DUPG_EFORMAT, "%s: the server's package set is empty", sc->file);
 out:
 	sim_map_free(ids);
 	sim_map_free(regions);

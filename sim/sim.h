@@ -166,7 +166,7 @@ struct sim_recipe;
 
 struct sim_scenario {
 	char *file;           /* as given on the command line */
-	char *base;           /* file name without directories (for messages, the report) */
+	char *base;           /* file name without directories: the report names it so */
 	char *name;
 	uint64_t seed;        /* the run seed (--seed, else the file's "seed", else 1) */
 	int has_seed;

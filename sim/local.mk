@@ -10,7 +10,10 @@ sim_dupg_sim_SOURCES = \
 	sim/fleet.c \
 	sim/build.c \
 	sim/baseline.c \
+	sim/engine.h \
 	sim/engine.c \
+	sim/devices.c \
+	sim/site_json.c \
 	sim/report.c \
 	sim/run.c \
 	sim/draw.c

@@ -35,6 +35,15 @@ struct sim_report {
 
 static const char *const SEP = ",\n";
 
+json_object *sim_json_num(double v, int decimals)
+{
+	char buf[64];
+
+	/* a fixed number of decimals: readable, and the same text on every run */
+	snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+	return json_object_new_double_s(v, buf);
+}
+
 int sim_report_open(struct sim_report **out, const char *file, const struct sim_scenario *sc,
 		    const struct sim_options *opt)
 {

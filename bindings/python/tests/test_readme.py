@@ -1,4 +1,4 @@
-"""The README's Python examples work as written: each block runs in a fresh
+"""The READMEs' Python examples (top level and bindings) work as written: each block runs in a fresh
 interpreter and prints what its comments say."""
 
 import os
@@ -12,8 +12,11 @@ from conftest import srcpath
 
 
 def blocks():
-    with open(srcpath("bindings", "python", "README.md"), encoding="utf-8") as f:
-        return re.findall(r"```python\n(.*?)```", f.read(), re.S)
+    found = []
+    for readme in (srcpath("README.md"), srcpath("bindings", "python", "README.md")):
+        with open(readme, encoding="utf-8") as f:
+            found += re.findall(r"```python\n(.*?)```", f.read(), re.S)
+    return found
 
 
 def expected_output(code):

@@ -1029,6 +1029,237 @@ static void test_absurd_sizes(void)
 	assert_integrity(p, "bin/app: size mismatch: 6 bytes in the archive, the manifest says 1099511627776");
 }
 
+/* ---- streaming digests ---------------------------------------------------- */
+
+/*
+ * Sizes around XXH3's internal boundaries (240-byte short inputs, 64-byte
+ * stripes, 1 KiB blocks) and libarchive's 64 KiB read blocks: the file
+ * digest, the build and the block-by-block verification agree with xxhsum.
+ */
+static void test_digest_sizes(void)
+{
+	static const size_t sizes[] = { 0, 1, 16, 17, 128, 129, 240, 241, 1023, 1024, 1025,
+					65535, 65536, 65537, (1u << 20) + 7 };
+	enum { N = sizeof(sizes) / sizeof(sizes[0]) };
+	static const char *const outs[] = { "d.tar", "d.tar.zst", "d.zip" };
+	dupg_pack_file files[N];
+	char names[N][32], paths[N][32], want[N][33];
+	size_t i, k;
+
+	for (i = 0; i < N; i++) {
+		unsigned char d[16];
+		char hex[33];
+		uint64_t size = 1;
+
+		snprintf(names[i], sizeof(names[i]), "src-%zu", sizes[i]);
+		snprintf(paths[i], sizeof(paths[i]), "data/f%zu", sizes[i]);
+		write_noise(fx_path(dir, names[i]), sizes[i], 1000 + i);
+		CU_ASSERT_EQUAL(dupg_file_xxh128(d, &size, fx_path(dir, names[i])), 0);
+		CU_ASSERT_EQUAL(size, sizes[i]);
+		hex_of(hex, d);
+		xxhsum(want[i], fx_path(dir, names[i]));
+		CU_ASSERT_STRING_EQUAL(hex, want[i]);
+		files[i].source = strdup(fx_path(dir, names[i]));
+		files[i].path = paths[i];
+	}
+	for (k = 0; k < sizeof(outs) / sizeof(outs[0]); k++) {
+		const char *out = fx_path(dir, outs[k]);
+		dupg_manifest *m = NULL;
+
+		CU_ASSERT_EQUAL_FATAL(dupg_package_build(NULL, out, "sizes", "1", hw_bc, 2, files, N, NULL), 0);
+		CU_ASSERT_EQUAL_FATAL(dupg_package_verify(&m, out), 0);
+		CU_ASSERT_EQUAL_FATAL(dupg_manifest_file_count(m), N);
+		for (i = 0; i < N; i++) {
+			CU_ASSERT_STRING_EQUAL(dupg_manifest_file_path(m, i), paths[i]);
+			CU_ASSERT_EQUAL(dupg_manifest_file_size(m, i), sizes[i]);
+			CU_ASSERT_STRING_EQUAL(dupg_manifest_file_xxh128_hex(m, i), want[i]);
+		}
+		dupg_manifest_free(m);
+	}
+	for (i = 0; i < N; i++)
+		free((char *)files[i].source);
+}
+
+/* ---- sparse entries ----------------------------------------------------- */
+
+#define SPARSE_SIZE 200000
+#define SPARSE_BIG 100000  /* bytes of data at offset 70000: several read blocks */
+
+/* The manifest JSON of one file, install path ipath, with these contents. */
+static char *manifest_of_bytes(const char *ipath, const unsigned char *data, size_t len)
+{
+	const char *src = fx_path(dir, ".digest-src");
+	dupg_manifest *m = NULL;
+	unsigned char d[16];
+	uint64_t size;
+	char *json;
+
+	write_bytes(src, data, len);
+	CU_ASSERT_EQUAL_FATAL(dupg_file_xxh128(d, &size, src), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_manifest_new(&m, "sparse", "1"), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_manifest_add_hw(m, "B"), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_manifest_add_file(m, ipath, size, d), 0);
+	json = json_of(m);
+	dupg_manifest_free(m);
+	unlink(src);
+	return json;
+}
+
+/*
+ * The contents of disk.img as it extracts: a leading hole, "ab" at 1000, a
+ * hole, SPARSE_BIG bytes of noise at 70000, a trailing hole up to SPARSE_SIZE.
+ */
+static unsigned char *sparse_image(void)
+{
+	unsigned char *img = calloc(1, SPARSE_SIZE);
+	uint64_t x = 99;
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(img);
+	memcpy(img + 1000, "ab", 2);
+	for (i = 70000; i < 70000 + SPARSE_BIG; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		img[i] = (unsigned char)(x | 1);
+	}
+	return img;
+}
+
+/* manifest.json (mj), then disk.img as a pax sparse entry of img's data regions. */
+static void craft_sparse(const char *path, const char *mj, const unsigned char *img)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+
+	CU_ASSERT_EQUAL_FATAL(archive_write_set_format_pax_restricted(a), ARCHIVE_OK);
+	CU_ASSERT_EQUAL_FATAL(archive_write_open_filename(a, path), ARCHIVE_OK);
+	archive_entry_set_pathname(e, "manifest.json");
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, (la_int64_t)strlen(mj));
+	CU_ASSERT_EQUAL_FATAL(archive_write_header(a, e), ARCHIVE_OK);
+	CU_ASSERT_EQUAL(archive_write_data(a, mj, strlen(mj)), (la_ssize_t)strlen(mj));
+	archive_entry_clear(e);
+	archive_entry_set_pathname(e, "disk.img");
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, SPARSE_SIZE);
+	archive_entry_sparse_add_entry(e, 1000, 2);
+	archive_entry_sparse_add_entry(e, 70000, SPARSE_BIG);
+	CU_ASSERT_EQUAL_FATAL(archive_entry_sparse_count(e), 2);
+	CU_ASSERT_EQUAL_FATAL(archive_write_header(a, e), ARCHIVE_OK);
+	/* the writer stores the data regions and skips the holes */
+	CU_ASSERT_EQUAL(archive_write_data(a, img, SPARSE_SIZE), SPARSE_SIZE);
+	CU_ASSERT_EQUAL(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+	archive_entry_free(e);
+}
+
+/* Replace the first occurrence of from by to (same length) in the file at path. */
+static void patch(const char *path, const char *from, const char *to)
+{
+	struct stat st;
+	unsigned char *buf;
+	size_t n = strlen(from), i;
+	FILE *f;
+
+	CU_ASSERT_EQUAL_FATAL(strlen(to), n);
+	CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
+	buf = malloc((size_t)st.st_size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	f = fopen(path, "rb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL_FATAL(fread(buf, 1, (size_t)st.st_size, f), (size_t)st.st_size);
+	fclose(f);
+	for (i = 0; i + n <= (size_t)st.st_size; i++) {
+		if (memcmp(buf + i, from, n) == 0)
+			break;
+	}
+	CU_ASSERT_FATAL(i + n <= (size_t)st.st_size);
+	memcpy(buf + i, to, n);
+	write_bytes(path, buf, (size_t)st.st_size);
+	free(buf);
+}
+
+/*
+ * A sparse entry is verified as the file it extracts to: its holes, the
+ * trailing one included, hash as zeros. Offsets that go backwards or past the
+ * manifest's size are refused before anything is hashed.
+ */
+static void test_sparse_entries(void)
+{
+	const char *p = fx_path(dir, "sparse.tar"), *img_path = fx_path(dir, "disk.img");
+	unsigned char *img = sparse_image();
+	unsigned char *filled = malloc(SPARSE_SIZE);
+	dupg_manifest *m = NULL;
+	char *mj, *bad, *before, want[33];
+	struct archive *a;
+	struct archive_entry *e;
+
+	/* the writer really made holes: the stored archive is far below 200 KB of payload */
+	mj = manifest_of_bytes("disk.img", img, SPARSE_SIZE);
+	craft_sparse(p, mj, img);
+	a = archive_read_new();
+	archive_read_support_format_tar(a);
+	CU_ASSERT_EQUAL_FATAL(archive_read_open_filename(a, p, 10240), ARCHIVE_OK);
+	CU_ASSERT_EQUAL_FATAL(archive_read_next_header(a, &e), ARCHIVE_OK);
+	CU_ASSERT_EQUAL_FATAL(archive_read_next_header(a, &e), ARCHIVE_OK);
+	CU_ASSERT_STRING_EQUAL(archive_entry_pathname(e), "disk.img");
+	CU_ASSERT_EQUAL(archive_entry_size(e), SPARSE_SIZE);
+	CU_ASSERT_TRUE(archive_entry_sparse_count(e) >= 2);
+	archive_read_free(a);
+
+	/* the digest is that of the extracted file, as xxhsum prints it */
+	write_bytes(img_path, img, SPARSE_SIZE);
+	xxhsum(want, img_path);
+	CU_ASSERT_EQUAL_FATAL(dupg_package_verify(&m, p), 0);
+	CU_ASSERT_EQUAL(dupg_manifest_file_size(m, 0), SPARSE_SIZE);
+	CU_ASSERT_STRING_EQUAL(dupg_manifest_file_xxh128_hex(m, 0), want);
+	dupg_manifest_free(m);
+	unlink(img_path);
+
+	/* holes that do not hold zeros in the manifest's file: a digest mismatch */
+	memcpy(filled, img, SPARSE_SIZE);
+	filled[SPARSE_SIZE - 1] = 'x';
+	bad = manifest_of_bytes("disk.img", filled, SPARSE_SIZE);
+	craft_sparse(p, bad, img);
+	assert_integrity(p, "disk.img: digest mismatch");
+	free(bad);
+	memcpy(filled, img, SPARSE_SIZE);
+	filled[500] = 'x';
+	bad = manifest_of_bytes("disk.img", filled, SPARSE_SIZE);
+	craft_sparse(p, bad, img);
+	assert_integrity(p, "disk.img: digest mismatch");
+	free(bad);
+	/* a manifest of the stored data alone: the logical size differs */
+	bad = manifest_of_bytes("disk.img", img + 70000, SPARSE_BIG);
+	craft_sparse(p, bad, img);
+	assert_integrity(p, "disk.img: size mismatch: 200000 bytes in the archive, the manifest says 100000");
+	free(bad);
+
+	/* a sparse map whose second region starts before the first one ends */
+	craft_sparse(p, mj, img);
+	patch(p, "\n70000\n", "\n00000\n");
+	before = snapshot();
+	ASSERT_ERR(dupg_package_verify(&m, p), DUPG_EARCHIVE, "disk.img: corrupt archive: data blocks out of order");
+	ASSERT_NAMES(p);
+	CU_ASSERT_PTR_NULL(m);
+	assert_unchanged(before);
+	free(before);
+
+	/* data placed beyond the logical size the header and the manifest agree on */
+	bad = manifest_of_bytes("disk.img", img, 100);
+	craft_sparse(p, bad, img);
+	patch(p, "realsize=200000", "realsize=000100");
+	assert_integrity(p, "disk.img: size mismatch: more data than the 100 bytes the manifest says");
+	free(bad);
+
+	free(mj);
+	free(filled);
+	free(img);
+}
+
 static void test_fixture_package(void)
 {
 	const char *p = fx_pkg(dir, "pkg5", "5", "A,B");
@@ -1059,6 +1290,8 @@ IN_DIR(test_bad_manifest_entry)
 IN_DIR(test_bad_manifest_cases_in_packages)
 IN_DIR(test_verify_errors)
 IN_DIR(test_absurd_sizes)
+IN_DIR(test_digest_sizes)
+IN_DIR(test_sparse_entries)
 IN_DIR(test_fixture_package)
 #define T(name, fn) { name, fn##_in_dir }
 
@@ -1080,6 +1313,8 @@ int main(void)
 		T("tests/data/manifests cases inside packages", test_bad_manifest_cases_in_packages),
 		T("verification catches every integrity problem", test_verify_errors),
 		T("absurd declared sizes", test_absurd_sizes),
+		T("digests at XXH3 and read-block boundaries", test_digest_sizes),
+		T("sparse entries: holes hash as zeros, bad maps refused", test_sparse_entries),
 		T("fx_pkg builds a valid package", test_fixture_package),
 		CU_TEST_INFO_NULL,
 	};

@@ -255,13 +255,21 @@ static int read_manifest_data(dupg_manifest **out, struct archive *a, struct arc
 	return rc;
 }
 
-/* Find manifest.json at the root and parse it; stops right after it. */
-static int find_manifest(dupg_manifest **out, int fd, const char *path)
+/*
+ * Find manifest.json at the root and parse it; stops right after it. When
+ * rest is not NULL and the manifest is the first entry, *rest receives the
+ * handle, positioned at the next entry: verification goes on from there
+ * instead of opening the archive a second time. Otherwise *rest is NULL.
+ */
+static int find_manifest(dupg_manifest **out, struct archive **rest, int fd, const char *path)
 {
 	struct archive *a;
 	struct archive_entry *e;
 	size_t seen = 0;
 	int rc;
+
+	if (rest != NULL)
+		*rest = NULL;
 
 	rc = reader_new(&a, fd, path);
 	if (rc != 0)
@@ -292,6 +300,10 @@ static int find_manifest(dupg_manifest **out, int fd, const char *path)
 			break;
 		}
 		rc = read_manifest_data(out, a, e, path);
+		if (rc == 0 && rest != NULL && seen == 1) {
+			*rest = a;
+			return 0;
+		}
 		break;
 	}
 	archive_read_free(a);
@@ -322,7 +334,7 @@ int dupg_package_read_manifest(dupg_manifest **out, const char *path)
 	rc = open_package(&fd, path);
 	if (rc != 0)
 		return rc;
-	rc = find_manifest(out, fd, path);
+	rc = find_manifest(out, NULL, fd, path);
 	close(fd);
 	return rc;
 }
@@ -502,11 +514,15 @@ static int check_entry(struct verifier *v, struct archive *a, struct archive_ent
 	return check_file(v, a, e, name, (size_t)i);
 }
 
-static int verify_entries(const dupg_manifest *m, int fd, const char *path)
+/*
+ * Check every entry against m. a is the handle find_manifest() left right
+ * after a leading manifest.json, or NULL to read the archive again from the
+ * start; it is freed here.
+ */
+static int verify_entries(const dupg_manifest *m, struct archive *a, int fd, const char *path)
 {
-	struct verifier v = { m, path, NULL, NULL, NULL, 0 };
+	struct verifier v = { m, path, NULL, NULL, NULL, a != NULL };
 	size_t i, n = dupg_manifest_file_count(m);
-	struct archive *a = NULL;
 	struct archive_entry *e;
 	int rc;
 
@@ -524,11 +540,13 @@ static int verify_entries(const dupg_manifest *m, int fd, const char *path)
 		rc = dupg__error_nomem();
 		goto out;
 	}
-	if (lseek(fd, 0, SEEK_SET) != 0) {
-		rc = dupg__error_errno(DUPG_EIO, errno, "%s: cannot rewind", path);
-		goto out;
+	if (a == NULL) {
+		if (lseek(fd, 0, SEEK_SET) != 0) {
+			rc = dupg__error_errno(DUPG_EIO, errno, "%s: cannot rewind", path);
+			goto out;
+		}
+		rc = reader_new(&a, fd, path);
 	}
-	rc = reader_new(&a, fd, path);
 	while (rc == 0) {
 		int r = archive_read_next_header(a, &e);
 
@@ -559,6 +577,7 @@ out:
 int dupg_package_verify(dupg_manifest **out, const char *path)
 {
 	dupg_manifest *m = NULL;
+	struct archive *a;
 	int fd, rc;
 
 	if (out != NULL)
@@ -569,12 +588,13 @@ int dupg_package_verify(dupg_manifest **out, const char *path)
 	if (rc != 0)
 		return rc;
 	/*
-	 * Two passes over one descriptor: the manifest may come last, and the
-	 * entries before it can only be checked once it is known.
+	 * One pass when the manifest comes first, as in the packages built here.
+	 * Otherwise two over one descriptor: the entries before the manifest can
+	 * only be checked once it is known.
 	 */
-	rc = find_manifest(&m, fd, path);
+	rc = find_manifest(&m, &a, fd, path);
 	if (rc == 0)
-		rc = verify_entries(m, fd, path);
+		rc = verify_entries(m, a, fd, path);
 	close(fd);
 	if (rc != 0 || out == NULL)
 		dupg_manifest_free(m);

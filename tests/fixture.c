@@ -216,6 +216,22 @@ void fx_worked_store(const char *dir, const char *extra_hw_on_1)
 	fx_write(fx_path(dir, "new"), "pkg5\npkg6\n");
 }
 
+static void expect_in_message(const char *needle)
+{
+	if (needle == NULL || strstr(dupg_error_last(), needle) != NULL)
+		return;
+	fprintf(stderr, "message \"%s\" lacks \"%s\"\n", dupg_error_last(), needle);
+	CU_FAIL("message lacks the expected text");
+}
+
+void fx_expect_error(int rc, int want, const char *needle, const char *needle2)
+{
+	CU_ASSERT_EQUAL(rc, want);
+	CU_ASSERT_EQUAL(dupg_error_last_code(), want);
+	expect_in_message(needle);
+	expect_in_message(needle2);
+}
+
 int fx_run(const char *suite, CU_TestInfo *tests)
 {
 	CU_SuiteInfo suites[] = {

@@ -41,6 +41,12 @@ const char *fx_pkg(const char *dir, const char *name, const char *version, const
 void fx_worked_store(const char *dir, const char *extra_hw_on_1);
 
 /*
+ * Assert a failure: rc and dupg_error_last_code() are want, and the message
+ * holds needle and needle2 (either may be NULL), printing the message if not.
+ */
+void fx_expect_error(int rc, int want, const char *needle, const char *needle2);
+
+/*
  * Register one suite and run it with the basic interface; returns the exit
  * status for main() (0 when every test passed). Runs fx_tmpdir cleanup.
  */

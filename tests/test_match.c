@@ -7,20 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void expect_error(int rc, int want, const char *needle, const char *needle2)
-{
-	CU_ASSERT_EQUAL(rc, want);
-	CU_ASSERT_EQUAL(dupg_error_last_code(), want);
-	if (needle != NULL && strstr(dupg_error_last(), needle) == NULL) {
-		fprintf(stderr, "message \"%s\" lacks \"%s\"\n", dupg_error_last(), needle);
-		CU_FAIL("message lacks the expected text");
-	}
-	if (needle2 != NULL && strstr(dupg_error_last(), needle2) == NULL) {
-		fprintf(stderr, "message \"%s\" lacks \"%s\"\n", dupg_error_last(), needle2);
-		CU_FAIL("message lacks the expected text");
-	}
-}
-
 static void add(dupg_pkgset *set, const char *path, const char *version, const char *hw1,
 		const char *hw2)
 {
@@ -257,13 +243,13 @@ static void test_add_manifest(void)
 	CU_ASSERT_EQUAL(dupg_pkgset_count(set), 1);
 	CU_ASSERT_STRING_EQUAL(dupg_pkgset_version(set, 0), "6");
 	CU_ASSERT_EQUAL(dupg_pkgset_best(set, "C"), 0);
-	expect_error(dupg_pkgset_add_manifest(set, "pkg6.tar", m), DUPG_EEXISTS, "pkg6.tar", NULL);
+	fx_expect_error(dupg_pkgset_add_manifest(set, "pkg6.tar", m), DUPG_EEXISTS, "pkg6.tar", NULL);
 	CU_ASSERT_EQUAL_FATAL(dupg_manifest_new(&nohw, "x", "1"), 0);
-	expect_error(dupg_pkgset_add_manifest(set, "x.tar", nohw), DUPG_EINVAL, "x.tar",
+	fx_expect_error(dupg_pkgset_add_manifest(set, "x.tar", nohw), DUPG_EINVAL, "x.tar",
 		     "hardware list is empty");
-	expect_error(dupg_pkgset_add_manifest(set, "y.tar", NULL), DUPG_EINVAL,
+	fx_expect_error(dupg_pkgset_add_manifest(set, "y.tar", NULL), DUPG_EINVAL,
 		     "dupg_pkgset_add_manifest", NULL);
-	expect_error(dupg_pkgset_add_manifest(NULL, "y.tar", m), DUPG_EINVAL,
+	fx_expect_error(dupg_pkgset_add_manifest(NULL, "y.tar", m), DUPG_EINVAL,
 		     "dupg_pkgset_add_manifest", NULL);
 	CU_ASSERT_EQUAL(dupg_pkgset_count(set), 1);
 	dupg_manifest_free(m);
@@ -282,36 +268,36 @@ static void test_errors(void)
 	char *json = (char *)&t;
 	char path[16] = "copy.pkg", ver[8] = "9";
 
-	expect_error(dupg_pkgset_add(set, NULL, "1", hw, 1), DUPG_EINVAL, "storage path", NULL);
-	expect_error(dupg_pkgset_add(set, "", "1", hw, 1), DUPG_EINVAL, "storage path", NULL);
-	expect_error(dupg_pkgset_add(set, "p.pkg", NULL, hw, 1), DUPG_EINVAL, "p.pkg", "version");
-	expect_error(dupg_pkgset_add(set, "p.pkg", "", hw, 1), DUPG_EINVAL, "p.pkg", "version");
-	expect_error(dupg_pkgset_add(set, "p.pkg", "1", NULL, 1), DUPG_EINVAL, "p.pkg",
+	fx_expect_error(dupg_pkgset_add(set, NULL, "1", hw, 1), DUPG_EINVAL, "storage path", NULL);
+	fx_expect_error(dupg_pkgset_add(set, "", "1", hw, 1), DUPG_EINVAL, "storage path", NULL);
+	fx_expect_error(dupg_pkgset_add(set, "p.pkg", NULL, hw, 1), DUPG_EINVAL, "p.pkg", "version");
+	fx_expect_error(dupg_pkgset_add(set, "p.pkg", "", hw, 1), DUPG_EINVAL, "p.pkg", "version");
+	fx_expect_error(dupg_pkgset_add(set, "p.pkg", "1", NULL, 1), DUPG_EINVAL, "p.pkg",
 		     "hardware list is empty");
-	expect_error(dupg_pkgset_add(set, "p.pkg", "1", hw, 0), DUPG_EINVAL, "p.pkg",
+	fx_expect_error(dupg_pkgset_add(set, "p.pkg", "1", hw, 0), DUPG_EINVAL, "p.pkg",
 		     "hardware list is empty");
-	expect_error(dupg_pkgset_add(set, "p.pkg", "1", badhw, 2), DUPG_EINVAL, "p.pkg",
+	fx_expect_error(dupg_pkgset_add(set, "p.pkg", "1", badhw, 2), DUPG_EINVAL, "p.pkg",
 		     "hardware type 1 is empty");
-	expect_error(dupg_pkgset_add(set, "p.pkg", "1", nullhw, 1), DUPG_EINVAL, "p.pkg",
+	fx_expect_error(dupg_pkgset_add(set, "p.pkg", "1", nullhw, 1), DUPG_EINVAL, "p.pkg",
 		     "hardware type 0 is empty");
-	expect_error(dupg_pkgset_add(set, "/srv/pkgs/pkg5.tar.gz", "99", hw, 2), DUPG_EEXISTS,
+	fx_expect_error(dupg_pkgset_add(set, "/srv/pkgs/pkg5.tar.gz", "99", hw, 2), DUPG_EEXISTS,
 		     "/srv/pkgs/pkg5.tar.gz", "already in the package set");
-	expect_error(dupg_pkgset_add(NULL, "p.pkg", "1", hw, 1), DUPG_EINVAL, "dupg_pkgset_add",
+	fx_expect_error(dupg_pkgset_add(NULL, "p.pkg", "1", hw, 1), DUPG_EINVAL, "dupg_pkgset_add",
 		     NULL);
-	expect_error(dupg_pkgset_new(NULL), DUPG_EINVAL, "dupg_pkgset_new", NULL);
+	fx_expect_error(dupg_pkgset_new(NULL), DUPG_EINVAL, "dupg_pkgset_new", NULL);
 	/* failed adds changed nothing: the duplicate's higher version did not take over */
 	CU_ASSERT_EQUAL(dupg_pkgset_count(set), 4);
 	CU_ASSERT_EQUAL(dupg_pkgset_best(set, "A"), 0);
 	CU_ASSERT_EQUAL(dupg_pkgset_best(set, "B"), 1);
 	CU_ASSERT_STRING_EQUAL(dupg_pkgset_version(set, 0), "5");
 
-	expect_error(dupg_match(&t, NULL, s), DUPG_EINVAL, "dupg_match", NULL);
+	fx_expect_error(dupg_match(&t, NULL, s), DUPG_EINVAL, "dupg_match", NULL);
 	CU_ASSERT_PTR_NULL(t);
 	t = (dupg_task *)&t;
-	expect_error(dupg_match(&t, set, NULL), DUPG_EINVAL, "dupg_match", NULL);
+	fx_expect_error(dupg_match(&t, set, NULL), DUPG_EINVAL, "dupg_match", NULL);
 	CU_ASSERT_PTR_NULL(t);
-	expect_error(dupg_match(NULL, set, s), DUPG_EINVAL, "dupg_match", NULL);
-	expect_error(dupg_task_to_json(&json, NULL), DUPG_EINVAL, "dupg_task_to_json", NULL);
+	fx_expect_error(dupg_match(NULL, set, s), DUPG_EINVAL, "dupg_match", NULL);
+	fx_expect_error(dupg_task_to_json(&json, NULL), DUPG_EINVAL, "dupg_task_to_json", NULL);
 	CU_ASSERT_PTR_NULL(json);
 
 	/* strings are copied on add */

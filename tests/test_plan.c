@@ -4,16 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void expect_error(int rc, int want, const char *needle)
-{
-	CU_ASSERT_EQUAL(rc, want);
-	CU_ASSERT_EQUAL(dupg_error_last_code(), want);
-	if (needle != NULL && strstr(dupg_error_last(), needle) == NULL) {
-		fprintf(stderr, "message \"%s\" lacks \"%s\"\n", dupg_error_last(), needle);
-		CU_FAIL("message lacks the expected text");
-	}
-}
-
 static void add(dupg_topology *t, const char *id, const char *hw, const char *version,
 		const char *parent)
 {
@@ -317,30 +307,30 @@ static void test_errors(void)
 	CU_ASSERT_EQUAL_FATAL(dupg_topology_new(&t), 0);
 	add(t, "BBU1", "A", "3", NULL);
 	/* never checked */
-	expect_error(dupg_plan_upgrade(&p, t, c, c), DUPG_EINVAL, "dupg_topology_check");
+	fx_expect_error(dupg_plan_upgrade(&p, t, c, c), DUPG_EINVAL, "dupg_topology_check", NULL);
 	CU_ASSERT_PTR_NULL(p);
 	CU_ASSERT_EQUAL(dupg_topology_check(t, NULL), 0);
 	/* changed since its check */
 	add(t, "HUB1", "B", "4", "BBU1");
 	p = (dupg_plan *)&p;
-	expect_error(dupg_plan_upgrade(&p, t, c, c), DUPG_EINVAL, "dupg_topology_check");
+	fx_expect_error(dupg_plan_upgrade(&p, t, c, c), DUPG_EINVAL, "dupg_topology_check", NULL);
 	CU_ASSERT_PTR_NULL(p);
 	/* a failed check leaves it unchecked */
 	add(t, "HUB2", "C", "2", "NOPE");
 	CU_ASSERT_EQUAL(dupg_topology_check(t, NULL), DUPG_EFORMAT);
-	expect_error(dupg_plan_upgrade(&p, t, c, c), DUPG_EINVAL, "dupg_topology_check");
+	fx_expect_error(dupg_plan_upgrade(&p, t, c, c), DUPG_EINVAL, "dupg_topology_check", NULL);
 
-	expect_error(dupg_plan_upgrade(&p, NULL, c, c), DUPG_EINVAL, "dupg_plan_upgrade");
-	expect_error(dupg_plan_upgrade(&p, t, NULL, c), DUPG_EINVAL, "dupg_plan_upgrade");
-	expect_error(dupg_plan_upgrade(&p, t, c, NULL), DUPG_EINVAL, "dupg_plan_upgrade");
-	expect_error(dupg_plan_upgrade(NULL, t, c, c), DUPG_EINVAL, "dupg_plan_upgrade");
+	fx_expect_error(dupg_plan_upgrade(&p, NULL, c, c), DUPG_EINVAL, "dupg_plan_upgrade", NULL);
+	fx_expect_error(dupg_plan_upgrade(&p, t, NULL, c), DUPG_EINVAL, "dupg_plan_upgrade", NULL);
+	fx_expect_error(dupg_plan_upgrade(&p, t, c, NULL), DUPG_EINVAL, "dupg_plan_upgrade", NULL);
+	fx_expect_error(dupg_plan_upgrade(NULL, t, c, c), DUPG_EINVAL, "dupg_plan_upgrade", NULL);
 	p = (dupg_plan *)&p;
-	expect_error(dupg_plan_rollback(&p, NULL), DUPG_EINVAL, "dupg_plan_rollback");
+	fx_expect_error(dupg_plan_rollback(&p, NULL), DUPG_EINVAL, "dupg_plan_rollback", NULL);
 	CU_ASSERT_PTR_NULL(p);
-	expect_error(dupg_plan_rollback(NULL, NULL), DUPG_EINVAL, "dupg_plan_rollback");
-	expect_error(dupg_plan_to_json(&json, NULL), DUPG_EINVAL, "dupg_plan_to_json");
+	fx_expect_error(dupg_plan_rollback(NULL, NULL), DUPG_EINVAL, "dupg_plan_rollback", NULL);
+	fx_expect_error(dupg_plan_to_json(&json, NULL), DUPG_EINVAL, "dupg_plan_to_json", NULL);
 	CU_ASSERT_PTR_NULL(json);
-	expect_error(dupg_plan_to_json(NULL, NULL), DUPG_EINVAL, "dupg_plan_to_json");
+	fx_expect_error(dupg_plan_to_json(NULL, NULL), DUPG_EINVAL, "dupg_plan_to_json", NULL);
 	dupg_config_free(c);
 	dupg_topology_free(t);
 }

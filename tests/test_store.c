@@ -8,15 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void expect_error(int rc, int code, const char *needle)
-{
-	CU_ASSERT_EQUAL(rc, code);
-	CU_ASSERT_EQUAL(dupg_error_last_code(), code);
-	if (strstr(dupg_error_last(), needle) == NULL)
-		fprintf(stderr, "message \"%s\" lacks \"%s\"\n", dupg_error_last(), needle);
-	CU_ASSERT_PTR_NOT_NULL(strstr(dupg_error_last(), needle));
-}
-
 /* Records the steps of an apply and stops at the stop_at-th one (1-based; 0 never). */
 struct steps {
 	int stop_at;
@@ -251,35 +242,35 @@ static void test_bad_input(void)
 	opts.apply = 1;
 	before = fx_snapshot(dir);
 
-	expect_error(dupg_store_open(&s, fx_path(dir, "dup")), DUPG_EEXISTS, "dup:3: pkg1: listed twice");
+	fx_expect_error(dupg_store_open(&s, fx_path(dir, "dup")), DUPG_EEXISTS, "dup:3: pkg1: listed twice", NULL);
 	CU_ASSERT_PTR_NULL(s);
-	expect_error(dupg_store_open(&s, fx_path(dir, "missing")), DUPG_ENOTFOUND, "missing:2: pkg9");
+	fx_expect_error(dupg_store_open(&s, fx_path(dir, "missing")), DUPG_ENOTFOUND, "missing:2: pkg9", NULL);
 	CU_ASSERT(dupg_store_open(&s, fx_path(dir, "bad")) < 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(dupg_error_last(), "bad:2: "));
-	expect_error(dupg_store_open(&s, fx_path(dir, "nolist")), DUPG_ENOTFOUND, "nolist");
-	expect_error(dupg_store_open(&s, dir), DUPG_EIO, dir);
-	expect_error(dupg_store_open(&s, NULL), DUPG_EINVAL, "dupg_store_open");
-	expect_error(dupg_store_open(NULL, fx_path(dir, "list")), DUPG_EINVAL, "dupg_store_open");
+	fx_expect_error(dupg_store_open(&s, fx_path(dir, "nolist")), DUPG_ENOTFOUND, "nolist", NULL);
+	fx_expect_error(dupg_store_open(&s, dir), DUPG_EIO, dir, NULL);
+	fx_expect_error(dupg_store_open(&s, NULL), DUPG_EINVAL, "dupg_store_open", NULL);
+	fx_expect_error(dupg_store_open(NULL, fx_path(dir, "list")), DUPG_EINVAL, "dupg_store_open", NULL);
 
 	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
 	/* the downloaded list is bad: it never loads, so nothing is applied */
-	expect_error(dupg_pathlist_load(&down, fx_path(dir, "dup")), DUPG_EEXISTS, "dup:3");
-	expect_error(dupg_pathlist_load(&down, fx_path(dir, "missing")), DUPG_ENOTFOUND, "missing:2: pkg9");
+	fx_expect_error(dupg_pathlist_load(&down, fx_path(dir, "dup")), DUPG_EEXISTS, "dup:3", NULL);
+	fx_expect_error(dupg_pathlist_load(&down, fx_path(dir, "missing")), DUPG_ENOTFOUND, "missing:2: pkg9", NULL);
 	/* a downloaded package already stored */
 	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&down, fx_path(dir, "again")), 0);
-	expect_error(dupg_store_prune(&p, s, down, &opts), DUPG_EEXISTS, "pkg3");
+	fx_expect_error(dupg_store_prune(&p, s, down, &opts), DUPG_EEXISTS, "pkg3", NULL);
 	CU_ASSERT_PTR_NULL(p);
 	dupg_pathlist_free(down);
 	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&down, fx_path(dir, "new")), 0);
 	/* bad options */
 	opts.prune.policy = DUPG_PRUNE_KEEP_LATEST;
 	opts.prune.keep = 1;
-	expect_error(dupg_store_prune(&p, s, down, &opts), DUPG_EINVAL, "at least 2");
+	fx_expect_error(dupg_store_prune(&p, s, down, &opts), DUPG_EINVAL, "at least 2", NULL);
 	opts.prune = (dupg_prune_options)DUPG_PRUNE_OPTIONS_INIT;
 	opts.version = 42;
-	expect_error(dupg_store_prune(&p, s, down, &opts), DUPG_EINVAL, "version");
-	expect_error(dupg_store_prune(&p, NULL, down, &opts), DUPG_EINVAL, "dupg_store_prune");
-	expect_error(dupg_store_prune(&p, s, NULL, &opts), DUPG_EINVAL, "dupg_store_prune");
+	fx_expect_error(dupg_store_prune(&p, s, down, &opts), DUPG_EINVAL, "version", NULL);
+	fx_expect_error(dupg_store_prune(&p, NULL, down, &opts), DUPG_EINVAL, "dupg_store_prune", NULL);
+	fx_expect_error(dupg_store_prune(&p, s, NULL, &opts), DUPG_EINVAL, "dupg_store_prune", NULL);
 	/* the handle's list is untouched by the failures */
 	CU_ASSERT_EQUAL(dupg_pathlist_count(dupg_store_list(s)), 4);
 	dupg_pathlist_free(down);
@@ -308,10 +299,10 @@ static void test_pending_journal(void)
 	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&down, fx_path(dir, "new")), 0);
 	fx_write(fx_path(dir, "list.journal"), "{}");
 	before = fx_snapshot(dir);
-	expect_error(dupg_store_open(&s2, fx_path(dir, "list")), DUPG_EINVAL, "recover");
+	fx_expect_error(dupg_store_open(&s2, fx_path(dir, "list")), DUPG_EINVAL, "recover", NULL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(dupg_error_last(), "list.journal"));
 	opts.apply = 1;
-	expect_error(dupg_store_prune(NULL, s, down, &opts), DUPG_EINVAL, "recover");
+	fx_expect_error(dupg_store_prune(NULL, s, down, &opts), DUPG_EINVAL, "recover", NULL);
 	after = fx_snapshot(dir);
 	CU_ASSERT_STRING_EQUAL(before, after);
 	free(before);
@@ -618,7 +609,7 @@ static void test_recover_bad_journal(void)
 	for (i = 0; i < sizeof(journals) / sizeof(journals[0]); i++) {
 		fx_write(fx_path(dir, "list.journal"), journals[i]);
 		before = fx_snapshot(dir);
-		expect_error(dupg_store_recover(&r, fx_path(dir, "list"), 0), DUPG_EFORMAT, "list.journal");
+		fx_expect_error(dupg_store_recover(&r, fx_path(dir, "list"), 0), DUPG_EFORMAT, "list.journal", NULL);
 		after = fx_snapshot(dir);
 		CU_ASSERT_STRING_EQUAL(before, after);
 		free(before);
@@ -633,8 +624,8 @@ static void test_recover_bad_journal(void)
 	CU_ASSERT(fx_exists(fx_path(dir, "pkg1")));
 	CU_ASSERT(!fx_exists(fx_path(dir, "list.journal")));
 	/* missing list, bad arguments */
-	expect_error(dupg_store_recover(&r, fx_path(dir, "nolist"), 0), DUPG_ENOTFOUND, "nolist");
-	expect_error(dupg_store_recover(&r, NULL, 0), DUPG_EINVAL, "dupg_store_recover");
+	fx_expect_error(dupg_store_recover(&r, fx_path(dir, "nolist"), 0), DUPG_ENOTFOUND, "nolist", NULL);
+	fx_expect_error(dupg_store_recover(&r, NULL, 0), DUPG_EINVAL, "dupg_store_recover", NULL);
 	fx_rmrf(dir);
 	free(dir);
 }

@@ -4,20 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void expect_error(int rc, int want, const char *needle, const char *needle2)
-{
-	CU_ASSERT_EQUAL(rc, want);
-	CU_ASSERT_EQUAL(dupg_error_last_code(), want);
-	if (needle != NULL && strstr(dupg_error_last(), needle) == NULL) {
-		fprintf(stderr, "message \"%s\" lacks \"%s\"\n", dupg_error_last(), needle);
-		CU_FAIL("message lacks the expected text");
-	}
-	if (needle2 != NULL && strstr(dupg_error_last(), needle2) == NULL) {
-		fprintf(stderr, "message \"%s\" lacks \"%s\"\n", dupg_error_last(), needle2);
-		CU_FAIL("message lacks the expected text");
-	}
-}
-
 static void add(dupg_topology *t, const char *id, const char *hw, const char *version,
 		const char *parent)
 {
@@ -137,24 +123,24 @@ static void test_add_errors(void)
 	dupg_device_vd d;
 
 	d = (dupg_device_vd){ NULL, "A", "1", 0 };
-	expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EINVAL, "without an id", NULL);
+	fx_expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EINVAL, "without an id", NULL);
 	d = (dupg_device_vd){ "", "A", "1", 0 };
-	expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EINVAL, "without an id", NULL);
+	fx_expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EINVAL, "without an id", NULL);
 	d = (dupg_device_vd){ "RRU9", NULL, "1", 0 };
-	expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EINVAL, "RRU9", "hardware type");
+	fx_expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EINVAL, "RRU9", "hardware type");
 	d = (dupg_device_vd){ "RRU9", "", "1", 0 };
-	expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EINVAL, "RRU9", "hardware type");
+	fx_expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EINVAL, "RRU9", "hardware type");
 	d = (dupg_device_vd){ "RRU9", "D", NULL, 0 };
-	expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EINVAL, "RRU9", "version");
+	fx_expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EINVAL, "RRU9", "version");
 	d = (dupg_device_vd){ "RRU9", "D", "", 0 };
-	expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EINVAL, "RRU9", "version");
+	fx_expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EINVAL, "RRU9", "version");
 	d = (dupg_device_vd){ "RRU9", "D", "1", 0 };
-	expect_error(dupg_topology_add(t, &d, ""), DUPG_EINVAL, "RRU9", "parent id is empty");
+	fx_expect_error(dupg_topology_add(t, &d, ""), DUPG_EINVAL, "RRU9", "parent id is empty");
 	d = (dupg_device_vd){ "HUB2", "X", "1", 0 };
-	expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EEXISTS, "HUB2", "already");
-	expect_error(dupg_topology_add(NULL, &d, NULL), DUPG_EINVAL, "dupg_topology_add", NULL);
-	expect_error(dupg_topology_add(t, NULL, NULL), DUPG_EINVAL, "dupg_topology_add", NULL);
-	expect_error(dupg_topology_new(NULL), DUPG_EINVAL, "dupg_topology_new", NULL);
+	fx_expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EEXISTS, "HUB2", "already");
+	fx_expect_error(dupg_topology_add(NULL, &d, NULL), DUPG_EINVAL, "dupg_topology_add", NULL);
+	fx_expect_error(dupg_topology_add(t, NULL, NULL), DUPG_EINVAL, "dupg_topology_add", NULL);
+	fx_expect_error(dupg_topology_new(NULL), DUPG_EINVAL, "dupg_topology_new", NULL);
 	/* nothing was added by the failures */
 	CU_ASSERT_EQUAL(dupg_topology_count(t), 8);
 	CU_ASSERT_EQUAL(dupg_topology_find(t, "RRU9"), -1);
@@ -165,9 +151,9 @@ static void test_add_errors(void)
 /* The check fails with the origin and the device(s) at fault; getters say "unchecked". */
 static void expect_check_fails(dupg_topology *t, const char *needle, const char *needle2)
 {
-	expect_error(dupg_topology_check(t, "topo.json"), DUPG_EFORMAT, "topo.json: ", needle);
+	fx_expect_error(dupg_topology_check(t, "topo.json"), DUPG_EFORMAT, "topo.json: ", needle);
 	if (needle2 != NULL)
-		expect_error(DUPG_EFORMAT, DUPG_EFORMAT, needle2, NULL);
+		fx_expect_error(DUPG_EFORMAT, DUPG_EFORMAT, needle2, NULL);
 	CU_ASSERT_EQUAL(dupg_topology_master(t), SIZE_MAX);
 	CU_ASSERT_EQUAL(dupg_topology_parent(t, 0), -1);
 	CU_ASSERT_EQUAL(dupg_topology_depth(t, 0), 0);
@@ -181,7 +167,7 @@ static void test_check_errors(void)
 
 	t = new_topology();
 	expect_check_fails(t, "no devices", NULL);
-	expect_error(dupg_topology_check(t, NULL), DUPG_EFORMAT, "<topology>: no devices", NULL);
+	fx_expect_error(dupg_topology_check(t, NULL), DUPG_EFORMAT, "<topology>: no devices", NULL);
 	dupg_topology_free(t);
 
 	t = new_topology();
@@ -227,7 +213,7 @@ static void test_check_errors(void)
 	expect_check_fails(t, "device c0: cycle of parents: c0 -> c1 -> ", "-> ... -> c0");
 	dupg_topology_free(t);
 
-	expect_error(dupg_topology_check(NULL, "x"), DUPG_EINVAL, "dupg_topology_check", NULL);
+	fx_expect_error(dupg_topology_check(NULL, "x"), DUPG_EINVAL, "dupg_topology_check", NULL);
 }
 
 /* Adding a device after a check undoes the check until the next one. */
@@ -264,10 +250,10 @@ static void test_set_version(void)
 	CU_ASSERT_STRING_EQUAL(dupg_sysvd_version(s, dupg_sysvd_find_hw(s, "B"), 1), "6");
 	dupg_sysvd_free(s);
 
-	expect_error(dupg_topology_set_version(t, 8, "1"), DUPG_EINVAL, "no device 8", NULL);
-	expect_error(dupg_topology_set_version(NULL, 0, "1"), DUPG_EINVAL, "no device 0", NULL);
-	expect_error(dupg_topology_set_version(t, 2, NULL), DUPG_EINVAL, "HUB1", "version");
-	expect_error(dupg_topology_set_version(t, 2, ""), DUPG_EINVAL, "HUB1", "version");
+	fx_expect_error(dupg_topology_set_version(t, 8, "1"), DUPG_EINVAL, "no device 8", NULL);
+	fx_expect_error(dupg_topology_set_version(NULL, 0, "1"), DUPG_EINVAL, "no device 0", NULL);
+	fx_expect_error(dupg_topology_set_version(t, 2, NULL), DUPG_EINVAL, "HUB1", "version");
+	fx_expect_error(dupg_topology_set_version(t, 2, ""), DUPG_EINVAL, "HUB1", "version");
 	CU_ASSERT_STRING_EQUAL(dupg_topology_device(t, 2)->version, "6");
 	dupg_topology_free(t);
 }
@@ -293,9 +279,9 @@ static void test_getters_out_of_range(void)
 	CU_ASSERT_EQUAL(dupg_topology_parent(NULL, 0), -1);
 	CU_ASSERT_EQUAL(dupg_topology_master(NULL), SIZE_MAX);
 	CU_ASSERT_EQUAL(dupg_topology_depth(NULL, 0), 0);
-	expect_error(dupg_topology_merge(&s, NULL), DUPG_EINVAL, "dupg_topology_merge", NULL);
+	fx_expect_error(dupg_topology_merge(&s, NULL), DUPG_EINVAL, "dupg_topology_merge", NULL);
 	CU_ASSERT_PTR_NULL(s);
-	expect_error(dupg_topology_merge(NULL, t), DUPG_EINVAL, "dupg_topology_merge", NULL);
+	fx_expect_error(dupg_topology_merge(NULL, t), DUPG_EINVAL, "dupg_topology_merge", NULL);
 	dupg_topology_free(t);
 	dupg_topology_free(NULL);
 }

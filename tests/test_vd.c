@@ -4,21 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The failure code is want and the message holds every one of the NULL-terminated needles. */
-static void expect_error(int rc, int want, const char *needle, const char *needle2)
-{
-	CU_ASSERT_EQUAL(rc, want);
-	CU_ASSERT_EQUAL(dupg_error_last_code(), want);
-	if (needle != NULL && strstr(dupg_error_last(), needle) == NULL) {
-		fprintf(stderr, "message \"%s\" lacks \"%s\"\n", dupg_error_last(), needle);
-		CU_FAIL("message lacks the expected text");
-	}
-	if (needle2 != NULL && strstr(dupg_error_last(), needle2) == NULL) {
-		fprintf(stderr, "message \"%s\" lacks \"%s\"\n", dupg_error_last(), needle2);
-		CU_FAIL("message lacks the expected text");
-	}
-}
-
 static const dupg_device_vd worked[] = {
 	{ "BBU1", "A", "3", 0 },
 	{ "HUB1", "B", "4", 0 },
@@ -179,23 +164,23 @@ static void test_add_errors(void)
 	CU_ASSERT_EQUAL(dupg_sysvd_add(s, &worked[0]), 0);
 
 	d = (dupg_device_vd){ NULL, "A", "1", 0 };
-	expect_error(dupg_sysvd_add(s, &d), DUPG_EINVAL, "without an id", NULL);
+	fx_expect_error(dupg_sysvd_add(s, &d), DUPG_EINVAL, "without an id", NULL);
 	d = (dupg_device_vd){ "", "A", "1", 0 };
-	expect_error(dupg_sysvd_add(s, &d), DUPG_EINVAL, "without an id", NULL);
+	fx_expect_error(dupg_sysvd_add(s, &d), DUPG_EINVAL, "without an id", NULL);
 	d = (dupg_device_vd){ "X9", NULL, "1", 0 };
-	expect_error(dupg_sysvd_add(s, &d), DUPG_EINVAL, "X9", "hardware type");
+	fx_expect_error(dupg_sysvd_add(s, &d), DUPG_EINVAL, "X9", "hardware type");
 	d = (dupg_device_vd){ "X9", "", "1", 0 };
-	expect_error(dupg_sysvd_add(s, &d), DUPG_EINVAL, "X9", "hardware type");
+	fx_expect_error(dupg_sysvd_add(s, &d), DUPG_EINVAL, "X9", "hardware type");
 	d = (dupg_device_vd){ "X9", "A", NULL, 0 };
-	expect_error(dupg_sysvd_add(s, &d), DUPG_EINVAL, "X9", "version");
+	fx_expect_error(dupg_sysvd_add(s, &d), DUPG_EINVAL, "X9", "version");
 	d = (dupg_device_vd){ "X9", "A", "", 0 };
-	expect_error(dupg_sysvd_add(s, &d), DUPG_EINVAL, "X9", "version");
+	fx_expect_error(dupg_sysvd_add(s, &d), DUPG_EINVAL, "X9", "version");
 	/* the same id on another type and version is still a duplicate */
 	d = (dupg_device_vd){ "BBU1", "Z", "9", 0 };
-	expect_error(dupg_sysvd_add(s, &d), DUPG_EEXISTS, "BBU1", "already");
-	expect_error(dupg_sysvd_add(NULL, &d), DUPG_EINVAL, "dupg_sysvd_add", NULL);
-	expect_error(dupg_sysvd_add(s, NULL), DUPG_EINVAL, "dupg_sysvd_add", NULL);
-	expect_error(dupg_sysvd_new(NULL), DUPG_EINVAL, "dupg_sysvd_new", NULL);
+	fx_expect_error(dupg_sysvd_add(s, &d), DUPG_EEXISTS, "BBU1", "already");
+	fx_expect_error(dupg_sysvd_add(NULL, &d), DUPG_EINVAL, "dupg_sysvd_add", NULL);
+	fx_expect_error(dupg_sysvd_add(s, NULL), DUPG_EINVAL, "dupg_sysvd_add", NULL);
+	fx_expect_error(dupg_sysvd_new(NULL), DUPG_EINVAL, "dupg_sysvd_new", NULL);
 
 	/* failed adds left nothing behind, and X9 can still be added */
 	CU_ASSERT_EQUAL(dupg_sysvd_to_json(&json, s), 0);
@@ -220,19 +205,19 @@ static void test_merge_errors(void)
 	};
 	dupg_sysvd *s = (dupg_sysvd *)&s;
 
-	expect_error(dupg_merge(&s, dup, 3), DUPG_EEXISTS, "h1", NULL);
+	fx_expect_error(dupg_merge(&s, dup, 3), DUPG_EEXISTS, "h1", NULL);
 	CU_ASSERT_PTR_NULL(s);
 	s = (dupg_sysvd *)&s;
-	expect_error(dupg_merge(&s, nover, 2), DUPG_EINVAL, "r7", "version");
+	fx_expect_error(dupg_merge(&s, nover, 2), DUPG_EINVAL, "r7", "version");
 	CU_ASSERT_PTR_NULL(s);
-	expect_error(dupg_merge(NULL, dup, 3), DUPG_EINVAL, "dupg_merge", NULL);
+	fx_expect_error(dupg_merge(NULL, dup, 3), DUPG_EINVAL, "dupg_merge", NULL);
 	s = (dupg_sysvd *)&s;
-	expect_error(dupg_merge(&s, NULL, 3), DUPG_EINVAL, "dupg_merge", NULL);
+	fx_expect_error(dupg_merge(&s, NULL, 3), DUPG_EINVAL, "dupg_merge", NULL);
 	CU_ASSERT_PTR_NULL(s);
-	expect_error(dupg_sysvd_to_json(NULL, NULL), DUPG_EINVAL, "dupg_sysvd_to_json", NULL);
+	fx_expect_error(dupg_sysvd_to_json(NULL, NULL), DUPG_EINVAL, "dupg_sysvd_to_json", NULL);
 	{
 		char *json = (char *)&s;
-		expect_error(dupg_sysvd_to_json(&json, NULL), DUPG_EINVAL, "dupg_sysvd_to_json", NULL);
+		fx_expect_error(dupg_sysvd_to_json(&json, NULL), DUPG_EINVAL, "dupg_sysvd_to_json", NULL);
 		CU_ASSERT_PTR_NULL(json);
 	}
 }
@@ -358,13 +343,13 @@ static void test_from_json_errors(void)
 		int rc = dupg_sysvd_from_json(&s, cases[i].text, strlen(cases[i].text), "site7.json");
 		if (rc != cases[i].code)
 			fprintf(stderr, "case %zu: got %d (%s)\n", i, rc, dupg_error_last());
-		expect_error(rc, cases[i].code, "site7.json: ", cases[i].needle);
+		fx_expect_error(rc, cases[i].code, "site7.json: ", cases[i].needle);
 		CU_ASSERT_PTR_NULL(s);
 	}
 	/* without an origin the message still says where */
-	expect_error(dupg_sysvd_from_json(&(dupg_sysvd *){ NULL }, "{}", 2, NULL), DUPG_EFORMAT,
+	fx_expect_error(dupg_sysvd_from_json(&(dupg_sysvd *){ NULL }, "{}", 2, NULL), DUPG_EFORMAT,
 		     "<system description>: \"hw\" is missing", NULL);
-	expect_error(dupg_sysvd_from_json(NULL, "{}", 2, "x"), DUPG_EINVAL, "dupg_sysvd_from_json",
+	fx_expect_error(dupg_sysvd_from_json(NULL, "{}", 2, "x"), DUPG_EINVAL, "dupg_sysvd_from_json",
 		     NULL);
 }
 

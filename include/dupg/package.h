@@ -37,6 +37,7 @@ DUPG_EXTERN(int) dupg_package_read_manifest(dupg_manifest **out, const char *pat
  * and checked against the manifest (size and digest); the archive must hold
  * exactly the listed regular files, each once, and nothing else but
  * directories (no symlinks, devices, FIFOs, hard links, duplicates).
+ * A sparse entry is verified as the file it extracts to: holes count as zeros.
  * @param out receives the manifest when the package is valid (caller owns
  *        it); may be NULL to only verify.
  * @return 0, the codes of dupg_package_read_manifest(), or ::DUPG_EINTEGRITY

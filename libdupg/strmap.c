@@ -5,7 +5,14 @@
 #include <string.h>
 #include <xxhash.h>
 
-#define ARENA_BLOCK (64 * 1024)
+/*
+ * Arena blocks start small and double up to ARENA_MAX: most maps (a site's
+ * hardware types, a manifest's files) hold a few short keys, and thousands
+ * of them may be alive at once on a server.
+ */
+#define ARENA_FIRST 256
+#define ARENA_MAX (64 * 1024)
+#define SLOTS_FIRST 8
 
 struct arena_block {
 	struct arena_block *next;
@@ -14,16 +21,35 @@ struct arena_block {
 	char data[];
 };
 
+/*
+ * A slot holds id + 1 (0 = empty) beside the high half of the key's hash, so
+ * that a probe passes over other keys without touching their entries: a
+ * lookup of an absent key (every new device id of a merge) reads the slots
+ * alone.
+ */
+struct slot {
+	uint32_t id1;
+	uint32_t tag;
+};
+
+struct entry {
+	const char *key;  /* in the arena */
+	uint64_t hash;    /* full hash: rehashing never reads the keys */
+};
+
 struct dupg_strmap {
-	/* slots hold id + 1 (0 = empty); hashes kept beside keys to skip most strcmp calls */
-	uint32_t *slots;
-	size_t nslots; /* power of two */
-	char **keys;
-	uint64_t *hashes;
+	struct slot *slots;
+	size_t nslots;  /* power of two */
+	struct entry *entries;  /* by id */
 	size_t count;
 	size_t cap;
 	struct arena_block *arena;
 };
+
+static uint32_t tag_of(uint64_t h)
+{
+	return (uint32_t)(h >> 32);
+}
 
 static char *arena_copy(dupg_strmap *m, const char *s, size_t len)
 {
@@ -31,7 +57,10 @@ static char *arena_copy(dupg_strmap *m, const char *s, size_t len)
 	char *p;
 
 	if (b == NULL || b->size - b->used < len + 1) {
-		size_t size = len + 1 > ARENA_BLOCK ? len + 1 : ARENA_BLOCK;
+		size_t size = b == NULL ? ARENA_FIRST : b->size < ARENA_MAX ? 2 * b->size : ARENA_MAX;
+
+		if (size < len + 1)
+			size = len + 1;
 		b = malloc(sizeof(*b) + size);
 		if (b == NULL)
 			return NULL;
@@ -53,7 +82,7 @@ int dupg__strmap_new(dupg_strmap **out)
 	*out = NULL;
 	if (m == NULL)
 		return dupg__error_nomem();
-	m->nslots = 16;
+	m->nslots = SLOTS_FIRST;
 	m->slots = calloc(m->nslots, sizeof(*m->slots));
 	if (m->slots == NULL) {
 		free(m);
@@ -74,52 +103,76 @@ void dupg__strmap_free(dupg_strmap *m)
 		free(b);
 	}
 	free(m->slots);
-	free(m->keys);
-	free(m->hashes);
+	free(m->entries);
 	free(m);
+}
+
+uint64_t dupg__strmap_hash(const char *key)
+{
+	return XXH3_64bits(key, strlen(key));
 }
 
 static size_t probe(const dupg_strmap *m, const char *key, uint64_t h, int *found)
 {
 	size_t mask = m->nslots - 1;
 	size_t i = (size_t)h & mask;
+	uint32_t tag = tag_of(h);
 
 	for (;;) {
-		uint32_t s = m->slots[i];
-		if (s == 0) {
+		struct slot s = m->slots[i];
+		if (s.id1 == 0) {
 			*found = 0;
 			return i;
 		}
-		if (m->hashes[s - 1] == h && strcmp(m->keys[s - 1], key) == 0) {
-			*found = 1;
-			return i;
+		if (s.tag == tag) {
+			const struct entry *e = &m->entries[s.id1 - 1];
+			if (e->hash == h && strcmp(e->key, key) == 0) {
+				*found = 1;
+				return i;
+			}
 		}
 		i = (i + 1) & mask;
 	}
 }
 
-long dupg__strmap_find(const dupg_strmap *m, const char *key)
+long dupg__strmap_find_hash(const dupg_strmap *m, const char *key, uint64_t hash)
 {
 	int found;
-	size_t len = strlen(key);
-	uint64_t h = XXH3_64bits(key, len);
-	size_t i = probe(m, key, h, &found);
+	size_t i = probe(m, key, hash, &found);
 
-	return found ? (long)m->slots[i] - 1 : -1;
+	return found ? (long)m->slots[i].id1 - 1 : -1;
+}
+
+long dupg__strmap_find(const dupg_strmap *m, const char *key)
+{
+	return dupg__strmap_find_hash(m, key, dupg__strmap_hash(key));
+}
+
+void dupg__strmap_prefetch(const dupg_strmap *m, uint64_t hash)
+{
+#if defined(__GNUC__)
+	__builtin_prefetch(&m->slots[(size_t)hash & (m->nslots - 1)]);
+#else
+	(void)m;
+	(void)hash;
+#endif
 }
 
 static int rehash(dupg_strmap *m)
 {
 	size_t n = m->nslots * 2, i;
-	uint32_t *slots = calloc(n, sizeof(*slots));
+	struct slot *slots = calloc(n, sizeof(*slots));
 
 	if (slots == NULL)
 		return dupg__error_nomem();
 	for (i = 0; i < m->count; i++) {
-		size_t j = (size_t)m->hashes[i] & (n - 1);
-		while (slots[j] != 0)
+		uint64_t h = m->entries[i].hash;
+		size_t j = (size_t)h & (n - 1);
+
+		while (slots[j].id1 != 0)
 			j = (j + 1) & (n - 1);
-		slots[j] = (uint32_t)(i + 1);
+		slots[j].id1 = (uint32_t)(i + 1);
+		slots[j].tag = tag_of(h);
 	}
 	free(m->slots);
 	m->slots = slots;
@@ -127,18 +180,18 @@ static int rehash(dupg_strmap *m)
 	return 0;
 }
 
-int dupg__strmap_intern(dupg_strmap *m, const char *key, size_t *id, int *added)
+int dupg__strmap_intern_hash(dupg_strmap *m, const char *key, uint64_t hash, size_t *id,
+			     int *added)
 {
-	size_t len = strlen(key), i;
-	uint64_t h = XXH3_64bits(key, len);
+	size_t i;
 	int found;
 	char *copy;
 
 	if (added != NULL)
 		*added = 0;
-	i = probe(m, key, h, &found);
+	i = probe(m, key, hash, &found);
 	if (found) {
-		*id = m->slots[i] - 1;
+		*id = m->slots[i].id1 - 1;
 		return 0;
 	}
 	if (m->count >= UINT32_MAX - 1)
@@ -147,30 +200,30 @@ int dupg__strmap_intern(dupg_strmap *m, const char *key, size_t *id, int *added)
 	if ((m->count + 1) * 2 > m->nslots) {
 		if (rehash(m) != 0)
 			return DUPG_ENOMEM;
-		i = probe(m, key, h, &found);
+		i = probe(m, key, hash, &found);
 	}
 	if (m->count == m->cap) {
-		size_t cap = m->cap;
-		void *keys = m->keys, *hashes = m->hashes;
-		if (dupg__grow(&keys, &cap, m->count + 1, sizeof(*m->keys)) != 0)
+		void *entries = m->entries;
+		if (dupg__grow(&entries, &m->cap, m->count + 1, sizeof(*m->entries)) != 0)
 			return DUPG_ENOMEM;
-		m->keys = keys;
-		cap = m->cap;
-		if (dupg__grow(&hashes, &cap, m->count + 1, sizeof(*m->hashes)) != 0)
-			return DUPG_ENOMEM;
-		m->hashes = hashes;
-		m->cap = cap;
+		m->entries = entries;
 	}
-	copy = arena_copy(m, key, len);
+	copy = arena_copy(m, key, strlen(key));
 	if (copy == NULL)
 		return dupg__error_nomem();
-	m->keys[m->count] = copy;
-	m->hashes[m->count] = h;
-	m->slots[i] = (uint32_t)(m->count + 1);
+	m->entries[m->count].key = copy;
+	m->entries[m->count].hash = hash;
+	m->slots[i].id1 = (uint32_t)(m->count + 1);
+	m->slots[i].tag = tag_of(hash);
 	*id = m->count++;
 	if (added != NULL)
 		*added = 1;
 	return 0;
+}
+
+int dupg__strmap_intern(dupg_strmap *m, const char *key, size_t *id, int *added)
+{
+	return dupg__strmap_intern_hash(m, key, dupg__strmap_hash(key), id, added);
 }
 
 size_t dupg__strmap_count(const dupg_strmap *m)
@@ -180,5 +233,5 @@ size_t dupg__strmap_count(const dupg_strmap *m)
 
 const char *dupg__strmap_key(const dupg_strmap *m, size_t id)
 {
-	return id < m->count ? m->keys[id] : NULL;
+	return id < m->count ? m->entries[id].key : NULL;
 }

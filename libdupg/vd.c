@@ -1,36 +1,68 @@
 /* Device version descriptions merged by hardware type (pure). */
 #include "internal.h"
 #include "json_internal.h"
+#include "vd_internal.h"
 
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct vd_version {
-	char *version;
-	size_t *devs;      /* ids in the sysvd's device map, in the order added */
-	size_t ndevs;
-	size_t cap;
-};
+/*
+ * A type's versions and a version's devices are most often one: that one
+ * lives in the entry itself (cap 0), and an array is allocated at the second.
+ */
+static struct vd_version *type_vers(struct vd_type *t)
+{
+	return t->cap == 0 ? &t->ver.one : t->ver.many;
+}
 
-struct vd_type {
-	struct vd_version *vers; /* ascending by dupg_vercmp, ties in first-seen order */
-	size_t nvers;
-	size_t cap;
-};
+static const struct vd_version *type_vers_const(const struct vd_type *t)
+{
+	return t->cap == 0 ? &t->ver.one : t->ver.many;
+}
 
-struct dupg_sysvd {
-	dupg_strmap *hw;           /* hardware type -> index into types */
-	struct vd_type *types;
-	size_t types_cap;
-	dupg_strmap *ids;          /* device id -> id; keys live in the map's arena */
-	/*
-	 * merged[id] is 1 once the device is in: an add that fails after
-	 * interning the id leaves 0, so the id can be added again.
-	 */
-	unsigned char *merged;
-	size_t merged_cap;
-};
+static const size_t *version_devs(const struct vd_version *v)
+{
+	return v->cap == 0 ? &v->dev.one : v->dev.many;
+}
+
+/*
+ * Room for n + 1 elements in an inline-first array: while *cap is 0, its one
+ * element (n is 1) is at one; *many receives the array. 0 or DUPG_ENOMEM.
+ */
+static int reserve_one(void **many, size_t *cap, const void *one, size_t n, size_t elem)
+{
+	void *p = *many;
+	size_t ncap = *cap != 0 ? *cap : 1;
+
+	if (dupg__grow(&p, &ncap, n + 1, elem) != 0)
+		return DUPG_ENOMEM;
+	if (*cap == 0)
+		memcpy(p, one, elem);
+	*many = p;
+	*cap = ncap;
+	return 0;
+}
+
+static int version_reserve(struct vd_version *v)
+{
+	void *many = v->cap != 0 ? v->dev.many : NULL;
+	int rc = reserve_one(&many, &v->cap, &v->dev.one, v->ndevs, sizeof(size_t));
+
+	if (rc == 0)
+		v->dev.many = many;
+	return rc;
+}
+
+static int type_reserve(struct vd_type *t)
+{
+	void *many = t->cap != 0 ? t->ver.many : NULL;
+	int rc = reserve_one(&many, &t->cap, &t->ver.one, t->nvers, sizeof(struct vd_version));
+
+	if (rc == 0)
+		t->ver.many = many;
+	return rc;
+}
 
 int dupg_sysvd_new(dupg_sysvd **out)
 {
@@ -45,6 +77,8 @@ int dupg_sysvd_new(dupg_sysvd **out)
 		return dupg__error_nomem();
 	rc = dupg__strmap_new(&s->hw);
 	if (rc == 0)
+		rc = dupg__strmap_new(&s->vers);
+	if (rc == 0)
 		rc = dupg__strmap_new(&s->ids);
 	if (rc != 0) {
 		dupg_sysvd_free(s);
@@ -56,13 +90,14 @@ int dupg_sysvd_new(dupg_sysvd **out)
 
 static void type_clear(struct vd_type *t)
 {
+	struct vd_version *vers = type_vers(t);
 	size_t v;
 
-	for (v = 0; v < t->nvers; v++) {
-		free(t->vers[v].version);
-		free(t->vers[v].devs);
-	}
-	free(t->vers);
+	for (v = 0; v < t->nvers; v++)
+		if (vers[v].cap != 0)
+			free(vers[v].dev.many);
+	if (t->cap != 0)
+		free(t->ver.many);
 }
 
 void dupg_sysvd_free(dupg_sysvd *s)
@@ -77,29 +112,44 @@ void dupg_sysvd_free(dupg_sysvd *s)
 	free(s->types);
 	free(s->merged);
 	dupg__strmap_free(s->hw);
+	dupg__strmap_free(s->vers);
 	dupg__strmap_free(s->ids);
 	free(s);
 }
 
+/* Types with up to this many versions are first scanned for the very spelling. */
+#define LOCATE_SCAN 16
+
 /*
- * Where version belongs in t: *found is 1 and the index is that of the entry
- * spelled exactly so, or *found is 0 and the index is the insertion point
- * (after every entry that compares lower or equal, so that equal-comparing
- * spellings keep their first-seen order).
+ * Where version (interned in s->vers) belongs in t: *found is 1 and the
+ * index is that of the entry spelled exactly so, or *found is 0 and the index
+ * is the insertion point (after every entry that compares lower or equal, so
+ * that equal-comparing spellings keep their first-seen order).
  */
 static size_t type_locate(const struct vd_type *t, const char *version, int *found)
 {
+	const struct vd_version *vers = type_vers_const(t);
 	size_t lo = 0, hi = t->nvers, i;
 
+	/* a type has few versions, and most devices run one already there */
+	if (t->nvers <= LOCATE_SCAN) {
+		for (i = 0; i < t->nvers; i++) {
+			if (vers[i].version == version) {
+				*found = 1;
+				return i;
+			}
+		}
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (dupg_vercmp(t->vers[mid].version, version) <= 0)
+		if (dupg_vercmp(vers[mid].version, version) <= 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (i = lo; i > 0 && dupg_vercmp(t->vers[i - 1].version, version) == 0; i--) {
-		if (strcmp(t->vers[i - 1].version, version) == 0) {
+	/* interned: the same spelling is the same pointer */
+	for (i = lo; i > 0 && dupg_vercmp(vers[i - 1].version, version) == 0; i--) {
+		if (vers[i - 1].version == version) {
 			*found = 1;
 			return i - 1;
 		}
@@ -108,89 +158,129 @@ static size_t type_locate(const struct vd_type *t, const char *version, int *fou
 	return lo;
 }
 
-int dupg_sysvd_add(dupg_sysvd *s, const dupg_device_vd *dev)
+static int device_check(const dupg_device_vd *dev)
 {
-	struct vd_type fresh = { NULL, 0, 0 }, *t;
-	struct vd_version nv = { NULL, NULL, 0, 0 }, *ver;
-	size_t pos, did, hid, nhw;
-	long found_id, found_hw;
-	int found, added, rc;
-
-	if (s == NULL || dev == NULL)
-		return dupg__error(DUPG_EINVAL, "dupg_sysvd_add: NULL argument");
 	if (dev->id == NULL || *dev->id == '\0')
 		return dupg__error(DUPG_EINVAL, "device description without an id");
 	if (dev->hw == NULL || *dev->hw == '\0')
 		return dupg__error(DUPG_EINVAL, "device %s: hardware type is missing", dev->id);
 	if (dev->version == NULL || *dev->version == '\0')
 		return dupg__error(DUPG_EINVAL, "device %s: version is missing", dev->id);
-	found_id = dupg__strmap_find(s->ids, dev->id);
-	if (found_id >= 0 && s->merged[found_id])
-		return dupg__error(DUPG_EEXISTS, "device %s: id already merged", dev->id);
+	return 0;
+}
 
-	/* reserve everything first, so a failure leaves s as it was */
+/* dupg_sysvd_add of a checked device whose id hashes to id_hash */
+static int device_add(dupg_sysvd *s, const dupg_device_vd *dev, uint64_t id_hash)
+{
+	struct vd_type *t = NULL;
+	struct vd_version *vers, *ver;
+	const char *version;
+	uint64_t hw_hash;
+	size_t pos = 0, did, hid, vid, nhw;
+	long found_hw;
+	int found = 0, added, rc;
+
+	/*
+	 * Reserve everything first, so a failure leaves s as it was (but for
+	 * spare room, an interned version string and an unmerged id).
+	 */
+	{
+		void *p = s->merged;
+		rc = dupg__grow(&p, &s->merged_cap, dupg__strmap_count(s->ids) + 1, 1);
+		s->merged = p;
+	}
+	/* one probe for the id: interning an id already there changes nothing */
+	if (rc == 0)
+		rc = dupg__strmap_intern_hash(s->ids, dev->id, id_hash, &did, &added);
+	if (rc != 0)
+		return rc;
+	if (added)
+		s->merged[did] = 0;
+	else if (s->merged[did])
+		return dupg__error(DUPG_EEXISTS, "device %s: id already merged", dev->id);
 	nhw = dupg__strmap_count(s->hw);
 	{
 		void *p = s->types;
 		rc = dupg__grow(&p, &s->types_cap, nhw + 1, sizeof(*s->types));
 		s->types = p;
 	}
-	if (rc == 0) {
-		void *p = s->merged;
-		rc = dupg__grow(&p, &s->merged_cap, dupg__strmap_count(s->ids) + 1, 1);
-		s->merged = p;
-	}
+	if (rc == 0)
+		rc = dupg__strmap_intern(s->vers, dev->version, &vid, NULL);
 	if (rc != 0)
 		return rc;
-	found_hw = dupg__strmap_find(s->hw, dev->hw);
-	t = found_hw >= 0 ? &s->types[found_hw] : &fresh;
-	pos = type_locate(t, dev->version, &found);
-	if (found) {
-		void *p = t->vers[pos].devs;
-		rc = dupg__grow(&p, &t->vers[pos].cap, t->vers[pos].ndevs + 1, sizeof(size_t));
-		t->vers[pos].devs = p;
-	} else {
-		void *p = t->vers;
-		rc = dupg__grow(&p, &t->cap, t->nvers + 1, sizeof(*t->vers));
-		t->vers = p;
-		if (rc == 0) {
-			nv.version = strdup(dev->version);
-			nv.devs = malloc(4 * sizeof(size_t));
-			nv.cap = 4;
-			if (nv.version == NULL || nv.devs == NULL)
-				rc = dupg__error_nomem();
-		}
+	version = dupg__strmap_key(s->vers, vid);
+	hw_hash = dupg__strmap_hash(dev->hw);
+	found_hw = dupg__strmap_find_hash(s->hw, dev->hw, hw_hash);
+	if (found_hw >= 0) {
+		t = &s->types[found_hw];
+		pos = type_locate(t, version, &found);
+		rc = found ? version_reserve(&type_vers(t)[pos]) : type_reserve(t);
 	}
-	if (rc == 0)
-		rc = dupg__strmap_intern(s->ids, dev->id, &did, &added);
-	if (rc == 0 && added)
-		s->merged[did] = 0;
 	if (rc == 0 && found_hw < 0)
-		rc = dupg__strmap_intern(s->hw, dev->hw, &hid, NULL);
-	if (rc != 0) {
-		free(nv.version);
-		free(nv.devs);
-		free(fresh.vers);
+		rc = dupg__strmap_intern_hash(s->hw, dev->hw, hw_hash, &hid, NULL);
+	if (rc != 0)
 		return rc;
-	}
 
-	if (found_hw < 0) {
-		s->types[hid] = fresh;
+	if (t == NULL) {
 		t = &s->types[hid];
-	}
-	if (!found) {
-		memmove(&t->vers[pos + 1], &t->vers[pos], (t->nvers - pos) * sizeof(*t->vers));
-		t->vers[pos] = nv;
+		memset(t, 0, sizeof(*t));
+		t->hw = dupg__strmap_key(s->hw, hid);
+		t->hash = hw_hash;
+		t->nvers = 1;
+		t->ver.one.version = version;
+		t->ver.one.ndevs = 1;
+		t->ver.one.dev.one = did;
+	} else if (!found) {
+		vers = type_vers(t);
+		memmove(&vers[pos + 1], &vers[pos], (t->nvers - pos) * sizeof(*vers));
+		memset(&vers[pos], 0, sizeof(*vers));
+		vers[pos].version = version;
+		vers[pos].ndevs = 1;
+		vers[pos].dev.one = did;
 		t->nvers++;
+	} else {
+		ver = &type_vers(t)[pos];
+		ver->dev.many[ver->ndevs++] = did;
 	}
-	ver = &t->vers[pos];
-	ver->devs[ver->ndevs++] = did;
+	if (t->lowest != type_vers(t)[0].version) {
+		t->lowest = type_vers(t)[0].version;
+		t->lowest_key = dupg__vercmp_key(t->lowest);
+	}
 	s->merged[did] = 1;
 	return 0;
 }
 
+int dupg_sysvd_add(dupg_sysvd *s, const dupg_device_vd *dev)
+{
+	int rc;
+
+	if (s == NULL || dev == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_sysvd_add: NULL argument");
+	rc = device_check(dev);
+	return rc != 0 ? rc : device_add(s, dev, dupg__strmap_hash(dev->id));
+}
+
+/*
+ * How many devices ahead dupg_merge hashes an id and fetches its slot: a
+ * large site's device map outgrows the caches, and a lookup that waits for
+ * its slot costs more than the rest of an add.
+ */
+#define MERGE_AHEAD 8
+
+static uint64_t id_hash_ahead(const dupg_sysvd *s, const dupg_device_vd *dev)
+{
+	uint64_t h;
+
+	if (dev->id == NULL)
+		return 0;
+	h = dupg__strmap_hash(dev->id);
+	dupg__strmap_prefetch(s->ids, h);
+	return h;
+}
+
 int dupg_merge(dupg_sysvd **out, const dupg_device_vd *devs, size_t n)
 {
+	uint64_t ahead[MERGE_AHEAD];
 	dupg_sysvd *s;
 	size_t i;
 	int rc;
@@ -200,8 +290,17 @@ int dupg_merge(dupg_sysvd **out, const dupg_device_vd *devs, size_t n)
 	if (out == NULL || (devs == NULL && n > 0))
 		return dupg__error(DUPG_EINVAL, "dupg_merge: NULL argument");
 	rc = dupg_sysvd_new(&s);
-	for (i = 0; rc == 0 && i < n; i++)
-		rc = dupg_sysvd_add(s, &devs[i]);
+	for (i = 0; rc == 0 && i < n && i < MERGE_AHEAD; i++)
+		ahead[i] = id_hash_ahead(s, &devs[i]);
+	for (i = 0; rc == 0 && i < n; i++) {
+		uint64_t h = ahead[i % MERGE_AHEAD];
+
+		if (i + MERGE_AHEAD < n)
+			ahead[i % MERGE_AHEAD] = id_hash_ahead(s, &devs[i + MERGE_AHEAD]);
+		rc = device_check(&devs[i]);
+		if (rc == 0)
+			rc = device_add(s, &devs[i], h);
+	}
 	if (rc != 0) {
 		dupg_sysvd_free(s);
 		return rc;
@@ -234,7 +333,7 @@ static const struct vd_version *version_at(const dupg_sysvd *s, size_t i, size_t
 {
 	const struct vd_type *t = type_at(s, i);
 
-	return t == NULL || v >= t->nvers ? NULL : &t->vers[v];
+	return t == NULL || v >= t->nvers ? NULL : &type_vers_const(t)[v];
 }
 
 size_t dupg_sysvd_version_count(const dupg_sysvd *s, size_t hw_index)
@@ -253,7 +352,9 @@ const char *dupg_sysvd_version(const dupg_sysvd *s, size_t hw_index, size_t v)
 
 const char *dupg_sysvd_lowest_version(const dupg_sysvd *s, size_t hw_index)
 {
-	return dupg_sysvd_version(s, hw_index, 0);
+	const struct vd_type *t = type_at(s, hw_index);
+
+	return t == NULL ? NULL : t->lowest;
 }
 
 size_t dupg_sysvd_device_count(const dupg_sysvd *s, size_t hw_index, size_t v)
@@ -267,7 +368,7 @@ const char *dupg_sysvd_device(const dupg_sysvd *s, size_t hw_index, size_t v, si
 {
 	const struct vd_version *ver = version_at(s, hw_index, v);
 
-	return ver == NULL || d >= ver->ndevs ? NULL : dupg__strmap_key(s->ids, ver->devs[d]);
+	return ver == NULL || d >= ver->ndevs ? NULL : dupg__strmap_key(s->ids, version_devs(ver)[d]);
 }
 
 static json_object *version_to_jobj(const dupg_sysvd *s, const struct vd_version *ver)
@@ -285,7 +386,7 @@ static json_object *version_to_jobj(const dupg_sysvd *s, const struct vd_version
 	if (devs == NULL)
 		goto fail;
 	for (d = 0; d < ver->ndevs; d++) {
-		v = json_object_new_string(dupg__strmap_key(s->ids, ver->devs[d]));
+		v = json_object_new_string(dupg__strmap_key(s->ids, version_devs(ver)[d]));
 		if (v == NULL || json_object_array_add(devs, v) != 0)
 			goto fail;
 	}
@@ -313,7 +414,7 @@ static json_object *sysvd_to_jobj(const dupg_sysvd *s)
 		if (arr == NULL)
 			goto fail;
 		for (v = 0; v < s->types[i].nvers; v++) {
-			ver = version_to_jobj(s, &s->types[i].vers[v]);
+			ver = version_to_jobj(s, &type_vers_const(&s->types[i])[v]);
 			if (ver == NULL || json_object_array_add(arr, ver) != 0)
 				goto fail;
 		}

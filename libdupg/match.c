@@ -1,39 +1,54 @@
 /* Package set indexed by hardware type, and site matching (pure). */
 #include "internal.h"
 #include "json_internal.h"
+#include "vd_internal.h"
 
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct pkg {
-	const char *path;  /* key in the set's path map */
-	char *version;
+	const char *path;     /* key in the set's path map */
+	const char *version;  /* key in the set's version map */
+};
+
+/* A type's best package, with its version beside it: what a match reads. */
+struct best {
+	long pkg;             /* package index, or -1 */
+	uint64_t key;         /* dupg__vercmp_key(version) */
+	const char *version;  /* the package's version */
 };
 
 struct dupg_pkgset {
 	dupg_strmap *paths;  /* path -> package index (paths are interned in add order) */
 	struct pkg *pkgs;
 	size_t cap;
+	/* versions, interned: the ones a match compares with sit close together */
+	dupg_strmap *vers;
 	/*
 	 * The index: hardware type -> its best package, kept up to date by
 	 * every add, so matching never looks at the packages themselves.
 	 */
 	dupg_strmap *hw;
-	long *best;          /* per hw id: package index, or -1 */
+	struct best *best;   /* by hw id */
 	size_t best_cap;
 };
 
 /*
  * A task borrows its paths from the set; pkg[] holds package indexes in
- * package-set order, sized for the site's type count at most.
+ * package-set order (a string map holds fewer than 2^32 paths), sized for
+ * the site's type count at most.
  */
 struct dupg_task {
 	const dupg_pkgset *set;
 	dupg_task_kind kind;
 	size_t count;
-	size_t pkg[];
+	uint32_t pkg[];
 };
+
+/* Sites with up to this many chosen packages are sorted by ranking, RANK_BLOCK at a time. */
+#define RANK_MAX 64
+#define RANK_BLOCK 8
 
 int dupg_pkgset_new(dupg_pkgset **out)
 {
@@ -48,6 +63,8 @@ int dupg_pkgset_new(dupg_pkgset **out)
 		return dupg__error_nomem();
 	rc = dupg__strmap_new(&set->paths);
 	if (rc == 0)
+		rc = dupg__strmap_new(&set->vers);
+	if (rc == 0)
 		rc = dupg__strmap_new(&set->hw);
 	if (rc != 0) {
 		dupg_pkgset_free(set);
@@ -59,16 +76,12 @@ int dupg_pkgset_new(dupg_pkgset **out)
 
 void dupg_pkgset_free(dupg_pkgset *set)
 {
-	size_t i;
-
 	if (set == NULL)
 		return;
-	if (set->paths != NULL)
-		for (i = 0; i < dupg__strmap_count(set->paths); i++)
-			free(set->pkgs[i].version);
 	free(set->pkgs);
 	free(set->best);
 	dupg__strmap_free(set->paths);
+	dupg__strmap_free(set->vers);
 	dupg__strmap_free(set->hw);
 	free(set);
 }
@@ -76,8 +89,8 @@ void dupg_pkgset_free(dupg_pkgset *set)
 int dupg_pkgset_add(dupg_pkgset *set, const char *path, const char *version,
 		    const char *const *hw, size_t hw_count)
 {
-	size_t i, n, id, tid;
-	char *vcopy;
+	size_t i, n, id, tid, vid;
+	const char *vcopy;
 	int rc = 0;
 
 	if (set == NULL)
@@ -100,42 +113,46 @@ int dupg_pkgset_add(dupg_pkgset *set, const char *path, const char *version,
 		rc = dupg__grow(&p, &set->cap, n + 1, sizeof(*set->pkgs));
 		set->pkgs = p;
 	}
+	if (rc == 0)
+		rc = dupg__strmap_intern(set->vers, version, &vid, NULL);
 	if (rc != 0)
 		return rc;
-	vcopy = strdup(version);
-	if (vcopy == NULL)
-		return dupg__error_nomem();
+	vcopy = dupg__strmap_key(set->vers, vid);
 	/*
-	 * Types interned here before a later failure stay in the index with no
-	 * package (-1), which is exactly what an unknown type means.
+	 * Types (and the version) interned here before a later failure stay in
+	 * the index with no package (-1), which is exactly what an unknown type
+	 * means.
 	 */
 	for (i = 0; rc == 0 && i < hw_count; i++) {
 		void *p = set->best;
 		int added;
 
-		rc = dupg__grow(&p, &set->best_cap, dupg__strmap_count(set->hw) + 1, sizeof(long));
+		rc = dupg__grow(&p, &set->best_cap, dupg__strmap_count(set->hw) + 1,
+				sizeof(*set->best));
 		set->best = p;
 		if (rc == 0)
 			rc = dupg__strmap_intern(set->hw, hw[i], &tid, &added);
-		if (rc == 0 && added)
-			set->best[tid] = -1;
+		if (rc == 0 && added) {
+			set->best[tid].pkg = -1;
+			set->best[tid].key = 0;
+			set->best[tid].version = NULL;
+		}
 	}
 	if (rc == 0)
 		rc = dupg__strmap_intern(set->paths, path, &id, NULL);
-	if (rc != 0) {
-		free(vcopy);
+	if (rc != 0)
 		return rc;
-	}
 	set->pkgs[id].path = dupg__strmap_key(set->paths, id);
 	set->pkgs[id].version = vcopy;
 	for (i = 0; i < hw_count; i++) {
-		long b;
+		struct best *b = &set->best[dupg__strmap_find(set->hw, hw[i])];
 
-		tid = (size_t)dupg__strmap_find(set->hw, hw[i]);
-		b = set->best[tid];
 		/* strictly higher wins: on a tie the package added first stays */
-		if (b < 0 || dupg_vercmp(vcopy, set->pkgs[b].version) > 0)
-			set->best[tid] = (long)id;
+		if (b->pkg < 0 || dupg_vercmp(vcopy, b->version) > 0) {
+			b->pkg = (long)id;
+			b->key = dupg__vercmp_key(vcopy);
+			b->version = vcopy;
+		}
 	}
 	return 0;
 }
@@ -184,7 +201,7 @@ long dupg_pkgset_best(const dupg_pkgset *set, const char *hw)
 	if (set == NULL || hw == NULL)
 		return -1;
 	tid = dupg__strmap_find(set->hw, hw);
-	return tid < 0 ? -1 : set->best[tid];
+	return tid < 0 ? -1 : set->best[tid].pkg;
 }
 
 const char *dupg_task_kind_name(dupg_task_kind kind)
@@ -197,9 +214,57 @@ const char *dupg_task_kind_name(dupg_task_kind kind)
 	return "unknown";
 }
 
+static int cmp_index(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Sort n package indexes into package-set order, without repeats; returns
+ * how many are left. A site has a few dozen types: each index is placed by
+ * counting the smaller ones, in blocks the compiler can vectorize, with no
+ * branch that depends on the data (an insertion sort mispredicts about once
+ * per index). Equal indexes land on the same place; the others' places are
+ * left at UINT32_MAX, which no package index reaches, and squeezed out.
+ */
+static size_t sort_distinct(uint32_t *pkg, size_t n)
+{
+	uint32_t in[RANK_MAX];
+	size_t i, j, b, m, nb = (n + RANK_BLOCK - 1) / RANK_BLOCK;
+
+	if (n > RANK_MAX) {
+		qsort(pkg, n, sizeof(*pkg), cmp_index);
+		for (i = m = 1; i < n; i++) {
+			pkg[m] = pkg[i];
+			m += pkg[m] != pkg[m - 1];
+		}
+		return m;
+	}
+	memcpy(in, pkg, n * sizeof(*pkg));
+	for (i = n; i < nb * RANK_BLOCK; i++)
+		in[i] = UINT32_MAX;
+	for (i = 0; i < n; i++)
+		pkg[i] = UINT32_MAX;
+	for (i = 0; i < n; i++) {
+		uint32_t x = in[i], r = 0;
+
+		for (b = 0; b < nb; b++)
+			for (j = 0; j < RANK_BLOCK; j++)
+				r += in[b * RANK_BLOCK + j] < x;
+		pkg[r] = x;
+	}
+	for (i = m = 0; i < n; i++) {
+		pkg[m] = pkg[i];
+		m += pkg[i] != UINT32_MAX;
+	}
+	return m;
+}
+
 int dupg_match(dupg_task **out, const dupg_pkgset *set, const dupg_sysvd *site)
 {
-	size_t ntypes, needed = 0, i, j, n;
+	size_t ntypes, i, n;
 	dupg_task *t;
 
 	if (out == NULL)
@@ -208,43 +273,39 @@ int dupg_match(dupg_task **out, const dupg_pkgset *set, const dupg_sysvd *site)
 	if (set == NULL || site == NULL)
 		return dupg__error(DUPG_EINVAL, "dupg_match: NULL package set or site");
 	/* the only allocation of a match: the task, sized for the worst case */
-	ntypes = dupg_sysvd_hw_count(site);
+	ntypes = dupg__strmap_count(site->hw);
 	t = malloc(sizeof(*t) + ntypes * sizeof(t->pkg[0]));
 	if (t == NULL)
 		return dupg__error_nomem();
 	t->set = set;
 	n = 0;
+#if defined(__GNUC__)
+	/* the site's type strings are read below, after branches that stall the fetches */
+	for (i = 0; i < ntypes; i++)
+		__builtin_prefetch(site->types[i].hw);
+#endif
 	for (i = 0; i < ntypes; i++) {
-		long tid = dupg__strmap_find(set->hw, dupg_sysvd_hw(site, i));
-		long b;
-		size_t k;
+		/* the site hashed its type already, with the hash of every map */
+		const struct vd_type *st = &site->types[i];
+		long tid = dupg__strmap_find_hash(set->hw, st->hw, st->hash);
+		const struct best *b;
 
-		if (tid < 0 || (b = set->best[tid]) < 0)
+		if (tid < 0 || (b = &set->best[tid])->pkg < 0)
 			continue;
-		if (dupg_vercmp(dupg_sysvd_lowest_version(site, i), set->pkgs[b].version) >= 0)
+		/* the strings are compared only when the keys cannot tell */
+		if (st->lowest_key != b->key ? st->lowest_key > b->key
+					     : dupg_vercmp(st->lowest, b->version) >= 0)
 			continue;
-		needed++;
-		/*
-		 * Insertion into the few chosen indexes keeps them sorted and
-		 * distinct without touching the set: a site has a handful of
-		 * types, and the set stays read-only for concurrent callers.
-		 */
-		for (k = n; k > 0 && t->pkg[k - 1] > (size_t)b; k--)
-			;
-		if (k > 0 && t->pkg[k - 1] == (size_t)b)
-			continue;
-		for (j = n; j > k; j--)
-			t->pkg[j] = t->pkg[j - 1];
-		t->pkg[k] = (size_t)b;
-		n++;
+		t->pkg[n++] = (uint32_t)b->pkg;
 	}
-	t->count = n;
-	if (needed == 0)
+	if (n == 0)
 		t->kind = DUPG_TASK_NONE;
-	else if (needed == ntypes)
+	else if (n == ntypes)
 		t->kind = DUPG_TASK_FULL;
 	else
 		t->kind = DUPG_TASK_INCREMENTAL;
+	/* sorted in the task itself: the set stays read-only for concurrent callers */
+	t->count = sort_distinct(t->pkg, n);
 	*out = t;
 	return 0;
 }

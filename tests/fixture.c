@@ -216,6 +216,81 @@ void fx_worked_store(const char *dir, const char *extra_hw_on_1)
 	fx_write(fx_path(dir, "new"), "pkg5\npkg6\n");
 }
 
+/* The cases directory, in the sources whether run by make check or by hand. */
+static const char *manifest_cases_dir(void)
+{
+	static char dir[4096];
+	const char *top = getenv("top_srcdir");
+	const char *slash = strrchr(__FILE__, '/');
+
+	if (top != NULL && *top != '\0')
+		snprintf(dir, sizeof(dir), "%s/tests/data/manifests", top);
+	else if (slash != NULL)
+		/* run from the build directory: __FILE__ leads to the sources */
+		snprintf(dir, sizeof(dir), "%.*s/data/manifests", (int)(slash - __FILE__), __FILE__);
+	else
+		snprintf(dir, sizeof(dir), "data/manifests");
+	return dir;
+}
+
+static const struct {
+	const char *name;
+	int code;
+} manifest_codes[] = {
+	{ "DUPG_EFORMAT", DUPG_EFORMAT },
+	{ "DUPG_EUNSUPPORTED", DUPG_EUNSUPPORTED },
+	{ "DUPG_EEXISTS", DUPG_EEXISTS },
+	{ "DUPG_EINVAL", DUPG_EINVAL },
+};
+
+static int manifest_code(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(manifest_codes) / sizeof(manifest_codes[0]); i++)
+		if (strcmp(manifest_codes[i].name, name) == 0)
+			return manifest_codes[i].code;
+	return 1;
+}
+
+size_t fx_manifest_cases(void (*fn)(const char *name, const char *json, int code,
+				    const char *needle, void *payload),
+			 void *payload)
+{
+	const char *dir = manifest_cases_dir();
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t ran = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	while ((e = readdir(d)) != NULL) {
+		char expect_path[4400], *text, *expect, *nl, *needle;
+		size_t n = strlen(e->d_name);
+
+		if (n < 6 || strcmp(e->d_name + n - 5, ".json") != 0)
+			continue;
+		snprintf(expect_path, sizeof(expect_path), "%s/%.*s.expect", dir, (int)(n - 5),
+			 e->d_name);
+		text = fx_read(fx_path(dir, e->d_name));
+		expect = fx_read(expect_path);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(expect);
+		/* line 1: code name, line 2: message substring */
+		nl = strchr(expect, '\n');
+		CU_ASSERT_PTR_NOT_NULL_FATAL(nl);
+		*nl = '\0';
+		needle = nl + 1;
+		if ((nl = strchr(needle, '\n')) != NULL)
+			*nl = '\0';
+		fn(e->d_name, text, manifest_code(expect), needle, payload);
+		free(text);
+		free(expect);
+		ran++;
+	}
+	closedir(d);
+	return ran;
+}
+
 static void expect_in_message(const char *needle)
 {
 	if (needle == NULL || strstr(dupg_error_last(), needle) != NULL)

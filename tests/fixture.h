@@ -47,6 +47,16 @@ void fx_worked_store(const char *dir, const char *extra_hw_on_1);
 void fx_expect_error(int rc, int want, const char *needle, const char *needle2);
 
 /*
+ * Walk the bad manifest cases of tests/data/manifests (README there): for each
+ * NAME.json, call fn with its file name ("NAME.json"), its text, the code that
+ * NAME.expect names (1 when the name is not a known code) and the message
+ * substring it gives. Returns how many cases ran.
+ */
+size_t fx_manifest_cases(void (*fn)(const char *name, const char *json, int code,
+				    const char *needle, void *payload),
+			 void *payload);
+
+/*
  * Register one suite and run it with the basic interface; returns the exit
  * status for main() (0 when every test passed). Runs fx_tmpdir cleanup.
  */

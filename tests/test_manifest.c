@@ -1,7 +1,6 @@
 /* Manifests: building one in memory, JSON out, parsing and validating JSON in. */
 #include "config.h"
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,85 +322,28 @@ static void test_parse_size_cap(void)
 	free(text);
 }
 
-static const struct { const char *name; int code; } codes[] = {
-	{ "DUPG_EFORMAT", DUPG_EFORMAT },
-	{ "DUPG_EUNSUPPORTED", DUPG_EUNSUPPORTED },
-	{ "DUPG_EEXISTS", DUPG_EEXISTS },
-	{ "DUPG_EINVAL", DUPG_EINVAL },
-};
-
-static int code_of(const char *name)
+/* One case of tests/data/manifests: parsing fails with its code, naming the file. */
+static void bad_case(const char *name, const char *text, int code, const char *needle,
+		     void *payload)
 {
-	size_t i;
+	dupg_manifest *m = (dupg_manifest *)1;
+	int rc;
 
-	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
-		if (strcmp(codes[i].name, name) == 0)
-			return codes[i].code;
-	return 1;
-}
-
-static const char *cases_dir(void)
-{
-	static char dir[4096];
-	const char *top = getenv("top_srcdir");
-	const char *slash = strrchr(__FILE__, '/');
-
-	if (top != NULL && *top != '\0')
-		snprintf(dir, sizeof(dir), "%s/tests/data/manifests", top);
-	else if (slash != NULL)
-		/* run by hand from the build directory: __FILE__ leads to the sources */
-		snprintf(dir, sizeof(dir), "%.*s/data/manifests", (int)(slash - __FILE__), __FILE__);
-	else
-		snprintf(dir, sizeof(dir), "data/manifests");
-	return dir;
+	(void)payload;
+	CU_ASSERT_TRUE(code < 0);
+	rc = dupg_manifest_parse(&m, text, strlen(text), name);
+	if (rc != code || strstr(dupg_error_last(), needle) == NULL ||
+	    strncmp(dupg_error_last(), name, strlen(name)) != 0) {
+		fprintf(stderr, "\n  case %s: got %d \"%s\", want %d \"%s\"\n", name, rc,
+			dupg_error_last(), code, needle);
+		CU_FAIL("bad manifest case");
+	}
+	CU_ASSERT_PTR_NULL(m);
 }
 
 static void test_bad_cases(void)
 {
-	const char *dir = cases_dir();
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	size_t ran = 0;
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
-	while ((e = readdir(d)) != NULL) {
-		char base[256], expect_path[4400], *text, *expect, *nl, *needle;
-		size_t n = strlen(e->d_name), len;
-		dupg_manifest *m = (dupg_manifest *)1;
-		int code, rc;
-
-		if (n < 6 || strcmp(e->d_name + n - 5, ".json") != 0)
-			continue;
-		snprintf(base, sizeof(base), "%.*s", (int)(n - 5), e->d_name);
-		snprintf(expect_path, sizeof(expect_path), "%s/%s.expect", dir, base);
-		text = fx_read(fx_path(dir, e->d_name));
-		expect = fx_read(expect_path);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(expect);
-		/* line 1: code name, line 2: message substring */
-		nl = strchr(expect, '\n');
-		CU_ASSERT_PTR_NOT_NULL_FATAL(nl);
-		*nl = '\0';
-		needle = nl + 1;
-		if ((nl = strchr(needle, '\n')) != NULL)
-			*nl = '\0';
-		code = code_of(expect);
-		CU_ASSERT_TRUE(code < 0);
-		len = strlen(text);
-		rc = dupg_manifest_parse(&m, text, len, e->d_name);
-		if (rc != code || strstr(dupg_error_last(), needle) == NULL ||
-		    strncmp(dupg_error_last(), e->d_name, strlen(e->d_name)) != 0) {
-			fprintf(stderr, "\n  case %s: got %d \"%s\", want %s \"%s\"\n", base, rc,
-				dupg_error_last(), expect, needle);
-			CU_FAIL("bad manifest case");
-		}
-		CU_ASSERT_PTR_NULL(m);
-		free(text);
-		free(expect);
-		ran++;
-	}
-	closedir(d);
-	CU_ASSERT_TRUE(ran >= 40);
+	CU_ASSERT_TRUE(fx_manifest_cases(bad_case, NULL) >= 40);
 }
 
 int main(void)

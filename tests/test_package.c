@@ -795,106 +795,62 @@ static void test_bad_manifest_entry(void)
 }
 
 /* Every case of tests/data/manifests, as the manifest.json of a package. */
-static const char *cases_dir(void)
-{
-	static char path[4096];
-	const char *top = getenv("top_srcdir");
-	const char *slash = strrchr(__FILE__, '/');
+struct case_pkg {
+	char pkg[4200];
+	char origin[4300];
+};
 
-	if (top != NULL && *top != '\0')
-		snprintf(path, sizeof(path), "%s/tests/data/manifests", top);
-	else if (slash != NULL)
-		snprintf(path, sizeof(path), "%.*s/data/manifests", (int)(slash - __FILE__), __FILE__);
-	else
-		snprintf(path, sizeof(path), "data/manifests");
-	return path;
-}
-
-static int code_of(const char *name)
+static void bad_case_in_package(const char *name, const char *text, int code, const char *needle,
+				void *payload)
 {
-	if (strcmp(name, "DUPG_EFORMAT") == 0)
-		return DUPG_EFORMAT;
-	if (strcmp(name, "DUPG_EUNSUPPORTED") == 0)
-		return DUPG_EUNSUPPORTED;
-	if (strcmp(name, "DUPG_EEXISTS") == 0)
-		return DUPG_EEXISTS;
-	return 1;
+	const struct case_pkg *c = payload;
+	dupg_manifest *m = (dupg_manifest *)1;
+	struct archive *a;
+	struct archive_entry *e;
+	int rc;
+
+	/* a tar.zst holding just that manifest.json, and bin/app */
+	a = archive_write_new();
+	archive_write_set_format_pax_restricted(a);
+	archive_write_add_filter_zstd(a);
+	CU_ASSERT_EQUAL_FATAL(archive_write_open_filename(a, c->pkg), ARCHIVE_OK);
+	e = archive_entry_new();
+	archive_entry_set_pathname(e, "manifest.json");
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, (la_int64_t)strlen(text));
+	CU_ASSERT_EQUAL_FATAL(archive_write_header(a, e), ARCHIVE_OK);
+	if (*text != '\0')
+		archive_write_data(a, text, strlen(text));
+	archive_entry_clear(e);
+	archive_entry_set_pathname(e, "bin/app");
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, 6);
+	CU_ASSERT_EQUAL_FATAL(archive_write_header(a, e), ARCHIVE_OK);
+	archive_write_data(a, "hello\n", 6);
+	archive_entry_free(e);
+	CU_ASSERT_EQUAL(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+
+	rc = dupg_package_read_manifest(&m, c->pkg);
+	if (rc != code || strstr(dupg_error_last(), needle) == NULL ||
+	    strncmp(dupg_error_last(), c->origin, strlen(c->origin)) != 0) {
+		fprintf(stderr, "\n  case %s: got %d \"%s\", want %d \"%s\"\n", name, rc,
+			dupg_error_last(), code, needle);
+		CU_FAIL("bad manifest case in a package");
+	}
+	CU_ASSERT_PTR_NULL(m);
+	CU_ASSERT_EQUAL(dupg_package_verify(NULL, c->pkg), code);
 }
 
 static void test_bad_manifest_cases_in_packages(void)
 {
-	const char *cdir = cases_dir();
-	DIR *d = opendir(cdir);
-	struct dirent *de;
-	size_t ran = 0;
-	char pkg[4200], origin[4300];
+	struct case_pkg c;
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
-	snprintf(pkg, sizeof(pkg), "%s/case.tar.zst", dir);
-	snprintf(origin, sizeof(origin), "%s: manifest.json", pkg);
-	while ((de = readdir(d)) != NULL) {
-		char base[256], expect_path[4400], *text, *expect, *nl, *needle;
-		size_t n = strlen(de->d_name);
-		dupg_manifest *m = (dupg_manifest *)1;
-		struct archive *a;
-		struct archive_entry *e;
-		int rc, code;
-
-		if (n < 6 || strcmp(de->d_name + n - 5, ".json") != 0)
-			continue;
-		snprintf(base, sizeof(base), "%.*s", (int)(n - 5), de->d_name);
-		snprintf(expect_path, sizeof(expect_path), "%s/%s.expect", cdir, base);
-		text = fx_read(fx_path(cdir, de->d_name));
-		expect = fx_read(expect_path);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(expect);
-		nl = strchr(expect, '\n');
-		CU_ASSERT_PTR_NOT_NULL_FATAL(nl);
-		*nl = '\0';
-		needle = nl + 1;
-		if ((nl = strchr(needle, '\n')) != NULL)
-			*nl = '\0';
-		code = code_of(expect);
-
-		/* a tar.zst holding just that manifest.json, and bin/app */
-		a = archive_write_new();
-		archive_write_set_format_pax_restricted(a);
-		archive_write_add_filter_zstd(a);
-		CU_ASSERT_EQUAL_FATAL(archive_write_open_filename(a, pkg), ARCHIVE_OK);
-		e = archive_entry_new();
-		archive_entry_set_pathname(e, "manifest.json");
-		archive_entry_set_filetype(e, AE_IFREG);
-		archive_entry_set_perm(e, 0644);
-		archive_entry_set_size(e, (la_int64_t)strlen(text));
-		CU_ASSERT_EQUAL_FATAL(archive_write_header(a, e), ARCHIVE_OK);
-		if (*text != '\0')
-			archive_write_data(a, text, strlen(text));
-		archive_entry_clear(e);
-		archive_entry_set_pathname(e, "bin/app");
-		archive_entry_set_filetype(e, AE_IFREG);
-		archive_entry_set_perm(e, 0644);
-		archive_entry_set_size(e, 6);
-		CU_ASSERT_EQUAL_FATAL(archive_write_header(a, e), ARCHIVE_OK);
-		archive_write_data(a, "hello\n", 6);
-		archive_entry_free(e);
-		CU_ASSERT_EQUAL(archive_write_close(a), ARCHIVE_OK);
-		archive_write_free(a);
-
-		rc = dupg_package_read_manifest(&m, pkg);
-		if (rc != code || strstr(dupg_error_last(), needle) == NULL ||
-		    strncmp(dupg_error_last(), origin, strlen(origin)) != 0) {
-			fprintf(stderr, "\n  case %s: got %d \"%s\", want %s \"%s\"\n", base, rc,
-				dupg_error_last(), expect, needle);
-			CU_FAIL("bad manifest case in a package");
-		}
-		CU_ASSERT_PTR_NULL(m);
-		CU_ASSERT_EQUAL(dupg_package_verify(NULL, pkg), code);
-		free(text);
-		free(expect);
-		ran++;
-	}
-	closedir(d);
-	CU_ASSERT_TRUE(ran >= 40);
+	snprintf(c.pkg, sizeof(c.pkg), "%s/case.tar.zst", dir);
+	snprintf(c.origin, sizeof(c.origin), "%s: manifest.json", c.pkg);
+	CU_ASSERT_TRUE(fx_manifest_cases(bad_case_in_package, &c) >= 40);
 }
 
 /* verify(p) fails with DUPG_EINTEGRITY naming p and needle; read_manifest(p) succeeds. */

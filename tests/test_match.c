@@ -479,6 +479,763 @@ static void test_random_vs_naive(void)
 	dupg_pkgset_free(set);
 }
 
+/* ---- many chosen packages: the sort past 64 ------------------------------ */
+
+/*
+ * A site of n types T0..T(n-1), each on one device. Package j (path "p<j>",
+ * version "2") fits types j*share .. j*share+share-1 and the packages are
+ * added last first, so package j has set index npkgs-1-j: the task comes
+ * back in the reverse of the site's order. Types i with i % every ==
+ * every - 1 run "2" already (every 0: none do); the others run "1".
+ */
+static void check_many(size_t n, size_t share, size_t every)
+{
+	size_t npkgs = (n + share - 1) / share, needed = 0, want = 0, i, j, k;
+	dupg_device_vd *devs = calloc(n + 1, sizeof(*devs));
+	char (*names)[16] = calloc(n + 1, sizeof(*names));
+	const char **hw = calloc(share, sizeof(*hw));
+	char *chosen = calloc(npkgs + 1, 1);
+	dupg_pkgset *set = NULL;
+	dupg_sysvd *s;
+	dupg_task *t = NULL;
+	dupg_task_kind kind;
+
+	CU_ASSERT_FATAL(devs != NULL && names != NULL && hw != NULL && chosen != NULL);
+	for (i = 0; i < n; i++) {
+		int current = every != 0 && i % every == every - 1;
+
+		snprintf(names[i], sizeof(names[i]), "T%zu", i);
+		devs[i] = (dupg_device_vd){ names[i], names[i], current ? "2" : "1", 0 };
+		if (!current) {
+			needed++;
+			chosen[i / share] = 1;
+		}
+	}
+	CU_ASSERT_EQUAL_FATAL(dupg_pkgset_new(&set), 0);
+	for (j = npkgs; j-- > 0;) {
+		char path[32];
+
+		for (i = j * share, k = 0; i < n && k < share; i++, k++)
+			hw[k] = names[i];
+		snprintf(path, sizeof(path), "p%zu", j);
+		CU_ASSERT_EQUAL_FATAL(dupg_pkgset_add(set, path, "2", hw, k), 0);
+	}
+	s = site(devs, n);
+	CU_ASSERT_EQUAL_FATAL(dupg_match(&t, set, s), 0);
+	kind = needed == 0 ? DUPG_TASK_NONE : needed == n ? DUPG_TASK_FULL : DUPG_TASK_INCREMENTAL;
+	CU_ASSERT_EQUAL(dupg_task_kind_get(t), kind);
+	for (j = npkgs; j-- > 0;) {
+		char path[32];
+
+		if (!chosen[j])
+			continue;
+		snprintf(path, sizeof(path), "p%zu", j);
+		if (want >= dupg_task_count(t) || dupg_task_package(t, want) != npkgs - 1 - j ||
+		    strcmp(dupg_task_path(t, want), path) != 0) {
+			fprintf(stderr, "\n  n %zu share %zu every %zu: download %zu is %s, want %s\n",
+				n, share, every, want, dupg_task_path(t, want), path);
+			CU_FAIL("task out of order");
+		}
+		want++;
+	}
+	CU_ASSERT_EQUAL(dupg_task_count(t), want);
+	CU_ASSERT_PTR_NULL(dupg_task_path(t, want));
+	dupg_task_free(t);
+	dupg_sysvd_free(s);
+	dupg_pkgset_free(set);
+	free(chosen);
+	free(hw);
+	free(names);
+	free(devs);
+}
+
+/* Past 64 chosen packages the task is sorted another way: same order, no repeats. */
+static void test_many_chosen(void)
+{
+	static const char *const first[] = { "p99", "p97", "p96", "p94", "p93", "p91" };
+	dupg_device_vd devs[100];
+	char names[100][24];
+	dupg_pkgset *set = NULL;
+	dupg_sysvd *s;
+	dupg_task *t = NULL;
+	size_t n, i;
+
+	/* spelled out once: 100 types, every third current, 67 downloads */
+	CU_ASSERT_EQUAL_FATAL(dupg_pkgset_new(&set), 0);
+	for (i = 0; i < 100; i++)
+		snprintf(names[i], sizeof(names[i]), "T%zu", i);
+	for (i = 100; i-- > 0;) {
+		char path[24];
+
+		snprintf(path, sizeof(path), "p%zu", i);
+		add(set, path, "2", names[i], NULL);
+	}
+	for (i = 0; i < 100; i++)
+		devs[i] = (dupg_device_vd){ names[i], names[i], i % 3 == 2 ? "2" : "1", 0 };
+	s = site(devs, 100);
+	CU_ASSERT_EQUAL_FATAL(dupg_match(&t, set, s), 0);
+	CU_ASSERT_EQUAL(dupg_task_kind_get(t), DUPG_TASK_INCREMENTAL);
+	CU_ASSERT_EQUAL_FATAL(dupg_task_count(t), 67);
+	for (i = 0; i < 6; i++)
+		CU_ASSERT_STRING_EQUAL(dupg_task_path(t, i), first[i]);
+	CU_ASSERT_STRING_EQUAL(dupg_task_path(t, 65), "p1");
+	CU_ASSERT_STRING_EQUAL(dupg_task_path(t, 66), "p0");
+	CU_ASSERT_EQUAL(dupg_task_package(t, 66), 99);
+	dupg_task_free(t);
+	dupg_sysvd_free(s);
+	dupg_pkgset_free(set);
+
+	/* every size around the 64 boundary and the blocks of 8, distinct or shared */
+	for (n = 0; n <= 72; n++) {
+		check_many(n, 1, 0);
+		check_many(n, 2, 0);
+		check_many(n, 3, 4);
+		check_many(n, n + 1, 0);
+	}
+	for (n = 100; n <= 1000; n *= 10) {
+		check_many(n, 1, 0);
+		check_many(n, 1, 2);
+		check_many(n, 2, 3);
+		check_many(n, 7, 0);
+		check_many(n, n, 0);
+	}
+	/* 130 needed types sharing 65 packages, and 65 sharing one */
+	check_many(130, 2, 0);
+	check_many(65, 65, 0);
+}
+
+/* Types the set does not know make a large task incremental, and stay out of it. */
+static void test_many_chosen_unknown_types(void)
+{
+	dupg_device_vd devs[75];
+	char names[75][24];
+	dupg_pkgset *set = NULL;
+	dupg_sysvd *s;
+	dupg_task *t = NULL;
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(dupg_pkgset_new(&set), 0);
+	for (i = 0; i < 75; i++) {
+		snprintf(names[i], sizeof(names[i]), "%s%zu", i < 70 ? "T" : "U", i);
+		devs[i] = (dupg_device_vd){ names[i], names[i], "1~rc1", 0 };
+		if (i < 70) {
+			char path[24];
+			snprintf(path, sizeof(path), "p%zu", i);
+			add(set, path, "1", names[i], NULL);
+		}
+	}
+	s = site(devs, 75);
+	CU_ASSERT_EQUAL_FATAL(dupg_match(&t, set, s), 0);
+	CU_ASSERT_EQUAL(dupg_task_kind_get(t), DUPG_TASK_INCREMENTAL);
+	CU_ASSERT_EQUAL_FATAL(dupg_task_count(t), 70);
+	for (i = 0; i < 70; i++)
+		CU_ASSERT_EQUAL(dupg_task_package(t, i), i);
+	CU_ASSERT_STRING_EQUAL(dupg_task_path(t, 69), "p69");
+	dupg_task_free(t);
+	dupg_sysvd_free(s);
+	dupg_pkgset_free(set);
+}
+
+/* ---- versions alike in their first numbers ------------------------------- */
+
+/*
+ * Pairs whose order is decided late: past three numbers, after a long shared
+ * prefix, by '~', letters or symbols deep in the string, by digit runs longer
+ * than any integer type, or not at all (leading zeros). cmp is the sign of
+ * dupg_vercmp(a, b).
+ */
+static const struct {
+	const char *a;
+	const char *b;
+	int cmp;
+} alike[] = {
+	{ "1.2.3.4", "1.2.3.5", -1 },
+	{ "1.2.3.10", "1.2.3.9", 1 },
+	{ "1.2.3.4", "1.2.3.4", 0 },
+	{ "1.2.3.4", "1.2.3.04", 0 },
+	{ "01.02.03.4", "1.2.3.4", 0 },
+	{ "1.2.3.0004", "1.2.3.5", -1 },
+	{ "1.2.3.", "1.2.3.0", 0 },
+	{ "1.2.", "1.2.0", 0 },
+	{ "1.2.~", "1.2.", -1 },
+	{ "1.2.3.4~rc1", "1.2.3.4", -1 },
+	{ "1.2.3.4~rc1", "1.2.3.4~rc2", -1 },
+	{ "1.2.3.4~rc10", "1.2.3.4~rc9", 1 },
+	{ "1.2.3.4~~", "1.2.3.4~", -1 },
+	{ "1.2.3~beta.1.2.3.4.5", "1.2.3~beta.1.2.3.4.6", -1 },
+	{ "1.2.3.4", "1.2.3.4a", -1 },
+	{ "1.2.3a", "1.2.3b", -1 },
+	{ "1.2.3B", "1.2.3a", -1 },
+	{ "1.2.3z", "1.2.3+", -1 },
+	{ "1.2.3+b1", "1.2.3-1", -1 },
+	{ "1.2.3:9", "1.2.3_0", -1 },
+	{ "1.2.3.4+b2", "1.2.3.4+b1", 1 },
+	{ "1.2.3.4.5.6.7.8.9.10", "1.2.3.4.5.6.7.8.9.10.1", -1 },
+	{ "1.2.3.4.5.6.7.8.9.10", "1.2.3.4.5.6.7.8.9.9", 1 },
+	{ "2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0", "2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0", -1 },
+	{ "2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1", "2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0", 1 },
+	{ "V100R001C00SPC100", "V100R001C00SPC101", -1 },
+	{ "V100R001C10", "V100R001C9", 1 },
+	{ "V100R001C00", "v100R001C00", -1 },
+	{ "~1", "~2", -1 },
+	{ "~~", "~", -1 },
+	{ "65534", "65535", -1 },
+	{ "65535", "65536", -1 },
+	{ "65536", "065536", 0 },
+	{ "65535.1", "65536.0", -1 },
+	{ "99999.9", "100000.1", -1 },
+	{ "1.2.70000.9", "1.2.80000.1", -1 },
+	{ "99999.1", "99999.2", -1 },
+	{ "1.70000.2", "1.70000.1", 1 },
+	{ "18446744073709551615", "18446744073709551616", -1 },
+	{ "1.18446744073709551616", "1.18446744073709551615", 1 },
+	{ "340282366920938463463374607431768211456", "340282366920938463463374607431768211457", -1 },
+	{ "1.000000000000000000000000000000000000000000000000001", "1.1", 0 },
+	{ "1.0000000000000000000000000000000000000000000000000010", "1.9", 1 },
+	{ "7.12345678901234567890123456789~rc1", "7.12345678901234567890123456789", -1 },
+};
+
+static int sign(int x)
+{
+	return (x > 0) - (x < 0);
+}
+
+/*
+ * The site runs a (and, with two devices, b too), the set holds b (or a):
+ * a package is needed exactly when the site's lowest version is lower.
+ */
+static void check_alike(const char *a, const char *b, int cmp)
+{
+	const dupg_device_vd one[] = { { "d1", "T", a, 0 } };
+	const dupg_device_vd two[] = { { "d1", "T", a, 0 }, { "d2", "T", b, 0 } };
+	const dupg_device_vd other[] = { { "d1", "T", b, 0 } };
+	struct {
+		const dupg_device_vd *devs;
+		size_t n;
+		const char *pkg;
+		int needed;
+	} rows[] = {
+		{ one, 1, b, cmp < 0 },
+		{ other, 1, a, cmp > 0 },
+		{ two, 2, b, cmp < 0 },
+		{ two, 2, a, cmp > 0 },
+	};
+	size_t r;
+
+	if (sign(dupg_vercmp(a, b)) != cmp || sign(dupg_vercmp(b, a)) != -cmp) {
+		fprintf(stderr, "\n  dupg_vercmp(%s, %s) is %d, want the sign %d\n", a, b,
+			dupg_vercmp(a, b), cmp);
+		CU_FAIL("dupg_vercmp");
+	}
+	for (r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		dupg_pkgset *set = NULL;
+		dupg_sysvd *s = site(rows[r].devs, rows[r].n);
+		dupg_task *t = NULL;
+
+		CU_ASSERT_EQUAL_FATAL(dupg_pkgset_new(&set), 0);
+		add(set, "t.pkg", rows[r].pkg, "T", NULL);
+		CU_ASSERT_EQUAL_FATAL(dupg_match(&t, set, s), 0);
+		if (dupg_task_kind_get(t) != (rows[r].needed ? DUPG_TASK_FULL : DUPG_TASK_NONE) ||
+		    dupg_task_count(t) != (size_t)rows[r].needed) {
+			fprintf(stderr, "\n  site %s%s%s, package %s: kind %s, want %s\n",
+				rows[r].devs[0].version, rows[r].n == 2 ? " and " : "",
+				rows[r].n == 2 ? rows[r].devs[1].version : "", rows[r].pkg,
+				dupg_task_kind_name(dupg_task_kind_get(t)),
+				rows[r].needed ? "full" : "none");
+			CU_FAIL("wrong task for versions alike");
+		}
+		dupg_task_free(t);
+		dupg_sysvd_free(s);
+		dupg_pkgset_free(set);
+	}
+}
+
+static void test_versions_alike(void)
+{
+	char a[600], b[600];
+	size_t i, len;
+
+	for (i = 0; i < sizeof(alike) / sizeof(alike[0]); i++)
+		check_alike(alike[i].a, alike[i].b, alike[i].cmp);
+	/* a shared prefix of some 500 characters, decided by its last number or a '~' */
+	for (len = 0; len < 480;)
+		len += (size_t)snprintf(a + len, sizeof(a) - len, "%zu.", len % 7);
+	memcpy(b, a, len);
+	snprintf(a + len, sizeof(a) - len, "9");
+	snprintf(b + len, sizeof(b) - len, "10");
+	check_alike(a, b, -1);
+	snprintf(b + len, sizeof(b) - len, "9~");
+	check_alike(a, b, 1);
+	snprintf(b + len, sizeof(b) - len, "09");
+	check_alike(a, b, 0);
+}
+
+/* The best package among versions alike: strictly higher wins, ties keep the first. */
+static void test_best_among_alike(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(alike) / sizeof(alike[0]); i++) {
+		dupg_pkgset *set = NULL;
+
+		CU_ASSERT_EQUAL_FATAL(dupg_pkgset_new(&set), 0);
+		add(set, "a.pkg", alike[i].a, "T", NULL);
+		add(set, "b.pkg", alike[i].b, "T", "U");
+		add(set, "a2.pkg", alike[i].a, "U", NULL);
+		CU_ASSERT_EQUAL(dupg_pkgset_best(set, "T"), alike[i].cmp < 0 ? 1 : 0);
+		CU_ASSERT_EQUAL(dupg_pkgset_best(set, "U"), alike[i].cmp > 0 ? 2 : 1);
+		dupg_pkgset_free(set);
+	}
+}
+
+/* A site read from JSON with many versions of one type: its lowest decides. */
+static void test_many_versions_from_json(void)
+{
+	static const char *const asc[] = {
+		"6.0.0.1~rc1", "6.0.0.1~rc2", "6.0.0.1", "6.0.0.1a", "6.0.0.1+b1", "6.0.0.1.0",
+		"6.0.0.2~", "6.0.0.2", "6.0.0.10", "6.0.0.65536", "6.0.0.99999999999999999999",
+		"6.0.0.100000000000000000000", "6.0.1", "6.1", "7~", "7", "7.0.0.0.0.1", "8",
+		"65535", "65536",
+	};
+	const size_t n = sizeof(asc) / sizeof(asc[0]);
+	static const struct {
+		size_t skip;     /* the site runs asc[skip..] */
+		const char *pkg; /* the set's version for B */
+		int needed;
+	} rows[] = {
+		{ 0, "6.0.0.1~rc1", 0 }, { 0, "6.0.0.01~rc1", 0 }, { 0, "6.0.0.1~rc10", 1 },
+		{ 0, "6.0.0.1", 1 }, { 2, "6.0.0.1", 0 }, { 2, "6.0.0.0001", 0 },
+		{ 2, "6.0.0.1.0.0.1", 1 }, { 9, "6.0.0.65536", 0 }, { 9, "6.0.0.65537", 1 },
+		{ 10, "6.0.0.99999999999999999998", 0 }, { 10, "6.0.0.099999999999999999999", 0 },
+		{ 10, "6.0.0.99999999999999999999a", 1 }, { 19, "65536~", 0 }, { 19, "65537", 1 },
+	};
+	char text[4096];
+	size_t r, i, order, len;
+
+	for (r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		/* listed ascending as dupg_sysvd_to_json writes them, then descending */
+		for (order = 0; order < 2; order++) {
+			dupg_pkgset *set = NULL;
+			dupg_sysvd *s = NULL;
+			dupg_task *t = NULL;
+
+			len = (size_t)snprintf(text, sizeof(text), "{\"hw\": {\"B\": [");
+			for (i = rows[r].skip; i < n; i++) {
+				size_t v = order == 0 ? i : n - 1 - (i - rows[r].skip);
+				len += (size_t)snprintf(text + len, sizeof(text) - len,
+							"%s{\"version\": \"%s\", \"devices\": [\"h%zu\"]}",
+							i > rows[r].skip ? ", " : "", asc[v], v);
+			}
+			snprintf(text + len, sizeof(text) - len, "]}}");
+			CU_ASSERT_EQUAL_FATAL(dupg_sysvd_from_json(&s, text, strlen(text), "many.json"),
+					      0);
+			CU_ASSERT_EQUAL(dupg_sysvd_version_count(s, 0), n - rows[r].skip);
+			CU_ASSERT_STRING_EQUAL(dupg_sysvd_lowest_version(s, 0), asc[rows[r].skip]);
+			CU_ASSERT_EQUAL_FATAL(dupg_pkgset_new(&set), 0);
+			add(set, "b.pkg", rows[r].pkg, "B", NULL);
+			CU_ASSERT_EQUAL_FATAL(dupg_match(&t, set, s), 0);
+			if (dupg_task_count(t) != (size_t)rows[r].needed ||
+			    dupg_task_kind_get(t) != (rows[r].needed ? DUPG_TASK_FULL : DUPG_TASK_NONE)) {
+				fprintf(stderr, "\n  site from %s, package %s: %zu downloads, want %d\n",
+					asc[rows[r].skip], rows[r].pkg, dupg_task_count(t),
+					rows[r].needed);
+				CU_FAIL("many versions of one type");
+			}
+			dupg_task_free(t);
+			dupg_sysvd_free(s);
+			dupg_pkgset_free(set);
+		}
+	}
+}
+
+/* ---- tricky versions: random sets and sites vs a naive scan -------------- */
+
+#define TV_MAX 256
+#define TV_TYPES 160
+#define TV_SETS 40
+#define TV_SITES 100
+#define TV_PKGS 160
+#define TV_BASES 10
+
+static const char *const tv_prefixes[] = {
+	"1.2.3.4.5.6.7.8.", "20.4.1.3000.", "V100R001C00SPC", "0.0.0.0.0.0.0.0.0.0.0.0.",
+	"7.65534.", "3.14159265358979323846264338327950288.", "2~", "1.0.0",
+};
+
+static const char *const tv_edges[] = {
+	"65534", "65535", "65536", "4294967295", "4294967296", "18446744073709551615",
+	"18446744073709551616", "99999999999999999999999999999999",
+};
+
+static const char *const tv_seps[] = {
+	".", ".", ".", ".", "~", "~~", "~rc", "+", "+b", "-", ":", "_", "a", "Z", "rc", "",
+};
+
+static void tv_append(char *buf, const char *piece)
+{
+	size_t len = strlen(buf);
+
+	if (len + strlen(piece) < TV_MAX)
+		memcpy(buf + len, piece, strlen(piece) + 1);
+}
+
+/* A number: small, zero-padded, at an integer type's edge, or a long digit run. */
+static void tv_number(char *buf)
+{
+	char num[48];
+	size_t i, n;
+
+	switch (rnd(6)) {
+	case 0:
+	case 1:
+		snprintf(num, sizeof(num), "%u", (unsigned)rnd(12));
+		break;
+	case 2:
+		snprintf(num, sizeof(num), "%0*u", 1 + (int)rnd(8), (unsigned)rnd(100));
+		break;
+	case 3:
+		snprintf(num, sizeof(num), "%s", tv_edges[rnd(8)]);
+		break;
+	case 4:
+		n = 17 + rnd(24);
+		for (i = 0; i < n; i++)
+			num[i] = (char)('0' + rnd(10));
+		num[n] = '\0';
+		break;
+	default:
+		snprintf(num, sizeof(num), "%u", (unsigned)rnd(70000));
+	}
+	tv_append(buf, num);
+}
+
+static int tv_ends_in_digit(const char *buf)
+{
+	size_t len = strlen(buf);
+
+	return len > 0 && buf[len - 1] >= '0' && buf[len - 1] <= '9';
+}
+
+static void tv_fresh(char *buf)
+{
+	size_t pieces = 1 + rnd(6), i;
+
+	buf[0] = '\0';
+	switch (rnd(8)) {
+	case 0:
+	case 1:
+	case 2:
+		tv_append(buf, tv_prefixes[rnd(sizeof(tv_prefixes) / sizeof(tv_prefixes[0]))]);
+		break;
+	case 3:
+		tv_append(buf, "~");
+		break;
+	case 4:
+		tv_append(buf, rnd(2) ? "V" : "b");
+		break;
+	}
+	for (i = 0; i < pieces; i++) {
+		if (tv_ends_in_digit(buf))
+			tv_append(buf, tv_seps[rnd(sizeof(tv_seps) / sizeof(tv_seps[0]))]);
+		tv_number(buf);
+	}
+}
+
+/* A version near src: the same, or one small change that often leaves the keys alike. */
+static void tv_near(char *dst, const char *src)
+{
+	size_t len, i;
+
+	snprintf(dst, TV_MAX, "%s", src);
+	len = strlen(dst);
+	switch (rnd(10)) {
+	case 0:
+		break;
+	case 1:
+		tv_append(dst, rnd(2) ? "~" : "~rc1");
+		break;
+	case 2:
+		tv_append(dst, ".0");
+		break;
+	case 3:
+		tv_append(dst, rnd(2) ? "a" : "+b1");
+		break;
+	case 4:
+		/* bump the last digit */
+		for (i = len; i > 0; i--) {
+			if (dst[i - 1] >= '0' && dst[i - 1] <= '9') {
+				dst[i - 1] = dst[i - 1] == '9' ? '0' : (char)(dst[i - 1] + 1);
+				break;
+			}
+		}
+		break;
+	case 5:
+		/* a leading zero before the last digit run: the same value */
+		for (i = len; i > 0 && dst[i - 1] >= '0' && dst[i - 1] <= '9'; i--)
+			;
+		if (i < len && len + 1 < TV_MAX) {
+			memmove(dst + i + 1, dst + i, len - i + 1);
+			dst[i] = '0';
+		}
+		break;
+	case 6:
+		if (len > 1)
+			dst[len - 1] = '\0';
+		break;
+	case 7:
+		tv_append(dst, ".");
+		tv_number(dst);
+		break;
+	default:
+		/* a new tail after the first half */
+		dst[len / 2 + 1 < len ? len / 2 + 1 : len] = '\0';
+		if (tv_ends_in_digit(dst))
+			tv_append(dst, tv_seps[rnd(sizeof(tv_seps) / sizeof(tv_seps[0]))]);
+		tv_number(dst);
+	}
+}
+
+struct tv_pkg {
+	char path[32];
+	char version[TV_MAX];
+	size_t hw[4];
+	const char *hwname[4];
+	size_t nhw;
+};
+
+static char tv_types[TV_TYPES][24];
+static struct tv_pkg tv_pkgs[TV_PKGS];
+static char tv_bases[TV_BASES][TV_MAX];
+
+/* A version for a package or a device: mostly near a base, sometimes fresh. */
+static void tv_version(char *out)
+{
+	char tmp[TV_MAX];
+
+	switch (rnd(5)) {
+	case 0:
+		tv_fresh(out);
+		break;
+	case 1:
+		tv_near(tmp, tv_bases[rnd(TV_BASES)]);
+		tv_near(out, tmp);
+		break;
+	default:
+		tv_near(out, tv_bases[rnd(TV_BASES)]);
+	}
+}
+
+/* n distinct random type indexes below from (fewer when from is smaller); returns how many. */
+static size_t tv_pick_types(size_t *out, size_t n, size_t from)
+{
+	size_t perm[TV_TYPES], i;
+
+	for (i = 0; i < from; i++)
+		perm[i] = i;
+	for (i = 0; i < n && i < from; i++) {
+		size_t j = i + rnd((uint32_t)(from - i)), x = perm[i];
+		perm[i] = perm[j];
+		perm[j] = x;
+		out[i] = perm[i];
+	}
+	return i;
+}
+
+/* Sites of up to 130 types, of 1 to 4 devices each. */
+#define TV_SITE_TYPES 130
+#define TV_SITE_DEVS (TV_SITE_TYPES * 4)
+
+struct tv_site {
+	size_t types[TV_SITE_TYPES];
+	const char *lowest[TV_SITE_TYPES];
+	size_t ntypes;
+	dupg_device_vd devs[TV_SITE_DEVS];
+	char ids[TV_SITE_DEVS][24];
+	char versions[TV_SITE_DEVS][TV_MAX];
+	size_t ndevs;
+};
+
+static struct tv_site tv_site;
+
+/* Counters that show the sample reached what it is for. */
+struct tv_stats {
+	size_t sites, over64, alike, equal_spellings, kinds[3];
+};
+
+static size_t common_prefix(const char *a, const char *b)
+{
+	size_t i;
+
+	for (i = 0; a[i] != '\0' && a[i] == b[i]; i++)
+		;
+	return i;
+}
+
+/* The header's promise from the raw inputs, with dupg_vercmp alone. */
+static void tv_naive(size_t npkgs, size_t *want, size_t *nwant, dupg_task_kind *kind,
+		     size_t *needed_out, struct tv_stats *st)
+{
+	char chosen[TV_PKGS] = { 0 };
+	size_t i, k, h, needed = 0;
+
+	for (i = 0; i < tv_site.ntypes; i++) {
+		long best = -1;
+
+		for (k = 0; k < npkgs; k++) {
+			int fits_type = 0;
+
+			for (h = 0; h < tv_pkgs[k].nhw; h++)
+				fits_type |= tv_pkgs[k].hw[h] == tv_site.types[i];
+			if (fits_type && (best < 0 || dupg_vercmp(tv_pkgs[k].version,
+								  tv_pkgs[best].version) > 0))
+				best = (long)k;
+		}
+		if (best < 0)
+			continue;
+		if (common_prefix(tv_site.lowest[i], tv_pkgs[best].version) >= 8)
+			st->alike++;
+		if (dupg_vercmp(tv_site.lowest[i], tv_pkgs[best].version) == 0 &&
+		    strcmp(tv_site.lowest[i], tv_pkgs[best].version) != 0)
+			st->equal_spellings++;
+		if (dupg_vercmp(tv_site.lowest[i], tv_pkgs[best].version) < 0) {
+			chosen[best] = 1;
+			needed++;
+		}
+	}
+	*nwant = 0;
+	for (k = 0; k < npkgs; k++)
+		if (chosen[k])
+			want[(*nwant)++] = k;
+	*kind = needed == 0 ? DUPG_TASK_NONE : needed == tv_site.ntypes ? DUPG_TASK_FULL
+		: DUPG_TASK_INCREMENTAL;
+	*needed_out = needed;
+}
+
+/* The version of a random package of the set that fits type, or NULL. */
+static const char *tv_fitting_version(size_t npkgs, size_t type)
+{
+	const char *found = NULL;
+	size_t k, h, seen = 0;
+
+	for (k = 0; k < npkgs; k++)
+		for (h = 0; h < tv_pkgs[k].nhw; h++)
+			if (tv_pkgs[k].hw[h] == type && rnd((uint32_t)++seen) == 0)
+				found = tv_pkgs[k].version;
+	return found;
+}
+
+static void tv_make_site(size_t npkgs)
+{
+	struct tv_site *ts = &tv_site;
+	/* most sites have a few types; some have more than 64 */
+	size_t want = rnd(7) == 0 ? 65 + rnd(TV_SITE_TYPES - 64) : 1 + rnd(10), i, d;
+
+	ts->ntypes = tv_pick_types(ts->types, want, TV_TYPES);
+	ts->ndevs = 0;
+	for (i = 0; i < ts->ntypes; i++) {
+		const char *near = tv_fitting_version(npkgs, ts->types[i]);
+		size_t nd = 1 + rnd(4);
+
+		ts->lowest[i] = NULL;
+		for (d = 0; d < nd; d++) {
+			char *v = ts->versions[ts->ndevs];
+
+			/* large sites run older versions, so that most of their types need a package */
+			if (ts->ntypes > 64 && rnd(2) == 0)
+				snprintf(v, TV_MAX, "0.%u~", (unsigned)rnd(1000));
+			else if (near != NULL && rnd(2) == 0)
+				tv_near(v, near);
+			else
+				tv_version(v);
+			snprintf(ts->ids[ts->ndevs], sizeof(ts->ids[0]), "d%zu", ts->ndevs);
+			ts->devs[ts->ndevs] =
+				(dupg_device_vd){ ts->ids[ts->ndevs], tv_types[ts->types[i]], v, 0 };
+			if (ts->lowest[i] == NULL || dupg_vercmp(v, ts->lowest[i]) < 0)
+				ts->lowest[i] = v;
+			ts->ndevs++;
+		}
+	}
+}
+
+static void tv_one_set(dupg_pkgset *set, size_t npkgs, struct tv_stats *st, size_t *mismatches)
+{
+	size_t want[TV_PKGS], nwant, needed, i, k;
+	dupg_task_kind kind;
+
+	for (i = 0; i < TV_SITES; i++) {
+		dupg_sysvd *s = NULL;
+		dupg_task *task = NULL;
+		int same;
+
+		tv_make_site(npkgs);
+		tv_naive(npkgs, want, &nwant, &kind, &needed, st);
+		CU_ASSERT_EQUAL_FATAL(dupg_merge(&s, tv_site.devs, tv_site.ndevs), 0);
+		CU_ASSERT_EQUAL_FATAL(dupg_match(&task, set, s), 0);
+		same = dupg_task_kind_get(task) == kind && dupg_task_count(task) == nwant;
+		for (k = 0; same && k < nwant; k++)
+			same = dupg_task_package(task, k) == want[k] &&
+			       strcmp(dupg_task_path(task, k), tv_pkgs[want[k]].path) == 0;
+		if (!same && (*mismatches)++ < 5) {
+			char *json = NULL, *got = NULL;
+
+			dupg_sysvd_to_json(&json, s);
+			dupg_task_to_json(&got, task);
+			fprintf(stderr, "\n  site %s\n  got %s, want %s with %zu downloads\n", json, got,
+				dupg_task_kind_name(kind), nwant);
+			dupg_free(json);
+			dupg_free(got);
+		}
+		st->sites++;
+		st->kinds[kind]++;
+		st->over64 += needed > 64;
+		dupg_task_free(task);
+		dupg_sysvd_free(s);
+	}
+}
+
+static void test_tricky_random_vs_naive(void)
+{
+	struct tv_stats st = { 0, 0, 0, 0, { 0, 0, 0 } };
+	size_t r, i, k, mismatches = 0;
+
+	rng_state = 0x2545f4914f6cdd1dULL;
+	for (i = 0; i < TV_TYPES; i++)
+		snprintf(tv_types[i], sizeof(tv_types[i]), "T%zu", i);
+	for (r = 0; r < TV_SETS; r++) {
+		/* one set in ten is empty or tiny */
+		size_t npkgs = r % 10 == 0 ? r % 3 : 40 + rnd(TV_PKGS - 40);
+		dupg_pkgset *set = NULL;
+
+		for (i = 0; i < TV_BASES; i++)
+			tv_fresh(tv_bases[i]);
+		CU_ASSERT_EQUAL_FATAL(dupg_pkgset_new(&set), 0);
+		for (k = 0; k < npkgs; k++) {
+			struct tv_pkg *p = &tv_pkgs[k];
+
+			snprintf(p->path, sizeof(p->path), "/srv/q%zu", k);
+			tv_version(p->version);
+			/* the last 40 types are rarely in the set: sites see unknown types */
+			p->nhw = tv_pick_types(p->hw, 1 + rnd(4), rnd(8) == 0 ? TV_TYPES : 120);
+			for (i = 0; i < p->nhw; i++)
+				p->hwname[i] = tv_types[p->hw[i]];
+			CU_ASSERT_EQUAL_FATAL(dupg_pkgset_add(set, p->path, p->version, p->hwname,
+							      p->nhw), 0);
+		}
+		tv_one_set(set, npkgs, &st, &mismatches);
+		dupg_pkgset_free(set);
+	}
+	if (mismatches != 0)
+		fprintf(stderr, "\n  %zu of %zu sites differ from the naive scan\n", mismatches,
+			st.sites);
+	CU_ASSERT_EQUAL(mismatches, 0);
+	/* the sample reached the large-task sort, versions alike, and every kind */
+	CU_ASSERT(st.over64 >= 50);
+	CU_ASSERT(st.alike >= 2000);
+	CU_ASSERT(st.equal_spellings >= 200);
+	CU_ASSERT(st.kinds[DUPG_TASK_NONE] >= 100);
+	CU_ASSERT(st.kinds[DUPG_TASK_INCREMENTAL] >= 100);
+	CU_ASSERT(st.kinds[DUPG_TASK_FULL] >= 100);
+}
+
 /* ---- concurrent matching on one const set -------------------------------- */
 
 struct worker {
@@ -536,6 +1293,12 @@ int main(void)
 		{ "errors", test_errors },
 		{ "getters out of range", test_getters_out_of_range },
 		{ "10000 random sites vs naive scan", test_random_vs_naive },
+		{ "more than 64 chosen packages", test_many_chosen },
+		{ "more than 64 chosen, some types unknown", test_many_chosen_unknown_types },
+		{ "versions alike in their first numbers", test_versions_alike },
+		{ "best package among versions alike", test_best_among_alike },
+		{ "many versions of one type from JSON", test_many_versions_from_json },
+		{ "4000 random sites with tricky versions vs naive scan", test_tricky_random_vs_naive },
 		{ "concurrent matching", test_concurrent },
 		CU_TEST_INFO_NULL,
 	};

@@ -291,6 +291,16 @@ size_t fx_manifest_cases(void (*fn)(const char *name, const char *json, int code
 	return ran;
 }
 
+uint32_t fx_rand(uint64_t *state, uint32_t n)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	z ^= z >> 31;
+	return (uint32_t)(z % n);
+}
+
 static void expect_in_message(const char *needle)
 {
 	if (needle == NULL || strstr(dupg_error_last(), needle) != NULL)

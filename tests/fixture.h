@@ -4,6 +4,7 @@
 
 #include <CUnit/CUnit.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dupg.h"
 
@@ -39,6 +40,12 @@ const char *fx_pkg(const char *dir, const char *name, const char *version, const
  * file "new" naming pkg5 and pkg6. Package i has version "i".
  */
 void fx_worked_store(const char *dir, const char *extra_hw_on_1);
+
+/*
+ * A uniform-enough number in [0, n) from a caller-held splitmix64 state: tests
+ * draw their random cases from a fixed seed so that a failure reproduces.
+ */
+uint32_t fx_rand(uint64_t *state, uint32_t n);
 
 /*
  * Assert a failure: rc and dupg_error_last_code() are want, and the message

@@ -354,10 +354,7 @@ static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
 
 static uint32_t rnd(uint32_t n)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint32_t)(rng_state % n);
+	return fx_rand(&rng_state, n);
 }
 
 static const char *const pool[] = { "1", "1.0", "1.00", "1~rc1", "1.1", "1.2~beta", "1.2",

@@ -532,11 +532,9 @@ static void test_many_versions(void)
 
 static uint64_t rng_state = 0x853c49e6748fea9bULL;
 
-/* Knuth's MMIX linear congruential step; the high half is the better half. */
 static uint32_t rnd(uint32_t n)
 {
-	rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
-	return (uint32_t)((rng_state >> 32) % n);
+	return fx_rand(&rng_state, n);
 }
 
 /* Long shared beginnings: a site's versions all start with one of these. */

@@ -2,10 +2,10 @@
 if HAVE_CUNIT
 noinst_LTLIBRARIES += tests/libfixture.la
 tests_libfixture_la_SOURCES = tests/fixture.c tests/fixture.h
-tests_libfixture_la_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 
-TEST_LDADD = tests/libfixture.la libdupg/libdupg.la $(CUNIT_LIBS)
-TEST_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+# Every suite is tests/NAME.c (automake's default source) linked with the fixture.
+LDADD = tests/libfixture.la libdupg/libdupg.la $(CUNIT_LIBS)
+AM_CPPFLAGS += $(CUNIT_CFLAGS)
 
 dupg_unit_tests = \
 	tests/test_vercmp \
@@ -24,43 +24,10 @@ dupg_unit_tests = \
 check_PROGRAMS += $(dupg_unit_tests)
 TESTS += $(dupg_unit_tests)
 
-tests_test_vercmp_SOURCES = tests/test_vercmp.c
-tests_test_vercmp_CFLAGS = $(TEST_CFLAGS)
-tests_test_vercmp_LDADD = $(TEST_LDADD)
-tests_test_errors_SOURCES = tests/test_errors.c
-tests_test_errors_CFLAGS = $(TEST_CFLAGS)
-tests_test_errors_LDADD = $(TEST_LDADD) -lpthread
-tests_test_manifest_SOURCES = tests/test_manifest.c
-tests_test_manifest_CFLAGS = $(TEST_CFLAGS)
-tests_test_manifest_LDADD = $(TEST_LDADD)
-tests_test_package_SOURCES = tests/test_package.c
-tests_test_package_CFLAGS = $(TEST_CFLAGS)
-tests_test_package_LDADD = $(TEST_LDADD) $(ARCHIVE_LIBS)
+tests_test_errors_LDADD = $(LDADD) -lpthread
+# crafts malformed archives with libarchive's write API
+tests_test_package_LDADD = $(LDADD) $(ARCHIVE_LIBS)
 tests_test_package_CPPFLAGS = $(AM_CPPFLAGS) $(ARCHIVE_CFLAGS)
-tests_test_vd_SOURCES = tests/test_vd.c
-tests_test_vd_CFLAGS = $(TEST_CFLAGS)
-tests_test_vd_LDADD = $(TEST_LDADD)
-tests_test_match_SOURCES = tests/test_match.c
-tests_test_match_CFLAGS = $(TEST_CFLAGS)
-tests_test_match_LDADD = $(TEST_LDADD)
-tests_test_configuration_SOURCES = tests/test_configuration.c
-tests_test_configuration_CFLAGS = $(TEST_CFLAGS)
-tests_test_configuration_LDADD = $(TEST_LDADD)
-tests_test_pathlist_SOURCES = tests/test_pathlist.c
-tests_test_pathlist_CFLAGS = $(TEST_CFLAGS)
-tests_test_pathlist_LDADD = $(TEST_LDADD)
-tests_test_prune_SOURCES = tests/test_prune.c
-tests_test_prune_CFLAGS = $(TEST_CFLAGS)
-tests_test_prune_LDADD = $(TEST_LDADD)
-tests_test_store_SOURCES = tests/test_store.c
-tests_test_store_CFLAGS = $(TEST_CFLAGS)
-tests_test_store_LDADD = $(TEST_LDADD)
-tests_test_topology_SOURCES = tests/test_topology.c
-tests_test_topology_CFLAGS = $(TEST_CFLAGS)
-tests_test_topology_LDADD = $(TEST_LDADD)
-tests_test_plan_SOURCES = tests/test_plan.c
-tests_test_plan_CFLAGS = $(TEST_CFLAGS)
-tests_test_plan_LDADD = $(TEST_LDADD)
 endif
 
 # dupg-sim's core subcommands on real files (the worked example, bad input).

@@ -15,6 +15,7 @@
 #define USE_XXH_DISPATCH 1
 /* the plain names stay plain: the dispatching update is called by its name */
 #define XXH_DISPATCH_DISABLE_REPLACE 1
+#include <pthread.h>
 #include <xxh_x86dispatch.h>
 #endif
 
@@ -52,12 +53,24 @@ static int open_regular(int *fd_out, struct stat *st, const char *path, int code
  * Feed len bytes to an XXH3-128 state. Debian's libxxhash is built for
  * baseline x86-64 (SSE2); its dispatching update picks AVX2 or AVX-512 when
  * the CPU has them, about three times faster, on the same XXH3_state_t and
- * with the same digests. Its first call chooses without a lock; threads that
- * race there store the same pointers.
+ * with the same digests. Its first call picks the variant without a lock, so
+ * the first call is made once, under pthread_once: a server verifying
+ * packages on several threads never races there.
  */
+#ifdef USE_XXH_DISPATCH
+static pthread_once_t dispatch_once = PTHREAD_ONCE_INIT;
+
+static void dispatch_init(void)
+{
+	/* any dispatching call fills libxxhash's whole table */
+	(void)XXH3_128bits_dispatch("", 0);
+}
+#endif
+
 static void hash_update(XXH3_state_t *st, const void *data, size_t len)
 {
 #ifdef USE_XXH_DISPATCH
+	pthread_once(&dispatch_once, dispatch_init);
 	XXH3_128bits_update_dispatch(st, data, len);
 #else
 	XXH3_128bits_update(st, data, len);

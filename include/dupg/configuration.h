@@ -28,6 +28,7 @@ DUPG_EXTERN(int) dupg_config_set(dupg_config *c, const char *hw, const char *pat
 /** Copy a configuration; the caller owns *out. */
 DUPG_EXTERN(int) dupg_config_dup(dupg_config **out, const dupg_config *c);
 
+/** Number of hardware types configured. */
 DUPG_EXTERN(size_t) dupg_config_count(const dupg_config *c);
 /** @return hardware type of entry i, borrowed; NULL when out of range */
 DUPG_EXTERN(const char *) dupg_config_hw(const dupg_config *c, size_t i);

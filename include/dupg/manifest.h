@@ -91,17 +91,21 @@ DUPG_EXTERN(int) dupg_manifest_add_file(dupg_manifest *m, const char *path, uint
 					const unsigned char xxh128[16]);
 
 /* Getters. Returned strings are borrowed: they live as long as the manifest. */
+/** @return the package name, borrowed */
 DUPG_EXTERN(const char *) dupg_manifest_name(const dupg_manifest *m);
+/** @return the package version, borrowed */
 DUPG_EXTERN(const char *) dupg_manifest_version(const dupg_manifest *m);
 /** @return the build time, or NULL when absent */
 DUPG_EXTERN(const char *) dupg_manifest_build_time(const dupg_manifest *m);
 /** @return the vendor, or NULL when absent */
 DUPG_EXTERN(const char *) dupg_manifest_vendor(const dupg_manifest *m);
+/** Number of hardware types the package fits. */
 DUPG_EXTERN(size_t) dupg_manifest_hw_count(const dupg_manifest *m);
 /** @return hardware type i (in manifest order), or NULL when i is out of range */
 DUPG_EXTERN(const char *) dupg_manifest_hw(const dupg_manifest *m, size_t i);
 /** @return 1 when the package fits hardware type hw, else 0 */
 DUPG_EXTERN(int) dupg_manifest_fits(const dupg_manifest *m, const char *hw);
+/** Number of install files listed. */
 DUPG_EXTERN(size_t) dupg_manifest_file_count(const dupg_manifest *m);
 /** @return install path of file i, or NULL when out of range */
 DUPG_EXTERN(const char *) dupg_manifest_file_path(const dupg_manifest *m, size_t i);

@@ -44,6 +44,7 @@ DUPG_EXTERN(int) dupg_pkgset_add(dupg_pkgset *set, const char *path, const char 
 DUPG_EXTERN(int) dupg_pkgset_add_manifest(dupg_pkgset *set, const char *path,
 					  const dupg_manifest *m);
 
+/** Number of packages in the set. */
 DUPG_EXTERN(size_t) dupg_pkgset_count(const dupg_pkgset *set);
 /** @return storage path of package i (in order added), borrowed; NULL when out of range */
 DUPG_EXTERN(const char *) dupg_pkgset_path(const dupg_pkgset *set, size_t i);
@@ -74,6 +75,7 @@ DUPG_EXTERN(int) dupg_match(dupg_task **out, const dupg_pkgset *set, const dupg_
 /** Free a task; NULL is fine. */
 DUPG_EXTERN(void) dupg_task_free(dupg_task *t);
 
+/** @return the task kind: full, incremental or none */
 DUPG_EXTERN(dupg_task_kind) dupg_task_kind_get(const dupg_task *t);
 /** Number of distinct packages to download. */
 DUPG_EXTERN(size_t) dupg_task_count(const dupg_task *t);

@@ -41,13 +41,16 @@ DUPG_EXTERN(void) dupg_pathlist_free(dupg_pathlist *l);
 DUPG_EXTERN(int) dupg_pathlist_add(dupg_pathlist *l, const char *path,
 				   const char *const *hw, size_t hw_count);
 
+/** Number of entries. */
 DUPG_EXTERN(size_t) dupg_pathlist_count(const dupg_pathlist *l);
 /** @return the path of entry i as written, borrowed; NULL when out of range */
 DUPG_EXTERN(const char *) dupg_pathlist_path(const dupg_pathlist *l, size_t i);
 /** @return the path of entry i resolved against the list file's directory (same as
  *          dupg_pathlist_path() for lists not loaded from a file), borrowed */
 DUPG_EXTERN(const char *) dupg_pathlist_resolved(const dupg_pathlist *l, size_t i);
+/** Number of hardware types entry i fits (0 when out of range). */
 DUPG_EXTERN(size_t) dupg_pathlist_hw_count(const dupg_pathlist *l, size_t i);
+/** @return hardware type j of entry i, borrowed; NULL when out of range */
 DUPG_EXTERN(const char *) dupg_pathlist_hw(const dupg_pathlist *l, size_t i, size_t j);
 /** @return the index of path (as written) or -1 */
 DUPG_EXTERN(long) dupg_pathlist_find(const dupg_pathlist *l, const char *path);

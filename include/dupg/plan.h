@@ -72,6 +72,7 @@ DUPG_EXTERN(const char *) dupg_plan_hw(const dupg_plan *p, size_t i);
 DUPG_EXTERN(const char *) dupg_plan_package(const dupg_plan *p, size_t i);
 /** @return the package step i replaces, borrowed; NULL when unknown */
 DUPG_EXTERN(const char *) dupg_plan_previous(const dupg_plan *p, size_t i);
+/** @return whether the master installs step i itself or sends it (LOCAL when out of range) */
 DUPG_EXTERN(dupg_plan_action) dupg_plan_action_get(const dupg_plan *p, size_t i);
 /** Number of devices the package of step i travels through between the master and its device. */
 DUPG_EXTERN(size_t) dupg_plan_via_count(const dupg_plan *p, size_t i);

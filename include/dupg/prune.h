@@ -87,6 +87,7 @@ DUPG_EXTERN(int) dupg_prune_compute(dupg_prune **out, const dupg_pathlist *first
 /** Free a prune result; NULL is fine. */
 DUPG_EXTERN(void) dupg_prune_free(dupg_prune *p);
 
+/** Number of entries in one of the lists. */
 DUPG_EXTERN(size_t) dupg_prune_count(const dupg_prune *p, dupg_prune_list which);
 /** @return path i of a list as written, borrowed (lives as long as p); NULL when out of range */
 DUPG_EXTERN(const char *) dupg_prune_path(const dupg_prune *p, dupg_prune_list which, size_t i);

@@ -40,6 +40,7 @@ DUPG_EXTERN(int) dupg_topology_add(dupg_topology *t, const dupg_device_vd *dev,
  */
 DUPG_EXTERN(int) dupg_topology_check(dupg_topology *t, const char *origin);
 
+/** Number of devices. */
 DUPG_EXTERN(size_t) dupg_topology_count(const dupg_topology *t);
 /** @return device i's description (strings borrowed from t); NULL when out of range */
 DUPG_EXTERN(const dupg_device_vd *) dupg_topology_device(const dupg_topology *t, size_t i);

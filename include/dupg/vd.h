@@ -50,15 +50,21 @@ DUPG_EXTERN(int) dupg_sysvd_add(dupg_sysvd *s, const dupg_device_vd *dev);
 DUPG_EXTERN(int) dupg_merge(dupg_sysvd **out, const dupg_device_vd *devs, size_t n);
 
 /* Getters; strings are borrowed and live as long as s. Out-of-range indexes give 0 or NULL. */
+/** Number of hardware types. */
 DUPG_EXTERN(size_t) dupg_sysvd_hw_count(const dupg_sysvd *s);
+/** @return hardware type i (first-seen order), borrowed; NULL when out of range */
 DUPG_EXTERN(const char *) dupg_sysvd_hw(const dupg_sysvd *s, size_t i);
 /** @return the index of hardware type hw, or -1 when absent */
 DUPG_EXTERN(long) dupg_sysvd_find_hw(const dupg_sysvd *s, const char *hw);
+/** Number of distinct versions run by hardware type hw_index. */
 DUPG_EXTERN(size_t) dupg_sysvd_version_count(const dupg_sysvd *s, size_t hw_index);
+/** @return version v of hardware type hw_index (ascending), borrowed; NULL when out of range */
 DUPG_EXTERN(const char *) dupg_sysvd_version(const dupg_sysvd *s, size_t hw_index, size_t v);
 /** @return the lowest version run by hardware type i (what decides whether it needs a package) */
 DUPG_EXTERN(const char *) dupg_sysvd_lowest_version(const dupg_sysvd *s, size_t hw_index);
+/** Number of devices running version v of hardware type hw_index. */
 DUPG_EXTERN(size_t) dupg_sysvd_device_count(const dupg_sysvd *s, size_t hw_index, size_t v);
+/** @return id of device d running version v of hardware type hw_index, borrowed; NULL when out of range */
 DUPG_EXTERN(const char *) dupg_sysvd_device(const dupg_sysvd *s, size_t hw_index, size_t v,
 					    size_t d);
 

@@ -1,4 +1,4 @@
-/* The master's package store on disk: crash-safe apply of a prune, and recovery (I/O). */
+/* The master's package store on disk: crash-safe prune and rollback, and recovery (I/O). */
 #include "pathlist_internal.h"
 #include "json_internal.h"
 
@@ -14,17 +14,21 @@
 /*
  * LIST.journal holds everything recovery needs, as JSON:
  *
- *     {"format": 1, "third": "<new LIST text>", "fourth": "<new LIST.rollback text>",
+ *     {"format": 1, "operation": "prune" or "rollback",
+ *      "third": "<new LIST text>", "fourth": "<new LIST.rollback text>",
  *      "deletable": ["path as LIST names it", ...],
  *      "rollback_previous": "<old LIST.rollback text>" (null when there was none),
  *      "list_previous": "<old LIST text>"}
  *
- * Recovery decides by LIST alone: holding exactly "third" means the commit
- * point was passed, so the apply is finished; anything else means it was
- * not, so LIST.rollback is put back ("list_previous" is kept for whoever
- * investigates). Deletable paths are resolved against LIST's directory when
- * used, so whichever directory the recovering process runs in, it removes
- * the same files.
+ * "third" and "fourth" are named after the prune's lists; a rollback puts
+ * its new texts there too (the rollback list in both). Recovery decides by
+ * LIST alone, whatever the operation: holding exactly "third" means the
+ * commit point was passed, so the change is finished; anything else means it
+ * was not, so LIST.rollback is put back ("operation" and "list_previous" are
+ * kept for whoever investigates; journals without "operation" come from
+ * prunes of earlier versions). Deletable paths are resolved against LIST's
+ * directory when used, so whichever directory the recovering process runs
+ * in, it removes the same files.
  */
 #define JOURNAL_FORMAT 1
 
@@ -437,22 +441,28 @@ static int write_step(const dupg_store_options *o, const char *path, const char 
 	return rc;
 }
 
-/* Everything an apply writes, prepared before the first change on disk. */
-struct plan {
-	char *third, *fourth, *journal;
-	size_t third_len, fourth_len, journal_len;
-	char **deletable; /* as LIST names them */
+/*
+ * A transition: what one operation makes of the store, prepared in full
+ * before the first change on disk. A prune and a rollback each build one;
+ * writing it, and recovering after a crash part-way, are the same for both.
+ */
+struct transition {
+	const char *operation;           /* "prune" or "rollback", for whoever reads the journal */
+	char *list, *rollback, *journal; /* new LIST text, new LIST.rollback text, the journal */
+	size_t list_len, rollback_len, journal_len;
+	char **deletable;                /* files to remove, as LIST names them */
 	size_t ndel;
-	dupg_pathlist *new_list;
+	dupg_pathlist *new_list;         /* the handle's list afterwards */
 };
 
-static void plan_free(struct plan *pl)
+static void transition_free(struct transition *tr)
 {
-	free(pl->third);
-	free(pl->fourth);
-	free(pl->journal);
-	free(pl->deletable);
-	dupg_pathlist_free(pl->new_list);
+	free(tr->list);
+	free(tr->rollback);
+	free(tr->journal);
+	free(tr->deletable);
+	dupg_pathlist_free(tr->new_list);
+	memset(tr, 0, sizeof(*tr));
 }
 
 static int render_list(char **out, size_t *len, const dupg_prune *p, dupg_prune_list which,
@@ -492,6 +502,141 @@ static int split_lines(char ***out, size_t n, const char *text, size_t len)
 	return 0;
 }
 
+static int transition_of_prune(struct transition *tr, const struct names *n, const dupg_prune *p)
+{
+	char *del_text = NULL;
+	size_t del_len;
+	int rc;
+
+	tr->operation = "prune";
+	tr->ndel = dupg_prune_count(p, DUPG_LIST_DELETABLE);
+	rc = render_list(&tr->list, &tr->list_len, p, DUPG_LIST_THIRD, n->list);
+	if (rc == 0)
+		rc = render_list(&tr->rollback, &tr->rollback_len, p, DUPG_LIST_FOURTH, n->rollback);
+	if (rc == 0)
+		rc = render_list(&del_text, &del_len, p, DUPG_LIST_DELETABLE, n->list);
+	if (rc == 0)
+		rc = split_lines(&tr->deletable, tr->ndel, del_text, del_len);
+	if (rc == 0)
+		rc = dupg_prune_list_dup(&tr->new_list, p, DUPG_LIST_THIRD);
+	free(del_text);
+	return rc;
+}
+
+/* A file as the file system knows it: two spellings of one path are one file. */
+struct fileid {
+	dev_t dev;
+	ino_t ino;
+};
+
+/* *id of path; 1 when it exists, 0 when not, or a negative code. */
+static int file_id(struct fileid *id, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		return dupg__error_errno(DUPG_EIO, errno, "%s: cannot stat", path);
+	}
+	id->dev = st.st_dev;
+	id->ino = st.st_ino;
+	return 1;
+}
+
+/*
+ * Is path (as LIST names it) one of the kept files under another spelling
+ * ("./pkg3" for "pkg3")? Removing it would leave the rollback list naming a
+ * missing package.
+ */
+static int is_kept_file(int *kept, const struct names *n, const char *path,
+			const struct fileid *ids, size_t nids)
+{
+	char *full = dupg__path_join(n->dir, path);
+	struct fileid id;
+	size_t i;
+	int rc;
+
+	*kept = 0;
+	if (full == NULL)
+		return dupg__error_nomem();
+	rc = file_id(&id, full);
+	free(full);
+	for (i = 0; rc > 0 && i < nids; i++)
+		if (ids[i].dev == id.dev && ids[i].ino == id.ino)
+			*kept = 1;
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * Back to the rollback list: LIST becomes LIST.rollback's paths, LIST.rollback
+ * stays, and what LIST named beyond them (the packages of the upgrade that
+ * failed) is deleted.
+ */
+static int transition_of_rollback(struct transition *tr, const struct names *n, const dupg_store *s)
+{
+	size_t nkept, nold = dupg_pathlist_count(s->list), old_len, i, k, id;
+	struct fileid *ids = NULL;
+	dupg_strmap *kept = NULL;
+	char **kept_lines = NULL, *old = NULL;
+	int rc, keep;
+
+	tr->operation = "rollback";
+	rc = exists(n->rollback);
+	if (rc == 0)
+		return dupg__error(DUPG_ENOTFOUND, "%s: no rollback list (%s missing): nothing to roll back to",
+				   n->list, n->rollback);
+	if (rc < 0)
+		return rc;
+	rc = dupg_pathlist_load(&tr->new_list, n->rollback);
+	if (rc != 0)
+		return rc;
+	nkept = dupg_pathlist_count(tr->new_list);
+	rc = dupg__pathlist_render(&tr->list, &tr->list_len, tr->new_list, NULL, 0, n->list);
+	if (rc == 0)
+		rc = dupg__pathlist_render(&tr->rollback, &tr->rollback_len, tr->new_list, NULL, 0,
+					   n->rollback);
+	/* kept: the new LIST's paths as LIST will name them, and the files they are */
+	if (rc == 0)
+		rc = split_lines(&kept_lines, nkept, tr->list, tr->list_len);
+	if (rc == 0)
+		rc = dupg__strmap_new(&kept);
+	for (i = 0; rc == 0 && i < nkept; i++)
+		rc = dupg__strmap_intern(kept, kept_lines[i], &id, NULL);
+	if (rc == 0 && (ids = malloc((nkept + 1) * sizeof(*ids))) == NULL)
+		rc = dupg__error_nomem();
+	for (i = 0; rc == 0 && i < nkept; i++) {
+		const char *path = dupg_pathlist_resolved(tr->new_list, i);
+		rc = file_id(&ids[i], path);
+		if (rc == 0)
+			rc = dupg__error(DUPG_ENOTFOUND, "%s: %s: no such package file",
+					 n->rollback, dupg_pathlist_path(tr->new_list, i));
+		else if (rc > 0)
+			rc = 0;
+	}
+	/* deleted: the old LIST's paths, as it names them, that are none of those */
+	if (rc == 0)
+		rc = dupg__pathlist_render(&old, &old_len, s->list, NULL, 0, n->list);
+	if (rc == 0)
+		rc = split_lines(&tr->deletable, nold, old, old_len);
+	for (i = 0, k = 0; rc == 0 && i < nold; i++) {
+		keep = dupg__strmap_find(kept, tr->deletable[i]) >= 0;
+		if (!keep)
+			rc = is_kept_file(&keep, n, tr->deletable[i], ids, nkept);
+		if (rc == 0 && !keep)
+			tr->deletable[k++] = tr->deletable[i];
+	}
+	if (rc == 0) {
+		tr->deletable[k] = NULL;
+		tr->ndel = k;
+	}
+	free(old);
+	free(ids);
+	free(kept_lines);
+	dupg__strmap_free(kept);
+	return rc;
+}
+
 static json_object *add_member(json_object *obj, const char *key, json_object *v, int null_ok)
 {
 	if (obj == NULL || (v == NULL && !null_ok) || json_object_object_add(obj, key, v) != 0) {
@@ -507,108 +652,113 @@ static json_object *jstr(const char *s, size_t len)
 	return json_object_new_string_len(s, (int)len);
 }
 
-static int plan_make(struct plan *pl, const struct names *n, const dupg_prune *p)
+/* The journal of a transition: its new texts, and the texts they replace. */
+static int transition_journal(struct transition *tr, const struct names *n)
 {
-	char *del_text = NULL, *prev_list = NULL, *prev_rb = NULL;
-	size_t del_len, prev_list_len, prev_rb_len;
+	char *prev_list = NULL, *prev_rb = NULL;
+	size_t prev_list_len, prev_rb_len;
 	json_object *obj;
 	int rc;
 
-	memset(pl, 0, sizeof(*pl));
-	pl->ndel = dupg_prune_count(p, DUPG_LIST_DELETABLE);
-	rc = render_list(&pl->third, &pl->third_len, p, DUPG_LIST_THIRD, n->list);
-	if (rc == 0)
-		rc = render_list(&pl->fourth, &pl->fourth_len, p, DUPG_LIST_FOURTH, n->rollback);
-	if (rc == 0)
-		rc = render_list(&del_text, &del_len, p, DUPG_LIST_DELETABLE, n->list);
-	if (rc == 0)
-		rc = split_lines(&pl->deletable, pl->ndel, del_text, del_len);
-	if (rc == 0)
-		rc = dupg__read_file(&prev_list, &prev_list_len, n->list, LIST_MAX_BYTES);
+	rc = dupg__read_file(&prev_list, &prev_list_len, n->list, LIST_MAX_BYTES);
 	if (rc == 0)
 		rc = read_optional(&prev_rb, &prev_rb_len, n->rollback, LIST_MAX_BYTES);
-	if (rc == 0)
-		rc = dupg_prune_list_dup(&pl->new_list, p, DUPG_LIST_THIRD);
-	if (rc == 0) {
-		if (pl->third_len > INT32_MAX || pl->fourth_len > INT32_MAX ||
-		    prev_list_len > INT32_MAX || prev_rb_len > INT32_MAX)
-			rc = dupg__error(DUPG_EINVAL, "%s: list too large for the journal", n->list);
-	}
+	if (rc == 0 && (tr->list_len > INT32_MAX || tr->rollback_len > INT32_MAX ||
+			prev_list_len > INT32_MAX || prev_rb_len > INT32_MAX))
+		rc = dupg__error(DUPG_EINVAL, "%s: list too large for the journal", n->list);
 	if (rc == 0) {
 		obj = json_object_new_object();
 		obj = add_member(obj, "format", json_object_new_int(JOURNAL_FORMAT), 0);
-		obj = add_member(obj, "third", jstr(pl->third, pl->third_len), 0);
-		obj = add_member(obj, "fourth", jstr(pl->fourth, pl->fourth_len), 0);
+		obj = add_member(obj, "operation", json_object_new_string(tr->operation), 0);
+		obj = add_member(obj, "third", jstr(tr->list, tr->list_len), 0);
+		obj = add_member(obj, "fourth", jstr(tr->rollback, tr->rollback_len), 0);
 		obj = add_member(obj, "deletable",
-				 dupg__jstr_array((const char *const *)pl->deletable, pl->ndel), 0);
+				 dupg__jstr_array((const char *const *)tr->deletable, tr->ndel), 0);
 		obj = add_member(obj, "rollback_previous",
 				 prev_rb != NULL ? jstr(prev_rb, prev_rb_len) : NULL, prev_rb == NULL);
 		obj = add_member(obj, "list_previous", jstr(prev_list, prev_list_len), 0);
-		rc = dupg__jobj_finish(&pl->journal, obj);
+		rc = dupg__jobj_finish(&tr->journal, obj);
 		if (rc == 0)
-			pl->journal_len = strlen(pl->journal);
+			tr->journal_len = strlen(tr->journal);
 	}
-	free(del_text);
 	free(prev_list);
 	free(prev_rb);
-	if (rc != 0) {
-		plan_free(pl);
-		memset(pl, 0, sizeof(*pl));
-	}
 	return rc;
 }
 
-static int apply(dupg_store *s, const dupg_prune *p, const dupg_store_options *o)
+/* The steps of the header, in order; on success the handle takes the new list. */
+static int transition_apply(dupg_store *s, struct transition *tr, const struct names *n,
+			    const dupg_store_options *o)
 {
-	struct names n;
-	struct plan pl;
 	size_t i;
 	int rc;
 
-	rc = names_init(&n, s->list_file);
-	if (rc != 0)
-		return rc;
-	rc = check_no_journal(&n);
+	rc = write_step(o, n->journal, tr->journal, tr->journal_len, DUPG_STEP_JOURNAL_TEMP, n->list);
 	if (rc == 0)
-		rc = plan_make(&pl, &n, p);
-	if (rc != 0) {
-		names_free(&n);
-		return rc;
-	}
-	rc = write_step(o, n.journal, pl.journal, pl.journal_len, DUPG_STEP_JOURNAL_TEMP, n.list);
+		rc = write_step(o, n->rollback, tr->rollback, tr->rollback_len, DUPG_STEP_ROLLBACK_TEMP,
+				n->list);
 	if (rc == 0)
-		rc = write_step(o, n.rollback, pl.fourth, pl.fourth_len, DUPG_STEP_ROLLBACK_TEMP, n.list);
-	if (rc == 0)
-		rc = write_step(o, n.list, pl.third, pl.third_len, DUPG_STEP_LIST_TEMP, n.list);
-	for (i = 0; rc == 0 && i < pl.ndel; i++) {
-		rc = remove_in_store(&n, pl.deletable[i], NULL);
+		rc = write_step(o, n->list, tr->list, tr->list_len, DUPG_STEP_LIST_TEMP, n->list);
+	for (i = 0; rc == 0 && i < tr->ndel; i++) {
+		rc = remove_in_store(n, tr->deletable[i], NULL);
 		if (rc == 0)
-			rc = step_done(o, DUPG_STEP_DELETE, n.list);
+			rc = step_done(o, DUPG_STEP_DELETE, n->list);
 	}
 	if (rc == 0)
-		rc = finish_journal(&n, o->no_fsync);
+		rc = finish_journal(n, o->no_fsync);
 	if (rc == 0) {
 		dupg_pathlist_free(s->list);
-		s->list = pl.new_list;
-		pl.new_list = NULL;
-		rc = step_done(o, DUPG_STEP_DONE, n.list);
+		s->list = tr->new_list;
+		tr->new_list = NULL;
+		rc = step_done(o, DUPG_STEP_DONE, n->list);
 	} else if (rc != DUPG_EABORTED) {
 		/* a real failure mid-way: bring the store back to a consistent state now */
 		char msg[1024];
 		dupg_recover_report r = { DUPG_RECOVER_CLEAN, 0, 0 };
 		snprintf(msg, sizeof(msg), "%s", dupg_error_last());
-		recover(&r, &n, o->no_fsync);
+		recover(&r, n, o->no_fsync);
 		dupg__error(rc, "%s", msg);
 	}
-	plan_free(&pl);
+	return rc;
+}
+
+/* Apply the prune p to the store, or roll the store back when p is NULL. */
+static int change(dupg_store *s, const dupg_prune *p, const dupg_store_options *o)
+{
+	struct transition tr;
+	struct names n;
+	int rc;
+
+	memset(&tr, 0, sizeof(tr));
+	rc = names_init(&n, s->list_file);
+	if (rc != 0)
+		return rc;
+	rc = check_no_journal(&n);
+	if (rc == 0)
+		rc = p != NULL ? transition_of_prune(&tr, &n, p) : transition_of_rollback(&tr, &n, s);
+	if (rc == 0)
+		rc = transition_journal(&tr, &n);
+	if (rc == 0)
+		rc = transition_apply(s, &tr, &n, o);
+	transition_free(&tr);
 	names_free(&n);
 	return rc;
+}
+
+static int check_options(const dupg_store_options **opts)
+{
+	static const dupg_store_options defaults = DUPG_STORE_OPTIONS_INIT;
+
+	if (*opts == NULL)
+		*opts = &defaults;
+	if ((*opts)->version != DUPG_STORE_OPTIONS_VERSION)
+		return dupg__error(DUPG_EINVAL, "store options: unknown version %u", (*opts)->version);
+	return 0;
 }
 
 int dupg_store_prune(dupg_prune **out, dupg_store *s, const dupg_pathlist *downloaded,
 		     const dupg_store_options *opts)
 {
-	static const dupg_store_options defaults = DUPG_STORE_OPTIONS_INIT;
 	dupg_prune *p = NULL;
 	int rc;
 
@@ -616,17 +766,28 @@ int dupg_store_prune(dupg_prune **out, dupg_store *s, const dupg_pathlist *downl
 		*out = NULL;
 	if (s == NULL || downloaded == NULL)
 		return dupg__error(DUPG_EINVAL, "dupg_store_prune: NULL argument");
-	if (opts == NULL)
-		opts = &defaults;
-	if (opts->version != DUPG_STORE_OPTIONS_VERSION)
-		return dupg__error(DUPG_EINVAL, "store options: unknown version %u", opts->version);
+	rc = check_options(&opts);
+	if (rc != 0)
+		return rc;
 	rc = dupg_prune_compute(&p, s->list, downloaded, &opts->prune);
 	if (rc == 0 && opts->apply)
-		rc = apply(s, p, opts);
+		rc = change(s, p, opts);
 	if (rc != 0 || out == NULL) {
 		dupg_prune_free(p);
 		return rc;
 	}
 	*out = p;
 	return 0;
+}
+
+int dupg_store_rollback(dupg_store *s, const dupg_store_options *opts)
+{
+	int rc;
+
+	if (s == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_store_rollback: NULL store");
+	rc = check_options(&opts);
+	if (rc != 0)
+		return rc;
+	return change(s, NULL, opts);
 }

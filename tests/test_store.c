@@ -315,9 +315,15 @@ static void test_pending_journal(void)
 
 /* ---- crash at every step, then recover ---- */
 
+/*
+ * An apply to crash: a prune of dir/new, or a rollback. For a rollback,
+ * "third" and "fourth" are the lists it leaves (the rollback list, twice)
+ * and "deletable" the packages it removes.
+ */
 struct scenario {
 	const char *name;
 	void (*build)(const char *dir);
+	int rollback;
 	const char *old_list, *old_rollback; /* old_rollback NULL: absent */
 	const char *third, *fourth;
 	const char *deletable[4];
@@ -343,12 +349,55 @@ static void build_two(const char *dir)
 	fx_write(fx_path(dir, "new"), "a3\nb3\n");
 }
 
+/* The same stores after their prune was applied: what a rollback starts from. */
+static void build_worked_applied(const char *dir)
+{
+	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+
+	build_worked(dir);
+	opts.apply = 1;
+	opts.no_fsync = 1;
+	CU_ASSERT_EQUAL_FATAL(run_prune(dir, &opts, NULL), 0);
+}
+
+static void build_two_applied(const char *dir)
+{
+	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+
+	build_two(dir);
+	opts.apply = 1;
+	opts.no_fsync = 1;
+	CU_ASSERT_EQUAL_FATAL(run_prune(dir, &opts, NULL), 0);
+}
+
 static const struct scenario scenarios[] = {
-	{ "worked example", build_worked, "pkg1\npkg2\npkg3\npkg4\n", NULL,
+	{ "worked example", build_worked, 0, "pkg1\npkg2\npkg3\npkg4\n", NULL,
 	  "pkg2\npkg3\npkg4\npkg5\npkg6\n", "pkg2\npkg3\npkg4\n", { "pkg1", NULL }, 8 },
-	{ "two deletables", build_two, "a1\nb1\na2\nb2\n", "a1\nb1\n", "a2\nb2\na3\nb3\n", "a2\nb2\n",
-	  { "a1", "b1", NULL }, 9 },
+	{ "two deletables", build_two, 0, "a1\nb1\na2\nb2\n", "a1\nb1\n", "a2\nb2\na3\nb3\n",
+	  "a2\nb2\n", { "a1", "b1", NULL }, 9 },
+	{ "worked example rolled back", build_worked_applied, 1, "pkg2\npkg3\npkg4\npkg5\npkg6\n",
+	  "pkg2\npkg3\npkg4\n", "pkg2\npkg3\npkg4\n", "pkg2\npkg3\npkg4\n", { "pkg5", "pkg6", NULL }, 9 },
+	{ "two deletables rolled back", build_two_applied, 1, "a2\nb2\na3\nb3\n", "a2\nb2\n",
+	  "a2\nb2\n", "a2\nb2\n", { "a3", "b3", NULL }, 9 },
 };
+
+/* Open dir/list and roll it back. */
+static int run_rollback(const char *dir, const dupg_store_options *opts)
+{
+	dupg_store *s = NULL;
+	int rc;
+
+	rc = dupg_store_open(&s, fx_path(dir, "list"));
+	if (rc == 0)
+		rc = dupg_store_rollback(s, opts);
+	dupg_store_free(s);
+	return rc;
+}
+
+static int run_scenario(const struct scenario *sc, const char *dir, dupg_store_options *opts)
+{
+	return sc->rollback ? run_rollback(dir, opts) : run_prune(dir, opts, NULL);
+}
 
 /* Every path a list file names exists. */
 static void expect_listed_exist(const char *dir, const char *list)
@@ -419,7 +468,7 @@ static void crash_at(const struct scenario *sc, int stop_at)
 	opts.apply = 1;
 	opts.step_cb = on_step;
 	opts.payload = &st;
-	rc = run_prune(dir, &opts, NULL);
+	rc = run_scenario(sc, dir, &opts);
 	CU_ASSERT_EQUAL(rc, DUPG_EABORTED);
 	CU_ASSERT_EQUAL(st.calls, stop_at);
 	step = st.seen[stop_at - 1];
@@ -494,7 +543,7 @@ static void test_crash_every_step(void)
 		opts.apply = 1;
 		opts.step_cb = on_step;
 		opts.payload = &st;
-		CU_ASSERT_EQUAL(run_prune(dir, &opts, NULL), 0);
+		CU_ASSERT_EQUAL(run_scenario(&scenarios[i], dir, &opts), 0);
 		CU_ASSERT_EQUAL(st.calls, scenarios[i].steps);
 		CU_ASSERT_EQUAL(expect_consistent(dir, &scenarios[i]), 1);
 		fx_rmrf(dir);
@@ -630,6 +679,261 @@ static void test_recover_bad_journal(void)
 	free(dir);
 }
 
+/* ---- rolling back ---- */
+
+/* Each of the packages named is in dir (present != 0) or gone from it. */
+static void expect_pkgs(const char *dir, const char *const *names, int present)
+{
+	size_t i;
+
+	for (i = 0; names[i] != NULL; i++) {
+		if (fx_exists(fx_path(dir, names[i])) != present)
+			fprintf(stderr, "%s: %s is %s\n", dir, names[i], present ? "missing" : "still there");
+		CU_ASSERT_EQUAL(fx_exists(fx_path(dir, names[i])), present);
+	}
+}
+
+/* No journal and no temporary file in dir. */
+static void expect_settled(const char *dir)
+{
+	char *snap = fx_snapshot(dir);
+
+	CU_ASSERT(!fx_exists(fx_path(dir, "list.journal")));
+	CU_ASSERT_PTR_NULL(strstr(snap, ".tmp."));
+	free(snap);
+}
+
+static void test_worked_example_rolled_back(void)
+{
+	static const char *const kept[] = { "pkg2", "pkg3", "pkg4", NULL };
+	static const char *const gone[] = { "pkg1", "pkg5", "pkg6", NULL };
+	static const dupg_apply_step want[] = {
+		DUPG_STEP_JOURNAL_TEMP, DUPG_STEP_JOURNAL, DUPG_STEP_ROLLBACK_TEMP, DUPG_STEP_ROLLBACK,
+		DUPG_STEP_LIST_TEMP, DUPG_STEP_LIST, DUPG_STEP_DELETE, DUPG_STEP_DELETE, DUPG_STEP_DONE,
+	};
+	static const char *const types[] = { "A", "B", "C", "D", "E" };
+	static const char *const rollback_config[] = { "pkg3", "pkg4", "pkg2", "pkg2", "pkg2" };
+	char *dir = fx_tmpdir(), *snap1, *snap2;
+	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	struct steps st = { 0, 0, { 0 } };
+	dupg_recover_report r;
+	dupg_config *c = NULL;
+	dupg_store *s = NULL;
+	const dupg_pathlist *l;
+	int i;
+
+	build_worked_applied(dir);
+	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
+	/* apply and prune are ignored: a rollback always changes the store */
+	opts.apply = 0;
+	opts.prune.keep = 1;
+	opts.step_cb = on_step;
+	opts.payload = &st;
+	CU_ASSERT_EQUAL_FATAL(dupg_store_rollback(s, &opts), 0);
+	expect_file(fx_path(dir, "list"), "pkg2\npkg3\npkg4\n");
+	expect_file(fx_path(dir, "list.rollback"), "pkg2\npkg3\npkg4\n");
+	expect_pkgs(dir, kept, 1);
+	expect_pkgs(dir, gone, 0);
+	expect_settled(dir);
+	CU_ASSERT_EQUAL(st.calls, 9);
+	for (i = 0; i < 9; i++)
+		CU_ASSERT_EQUAL(st.seen[i], want[i]);
+	/* the handle's list is the new LIST, and describes the rollback configuration */
+	l = dupg_store_list(s);
+	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_count(l), 3);
+	CU_ASSERT_STRING_EQUAL(dupg_pathlist_path(l, 0), "pkg2");
+	CU_ASSERT_STRING_EQUAL(dupg_pathlist_path(l, 2), "pkg4");
+	CU_ASSERT_STRING_EQUAL(dupg_pathlist_resolved(l, 2), fx_path(dir, "pkg4"));
+	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_config(&c, l), 0);
+	CU_ASSERT_EQUAL(dupg_config_count(c), 5);
+	for (i = 0; i < 5; i++)
+		CU_ASSERT_STRING_EQUAL(dupg_config_get(c, types[i]), rollback_config[i]);
+	dupg_config_free(c);
+	/* again: the same lists, nothing deleted (no DELETE step) */
+	snap1 = fx_snapshot(dir);
+	st.calls = 0;
+	CU_ASSERT_EQUAL(dupg_store_rollback(s, &opts), 0);
+	CU_ASSERT_EQUAL(st.calls, 7);
+	CU_ASSERT_EQUAL(st.seen[6], DUPG_STEP_DONE);
+	snap2 = fx_snapshot(dir);
+	CU_ASSERT_STRING_EQUAL(snap1, snap2);
+	free(snap1);
+	free(snap2);
+	CU_ASSERT_EQUAL(dupg_pathlist_count(dupg_store_list(s)), 3);
+	dupg_store_free(s);
+	/* NULL options: the defaults */
+	CU_ASSERT_EQUAL(run_rollback(dir, NULL), 0);
+	expect_file(fx_path(dir, "list"), "pkg2\npkg3\npkg4\n");
+	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), 0), 0);
+	CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_CLEAN);
+	CU_ASSERT_EQUAL(r.temps_removed, 0);
+	fx_rmrf(dir);
+	free(dir);
+}
+
+/*
+ * After a rollback the same download can be pruned again, with the result of
+ * the first time. Without the rollback the store still lists the download
+ * and the retry is refused: the problem dupg_store_rollback() solves.
+ */
+static void test_retry_after_rollback(void)
+{
+	static const char *const types[] = { "A", "B", "C", "D", "E" };
+	char *dir = fx_tmpdir();
+	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_store *s = NULL;
+	dupg_pathlist *down = NULL;
+	dupg_prune *first = NULL, *again = NULL;
+	size_t i;
+
+	fx_worked_store(dir, NULL);
+	opts.apply = 1;
+	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&down, fx_path(dir, "new")), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_store_prune(&first, s, down, &opts), 0);
+	fx_expect_error(dupg_store_prune(&again, s, down, &opts), DUPG_EEXISTS, "pkg5", NULL);
+	CU_ASSERT_PTR_NULL(again);
+	dupg_pathlist_free(down);
+	down = NULL;
+	/* the site rolled back; the master then downloads the same packages again */
+	CU_ASSERT_EQUAL_FATAL(dupg_store_rollback(s, &opts), 0);
+	CU_ASSERT(!fx_exists(fx_path(dir, "pkg5")));
+	fx_pkg(dir, "pkg5", "5", "A");
+	fx_pkg(dir, "pkg6", "6", "B,C");
+	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&down, fx_path(dir, "new")), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_store_prune(&again, s, down, &opts), 0);
+	expect_file(fx_path(dir, "list"), "pkg2\npkg3\npkg4\npkg5\npkg6\n");
+	expect_file(fx_path(dir, "list.rollback"), "pkg2\npkg3\npkg4\n");
+	expect_settled(dir);
+	/* package 1 went the first time; nothing is left to delete */
+	CU_ASSERT_EQUAL(dupg_prune_count(again, DUPG_LIST_DELETABLE), 0);
+	CU_ASSERT_EQUAL(dupg_prune_count(again, DUPG_LIST_THIRD), 5);
+	CU_ASSERT_EQUAL(dupg_prune_count(again, DUPG_LIST_FOURTH), 3);
+	for (i = 0; i < 5; i++) {
+		CU_ASSERT_STRING_EQUAL(dupg_prune_path(again, DUPG_LIST_THIRD, i),
+				       dupg_prune_path(first, DUPG_LIST_THIRD, i));
+		CU_ASSERT_STRING_EQUAL(dupg_config_get(dupg_prune_config(again, DUPG_CONFIG_LATEST), types[i]),
+				       dupg_config_get(dupg_prune_config(first, DUPG_CONFIG_LATEST), types[i]));
+		CU_ASSERT_STRING_EQUAL(dupg_config_get(dupg_prune_config(again, DUPG_CONFIG_ROLLBACK), types[i]),
+				       dupg_config_get(dupg_prune_config(first, DUPG_CONFIG_ROLLBACK), types[i]));
+	}
+	CU_ASSERT_STRING_EQUAL(dupg_config_get(dupg_prune_config(again, DUPG_CONFIG_LATEST), "A"), "pkg5");
+	CU_ASSERT_STRING_EQUAL(dupg_config_get(dupg_prune_config(again, DUPG_CONFIG_ROLLBACK), "A"), "pkg3");
+	CU_ASSERT_EQUAL(dupg_pathlist_count(dupg_store_list(s)), 5);
+	dupg_prune_free(first);
+	dupg_prune_free(again);
+	dupg_pathlist_free(down);
+	dupg_store_free(s);
+	fx_rmrf(dir);
+	free(dir);
+}
+
+/* A rollback package spelled otherwise in LIST.rollback is the same file: it stays. */
+static void test_rollback_other_spelling(void)
+{
+	char *dir = fx_tmpdir();
+
+	build_worked_applied(dir);
+	fx_write(fx_path(dir, "list.rollback"), "./pkg2\npkg3\n\npkg4");
+	CU_ASSERT_EQUAL_FATAL(run_rollback(dir, NULL), 0);
+	expect_file(fx_path(dir, "list"), "./pkg2\npkg3\npkg4\n");
+	expect_file(fx_path(dir, "list.rollback"), "./pkg2\npkg3\npkg4\n");
+	CU_ASSERT(fx_exists(fx_path(dir, "pkg2")));
+	CU_ASSERT(!fx_exists(fx_path(dir, "pkg5")));
+	CU_ASSERT(!fx_exists(fx_path(dir, "pkg6")));
+	expect_settled(dir);
+	fx_rmrf(dir);
+	free(dir);
+}
+
+/* A download stored outside the store's directory is named absolute in LIST, and removed there. */
+static void test_rollback_download_elsewhere(void)
+{
+	char *dir = fx_tmpdir();
+	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_store *s = NULL;
+	dupg_pathlist *down = NULL;
+
+	fx_worked_store(dir, NULL);
+	CU_ASSERT_EQUAL_FATAL(mkdir(fx_path(dir, "in"), 0755), 0);
+	fx_pkg(fx_path(dir, "in"), "pkg7", "7", "A");
+	fx_write(fx_path(dir, "in/new"), "pkg7\n");
+	opts.apply = 1;
+	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&down, fx_path(dir, "in/new")), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_store_prune(NULL, s, down, &opts), 0);
+	/* pkg3 (A) is the rollback package, pkg1 goes */
+	expect_file(fx_path(dir, "list.rollback"), "pkg2\npkg3\npkg4\n");
+	CU_ASSERT(fx_exists(fx_path(dir, "in/pkg7")));
+	CU_ASSERT_EQUAL(dupg_store_rollback(s, &opts), 0);
+	expect_file(fx_path(dir, "list"), "pkg2\npkg3\npkg4\n");
+	CU_ASSERT(!fx_exists(fx_path(dir, "in/pkg7")));
+	CU_ASSERT(fx_exists(fx_path(dir, "pkg5")));
+	expect_settled(dir);
+	dupg_pathlist_free(down);
+	dupg_store_free(s);
+	fx_rmrf(dir);
+	free(dir);
+}
+
+static void test_rollback_bad_input(void)
+{
+	char *dir = fx_tmpdir(), *before, *after;
+	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_store *s = NULL;
+
+	/* a store that was never pruned has no rollback list */
+	fx_worked_store(dir, NULL);
+	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
+	before = fx_snapshot(dir);
+	fx_expect_error(dupg_store_rollback(s, &opts), DUPG_ENOTFOUND, "list.rollback", "nothing to roll back to");
+	after = fx_snapshot(dir);
+	CU_ASSERT_STRING_EQUAL(before, after);
+	free(before);
+	free(after);
+	dupg_store_free(s);
+	fx_rmrf(dir);
+	free(dir);
+
+	/* the rest on a pruned store; each failure leaves the disk and the handle as they were */
+	dir = fx_tmpdir();
+	build_worked_applied(dir);
+	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
+	fx_write(fx_path(dir, "list.rollback"), "pkg2\npkg9\n");
+	before = fx_snapshot(dir);
+	fx_expect_error(dupg_store_rollback(s, &opts), DUPG_ENOTFOUND, "list.rollback:2: pkg9", NULL);
+	after = fx_snapshot(dir);
+	CU_ASSERT_STRING_EQUAL(before, after);
+	free(before);
+	free(after);
+	fx_write(fx_path(dir, "list.rollback"), "pkg2\npkg3\npkg2\n");
+	before = fx_snapshot(dir);
+	fx_expect_error(dupg_store_rollback(s, &opts), DUPG_EEXISTS, "list.rollback:3: pkg2", NULL);
+	fx_write(fx_path(dir, "list.rollback"), "pkg2\n pkg3\n");
+	fx_expect_error(dupg_store_rollback(s, &opts), DUPG_EFORMAT, "list.rollback:2", NULL);
+	fx_write(fx_path(dir, "list.rollback"), "pkg2\npkg3\npkg2\n");
+	after = fx_snapshot(dir);
+	CU_ASSERT_STRING_EQUAL(before, after);
+	free(before);
+	free(after);
+	fx_write(fx_path(dir, "list.rollback"), "pkg2\npkg3\npkg4\n");
+	fx_write(fx_path(dir, "list.journal"), "{}");
+	before = fx_snapshot(dir);
+	fx_expect_error(dupg_store_rollback(s, &opts), DUPG_EINVAL, "recover", "list.journal");
+	opts.version = 42;
+	fx_expect_error(dupg_store_rollback(s, &opts), DUPG_EINVAL, "version", NULL);
+	fx_expect_error(dupg_store_rollback(NULL, &opts), DUPG_EINVAL, "dupg_store_rollback", NULL);
+	after = fx_snapshot(dir);
+	CU_ASSERT_STRING_EQUAL(before, after);
+	free(before);
+	free(after);
+	CU_ASSERT_EQUAL(dupg_pathlist_count(dupg_store_list(s)), 5);
+	CU_ASSERT(fx_exists(fx_path(dir, "pkg5")));
+	dupg_store_free(s);
+	fx_rmrf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -640,6 +944,11 @@ int main(void)
 		{ "download from another directory", test_download_elsewhere },
 		{ "bad input leaves the store unchanged", test_bad_input },
 		{ "pending journal", test_pending_journal },
+		{ "worked example applied, then rolled back", test_worked_example_rolled_back },
+		{ "retry after a rollback", test_retry_after_rollback },
+		{ "rollback keeps a package spelled otherwise", test_rollback_other_spelling },
+		{ "rollback removes a download stored elsewhere", test_rollback_download_elsewhere },
+		{ "rollback: bad input leaves the store unchanged", test_rollback_bad_input },
 		{ "crash at every step, then recover", test_crash_every_step },
 		{ "interrupted recovery", test_recover_interrupted },
 		{ "recover removes only our temporary files", test_recover_temps },

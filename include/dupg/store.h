@@ -3,17 +3,27 @@
  * @brief The master's package store on disk: a list file, its rollback list
  *        (`LIST.rollback`) and the package files they name (I/O).
  *
- * Applying a prune is crash-safe. The steps, in order:
- * 1. the intent (third list, fourth list, deletable files, the previous
- *    rollback list) is written to `LIST.journal` (temporary file, fsync,
- *    rename, directory fsync);
- * 2. the fourth list replaces `LIST.rollback` (same atomic write);
- * 3. the third list replaces `LIST` (same atomic write): the commit point;
- * 4. the deletable package files are removed, then the directory is fsynced;
+ * Two operations change a store:
+ * - dupg_store_prune() after a download: `LIST` becomes the third list,
+ *   `LIST.rollback` the fourth, and the deletable package files are removed;
+ * - dupg_store_rollback() after the site rolled back (every device is back on
+ *   the configuration of `LIST.rollback`): `LIST` becomes the rollback list,
+ *   `LIST.rollback` stays, and the packages the old `LIST` named beyond it
+ *   (those of the upgrade that failed) are removed.
+ *
+ * Both are crash-safe and take the same steps, in order:
+ * 1. the intent (new `LIST` text, new `LIST.rollback` text, files to delete,
+ *    the texts they replace) is written to `LIST.journal` (temporary file,
+ *    fsync, rename, directory fsync);
+ * 2. the new rollback list replaces `LIST.rollback` (same atomic write; a
+ *    rollback writes it unchanged);
+ * 3. the new list replaces `LIST` (same atomic write): the commit point;
+ * 4. the files to delete are removed, then the directory is fsynced;
  * 5. the journal is removed.
- * dupg_store_recover() after a crash anywhere finishes the apply when step 3
- * was reached and undoes it otherwise; either way no list names a missing
- * package and temporary files are removed.
+ * dupg_store_recover() after a crash anywhere finishes the change when step 3
+ * was reached (`LIST` holds the journal's new text) and undoes it otherwise;
+ * either way no list names a missing package and temporary files are removed.
+ * It does not need to know which operation was interrupted.
  */
 #ifndef DUPG_STORE_H
 #define DUPG_STORE_H
@@ -26,27 +36,30 @@
 extern "C" {
 #endif
 
-/** Points of an apply at which the step callback is called. */
+/** Points of an apply (of a prune or a rollback) at which the step callback is called. */
 typedef enum {
 	DUPG_STEP_JOURNAL_TEMP = 0,  /**< journal written to its temporary file */
 	DUPG_STEP_JOURNAL = 1,       /**< journal in place */
-	DUPG_STEP_ROLLBACK_TEMP = 2, /**< fourth list written to its temporary file */
+	DUPG_STEP_ROLLBACK_TEMP = 2, /**< new rollback list (the fourth list) written to its temporary file */
 	DUPG_STEP_ROLLBACK = 3,      /**< LIST.rollback replaced */
-	DUPG_STEP_LIST_TEMP = 4,     /**< third list written to its temporary file */
+	DUPG_STEP_LIST_TEMP = 4,     /**< new list (the third list) written to its temporary file */
 	DUPG_STEP_LIST = 5,          /**< LIST replaced: the commit point */
-	DUPG_STEP_DELETE = 6,        /**< one deletable file removed (called per file) */
+	DUPG_STEP_DELETE = 6,        /**< one file removed (called per file) */
 	DUPG_STEP_DONE = 7           /**< journal removed; apply complete */
 } dupg_apply_step;
 
 /**
- * Called after each step of an apply. Returning non-zero stops the apply
+ * Called after each step of an apply (a prune's or a rollback's). Returning non-zero stops the apply
  * right there, leaving the disk as a crash at that point would, and the apply
  * returns ::DUPG_EABORTED. Meant for tests and simulators that inject crashes.
  */
 typedef int (*dupg_apply_step_cb)(dupg_apply_step step, void *payload);
 
 #define DUPG_STORE_OPTIONS_VERSION 1
-/** Options of dupg_store_prune(). Initialise with ::DUPG_STORE_OPTIONS_INIT. */
+/**
+ * Options of dupg_store_prune() and dupg_store_rollback() (which uses only
+ * no_fsync, step_cb and payload). Initialise with ::DUPG_STORE_OPTIONS_INIT.
+ */
 typedef struct {
 	unsigned int version;        /**< ::DUPG_STORE_OPTIONS_VERSION */
 	dupg_prune_options prune;    /**< the pruning policy */
@@ -92,6 +105,32 @@ DUPG_EXTERN(int) dupg_store_prune(dupg_prune **out, dupg_store *s,
 				  const dupg_pathlist *downloaded,
 				  const dupg_store_options *opts);
 
+/**
+ * Make the store describe what the devices run after the site rolled back:
+ * every device is back on the rollback configuration, the configuration of
+ * `LIST.rollback`. `LIST` becomes the rollback list (`LIST.rollback`'s paths;
+ * `LIST.rollback` stays), and every package file the old `LIST` named but the
+ * rollback list does not (the packages of the failed upgrade) is removed;
+ * a path of the old list that is a rollback package under another spelling
+ * ("./pkg3" for "pkg3") is kept. Crash-safe, by the steps above. Afterwards
+ * the handle's list is the new `LIST`, and a prune with the same download
+ * works as it did the first time (the download is stored again first).
+ * Running it again keeps the same lists and deletes nothing.
+ * @param s the store; its list is taken as the old `LIST`
+ * @param opts options (no_fsync, step_cb, payload; apply and prune are
+ *        ignored), or NULL for the defaults
+ * After ::DUPG_EABORTED or a failure part-way through, the handle's list no
+ * longer says what is on disk: run dupg_store_recover() and open the store
+ * again. (On an I/O failure it runs recovery itself.)
+ * @return 0; ::DUPG_ENOTFOUND when `LIST.rollback` is missing (the message
+ *         names it) or names a missing package; the other codes of
+ *         dupg_pathlist_load() for a bad `LIST.rollback`; ::DUPG_EIO,
+ *         ::DUPG_EABORTED; ::DUPG_EINVAL when an interrupted apply is pending
+ *         or the options' version is unknown. On every failure before the
+ *         first step nothing on disk changes.
+ */
+DUPG_EXTERN(int) dupg_store_rollback(dupg_store *s, const dupg_store_options *opts);
+
 /** What dupg_store_recover() did. */
 typedef enum {
 	DUPG_RECOVER_CLEAN = 0,     /**< no interrupted apply was found */
@@ -108,7 +147,7 @@ typedef struct {
 
 /**
  * Bring a store back to a consistent state after a crash at any point of an
- * apply. Idempotent; safe to run at every start.
+ * apply (of a prune or a rollback). Idempotent; safe to run at every start.
  * @param report receives what was done; may be NULL
  * @param list_file the store's list file
  * @param no_fsync non-zero skips fsync (simulation only)

@@ -10,6 +10,7 @@ int cli_merge(int argc, char **argv);
 int cli_match(int argc, char **argv);
 int cli_prune(int argc, char **argv);
 int cli_recover(int argc, char **argv);
+int cli_rollback(int argc, char **argv);
 
 /* The simulator proper (issue 3). */
 int sim_run_main(int argc, char **argv);

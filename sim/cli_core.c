@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "dupg.h"
@@ -489,7 +490,7 @@ int cli_recover(int argc, char **argv)
 	if (wants_help(argc, argv)) {
 		puts("usage: dupg-sim recover --list LIST [--no-fsync]\n"
 		     "Brings the store of LIST back to a consistent state after an interrupted\n"
-		     "`prune --apply`: finishes it when it had reached its commit point, undoes it\n"
+		     "`prune --apply` or `rollback`: finishes it when it had reached its commit point, undoes it\n"
 		     "otherwise, removes temporary files. Prints {\"action\": \"clean|finished|undone\",\n"
 		     "\"temps_removed\": N, \"files_deleted\": N}.");
 		return 0;
@@ -524,4 +525,119 @@ int cli_recover(int argc, char **argv)
 		json_object_put(o);
 	}
 	return rc;
+}
+
+static json_object *json_paths(const char *const *paths, size_t n)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; a != NULL && i < n; i++)
+		json_object_array_add(a, json_object_new_string(paths[i]));
+	return a;
+}
+
+/* Does the file that list_file names as path still exist? */
+static int listed_file_exists(const char *list_file, const char *path)
+{
+	const char *slash = strrchr(list_file, '/');
+	char *full;
+	int there;
+
+	if (path[0] == '/' || slash == NULL)
+		return access(path, F_OK) == 0 || errno != ENOENT;
+	full = malloc((size_t)(slash - list_file) + strlen(path) + 2);
+	if (full == NULL)
+		return 1;
+	sprintf(full, "%.*s/%s", (int)(slash - list_file), list_file, path);
+	there = access(full, F_OK) == 0 || errno != ENOENT;
+	free(full);
+	return there;
+}
+
+int cli_rollback(int argc, char **argv)
+{
+	dupg_store_options so = DUPG_STORE_OPTIONS_INIT;
+	const char *list = NULL;
+	char **old = NULL, **rb = NULL, *rb_file = NULL;
+	const char **now = NULL, **deleted = NULL;
+	size_t nold = 0, nrb = 0, nnow = 0, ndel = 0, i;
+	dupg_store *store = NULL;
+	const dupg_pathlist *l;
+	json_object *o;
+	int rc, status = 1;
+
+	if (wants_help(argc, argv)) {
+		puts("usage: dupg-sim rollback --list LIST [--no-fsync]\n"
+		     "After the site rolled back (every device is back on the configuration of\n"
+		     "LIST.rollback), makes the store say so: LIST becomes the rollback list\n"
+		     "(LIST.rollback stays) and the packages LIST named beyond it, those of the\n"
+		     "failed upgrade, are removed, crash-safely (run `dupg-sim recover` after a\n"
+		     "crash). A later `prune --apply` of the same download then works again.\n"
+		     "Prints {\"list\": [...], \"rollback\": [...], \"deleted\": [...]} with paths as\n"
+		     "they stand in the lists. --no-fsync is for simulations only.");
+		return 0;
+	}
+	for (i = 1; i < (size_t)argc; i++) {
+		if (strcmp(argv[i], "--list") == 0 && i + 1 < (size_t)argc)
+			list = argv[++i];
+		else if (strncmp(argv[i], "--list=", 7) == 0)
+			list = argv[i] + 7;
+		else if (strcmp(argv[i], "--no-fsync") == 0)
+			so.no_fsync = 1;
+		else {
+			cli_fail("rollback: unexpected argument '%s' (see --help)", argv[i]);
+			return 2;
+		}
+	}
+	if (list == NULL) {
+		cli_fail("rollback: --list LIST is required (see --help)");
+		return 2;
+	}
+	rc = dupg_store_open(&store, list);
+	if (rc == 0)
+		rc = dupg_listfile_read(&old, &nold, list);
+	if (rc == 0)
+		rc = dupg_store_rollback(store, &so);
+	if (rc != 0) {
+		status = cli_lib_fail(rc);
+		goto done;
+	}
+	rb_file = malloc(strlen(list) + sizeof(".rollback"));
+	if (rb_file != NULL)
+		sprintf(rb_file, "%s.rollback", list);
+	l = dupg_store_list(store);
+	nnow = dupg_pathlist_count(l);
+	now = calloc(nnow + 1, sizeof(*now));
+	deleted = calloc(nold + 1, sizeof(*deleted));
+	if (rb_file == NULL || now == NULL || deleted == NULL) {
+		cli_fail("rollback: out of memory");
+		goto done;
+	}
+	rc = dupg_listfile_read(&rb, &nrb, rb_file);
+	if (rc != 0) {
+		status = cli_lib_fail(rc);
+		goto done;
+	}
+	for (i = 0; i < nnow; i++)
+		now[i] = dupg_pathlist_path(l, i);
+	/* what the old list named and is gone from disk now */
+	for (i = 0; i < nold; i++)
+		if (dupg_pathlist_find(l, old[i]) < 0 && !listed_file_exists(list, old[i]))
+			deleted[ndel++] = old[i];
+	o = json_object_new_object();
+	json_object_object_add(o, "list", json_paths(now, nnow));
+	json_object_object_add(o, "rollback", json_paths((const char *const *)rb, nrb));
+	json_object_object_add(o, "deleted", json_paths(deleted, ndel));
+	status = cli_print_json(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+								  JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+done:
+	free(deleted);
+	free(now);
+	dupg_free(rb);
+	free(rb_file);
+	dupg_free(old);
+	dupg_store_free(store);
+	return status;
 }

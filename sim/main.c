@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{ "prune", cli_prune,
 	  "prune --list LIST --new NEW_LIST [--apply] [--keep N] [--no-fsync]" },
 	{ "recover", cli_recover, "recover --list LIST   repair a store after an interrupted apply" },
+	{ "rollback", cli_rollback, "rollback --list LIST [--no-fsync]   put the store back on its rollback list" },
 	{ "run", sim_run_main,
 	  "run SCENARIO [--seed N] [--fail DEVICE:stage|switch|health]... [--report FILE]\n"
 	  "                [--cut PKG] [--corrupt PKG] [--crash STEP] [--workdir DIR] [--keep]\n"

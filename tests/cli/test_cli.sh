@@ -105,6 +105,30 @@ ls "$W/store" | grep -q -e '\.tmp\.' -e journal && bad "temporary files left" ||
 "$SIM" recover --list "$W/store/list" >"$W/recover.json"
 check "recover on a consistent store does nothing" "$W/recover.json" '[d["action"], d["temps_removed"], d["files_deleted"]]' '["clean", 0, 0]'
 
+# Before a rollback the store still lists 5 and 6: the same download again is refused.
+before=$(snap "$W/store")
+expect_fail "prune again before a rollback: already listed" "pkg5.tar.gz" "$SIM" prune --list "$W/store/list" --new "$W/store/new" --apply
+[ "$before" = "$(snap "$W/store")" ] && ok "refused retry: store unchanged" || bad "refused retry: store changed"
+
+# The site rolled back: the store goes back to its rollback list, the download is deleted.
+"$SIM" rollback --list "$W/store/list" >"$W/rolledback.json"
+check "rollback: list and rollback list 2, 3, 4; packages 5 and 6 deleted" "$W/rolledback.json" 'd' \
+	'{"list": ["pkg2.tar.gz", "pkg3.tar.gz", "pkg4.tar.gz"], "rollback": ["pkg2.tar.gz", "pkg3.tar.gz", "pkg4.tar.gz"], "deleted": ["pkg5.tar.gz", "pkg6.tar.gz"]}'
+[ "$(cat "$W/store/list")" = "$(printf 'pkg2.tar.gz\npkg3.tar.gz\npkg4.tar.gz')" ] && ok "rollback: list is the rollback list" || bad "rollback: list is not the rollback list"
+[ "$(cat "$W/store/list.rollback")" = "$(printf 'pkg2.tar.gz\npkg3.tar.gz\npkg4.tar.gz')" ] && ok "rollback: list.rollback stays" || bad "rollback: list.rollback changed"
+[ "$(ls "$W/store" | tr '\n' ' ')" = "list list.rollback new pkg2.tar.gz pkg3.tar.gz pkg4.tar.gz " ] && ok "rollback: packages 5 and 6 gone, nothing else left" || { bad "rollback: store directory"; ls "$W/store"; }
+"$SIM" rollback --list "$W/store/list" --no-fsync >"$W/rolledback2.json"
+check "rollback again: same lists, nothing deleted" "$W/rolledback2.json" '[d["list"], d["deleted"]]' '[["pkg2.tar.gz", "pkg3.tar.gz", "pkg4.tar.gz"], []]'
+
+# A retry: the master downloads 5 and 6 again, and the prune gives what it gave the first time.
+cp "$W/server/pkg5.tar.gz" "$W/server/pkg6.tar.gz" "$W/store/"
+"$SIM" prune --list "$W/store/list" --new "$W/store/new" --apply >"$W/retry.json"
+first=$("$PY" -c 'import json, sys; d = json.load(open(sys.argv[1])); print(json.dumps([d[k] for k in ("third", "fourth", "latest", "rollback")]))' "$W/applied.json")
+check "retry after the rollback: third, fourth and both configurations as the first time" "$W/retry.json" '[d[k] for k in ("third", "fourth", "latest", "rollback")]' "$first"
+check "retry after the rollback: package 1 went the first time, nothing to delete" "$W/retry.json" 'd["deletable"]' '[]'
+[ "$(cat "$W/store/list")" = "$(printf 'pkg2.tar.gz\npkg3.tar.gz\npkg4.tar.gz\npkg5.tar.gz\npkg6.tar.gz')" ] && ok "retry: list is the third list again" || bad "retry: list is not the third list"
+ls "$W/store" | grep -q -e '\.tmp\.' -e journal && bad "retry: temporary files left" || ok "retry: no temporary files left"
+
 # Package 1 also fits H: nothing is deletable.
 mkdir -p "$W/storeh"
 pack "$W/storeh" 1 1 A,B,H
@@ -142,6 +166,15 @@ before=$(snap "$W/store")
 expect_fail "prune: list names a missing file" "$W/store/missing" "$SIM" prune --list "$W/store/missing" --new "$W/store/new" --apply
 [ "$before" = "$(snap "$W/store")" ] && ok "missing file: store unchanged" || bad "missing file: store changed"
 expect_fail "prune: missing list" "$W/store/nolist" "$SIM" prune --list "$W/store/nolist" --new "$W/store/new"
+# rollback: a store never pruned has no LIST.rollback; a missing list; no --list
+mkdir -p "$W/norb"
+cp "$W/storeh/pkg2.tar.gz" "$W/norb/"
+printf 'pkg2.tar.gz\n' >"$W/norb/list"
+before=$(snap "$W/norb")
+expect_fail "rollback: no LIST.rollback" "$W/norb/list.rollback" "$SIM" rollback --list "$W/norb/list"
+[ "$before" = "$(snap "$W/norb")" ] && ok "no LIST.rollback: store unchanged" || bad "no LIST.rollback: store changed"
+expect_fail "rollback: missing list" "$W/store/nolist" "$SIM" rollback --list "$W/store/nolist"
+expect_fail "rollback: --list required" "--list" "$SIM" rollback
 expect_fail "prune: --keep 1 refused" "--keep" "$SIM" prune --list "$W/store/list" --new "$W/store/new" --keep 1
 expect_fail "pack: missing --hw" "--hw" "$SIM" pack --out "$W/x.tar" --name x --version 1
 expect_fail "pack: missing payload" "$W/nofile" "$SIM" pack --out "$W/x.tar" --name x --version 1 --hw A "$W/nofile"

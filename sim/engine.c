@@ -399,6 +399,44 @@ static int plan(struct site_run *r)
 	return site_devices_run(r);
 }
 
+/*
+ * The site rolled back: every device runs what the rollback list describes,
+ * so the store goes back to that list and the download leaves it. *gone
+ * receives the names of the packages removed (caller frees each and the array).
+ */
+static int rollback_store(struct site_run *r, char ***gone, size_t *ngone)
+{
+	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	const dupg_pathlist *l;
+	char **before = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	/* a crash recovered past its commit point left no handle */
+	if (r->store == NULL && (rc = dupg_store_open(&r->store, r->list_file)) != 0)
+		return sim_error_lib(rc, "site %s: store", r->site->id);
+	if ((rc = dupg_listfile_read(&before, &n, r->list_file)) != 0)
+		return sim_error_lib(rc, "site %s: store", r->site->id);
+	opts.no_fsync = r->ctx->opt->no_fsync;
+	if ((rc = dupg_store_rollback(r->store, &opts)) != 0) {
+		dupg_free(before);
+		return sim_error_lib(rc, "site %s: store rollback", r->site->id);
+	}
+	l = dupg_store_list(r->store);
+	*gone = calloc(n + 1, sizeof(**gone));
+	for (i = 0; *gone != NULL && i < n; i++) {
+		if (dupg_pathlist_find(l, before[i]) >= 0)
+			continue;
+		if (((*gone)[*ngone] = site_pkg_name(before[i])) == NULL)
+			break;
+		(*ngone)++;
+	}
+	dupg_free(before);
+	if (*gone == NULL || i < n)
+		return sim_error(DUPG_ENOMEM, "out of memory");
+	return 0;
+}
+
 /* ---- the store after the run -------------------------------------------- */
 
 static json_object *names_json(char **paths, size_t n)
@@ -546,8 +584,8 @@ int sim_site_run(json_object **json, struct sim_site_sum *sum, struct sim_ctx *c
 		 struct sim_site *site, unsigned wave)
 {
 	struct site_run r;
-	char origin[512];
-	size_t i;
+	char origin[512], **gone = NULL;
+	size_t i, ngone = 0;
 	int rc, done = 0, current_after = -1;
 
 	*json = NULL;
@@ -613,6 +651,8 @@ int sim_site_run(json_object **json, struct sim_site_sum *sum, struct sim_ctx *c
 			sum->outcome = r.cause.kind >= 0 ? SIM_ROLLED_BACK : SIM_UPGRADED;
 			if (sum->outcome == SIM_UPGRADED && (rc = check_current(&r, &current_after)) != 0)
 				goto out;
+			if (sum->outcome == SIM_ROLLED_BACK && (rc = rollback_store(&r, &gone, &ngone)) != 0)
+				goto out;
 		} else {
 			sum->outcome = SIM_FAILED;
 		}
@@ -622,14 +662,18 @@ int sim_site_run(json_object **json, struct sim_site_sum *sum, struct sim_ctx *c
 	sum->corrupt = r.cause.corrupt;
 	sum->crashed = r.crashed;
 	sum->recovery = (int)r.recovery.action;
-	sum->deleted = r.prune ? dupg_prune_count(r.prune, DUPG_LIST_DELETABLE) : 0;
+	sum->deleted = (r.prune ? dupg_prune_count(r.prune, DUPG_LIST_DELETABLE) : 0) + ngone;
 	*json = site_json(&r, wave);
 	if (*json == NULL) {
 		rc = sim_error(DUPG_ENOMEM, "out of memory");
 		goto out;
 	}
 	{
-		json_object *jstore = NULL;
+		json_object *jstore = NULL, *jdeleted = NULL;
+		/* after the prune's deletions, the rollback's: the download that left the store */
+		json_object_object_get_ex(*json, "deleted", &jdeleted);
+		for (i = 0; i < ngone; i++)
+			json_object_array_add(jdeleted, json_object_new_string(gone[i]));
 		json_object_object_get_ex(*json, "store", &jstore);
 		if ((rc = check_store(&r, jstore)) != 0)
 			goto out;
@@ -646,6 +690,9 @@ out:
 		json_object_put(*json);
 		*json = NULL;
 	}
+	for (i = 0; i < ngone; i++)
+		free(gone[i]);
+	free(gone);
 	run_free(&r);
 	return rc;
 }

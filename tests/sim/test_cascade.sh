@@ -44,7 +44,9 @@ s = site("deep-cascade")
 assert s["outcome"] == "rolled_back" and s["cause"]["device"] == "HUB8", s["cause"]
 assert versions(s) == before(s)
 assert {x["state"] for x in s["devices"]} == {"rolled_back", "failed"}
-assert s["store"]["consistent"] is True and s["timeline"]["rollback_s"] > 0'
+assert s["store"]["consistent"] is True and s["timeline"]["rollback_s"] > 0
+assert s["store"]["list"] == s["store"]["rollback"] == ["bbu-1.1", "hub-1.1", "rru-1.1"], s["store"]
+assert s["deleted"] == ["bbu-1.0", "hub-1.0", "rru-1.0", "bbu-2.0", "hub-2.0", "rru-2.0"], s["deleted"]'
 sim run "$DC" --fail RRU8:health --quiet --report "$W/h.json"
 pycheck "deep cascade: RRU8 fails its health check, the whole site rolls back" "$W/h.json" '
 s = site("deep-cascade")

@@ -20,10 +20,15 @@ assert versions(s)['BBU1'] == '5' and d['totals']['master_crashes'] == 1"
 	left=$(ls -a "$W/$step/sites/fig3a" | grep -v -E '^(\.|\.\.|list|list\.rollback|pkg[2-6]\.tar\.gz)$' || true)
 	if [ -z "$left" ]; then ok "crash at $step: no temporary or journal file left"; else bad "crash at $step: left $left"; fi
 done
-# a crash together with a failed switch: the store is updated, the devices roll back
-sim run "$FIG" --crash list_temp --fail HUB3:switch --quiet --report "$W/both.json"
-pycheck "crash and a failed switch: rolled back on a consistent store" "$W/both.json" '
-s = site("fig3a")
-assert s["outcome"] == "rolled_back" and s["recovery"]["action"] == "undone", s
-assert versions(s) == before(s) and s["store"]["consistent"] is True'
+# a crash together with a failed switch: the store is updated, the devices roll back,
+# and the store follows them back to the rollback list (before and after the commit point)
+for step in list_temp list; do
+	sim run "$FIG" --crash "$step" --fail HUB3:switch --quiet --report "$W/both-$step.json"
+	pycheck "crash at $step and a failed switch: rolled back on a consistent store" "$W/both-$step.json" "
+s = site('fig3a'); st = s['store']
+assert s['outcome'] == 'rolled_back' and s['recovery']['action'] == {'list_temp': 'undone', 'list': 'finished'}['$step'], s
+assert versions(s) == before(s) and st['consistent'] is True
+assert st['list'] == st['rollback'] == ['pkg2', 'pkg3', 'pkg4'], st
+assert s['deleted'] == ['pkg1', 'pkg5', 'pkg6'], s['deleted']"
+done
 finish

@@ -87,15 +87,22 @@ assert "HUB2" in c["detail"] and "switch" in c["detail"], c
 t = d["totals"]
 assert t["rollbacks_by_cause"] == {"stage": 0, "switch": 1, "health": 0}, t["rollbacks_by_cause"]
 assert (t["upgraded"], t["rolled_back"]) == (0, 1)'
-pycheck "HUB2:switch: the store is consistent and can roll back without a download" "$W/sw.json" '
+pycheck "HUB2:switch: the store is consistent and back on the rollback list, the download deleted" "$W/sw.json" '
 s = site("fig3a"); st = s["store"]
 assert st["consistent"] is True
-assert st["list"] == ["pkg2", "pkg3", "pkg4", "pkg5", "pkg6"] and st["rollback"] == ["pkg2", "pkg3", "pkg4"], st
+assert st["list"] == ["pkg2", "pkg3", "pkg4"] and st["rollback"] == ["pkg2", "pkg3", "pkg4"], st
+assert s["downloaded"] == ["pkg5", "pkg6"] and s["deleted"] == ["pkg1", "pkg5", "pkg6"], s["deleted"]
+assert d["totals"]["packages_deleted"] == 3 and d["totals"]["store_bytes"] == st["bytes"]
 assert s["timeline"]["rollback_s"] > 0'
-if cmp -s "$W/third" "$W/wd2/sites/fig3a/list" && cmp -s "$W/fourth" "$W/wd2/sites/fig3a/list.rollback"; then
-	ok "HUB2:switch: list files on disk"
+if cmp -s "$W/fourth" "$W/wd2/sites/fig3a/list" && cmp -s "$W/fourth" "$W/wd2/sites/fig3a/list.rollback"; then
+	ok "HUB2:switch: list and list.rollback on disk both hold the rollback list"
 else
-	bad "HUB2:switch: list files on disk"
+	bad "HUB2:switch: list files on disk"; cat "$W/wd2/sites/fig3a/list" "$W/wd2/sites/fig3a/list.rollback"
+fi
+if [ "$(ls "$W/wd2/sites/fig3a" | sort | tr '\n' ' ')" = "list list.rollback pkg2.tar.gz pkg3.tar.gz pkg4.tar.gz " ]; then
+	ok "HUB2:switch: packages 1, 5 and 6 are gone from the store, nothing else is there"
+else
+	bad "HUB2:switch: store directory"; ls -la "$W/wd2/sites/fig3a"
 fi
 
 # the other device faults: stage and health roll back; a fault on a device the plan leaves alone never fires
@@ -109,7 +116,9 @@ else:
     assert s['outcome'] == 'rolled_back', s['outcome']
     assert versions(s) == before(s)
     assert (s['cause']['kind'], s['cause']['device']) == (kind, dv), s['cause']
-    assert s['faults'][0]['fired'] is True and s['store']['consistent'] is True"
+    assert s['faults'][0]['fired'] is True and s['store']['consistent'] is True
+    assert s['store']['list'] == s['store']['rollback'] == ['pkg2', 'pkg3', 'pkg4'], s['store']
+    assert s['deleted'] == ['pkg1', 'pkg5', 'pkg6'], s['deleted']"
 done
 sim run "$FIG" --fail HUB1:stage --fail HUB3:switch --quiet --report "$W/f2.json"
 pycheck "two faults: the first one in time decides" "$W/f2.json" '

@@ -31,6 +31,13 @@ pycheck "listed: SITE/DEVICE faults hit only their site; a BBU with no rollback 
 assert site("c")["outcome"] == "rolled_back" and versions(site("c"))["BBU1"] == "3"
 assert site("a")["outcome"] == "rolled_back" and site("a")["cause"]["device"] == "HUB1"
 assert site("b")["outcome"] == "current"'
+pycheck "listed: each rolled-back store is back on its rollback list, the download deleted" "$W/f.json" '
+a, c = site("a"), site("c")
+assert a["recovery"]["action"] == "finished" and a["store"]["consistent"] is True, a
+assert a["store"]["list"] == a["store"]["rollback"] == ["pkg2", "pkg3", "pkg4"], a["store"]
+assert a["deleted"] == ["pkg1", "pkg5", "pkg6"], a["deleted"]
+assert c["store"]["list"] == c["store"]["rollback"] == [] and c["store"]["consistent"] is True, c["store"]
+assert c["deleted"] == ["pkg5"] and c["store"]["bytes"] == 0, c'
 sim run "$TESTDATA/listed.json" --fail BBU1:switch --halt-threshold 1 --quiet --report "$W/all.json"
 pycheck "listed: DEVICE:kind without a site hits every site that has the device" "$W/all.json" '
 assert [site(x)["outcome"] for x in "abc"] == ["rolled_back", "current", "rolled_back"]

@@ -12,8 +12,12 @@
  * - a failing library call sets dupg_py_rc; the one %exception below turns
  *   it into the dupg.Error subclass chosen by the code (dupg/errors.py),
  *   carrying dupg_error_last().
- * The Python GIL is held through every call, which is what makes the
- * handle counter below safe.
+ * - long library calls (packages, stores, path list files, big matches)
+ *   run without the GIL, touching no Python object meanwhile; every call on
+ *   a handle holds a use of it (dupg_py_enter() and friends, below), so
+ *   another thread can neither free nor change a handle under it.
+ * Everything else, the handle counter and the uses included, only changes
+ * with the GIL held.
  */
 %module(package="dupg", docstring="libdupg bindings (low level). Import dupg, not this module.") core
 
@@ -25,6 +29,7 @@
 import json as _json
 
 from .errors import ArgumentError as _ArgumentError
+from .errors import BusyError as _BusyError
 from .errors import OutOfRangeError
 %}
 
@@ -386,14 +391,31 @@ fail:
 	return -1;
 }
 
+/*
+ * How calls use a handle, so that no call frees or changes a handle another
+ * call is working on: one running without the GIL, or one running Python
+ * code meanwhile (a callback, or a finalizer run by the garbage collector)
+ * that lets another thread in. Every call on a handle holds a use of it from
+ * its argument checks to its end (the check and freearg typemaps). While a
+ * use is held, close() and the calls that change the handle raise
+ * BusyError; while a call changes a handle without the GIL, so does every
+ * other call on it. A handle whose Python object goes while in use is freed
+ * when its last use ends. Read and written with the GIL held only.
+ */
+struct dupg_py_use {
+	unsigned int calls;  /* calls using the handle */
+	bool changing;       /* one of them changes it without the GIL */
+	bool doomed;         /* its Python object went: free at the last use's end */
+};
+
 /* Holders. h is NULL once closed. */
-typedef struct { dupg_manifest *h; } Manifest;
-typedef struct { dupg_pkgset *h; } PackageSet;
-typedef struct { dupg_sysvd *h; } SystemDescription;
-typedef struct { dupg_config *h; } Configuration;
-typedef struct { dupg_pathlist *h; } PathList;
-typedef struct { dupg_prune *h; } Prune;
-typedef struct { dupg_store *h; } Store;
+typedef struct { dupg_manifest *h; struct dupg_py_use use; } Manifest;
+typedef struct { dupg_pkgset *h; struct dupg_py_use use; } PackageSet;
+typedef struct { dupg_sysvd *h; struct dupg_py_use use; } SystemDescription;
+typedef struct { dupg_config *h; struct dupg_py_use use; } Configuration;
+typedef struct { dupg_pathlist *h; struct dupg_py_use use; } PathList;
+typedef struct { dupg_prune *h; struct dupg_py_use use; } Prune;
+typedef struct { dupg_store *h; struct dupg_py_use use; } Store;
 
 /* A topology is shared by its Python object and by every plan made from it
  * (plans borrow its device ids), so it goes when the last of them does. */
@@ -402,8 +424,8 @@ struct dupg_py_topo {
 	unsigned int refs;
 	bool checked;
 };
-typedef struct { struct dupg_py_topo *h; } Topology;
-typedef struct { dupg_plan *h; struct dupg_py_topo *topo; } Plan;
+typedef struct { struct dupg_py_topo *h; struct dupg_py_use use; } Topology;
+typedef struct { dupg_plan *h; struct dupg_py_topo *topo; struct dupg_py_use use; } Plan;
 
 static void dupg_py_topo_unref(struct dupg_py_topo *c)
 {
@@ -412,6 +434,111 @@ static void dupg_py_topo_unref(struct dupg_py_topo *c)
 	dupg_topology_free(c->t);
 	free(c);
 	dupg_py_live--;
+}
+
+static void dupg_py_busy(const char *type, const struct dupg_py_use *u)
+{
+	if (u->changing)
+		dupg_py_errorf("BusyError", DUPG_EINVAL,
+			       "%s is busy: another call is changing it", type);
+	else
+		dupg_py_errorf("BusyError", DUPG_EINVAL,
+			       "%s is busy: another call is using it", type);
+}
+
+static void dupg_py_closed(const char *type, int is_none)
+{
+	if (is_none)
+		dupg_py_argerror("expected a %s, not None", type);
+	else
+		dupg_py_errorf(NULL, DUPG_EINVAL, "%s is closed", type);
+}
+
+/* A call starts using a handle: 0, or -1 with an exception (None, closed, busy). */
+#define DUPG_PY_ENTER(holder, type) \
+	dupg_py_enter((holder) == NULL ? NULL : &(holder)->use, \
+		      (holder) == NULL || (holder)->h == NULL, (type))
+static int dupg_py_enter(struct dupg_py_use *u, bool closed, const char *type)
+{
+	if (closed) {
+		dupg_py_closed(type, u == NULL);
+		return -1;
+	}
+	if (u->changing) {
+		dupg_py_busy(type, u);
+		return -1;
+	}
+	u->calls++;
+	return 0;
+}
+
+/* The call ends: true when the handle must be freed now (its object went). */
+static bool dupg_py_leave(struct dupg_py_use *u)
+{
+	return --u->calls == 0 && u->doomed;
+}
+
+/*
+ * 0 when at most `mine` calls (the caller's own uses) use the handle and
+ * none changes it, else -1 with BusyError.
+ */
+static int dupg_py_alone(const struct dupg_py_use *u, unsigned int mine, const char *type)
+{
+	if (u->calls <= mine && !u->changing)
+		return 0;
+	dupg_py_busy(type, u);
+	return -1;
+}
+
+/* A call that uses a handle is about to change it without the GIL: 0 or -1 (BusyError). */
+static int dupg_py_change_begin(struct dupg_py_use *u, const char *type)
+{
+	if (dupg_py_alone(u, 1, type) < 0)
+		return -1;
+	u->changing = true;
+	return 0;
+}
+
+static void dupg_py_change_end(struct dupg_py_use *u)
+{
+	u->changing = false;
+}
+
+/*
+ * Long library calls run without the GIL: other Python threads go on
+ * meanwhile. Nothing Python is touched between the two; the library's error
+ * state is per thread, so %exception still reads this call's message.
+ */
+static PyThreadState *dupg_py_unlock(void)
+{
+	return PyEval_SaveThread();
+}
+
+static void dupg_py_relock(PyThreadState *ts)
+{
+	PyEval_RestoreThread(ts);
+}
+
+/*
+ * Computations (no file is read) run without the GIL only from these sizes
+ * on: below them a call takes a few microseconds, less than handing the GIL
+ * over and taking it back costs when other threads want it.
+ */
+#define DUPG_PY_NOGIL_TYPES 256          /* hardware types of a matched site */
+#define DUPG_PY_NOGIL_DEVICES 256        /* devices merged */
+#define DUPG_PY_NOGIL_ENTRIES 4096       /* path list entries pruned */
+#define DUPG_PY_NOGIL_JSON (16 * 1024)   /* bytes of JSON parsed */
+
+/* The same, for a call that may or may not be worth it (NULL: the GIL is kept). */
+static PyThreadState *dupg_py_unlock_if(bool worth)
+{
+	return worth ? PyEval_SaveThread() : NULL;
+}
+
+static void dupg_py_relock_if(PyThreadState *ts)
+{
+	if (ts != NULL)
+		PyEval_RestoreThread(ts);
 }
 
 /*
@@ -441,13 +568,73 @@ DUPG_PY_HOLDER(Prune, dupg_prune, dupg_prune_free)
 DUPG_PY_HOLDER(Store, dupg_store, dupg_store_free)
 DUPG_PY_HOLDER(Plan, dupg_plan, dupg_plan_free)
 
-static void dupg_py_closed(const char *type, int is_none)
-{
-	if (is_none)
-		dupg_py_argerror("expected a %s, not None", type);
-	else
-		dupg_py_errorf(NULL, DUPG_EINVAL, "%s is closed", type);
+/* dupg_py_release_Manifest() and friends free a holder's C side. */
+#define DUPG_PY_RELEASE(Type, free_fn) \
+static void dupg_py_release_##Type(Type *holder) \
+{ \
+	if (holder->h != NULL) \
+		dupg_py_live--; \
+	free_fn(holder->h); \
+	holder->h = NULL; \
 }
+DUPG_PY_RELEASE(Manifest, dupg_manifest_free)
+DUPG_PY_RELEASE(PackageSet, dupg_pkgset_free)
+DUPG_PY_RELEASE(SystemDescription, dupg_sysvd_free)
+DUPG_PY_RELEASE(Configuration, dupg_config_free)
+DUPG_PY_RELEASE(PathList, dupg_pathlist_free)
+DUPG_PY_RELEASE(Prune, dupg_prune_free)
+DUPG_PY_RELEASE(Store, dupg_store_free)
+
+static void dupg_py_release_Plan(Plan *holder)
+{
+	if (holder->h != NULL)
+		dupg_py_live--;
+	dupg_plan_free(holder->h);
+	dupg_py_topo_unref(holder->topo);
+	holder->h = NULL;
+	holder->topo = NULL;
+}
+
+static void dupg_py_release_Topology(Topology *holder)
+{
+	dupg_py_topo_unref(holder->h);
+	holder->h = NULL;
+}
+
+/*
+ * The end of a holder: dupg_py_close_Manifest() is close() (BusyError while
+ * in use), dupg_py_drop_Manifest() frees everything, and
+ * dupg_py_destroy_Manifest() is the destructor, which leaves the freeing to
+ * the last use when there is one.
+ */
+#define DUPG_PY_LIFE(Type) \
+static void dupg_py_close_##Type(Type *holder) \
+{ \
+	if (dupg_py_alone(&holder->use, 0, #Type) == 0) \
+		dupg_py_release_##Type(holder); \
+} \
+static void dupg_py_drop_##Type(Type *holder) \
+{ \
+	dupg_py_release_##Type(holder); \
+	free(holder); \
+} \
+static void dupg_py_destroy_##Type(Type *holder) \
+{ \
+	if (holder->use.calls > 0) \
+		holder->use.doomed = true; \
+	else \
+		dupg_py_drop_##Type(holder); \
+}
+DUPG_PY_LIFE(Manifest)
+DUPG_PY_LIFE(PackageSet)
+DUPG_PY_LIFE(SystemDescription)
+DUPG_PY_LIFE(Configuration)
+DUPG_PY_LIFE(PathList)
+DUPG_PY_LIFE(Prune)
+DUPG_PY_LIFE(Store)
+DUPG_PY_LIFE(Topology)
+DUPG_PY_LIFE(Plan)
+
 
 /* Python index (negative counts from the end) to a C index, or -1 with OutOfRangeError. */
 static long dupg_py_index(long i, size_t count, const char *what)
@@ -479,6 +666,7 @@ static Manifest *_build_package(const char *out_path, const char *name, const ch
 	dupg_pack_options opts = DUPG_PACK_OPTIONS_INIT;
 	dupg_pack_file *files;
 	dupg_manifest *m = NULL;
+	PyThreadState *ts;
 	size_t i;
 	int rc;
 
@@ -510,8 +698,10 @@ static Manifest *_build_package(const char *out_path, const char *name, const ch
 		files[i].source = sources[i];
 		files[i].path = install_paths[i];
 	}
+	ts = dupg_py_unlock();
 	rc = dupg_package_build(&m, out_path, name, version, hw, hw_count, files, source_count,
 				&opts);
+	dupg_py_relock(ts);
 	free(files);
 	if (DUPG_PY_FAILED(rc))
 		return NULL;
@@ -601,66 +791,101 @@ static const char *const dupg_py_step_names[] = {
 	"list_temp", "list", "delete", "done",
 };
 
-/* Step callback: a true result or an exception from the Python callable stops the apply. */
+/*
+ * Step callback of an apply running without the GIL: the Python callable
+ * runs with the GIL taken back; a true result or an exception from it stops
+ * the apply.
+ */
+struct dupg_py_step_ctx {
+	PyObject *fn;
+	PyThreadState *ts;  /* the applying thread's state while it runs without the GIL */
+};
+
 static int dupg_py_step(dupg_apply_step step, void *payload)
 {
+	struct dupg_py_step_ctx *c = payload;
 	PyObject *res;
-	int stop;
+	int stop = 1;
 
 	if ((unsigned int)step >= sizeof(dupg_py_step_names) / sizeof(dupg_py_step_names[0]))
 		return 0;
-	res = PyObject_CallFunction(payload, "s", dupg_py_step_names[step]);
-	if (res == NULL)
-		return 1;
-	stop = PyObject_IsTrue(res);
-	Py_DECREF(res);
-	return stop != 0;
+	dupg_py_relock(c->ts);
+	res = PyObject_CallFunction(c->fn, "s", dupg_py_step_names[step]);
+	if (res != NULL) {
+		stop = PyObject_IsTrue(res) != 0;
+		Py_DECREF(res);
+	}
+	c->ts = dupg_py_unlock();
+	return stop;
 }
 
-/* The downloaded packages: a list file, or paths resolved against the store's directory. */
-static dupg_pathlist *dupg_py_downloaded(const dupg_store *s, PyObject *new_paths)
-{
-	dupg_pathlist *l = NULL;
-	struct dupg_py_strv sv;
-	const char *list_file, *slash;
-	char *dir;
-	size_t i;
+/*
+ * The downloaded packages given to Store.prune_result(): a list file, or
+ * paths resolved against the store's directory. Converted with the GIL,
+ * loaded without it.
+ */
+struct dupg_py_new {
+	PyObject *keep;            /* the list file's bytes, or NULL */
+	const char *list_file;
+	struct dupg_py_strv paths;
+	char *dir;                 /* the store's directory, for paths */
+	dupg_pathlist *list;       /* the result of dupg_py_new_load() */
+};
 
+static void dupg_py_new_clear(struct dupg_py_new *n)
+{
+	Py_XDECREF(n->keep);
+	dupg_py_strv_clear(&n->paths);
+	free(n->dir);
+	dupg_pathlist_free(n->list);
+	memset(n, 0, sizeof(*n));
+}
+
+static int dupg_py_new_init(struct dupg_py_new *n, const dupg_store *s, PyObject *new_paths)
+{
+	const char *list_file, *slash;
+
+	memset(n, 0, sizeof(*n));
 	if (PyUnicode_Check(new_paths) || PyBytes_Check(new_paths) ||
 	    PyObject_HasAttrString(new_paths, "__fspath__")) {
-		PyObject *b = dupg_py_bytes(new_paths, "new list file");
-
-		if (b != NULL && DUPG_PY_FAILED(dupg_pathlist_load(&l, PyBytes_AS_STRING(b))))
-			l = NULL;
-		Py_XDECREF(b);
-		return l;
+		n->keep = dupg_py_bytes(new_paths, "new list file");
+		if (n->keep == NULL)
+			return -1;
+		n->list_file = PyBytes_AS_STRING(n->keep);
+		return 0;
 	}
-	if (dupg_py_strv_init(&sv, new_paths, 0, "new_paths") < 0)
-		return NULL;
+	if (dupg_py_strv_init(&n->paths, new_paths, 0, "new_paths") < 0) {
+		dupg_py_new_clear(n);
+		return -1;
+	}
 	list_file = dupg_store_list_file(s);
 	slash = strrchr(list_file, '/');
 	if (slash == NULL)
-		dir = strdup(".");
+		n->dir = strdup(".");
 	else
-		dir = strndup(list_file, slash == list_file ? 1 : (size_t)(slash - list_file));
-	if (dir == NULL) {
-		dupg_py_strv_clear(&sv);
+		n->dir = strndup(list_file, slash == list_file ? 1 : (size_t)(slash - list_file));
+	if (n->dir == NULL) {
+		dupg_py_new_clear(n);
 		dupg_py_errorf(NULL, DUPG_ENOMEM, "out of memory");
-		return NULL;
+		return -1;
 	}
-	if (!DUPG_PY_FAILED(dupg_pathlist_new(&l))) {
-		for (i = 0; i < sv.n; i++) {
-			if (DUPG_PY_FAILED(dupg_pathlist_add_file(l, sv.v[i], dir))) {
-				dupg_pathlist_free(l);
-				l = NULL;
-				break;
-			}
-		}
-	}
-	free(dir);
-	dupg_py_strv_clear(&sv);
-	return l;
+	return 0;
 }
+
+/* Without the GIL: build n->list; 0 or a library error code. */
+static int dupg_py_new_load(struct dupg_py_new *n)
+{
+	size_t i;
+	int rc;
+
+	if (n->list_file != NULL)
+		return dupg_pathlist_load(&n->list, n->list_file);
+	rc = dupg_pathlist_new(&n->list);
+	for (i = 0; rc == 0 && i < n->paths.n; i++)
+		rc = dupg_pathlist_add_file(n->list, n->paths.v[i], n->dir);
+	return rc;
+}
+
 /* Check the structure once after every change: planning and parent queries need it. */
 static int dupg_py_topo_ready(struct dupg_py_topo *c)
 {
@@ -823,12 +1048,14 @@ static void dupg_py_swig_error(int code, const char *msg)
 
 /*
  * Every handle class: None is refused where a handle is expected, and a
- * closed handle raises BadInputError instead of reaching the library. SWIG
- * checks self too, except in the destructor, close() and _open(), which
- * accept a closed handle.
+ * closed handle raises BadInputError instead of reaching the library. Each
+ * handle argument, self included, is used by the call until it ends (see
+ * struct dupg_py_use); not self in the destructor, close() and _open(),
+ * which accept a closed handle.
  */
 %{
-static int dupg_py_needs_open(const char *symname)
+/* Inlined so that the compiler answers it for each wrapper's constant name. */
+static inline __attribute__((always_inline)) int dupg_py_needs_open(const char *symname)
 {
 	size_t n = strlen(symname);
 
@@ -838,17 +1065,25 @@ static int dupg_py_needs_open(const char *symname)
 }
 %}
 %define DUPG_PY_CHECK_OPEN(TYPE)
-%typemap(check) TYPE * {
-	if ($1 == NULL || $1->h == NULL) {
-		dupg_py_closed("TYPE", $1 == NULL);
+%typemap(check) TYPE * (bool used = false) {
+	if (DUPG_PY_ENTER($1, "TYPE") < 0)
 		SWIG_fail;
+	used = true;
+}
+%typemap(freearg) TYPE * {
+	if (used$argnum && dupg_py_leave(&$1->use))
+		dupg_py_drop_##TYPE($1);
+}
+%typemap(check) TYPE *self (bool used = false) {
+	if (dupg_py_needs_open("$symname")) {
+		if (DUPG_PY_ENTER($1, "TYPE") < 0)
+			SWIG_fail;
+		used = true;
 	}
 }
-%typemap(check) TYPE *self {
-	if (dupg_py_needs_open("$symname") && ($1 == NULL || $1->h == NULL)) {
-		dupg_py_closed("TYPE", $1 == NULL);
-		SWIG_fail;
-	}
+%typemap(freearg) TYPE *self {
+	if (used$argnum && dupg_py_leave(&$1->use))
+		dupg_py_drop_##TYPE($1);
 }
 %enddef
 DUPG_PY_CHECK_OPEN(Manifest)
@@ -972,22 +1207,13 @@ typedef struct {} Manifest;
 		return dupg_py_hold_Manifest(m);
 	}
 
-	~Manifest()
-	{
-		if ($self->h != NULL)
-			dupg_py_live--;
-		dupg_manifest_free($self->h);
-		free($self);
-	}
+	~Manifest() { dupg_py_destroy_Manifest($self); }
 
-	/** Free the C side now; any later use raises BadInputError. Closing twice is fine. */
-	void close()
-	{
-		if ($self->h != NULL)
-			dupg_py_live--;
-		dupg_manifest_free($self->h);
-		$self->h = NULL;
-	}
+	/**
+	 * Free the C side now; any later use raises BadInputError. Closing twice
+	 * is fine; closing while another call uses the object raises BusyError.
+	 */
+	void close() { dupg_py_close_Manifest($self); }
 	DUPG_PY_CONTEXT
 }
 
@@ -1005,8 +1231,13 @@ typedef struct {} Manifest;
 	static Manifest *parse(const char *json, size_t len, const char *origin = NULL)
 	{
 		dupg_manifest *m = NULL;
+		PyThreadState *ts;
+		int rc;
 
-		if (DUPG_PY_FAILED(dupg_manifest_parse(&m, json, len, origin)))
+		ts = dupg_py_unlock_if(len >= DUPG_PY_NOGIL_JSON);
+		rc = dupg_manifest_parse(&m, json, len, origin);
+		dupg_py_relock_if(ts);
+		if (DUPG_PY_FAILED(rc))
 			return NULL;
 		return dupg_py_hold_Manifest(m);
 	}
@@ -1026,8 +1257,12 @@ typedef struct {} Manifest;
 	static Manifest *from_package(const char *path, bool verify = true)
 	{
 		dupg_manifest *m = NULL;
-		int rc = verify ? dupg_package_verify(&m, path) : dupg_package_read_manifest(&m, path);
+		PyThreadState *ts;
+		int rc;
 
+		ts = dupg_py_unlock();
+		rc = verify ? dupg_package_verify(&m, path) : dupg_package_read_manifest(&m, path);
+		dupg_py_relock(ts);
 		if (DUPG_PY_FAILED(rc))
 			return NULL;
 		return dupg_py_hold_Manifest(m);
@@ -1080,7 +1315,11 @@ typedef struct {} Manifest;
 	bool fits(const char *hw) { return dupg_manifest_fits($self->h, hw) != 0; }
 
 	/** Add a hardware type the package fits; adding a type twice is a no-op. */
-	void add_hw(const char *hw) { DUPG_PY_CALL(dupg_manifest_add_hw($self->h, hw)); }
+	void add_hw(const char *hw)
+	{
+		if (dupg_py_alone(&$self->use, 1, "Manifest") == 0)
+			DUPG_PY_CALL(dupg_manifest_add_hw($self->h, hw));
+	}
 
 	/**
 	 * List an install file.
@@ -1117,18 +1356,21 @@ typedef struct {} Manifest;
 				       "%s: xxh128 must be 32 hex digits or 16 bytes", path);
 			return;
 		}
-		DUPG_PY_CALL(dupg_manifest_add_file($self->h, path, size, d));
+		if (dupg_py_alone(&$self->use, 1, "Manifest") == 0)
+			DUPG_PY_CALL(dupg_manifest_add_file($self->h, path, size, d));
 	}
 
 	/** Set the build time (None clears it). */
 	void _set_build_time(const char *build_time)
 	{
-		DUPG_PY_CALL(dupg_manifest_set_build_time($self->h, build_time));
+		if (dupg_py_alone(&$self->use, 1, "Manifest") == 0)
+			DUPG_PY_CALL(dupg_manifest_set_build_time($self->h, build_time));
 	}
 	/** Set the vendor (None clears it). */
 	void _set_vendor(const char *vendor)
 	{
-		DUPG_PY_CALL(dupg_manifest_set_vendor($self->h, vendor));
+		if (dupg_py_alone(&$self->use, 1, "Manifest") == 0)
+			DUPG_PY_CALL(dupg_manifest_set_vendor($self->h, vendor));
 	}
 
 	/** The manifest as JSON text (schema v1). */
@@ -1198,9 +1440,14 @@ PyObject *file_xxh128(const char *path)
 {
 	unsigned char d[16];
 	char hex[33];
+	PyThreadState *ts;
 	size_t i;
+	int rc;
 
-	if (DUPG_PY_FAILED(dupg_file_xxh128(d, NULL, path)))
+	ts = dupg_py_unlock();
+	rc = dupg_file_xxh128(d, NULL, path);
+	dupg_py_relock(ts);
+	if (DUPG_PY_FAILED(rc))
 		return NULL;
 	for (i = 0; i < 16; i++)
 		snprintf(hex + 2 * i, 3, "%02x", d[i]);
@@ -1233,6 +1480,7 @@ typedef struct {} SystemDescription;
 	{
 		struct dupg_py_devices d;
 		dupg_sysvd *s = NULL;
+		PyThreadState *ts;
 		int rc;
 
 		if (devices == NULL || devices == Py_None)
@@ -1240,7 +1488,9 @@ typedef struct {} SystemDescription;
 		else if (dupg_py_devices_init(&d, devices) < 0)
 			return NULL;
 		else {
+			ts = dupg_py_unlock_if(d.n >= DUPG_PY_NOGIL_DEVICES);
 			rc = dupg_merge(&s, d.v, d.n);
+			dupg_py_relock_if(ts);
 			dupg_py_devices_clear(&d);
 		}
 		if (DUPG_PY_FAILED(rc))
@@ -1248,22 +1498,13 @@ typedef struct {} SystemDescription;
 		return dupg_py_hold_SystemDescription(s);
 	}
 
-	~SystemDescription()
-	{
-		if ($self->h != NULL)
-			dupg_py_live--;
-		dupg_sysvd_free($self->h);
-		free($self);
-	}
+	~SystemDescription() { dupg_py_destroy_SystemDescription($self); }
 
-	/** Free the C side now; any later use raises BadInputError. */
-	void close()
-	{
-		if ($self->h != NULL)
-			dupg_py_live--;
-		dupg_sysvd_free($self->h);
-		$self->h = NULL;
-	}
+	/**
+	 * Free the C side now; any later use raises BadInputError. Closing while
+	 * another call uses the object raises BusyError.
+	 */
+	void close() { dupg_py_close_SystemDescription($self); }
 	DUPG_PY_CONTEXT
 }
 
@@ -1278,8 +1519,13 @@ typedef struct {} SystemDescription;
 	static SystemDescription *from_json(const char *json, size_t len, const char *origin = NULL)
 	{
 		dupg_sysvd *s = NULL;
+		PyThreadState *ts;
+		int rc;
 
-		if (DUPG_PY_FAILED(dupg_sysvd_from_json(&s, json, len, origin)))
+		ts = dupg_py_unlock_if(len >= DUPG_PY_NOGIL_JSON);
+		rc = dupg_sysvd_from_json(&s, json, len, origin);
+		dupg_py_relock_if(ts);
+		if (DUPG_PY_FAILED(rc))
 			return NULL;
 		return dupg_py_hold_SystemDescription(s);
 	}
@@ -1293,7 +1539,8 @@ typedef struct {} SystemDescription;
 	{
 		dupg_device_vd dev = { id, hw, version, duration };
 
-		DUPG_PY_CALL(dupg_sysvd_add($self->h, &dev));
+		if (dupg_py_alone(&$self->use, 1, "SystemDescription") == 0)
+			DUPG_PY_CALL(dupg_sysvd_add($self->h, &dev));
 	}
 
 	/** Number of hardware types. */
@@ -1414,22 +1661,13 @@ typedef struct {} PackageSet;
 		return dupg_py_hold_PackageSet(s);
 	}
 
-	~PackageSet()
-	{
-		if ($self->h != NULL)
-			dupg_py_live--;
-		dupg_pkgset_free($self->h);
-		free($self);
-	}
+	~PackageSet() { dupg_py_destroy_PackageSet($self); }
 
-	/** Free the C side now; any later use raises BadInputError. */
-	void close()
-	{
-		if ($self->h != NULL)
-			dupg_py_live--;
-		dupg_pkgset_free($self->h);
-		$self->h = NULL;
-	}
+	/**
+	 * Free the C side now; any later use raises BadInputError. Closing while
+	 * another call uses the object raises BusyError.
+	 */
+	void close() { dupg_py_close_PackageSet($self); }
 	DUPG_PY_CONTEXT
 }
 
@@ -1444,25 +1682,34 @@ typedef struct {} PackageSet;
 	 */
 	void add(const char *path, const char *version, const char *const *hw, size_t hw_count)
 	{
-		DUPG_PY_CALL(dupg_pkgset_add($self->h, path, version, hw, hw_count));
+		if (dupg_py_alone(&$self->use, 1, "PackageSet") == 0)
+			DUPG_PY_CALL(dupg_pkgset_add($self->h, path, version, hw, hw_count));
 	}
 
 	/** Add a package described by its manifest (version and hardware types). */
 	void add_manifest(const char *path, Manifest *manifest)
 	{
-		DUPG_PY_CALL(dupg_pkgset_add_manifest($self->h, path, manifest->h));
+		if (dupg_py_alone(&$self->use, 1, "PackageSet") == 0)
+			DUPG_PY_CALL(dupg_pkgset_add_manifest($self->h, path, manifest->h));
 	}
 
 	/**
 	 * Add a package file by reading its manifest; the path is kept as given.
+	 * The file is read without the GIL; other calls may match against the
+	 * set meanwhile, but the package is added only when none is left
+	 * (BusyError otherwise).
 	 * @param verify verify the whole package first (default: read the manifest only)
 	 */
 	void add_package(const char *path, bool verify = false)
 	{
 		dupg_manifest *m = NULL;
-		int rc = verify ? dupg_package_verify(&m, path) : dupg_package_read_manifest(&m, path);
+		PyThreadState *ts;
+		int rc;
 
-		if (!DUPG_PY_FAILED(rc))
+		ts = dupg_py_unlock();
+		rc = verify ? dupg_package_verify(&m, path) : dupg_package_read_manifest(&m, path);
+		dupg_py_relock(ts);
+		if (!DUPG_PY_FAILED(rc) && dupg_py_alone(&$self->use, 1, "PackageSet") == 0)
 			DUPG_PY_CALL(dupg_pkgset_add_manifest($self->h, path, m));
 		dupg_manifest_free(m);
 	}
@@ -1501,9 +1748,15 @@ typedef struct {} PackageSet;
 	{
 		dupg_task *t = NULL;
 		PyObject *res, *paths;
+		PyThreadState *ts;
 		size_t i, n;
+		int rc;
 
-		if (DUPG_PY_FAILED(dupg_match(&t, $self->h, site->h)))
+		/* several threads may match against one set: dupg_match() only reads it */
+		ts = dupg_py_unlock_if(dupg_sysvd_hw_count(site->h) >= DUPG_PY_NOGIL_TYPES);
+		rc = dupg_match(&t, $self->h, site->h);
+		dupg_py_relock_if(ts);
+		if (DUPG_PY_FAILED(rc))
 			return NULL;
 		n = dupg_task_count(t);
 		paths = PyList_New((Py_ssize_t)n);
@@ -1573,22 +1826,13 @@ typedef struct {} Configuration;
 		return dupg_py_hold_Configuration(c);
 	}
 
-	~Configuration()
-	{
-		if ($self->h != NULL)
-			dupg_py_live--;
-		dupg_config_free($self->h);
-		free($self);
-	}
+	~Configuration() { dupg_py_destroy_Configuration($self); }
 
-	/** Free the C side now; any later use raises BadInputError. */
-	void close()
-	{
-		if ($self->h != NULL)
-			dupg_py_live--;
-		dupg_config_free($self->h);
-		$self->h = NULL;
-	}
+	/**
+	 * Free the C side now; any later use raises BadInputError. Closing while
+	 * another call uses the object raises BusyError.
+	 */
+	void close() { dupg_py_close_Configuration($self); }
 	DUPG_PY_CONTEXT
 }
 
@@ -1597,7 +1841,8 @@ typedef struct {} Configuration;
 	/** Map hw to path, replacing any earlier mapping. */
 	void __setitem__(const char *hw, const char *path)
 	{
-		DUPG_PY_CALL(dupg_config_set($self->h, hw, path));
+		if (dupg_py_alone(&$self->use, 1, "Configuration") == 0)
+			DUPG_PY_CALL(dupg_config_set($self->h, hw, path));
 	}
 
 	/**
@@ -1743,42 +1988,24 @@ typedef struct {} Prune;
 		return dupg_py_hold_PathList(l);
 	}
 
-	~PathList()
-	{
-		if ($self->h != NULL)
-			dupg_py_live--;
-		dupg_pathlist_free($self->h);
-		free($self);
-	}
+	~PathList() { dupg_py_destroy_PathList($self); }
 
-	/** Free the C side now; any later use raises BadInputError. */
-	void close()
-	{
-		if ($self->h != NULL)
-			dupg_py_live--;
-		dupg_pathlist_free($self->h);
-		$self->h = NULL;
-	}
+	/**
+	 * Free the C side now; any later use raises BadInputError. Closing while
+	 * another call uses the object raises BusyError.
+	 */
+	void close() { dupg_py_close_PathList($self); }
 	DUPG_PY_CONTEXT
 }
 
 %extend Prune {
-	~Prune()
-	{
-		if ($self->h != NULL)
-			dupg_py_live--;
-		dupg_prune_free($self->h);
-		free($self);
-	}
+	~Prune() { dupg_py_destroy_Prune($self); }
 
-	/** Free the C side now; any later use raises BadInputError. */
-	void close()
-	{
-		if ($self->h != NULL)
-			dupg_py_live--;
-		dupg_prune_free($self->h);
-		$self->h = NULL;
-	}
+	/**
+	 * Free the C side now; any later use raises BadInputError. Closing while
+	 * another call uses the object raises BusyError.
+	 */
+	void close() { dupg_py_close_Prune($self); }
 	DUPG_PY_CONTEXT
 }
 
@@ -1795,8 +2022,13 @@ typedef struct {} Prune;
 	static PathList *load(const char *list_file)
 	{
 		dupg_pathlist *l = NULL;
+		PyThreadState *ts;
+		int rc;
 
-		if (DUPG_PY_FAILED(dupg_pathlist_load(&l, list_file)))
+		ts = dupg_py_unlock();
+		rc = dupg_pathlist_load(&l, list_file);
+		dupg_py_relock(ts);
+		if (DUPG_PY_FAILED(rc))
 			return NULL;
 		return dupg_py_hold_PathList(l);
 	}
@@ -1809,18 +2041,30 @@ typedef struct {} Prune;
 	 */
 	void add(const char *path, const char *const *hw, size_t hw_count)
 	{
-		DUPG_PY_CALL(dupg_pathlist_add($self->h, path, hw, hw_count));
+		if (dupg_py_alone(&$self->use, 1, "PathList") == 0)
+			DUPG_PY_CALL(dupg_pathlist_add($self->h, path, hw, hw_count));
 	}
 
 	/**
 	 * Append a stored package by reading its manifest (payload not verified).
+	 * Runs without the GIL; meanwhile other calls on the list raise BusyError.
 	 * @param path the path as it should be printed and saved
 	 * @param base_dir directory a relative path is resolved against (None: the current directory)
-	 * @exception DuplicateError, NotFoundError, ArchiveError, FormatError
+	 * @exception DuplicateError, NotFoundError, ArchiveError, FormatError,
+	 *            BusyError (another call uses the list)
 	 */
 	void add_file(const char *path, const char *base_dir = NULL)
 	{
-		DUPG_PY_CALL(dupg_pathlist_add_file($self->h, path, base_dir));
+		PyThreadState *ts;
+		int rc;
+
+		if (dupg_py_change_begin(&$self->use, "PathList") < 0)
+			return;
+		ts = dupg_py_unlock();
+		rc = dupg_pathlist_add_file($self->h, path, base_dir);
+		dupg_py_relock(ts);
+		dupg_py_change_end(&$self->use);
+		DUPG_PY_CALL(rc);
 	}
 
 	/**
@@ -1830,7 +2074,13 @@ typedef struct {} Prune;
 	 */
 	void save(const char *list_file, bool no_fsync = false)
 	{
-		DUPG_PY_CALL(dupg_pathlist_save($self->h, list_file, no_fsync));
+		PyThreadState *ts;
+		int rc;
+
+		ts = dupg_py_unlock();
+		rc = dupg_pathlist_save($self->h, list_file, no_fsync);
+		dupg_py_relock(ts);
+		DUPG_PY_CALL(rc);
 	}
 
 	/** Number of entries. */
@@ -1912,9 +2162,15 @@ typedef struct {} Prune;
 	{
 		dupg_prune_options o;
 		dupg_prune *p = NULL;
+		PyThreadState *ts;
+		size_t n = dupg_pathlist_count($self->h) + dupg_pathlist_count(downloaded->h);
+		int rc;
 
 		dupg_py_prune_opts(&o, keep);
-		if (DUPG_PY_FAILED(dupg_prune_compute(&p, $self->h, downloaded->h, &o)))
+		ts = dupg_py_unlock_if(n >= DUPG_PY_NOGIL_ENTRIES);
+		rc = dupg_prune_compute(&p, $self->h, downloaded->h, &o);
+		dupg_py_relock_if(ts);
+		if (DUPG_PY_FAILED(rc))
 			return NULL;
 		return dupg_py_hold_Prune(p);
 	}
@@ -1926,7 +2182,10 @@ typedef struct {} Prune;
     def __repr__(self):
         if not self._alive():
             return "<dupg.PathList (closed)>"
-        return "<dupg.PathList %r>" % self.paths()
+        try:
+            return "<dupg.PathList %r>" % self.paths()
+        except _BusyError:  # add_file() on another thread
+            return "<dupg.PathList (busy)>"
 	%}
 }
 
@@ -2064,28 +2323,24 @@ typedef struct {} Store;
 	Store(const char *list_file)
 	{
 		dupg_store *s = NULL;
+		PyThreadState *ts;
+		int rc;
 
-		if (DUPG_PY_FAILED(dupg_store_open(&s, list_file)))
+		ts = dupg_py_unlock();
+		rc = dupg_store_open(&s, list_file);
+		dupg_py_relock(ts);
+		if (DUPG_PY_FAILED(rc))
 			return NULL;
 		return dupg_py_hold_Store(s);
 	}
 
-	~Store()
-	{
-		if ($self->h != NULL)
-			dupg_py_live--;
-		dupg_store_free($self->h);
-		free($self);
-	}
+	~Store() { dupg_py_destroy_Store($self); }
 
-	/** Release the handle now (the files stay); any later use raises BadInputError. */
-	void close()
-	{
-		if ($self->h != NULL)
-			dupg_py_live--;
-		dupg_store_free($self->h);
-		$self->h = NULL;
-	}
+	/**
+	 * Release the handle now (the files stay); any later use raises
+	 * BadInputError. Closing while another call uses the store raises BusyError.
+	 */
+	void close() { dupg_py_close_Store($self); }
 	DUPG_PY_CONTEXT
 
 	/**
@@ -2102,9 +2357,14 @@ typedef struct {} Store;
 		static const char *const actions[] = { "clean", "finished", "undone" };
 		dupg_recover_report r;
 		PyObject *res;
+		PyThreadState *ts;
+		int rc;
 
 		memset(&r, 0, sizeof(r));
-		if (DUPG_PY_FAILED(dupg_store_recover(&r, list_file, no_fsync)))
+		ts = dupg_py_unlock();
+		rc = dupg_store_recover(&r, list_file, no_fsync);
+		dupg_py_relock(ts);
+		if (DUPG_PY_FAILED(rc))
 			return NULL;
 		res = PyDict_New();
 		if (res != NULL &&
@@ -2139,7 +2399,9 @@ typedef struct {} Store;
 	}
 
 	/**
-	 * Prune the store after a download and return the Prune result.
+	 * Prune the store after a download and return the Prune result. Runs
+	 * without the GIL; during an apply every other call on the store (from
+	 * another thread, or from on_step) raises BusyError.
 	 * @param new_paths the downloaded packages in download order: a list of
 	 *        paths (a relative one is relative to the list file's directory,
 	 *        and is saved as given), or the path of a list file naming them
@@ -2153,31 +2415,42 @@ typedef struct {} Store;
 	 *        "done") after each step of an apply; a true result stops the
 	 *        apply there as a crash would (AbortedError), an exception stops
 	 *        it and propagates
-	 * @exception DuplicateError, NotFoundError, IOError, AbortedError
+	 * @exception DuplicateError, NotFoundError, IOError, AbortedError,
+	 *            BusyError (an apply while another call uses the store)
 	 */
 	Prune *prune_result(PyObject *new_paths, bool apply = false, size_t keep = 0,
 			    bool no_fsync = false, PyObject *on_step = NULL)
 	{
 		dupg_store_options o = DUPG_STORE_OPTIONS_INIT;
-		dupg_pathlist *dl = dupg_py_downloaded($self->h, new_paths);
+		struct dupg_py_step_ctx step = { on_step, NULL };
+		struct dupg_py_new dl;
 		dupg_prune *p = NULL;
 		int rc;
 
-		if (dl == NULL)
+		if (dupg_py_new_init(&dl, $self->h, new_paths) < 0)
 			return NULL;
+		/* a dry run only reads the store; an apply changes it */
+		if (apply && dupg_py_change_begin(&$self->use, "Store") < 0) {
+			dupg_py_new_clear(&dl);
+			return NULL;
+		}
 		dupg_py_prune_opts(&o.prune, keep);
 		o.apply = apply;
 		o.no_fsync = no_fsync;
 		if (on_step != NULL) {
 			o.step_cb = dupg_py_step;
-			o.payload = on_step;
+			o.payload = &step;
 		}
-		rc = dupg_store_prune(&p, $self->h, dl, &o);
-		dupg_pathlist_free(dl);
-		if (DUPG_PY_FAILED(rc)) {
-			dupg_prune_free(p);
+		step.ts = dupg_py_unlock();
+		rc = dupg_py_new_load(&dl);
+		if (rc == 0)
+			rc = dupg_store_prune(&p, $self->h, dl.list, &o);
+		dupg_py_relock(step.ts);
+		if (apply)
+			dupg_py_change_end(&$self->use);
+		dupg_py_new_clear(&dl);
+		if (DUPG_PY_FAILED(rc))
 			return NULL;
-		}
 		return dupg_py_hold_Prune(p);
 	}
 
@@ -2200,7 +2473,10 @@ typedef struct {} Store;
     def __repr__(self):
         if not self._alive():
             return "<dupg.Store (closed)>"
-        return "<dupg.Store %r: %d packages>" % (self.list_file, len(self))
+        try:
+            return "<dupg.Store %r: %d packages>" % (self.list_file, len(self))
+        except _BusyError:  # an apply on another thread
+            return "<dupg.Store (busy)>"
 	%}
 }
 
@@ -2277,41 +2553,25 @@ typedef struct {} Plan;
 		return t;
 	}
 
-	~Topology()
-	{
-		dupg_py_topo_unref($self->h);
-		free($self);
-	}
+	~Topology() { dupg_py_destroy_Topology($self); }
 
-	/** Release the topology now (plans made from it keep it alive); any later use raises BadInputError. */
-	void close()
-	{
-		dupg_py_topo_unref($self->h);
-		$self->h = NULL;
-	}
+	/**
+	 * Release the topology now (plans made from it keep it alive); any later
+	 * use raises BadInputError. Closing while another call uses it raises
+	 * BusyError.
+	 */
+	void close() { dupg_py_close_Topology($self); }
 	DUPG_PY_CONTEXT
 }
 
 %extend Plan {
-	~Plan()
-	{
-		if ($self->h != NULL)
-			dupg_py_live--;
-		dupg_plan_free($self->h);
-		dupg_py_topo_unref($self->topo);
-		free($self);
-	}
+	~Plan() { dupg_py_destroy_Plan($self); }
 
-	/** Free the C side now; any later use raises BadInputError. */
-	void close()
-	{
-		if ($self->h != NULL)
-			dupg_py_live--;
-		dupg_plan_free($self->h);
-		dupg_py_topo_unref($self->topo);
-		$self->h = NULL;
-		$self->topo = NULL;
-	}
+	/**
+	 * Free the C side now; any later use raises BadInputError. Closing while
+	 * another call uses the object raises BusyError.
+	 */
+	void close() { dupg_py_close_Plan($self); }
 	DUPG_PY_CONTEXT
 }
 
@@ -2329,7 +2589,8 @@ typedef struct {} Plan;
 	{
 		dupg_device_vd dev = { id, hw, version, duration };
 
-		if (!DUPG_PY_FAILED(dupg_topology_add($self->h->t, &dev, parent)))
+		if (dupg_py_alone(&$self->use, 1, "Topology") == 0 &&
+		    !DUPG_PY_FAILED(dupg_topology_add($self->h->t, &dev, parent)))
 			$self->h->checked = false;
 	}
 
@@ -2341,7 +2602,8 @@ typedef struct {} Plan;
 	 */
 	void check(const char *origin = NULL)
 	{
-		if (!DUPG_PY_FAILED(dupg_topology_check($self->h->t, origin)))
+		if (dupg_py_alone(&$self->use, 1, "Topology") == 0 &&
+		    !DUPG_PY_FAILED(dupg_topology_check($self->h->t, origin)))
 			$self->h->checked = true;
 	}
 
@@ -2406,7 +2668,8 @@ typedef struct {} Plan;
 			dupg_py_errorf(NULL, DUPG_ENOTFOUND, "device '%s' is not in the topology", id);
 			return;
 		}
-		DUPG_PY_CALL(dupg_topology_set_version($self->h->t, (size_t)i, version));
+		if (dupg_py_alone(&$self->use, 1, "Topology") == 0)
+			DUPG_PY_CALL(dupg_topology_set_version($self->h->t, (size_t)i, version));
 	}
 
 	/** Merge the devices' descriptions into a SystemDescription. */

@@ -11,6 +11,11 @@ classes (Manifest, PackageSet, SystemDescription, Configuration, PathList,
 Prune, Store, Topology, Plan) own their C side, which goes with the object,
 or earlier with close() or a ``with`` block.
 
+Long calls (packages, stores, path list files, big matches) run without the
+GIL, so threads run them side by side. Threads may share a handle for
+reading; freeing or changing one while another call uses it raises
+:class:`dupg.BusyError` instead.
+
 Every exception raised derives from :class:`dupg.Error` and carries the
 library's message and code; see dupg.errors.
 
@@ -27,6 +32,7 @@ from .errors import (
     ArchiveError,
     ArgumentError,
     BadInputError,
+    BusyError,
     DuplicateError,
     Error,
     FormatError,
@@ -76,7 +82,8 @@ from . import sim
 __version__ = version_string()
 
 __all__ = [
-    "AbortedError", "ArchiveError", "ArgumentError", "BadInputError", "DuplicateError",
+    "AbortedError", "ArchiveError", "ArgumentError", "BadInputError", "BusyError",
+    "DuplicateError",
     "Error", "FormatError", "IntegrityError", "NotFoundError", "OutOfMemoryError",
     "OutOfRangeError", "SimulatorError", "UnsupportedError",
     "Configuration", "Manifest", "PackageSet", "PathList", "Plan", "Prune", "Store",

@@ -8,7 +8,8 @@ from . import errors as errors
 from . import sim as sim
 from .errors import (AbortedError as AbortedError, ArchiveError as ArchiveError,
                      ArgumentError as ArgumentError, BadInputError as BadInputError,
-                     DuplicateError as DuplicateError, Error as Error, FormatError as FormatError,
+                     BusyError as BusyError, DuplicateError as DuplicateError,
+                     Error as Error, FormatError as FormatError,
                      IntegrityError as IntegrityError, IOError as IOError,
                      NotFoundError as NotFoundError, OutOfMemoryError as OutOfMemoryError,
                      OutOfRangeError as OutOfRangeError, SimulatorError as SimulatorError,
@@ -98,6 +99,9 @@ PackFormat = Literal["auto", "tar", "tar.gz", "tar.xz", "tar.zst", "zip"]
 ConfigLike = Union["Configuration", Mapping[str, str]]
 
 
+# Every method of a handle raises BusyError when it would free or change the
+# handle while another call (another thread, a callback) uses it, and every
+# call does while Store.prune(apply=True) or PathList.add_file() changes it.
 class _Handle:
     def close(self) -> None: ...
     def __enter__(self: _H) -> _H: ...

@@ -86,6 +86,17 @@ class ArgumentError(BadInputError, TypeError):
     default_code = EINVAL
 
 
+class BusyError(Error, RuntimeError):
+    """A handle is in use by another call, in another thread or a callback.
+
+    Raised instead of closing or changing a handle while another call uses
+    it, and instead of any call on a handle while another call changes it
+    without the GIL (Store.prune(apply=True), PathList.add_file()).
+    """
+
+    default_code = EINVAL
+
+
 class IntegrityError(Error):
     """Package content does not match its manifest: size, digest, file set (DUPG_EINTEGRITY)."""
 

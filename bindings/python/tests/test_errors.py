@@ -36,6 +36,7 @@ CODE_NAMES = {
     (dupg.IntegrityError, Exception, dupg.EINTEGRITY),
     (dupg.ArchiveError, Exception, dupg.EARCHIVE),
     (dupg.AbortedError, Exception, dupg.EABORTED),
+    (dupg.BusyError, RuntimeError, dupg.EINVAL),
     (dupg.SimulatorError, Exception, dupg.ERROR),
 ])
 def test_hierarchy(cls, builtin, code):

@@ -40,11 +40,13 @@ from .errors import OutOfRangeError
 %include <stdint.i>
 
 %{
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dupg.h"
 
@@ -884,6 +886,108 @@ static int dupg_py_new_load(struct dupg_py_new *n)
 	for (i = 0; rc == 0 && i < n->paths.n; i++)
 		rc = dupg_pathlist_add_file(n->list, n->paths.v[i], n->dir);
 	return rc;
+}
+
+/*
+ * The old LIST of a Store.rollback(), copied before the call replaces the
+ * handle's list, so that afterwards it can say what was deleted: as
+ * `dupg-sim rollback` does, the old paths no longer listed and gone from disk.
+ */
+struct dupg_py_old {
+	char **path;          /* as written */
+	char **resolved;      /* where the file is */
+	bool *gone;
+	size_t n;
+	char *rollback_file;  /* LIST.rollback */
+};
+
+static void dupg_py_old_clear(struct dupg_py_old *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++) {
+		free(o->path[i]);
+		free(o->resolved[i]);
+	}
+	free(o->path);
+	free(o->resolved);
+	free(o->gone);
+	free(o->rollback_file);
+	memset(o, 0, sizeof(*o));
+}
+
+/* With the GIL: 0, or -1 with an exception. */
+static int dupg_py_old_init(struct dupg_py_old *o, const dupg_store *s)
+{
+	const dupg_pathlist *l = dupg_store_list(s);
+	const char *list_file = dupg_store_list_file(s);
+	size_t i, n = dupg_pathlist_count(l);
+
+	memset(o, 0, sizeof(*o));
+	o->path = calloc(n + 1, sizeof(*o->path));
+	o->resolved = calloc(n + 1, sizeof(*o->resolved));
+	o->gone = calloc(n + 1, sizeof(*o->gone));
+	o->rollback_file = malloc(strlen(list_file) + sizeof(".rollback"));
+	if (o->path == NULL || o->resolved == NULL || o->gone == NULL || o->rollback_file == NULL)
+		goto nomem;
+	sprintf(o->rollback_file, "%s.rollback", list_file);
+	o->n = n;
+	for (i = 0; i < n; i++) {
+		o->path[i] = strdup(dupg_pathlist_path(l, i));
+		o->resolved[i] = strdup(dupg_pathlist_resolved(l, i));
+		if (o->path[i] == NULL || o->resolved[i] == NULL)
+			goto nomem;
+	}
+	return 0;
+nomem:
+	dupg_py_old_clear(o);
+	dupg_py_errorf(NULL, DUPG_ENOMEM, "out of memory");
+	return -1;
+}
+
+/* Without the GIL, after the rollback: mark what is gone. */
+static void dupg_py_old_check(struct dupg_py_old *o, const dupg_pathlist *now)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++)
+		o->gone[i] = dupg_pathlist_find(now, o->path[i]) < 0 &&
+			     access(o->resolved[i], F_OK) != 0 && errno == ENOENT;
+}
+
+/* With the GIL: the dict `dupg-sim rollback` prints. */
+static PyObject *dupg_py_rollback_dict(const struct dupg_py_old *o, const dupg_pathlist *now,
+				       char *const *rb, size_t nrb)
+{
+	PyObject *res = PyDict_New(), *list, *deleted;
+	size_t i;
+
+	if (res == NULL)
+		return NULL;
+	if (dupg_py_put(res, "list", dupg_py_pathlist_paths(now, false)) < 0)
+		goto fail;
+	list = PyList_New((Py_ssize_t)nrb);
+	for (i = 0; list != NULL && i < nrb; i++)
+		list = dupg_py_set(list, i, dupg_py_str(rb[i]));
+	if (dupg_py_put(res, "rollback", list) < 0)
+		goto fail;
+	deleted = PyList_New(0);
+	for (i = 0; deleted != NULL && i < o->n; i++) {
+		PyObject *p;
+
+		if (!o->gone[i])
+			continue;
+		p = dupg_py_str(o->path[i]);
+		if (p == NULL || PyList_Append(deleted, p) < 0)
+			Py_CLEAR(deleted);
+		Py_XDECREF(p);
+	}
+	if (dupg_py_put(res, "deleted", deleted) < 0)
+		goto fail;
+	return res;
+fail:
+	Py_DECREF(res);
+	return NULL;
 }
 
 /* Check the structure once after every change: planning and parent queries need it. */
@@ -2306,9 +2410,10 @@ typedef struct {} Prune;
 
 /**
  * The master's package store on disk: a list file, its rollback list
- * (LIST.rollback) and the package files they name. Applying a prune is
- * crash-safe (journal, atomic list replacement, then deletion); recover()
- * repairs a store after a crash at any point.
+ * (LIST.rollback) and the package files they name. Applying a prune, and
+ * rolling back after a failed upgrade, are crash-safe (journal, atomic list
+ * replacement, then deletion); recover() repairs a store after a crash at
+ * any point of either.
  */
 typedef struct {} Store;
 
@@ -2452,6 +2557,69 @@ typedef struct {} Store;
 		if (DUPG_PY_FAILED(rc))
 			return NULL;
 		return dupg_py_hold_Prune(p);
+	}
+
+	/**
+	 * After the site rolled back (every device is back on the configuration
+	 * of LIST.rollback), make the store say so: LIST becomes the rollback
+	 * list (LIST.rollback stays) and the package files the old LIST named
+	 * beyond it, those of the failed upgrade, are removed, crash-safely by
+	 * the steps of an apply. Afterwards the store's paths are the rollback
+	 * list, a prune of the same download (stored again) gives what it gave
+	 * the first time, and a second rollback deletes nothing. Runs without
+	 * the GIL; meanwhile every other call on the store (from another
+	 * thread, or from on_step) raises BusyError. A failure before the first
+	 * step changes nothing, on disk or in the handle.
+	 * @param no_fsync skip fsync (simulation only; not crash-safe)
+	 * @param on_step called with the step name after each step, as in
+	 *        prune_result(); a true result stops the rollback there as a
+	 *        crash would (AbortedError), an exception stops it and
+	 *        propagates; run recover() after either
+	 * @return the dict `dupg-sim rollback` prints: {"list": [...],
+	 *         "rollback": [...], "deleted": [...]}, paths as written in the
+	 *         lists; "deleted" holds the old LIST's paths that are no longer
+	 *         listed and gone from disk
+	 * @exception NotFoundError (no LIST.rollback: nothing to roll back to;
+	 *            or it names a missing package), DuplicateError, FormatError
+	 *            (a bad LIST.rollback), IOError, AbortedError, BadInputError
+	 *            (an interrupted apply is pending), BusyError (another call
+	 *            uses the store)
+	 */
+	PyObject *rollback(bool no_fsync = false, PyObject *on_step = NULL)
+	{
+		dupg_store_options o = DUPG_STORE_OPTIONS_INIT;
+		struct dupg_py_step_ctx step = { on_step, NULL };
+		struct dupg_py_old old;
+		char **rb = NULL;
+		size_t nrb = 0;
+		PyObject *res = NULL;
+		int rc;
+
+		if (dupg_py_old_init(&old, $self->h) < 0)
+			return NULL;
+		/* a rollback always changes the store */
+		if (dupg_py_change_begin(&$self->use, "Store") < 0) {
+			dupg_py_old_clear(&old);
+			return NULL;
+		}
+		o.no_fsync = no_fsync;
+		if (on_step != NULL) {
+			o.step_cb = dupg_py_step;
+			o.payload = &step;
+		}
+		step.ts = dupg_py_unlock();
+		rc = dupg_store_rollback($self->h, &o);
+		if (rc == 0)
+			rc = dupg_listfile_read(&rb, &nrb, old.rollback_file);
+		if (rc == 0)
+			dupg_py_old_check(&old, dupg_store_list($self->h));
+		dupg_py_relock(step.ts);
+		dupg_py_change_end(&$self->use);
+		if (!DUPG_PY_FAILED(rc))
+			res = dupg_py_rollback_dict(&old, dupg_store_list($self->h), rb, nrb);
+		dupg_free(rb);
+		dupg_py_old_clear(&old);
+		return res;
 	}
 
 	%pythoncode %{

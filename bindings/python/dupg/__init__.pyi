@@ -61,6 +61,12 @@ PruneDict = TypedDict("PruneDict", {
 })
 
 
+class RollbackDict(TypedDict):
+    list: List[str]
+    rollback: List[str]
+    deleted: List[str]
+
+
 class RecoverReport(TypedDict):
     action: Literal["clean", "finished", "undone"]
     temps_removed: int
@@ -101,7 +107,8 @@ ConfigLike = Union["Configuration", Mapping[str, str]]
 
 # Every method of a handle raises BusyError when it would free or change the
 # handle while another call (another thread, a callback) uses it, and every
-# call does while Store.prune(apply=True) or PathList.add_file() changes it.
+# call does while Store.prune(apply=True), Store.rollback() or PathList.add_file()
+# changes it.
 class _Handle:
     def close(self) -> None: ...
     def __enter__(self: _H) -> _H: ...
@@ -225,6 +232,8 @@ class Store(_Handle):
     def prune_result(self, new_paths: Union[StrPath, Sequence[StrPath]], apply: bool = ...,
                      keep: Optional[int] = ..., no_fsync: bool = ...,
                      on_step: Optional[Callable[[StepName], Any]] = ...) -> Prune: ...
+    def rollback(self, no_fsync: bool = ...,
+                 on_step: Optional[Callable[[StepName], Any]] = ...) -> RollbackDict: ...
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[str]: ...
 

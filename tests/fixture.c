@@ -291,6 +291,14 @@ size_t fx_manifest_cases(void (*fn)(const char *name, const char *json, int code
 	return ran;
 }
 
+void fx_device(dupg_topology *t, const char *id, const char *hw, const char *version,
+	       const char *parent)
+{
+	dupg_device_vd d = { id, hw, version, 0 };
+
+	CU_ASSERT_EQUAL_FATAL(dupg_topology_add(t, &d, parent), 0);
+}
+
 uint32_t fx_rand(uint64_t *state, uint32_t n)
 {
 	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);

@@ -41,6 +41,10 @@ const char *fx_pkg(const char *dir, const char *name, const char *version, const
  */
 void fx_worked_store(const char *dir, const char *extra_hw_on_1);
 
+/* Add a device to a topology (parent NULL for the master); fatal on failure. */
+void fx_device(dupg_topology *t, const char *id, const char *hw, const char *version,
+	       const char *parent);
+
 /*
  * A uniform-enough number in [0, n) from a caller-held splitmix64 state: tests
  * draw their random cases from a fixed seed so that a failure reproduces.

@@ -4,27 +4,19 @@
 #include <stdio.h>
 #include <string.h>
 
-static void add(dupg_topology *t, const char *id, const char *hw, const char *version,
-		const char *parent)
-{
-	dupg_device_vd d = { id, hw, version, 0 };
-
-	CU_ASSERT_EQUAL_FATAL(dupg_topology_add(t, &d, parent), 0);
-}
-
 static dupg_topology *worked_topology(void)
 {
 	dupg_topology *t = NULL;
 
 	CU_ASSERT_EQUAL_FATAL(dupg_topology_new(&t), 0);
-	add(t, "BBU1", "A", "3", NULL);
-	add(t, "HUB1", "B", "4", "BBU1");
-	add(t, "HUB2", "C", "2", "BBU1");
-	add(t, "HUB3", "B", "4", "HUB2");
-	add(t, "RRU1", "D", "2", "HUB1");
-	add(t, "RRU2", "E", "2", "HUB1");
-	add(t, "RRU3", "D", "2", "HUB2");
-	add(t, "RRU4", "E", "2", "HUB3");
+	fx_device(t, "BBU1", "A", "3", NULL);
+	fx_device(t, "HUB1", "B", "4", "BBU1");
+	fx_device(t, "HUB2", "C", "2", "BBU1");
+	fx_device(t, "HUB3", "B", "4", "HUB2");
+	fx_device(t, "RRU1", "D", "2", "HUB1");
+	fx_device(t, "RRU2", "E", "2", "HUB1");
+	fx_device(t, "RRU3", "D", "2", "HUB2");
+	fx_device(t, "RRU4", "E", "2", "HUB3");
 	CU_ASSERT_EQUAL_FATAL(dupg_topology_check(t, "worked"), 0);
 	return t;
 }
@@ -200,11 +192,11 @@ static void test_children_order(void)
 	dupg_plan *p = NULL;
 
 	CU_ASSERT_EQUAL_FATAL(dupg_topology_new(&t), 0);
-	add(t, "R-b", "R", "1", "H-a");
-	add(t, "H-z", "H", "1", "M");
-	add(t, "R-a", "R", "1", "H-z");
-	add(t, "M", "M", "1", NULL);
-	add(t, "H-a", "H", "1", "M");
+	fx_device(t, "R-b", "R", "1", "H-a");
+	fx_device(t, "H-z", "H", "1", "M");
+	fx_device(t, "R-a", "R", "1", "H-z");
+	fx_device(t, "M", "M", "1", NULL);
+	fx_device(t, "H-a", "H", "1", "M");
 	CU_ASSERT_EQUAL_FATAL(dupg_topology_check(t, NULL), 0);
 	CU_ASSERT_EQUAL_FATAL(dupg_plan_upgrade(&p, t, from, to), 0);
 	CU_ASSERT_EQUAL_FATAL(dupg_plan_count(p), 4);
@@ -305,18 +297,18 @@ static void test_errors(void)
 	char *json = (char *)&p;
 
 	CU_ASSERT_EQUAL_FATAL(dupg_topology_new(&t), 0);
-	add(t, "BBU1", "A", "3", NULL);
+	fx_device(t, "BBU1", "A", "3", NULL);
 	/* never checked */
 	fx_expect_error(dupg_plan_upgrade(&p, t, c, c), DUPG_EINVAL, "dupg_topology_check", NULL);
 	CU_ASSERT_PTR_NULL(p);
 	CU_ASSERT_EQUAL(dupg_topology_check(t, NULL), 0);
 	/* changed since its check */
-	add(t, "HUB1", "B", "4", "BBU1");
+	fx_device(t, "HUB1", "B", "4", "BBU1");
 	p = (dupg_plan *)&p;
 	fx_expect_error(dupg_plan_upgrade(&p, t, c, c), DUPG_EINVAL, "dupg_topology_check", NULL);
 	CU_ASSERT_PTR_NULL(p);
 	/* a failed check leaves it unchecked */
-	add(t, "HUB2", "C", "2", "NOPE");
+	fx_device(t, "HUB2", "C", "2", "NOPE");
 	CU_ASSERT_EQUAL(dupg_topology_check(t, NULL), DUPG_EFORMAT);
 	fx_expect_error(dupg_plan_upgrade(&p, t, c, c), DUPG_EINVAL, "dupg_topology_check", NULL);
 

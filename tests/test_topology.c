@@ -4,14 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void add(dupg_topology *t, const char *id, const char *hw, const char *version,
-		const char *parent)
-{
-	dupg_device_vd d = { id, hw, version, 0 };
-
-	CU_ASSERT_EQUAL_FATAL(dupg_topology_add(t, &d, parent), 0);
-}
-
 static dupg_topology *new_topology(void)
 {
 	dupg_topology *t = NULL;
@@ -25,14 +17,14 @@ static dupg_topology *worked(void)
 {
 	dupg_topology *t = new_topology();
 
-	add(t, "RRU4", "E", "2", "HUB3");
-	add(t, "BBU1", "A", "3", NULL);
-	add(t, "HUB1", "B", "4", "BBU1");
-	add(t, "HUB2", "C", "2", "BBU1");
-	add(t, "HUB3", "B", "4", "HUB2");
-	add(t, "RRU1", "D", "2", "HUB1");
-	add(t, "RRU2", "E", "2", "HUB1");
-	add(t, "RRU3", "D", "2", "HUB2");
+	fx_device(t, "RRU4", "E", "2", "HUB3");
+	fx_device(t, "BBU1", "A", "3", NULL);
+	fx_device(t, "HUB1", "B", "4", "BBU1");
+	fx_device(t, "HUB2", "C", "2", "BBU1");
+	fx_device(t, "HUB3", "B", "4", "HUB2");
+	fx_device(t, "RRU1", "D", "2", "HUB1");
+	fx_device(t, "RRU2", "E", "2", "HUB1");
+	fx_device(t, "RRU3", "D", "2", "HUB2");
 	return t;
 }
 
@@ -105,7 +97,7 @@ static void test_copies_and_stability(void)
 	strcpy(parent, "x");
 	for (i = 0; i < 100; i++) {
 		snprintf(buf, sizeof(buf), "r%d", i);
-		add(t, buf, "R", "1", "C");
+		fx_device(t, buf, "R", "1", "C");
 	}
 	CU_ASSERT_PTR_EQUAL(dupg_topology_device(t, 0), m);
 	CU_ASSERT_STRING_EQUAL(m->id, "M");
@@ -171,44 +163,44 @@ static void test_check_errors(void)
 	dupg_topology_free(t);
 
 	t = new_topology();
-	add(t, "H1", "B", "1", "H2");
-	add(t, "H2", "B", "1", "H1");
+	fx_device(t, "H1", "B", "1", "H2");
+	fx_device(t, "H2", "B", "1", "H1");
 	expect_check_fails(t, "no master", NULL);
 	dupg_topology_free(t);
 
 	t = new_topology();
-	add(t, "BBU1", "A", "1", NULL);
-	add(t, "HUB1", "B", "1", "BBU1");
-	add(t, "BBU2", "A", "1", NULL);
-	add(t, "BBU3", "A", "1", NULL);
+	fx_device(t, "BBU1", "A", "1", NULL);
+	fx_device(t, "HUB1", "B", "1", "BBU1");
+	fx_device(t, "BBU2", "A", "1", NULL);
+	fx_device(t, "BBU3", "A", "1", NULL);
 	expect_check_fails(t, "two masters: BBU1 and BBU2", NULL);
 	dupg_topology_free(t);
 
 	t = worked();
-	add(t, "RRU5", "D", "2", "HUB7");
+	fx_device(t, "RRU5", "D", "2", "HUB7");
 	expect_check_fails(t, "device RRU5: unknown parent HUB7", NULL);
 	dupg_topology_free(t);
 
 	t = worked();
-	add(t, "HUB9", "B", "4", "HUB9");
+	fx_device(t, "HUB9", "B", "4", "HUB9");
 	expect_check_fails(t, "device HUB9 is its own parent", NULL);
 	dupg_topology_free(t);
 
 	/* a two-device cycle beside a good master, and a device hanging off it */
 	t = worked();
-	add(t, "RRU8", "D", "2", "HUB8");
-	add(t, "HUB8", "B", "4", "HUB7");
-	add(t, "HUB7", "B", "4", "HUB8");
+	fx_device(t, "RRU8", "D", "2", "HUB8");
+	fx_device(t, "HUB8", "B", "4", "HUB7");
+	fx_device(t, "HUB7", "B", "4", "HUB8");
 	expect_check_fails(t, "cycle of parents", "HUB8 -> HUB7 -> HUB8");
 	dupg_topology_free(t);
 
 	/* a long cycle is named in part */
 	t = new_topology();
-	add(t, "M", "A", "1", NULL);
+	fx_device(t, "M", "A", "1", NULL);
 	for (i = 0; i < 40; i++) {
 		snprintf(id, sizeof(id), "c%d", i);
 		snprintf(parent, sizeof(parent), "c%d", (i + 1) % 40);
-		add(t, id, "B", "1", parent);
+		fx_device(t, id, "B", "1", parent);
 	}
 	expect_check_fails(t, "device c0: cycle of parents: c0 -> c1 -> ", "-> ... -> c0");
 	dupg_topology_free(t);
@@ -223,7 +215,7 @@ static void test_add_after_check(void)
 
 	CU_ASSERT_EQUAL(dupg_topology_check(t, NULL), 0);
 	CU_ASSERT_EQUAL(dupg_topology_master(t), 1);
-	add(t, "RRU9", "D", "2", "HUB3");
+	fx_device(t, "RRU9", "D", "2", "HUB3");
 	CU_ASSERT_EQUAL(dupg_topology_master(t), SIZE_MAX);
 	CU_ASSERT_EQUAL(dupg_topology_parent(t, 8), -1);
 	CU_ASSERT_EQUAL(dupg_topology_check(t, NULL), 0);

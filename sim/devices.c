@@ -204,11 +204,23 @@ static int fault_index(struct site_run *r, enum sim_fault_kind kind, const char 
 	return -1;
 }
 
-int site_devices_run(struct site_run *r)
+/* Device d failed at t_fail with a fault of kind: say why, then roll the whole site back. */
+static int device_failed(struct site_run *r, enum sim_fault_kind kind, long d, double t_fail)
 {
 	static const char *const what[3] = { "failed while staging its package",
 					     "failed to switch to its new slot",
 					     "failed its health check after switching" };
+	const char *id = r->devs[d].spec->id;
+	int fi = fault_index(r, kind, id);
+
+	site_fired(r, (size_t)fi);
+	r->devs[d].state = DEV_FAILED;
+	site_set_cause(r, kind, id, r->site->faults[fi].origin, "%s %s", id, what[kind]);
+	return roll_back(r, t_fail);
+}
+
+int site_devices_run(struct site_run *r)
+{
 	size_t nsteps = dupg_plan_count(r->up), s, i;
 	int *want = NULL, k, rc;
 	double t_fail;
@@ -244,13 +256,8 @@ int site_devices_run(struct site_run *r)
 			r->t_staged = r->devs[d].staged;
 	}
 	if (failed >= 0) {
-		const char *id = r->devs[failed].spec->id;
-		int fi = fault_index(r, SIM_FAULT_STAGE, id);
-		site_fired(r, (size_t)fi);
-		r->devs[failed].state = DEV_FAILED;
-		site_set_cause(r, SIM_FAULT_STAGE, id, r->site->faults[fi].origin, "%s %s", id, what[0]);
 		r->t_staged = t_fail;
-		return roll_back(r, t_fail);
+		return device_failed(r, SIM_FAULT_STAGE, failed, t_fail);
 	}
 
 	/* every device has staged: the site switches, deepest first, the master last */
@@ -278,13 +285,8 @@ int site_devices_run(struct site_run *r)
 		r->devs[d].switched = (long)d != failed && r->devs[d].sw_start < t_fail;
 	}
 	if (failed >= 0) {
-		const char *id = r->devs[failed].spec->id;
-		int fi = fault_index(r, SIM_FAULT_SWITCH, id);
-		site_fired(r, (size_t)fi);
-		r->devs[failed].state = DEV_FAILED;
-		site_set_cause(r, SIM_FAULT_SWITCH, id, r->site->faults[fi].origin, "%s %s", id, what[1]);
 		r->t_switched = t_fail;
-		return roll_back(r, t_fail);
+		return device_failed(r, SIM_FAULT_SWITCH, failed, t_fail);
 	}
 
 	/* every device runs its new slot: success only once each passes its health check */
@@ -300,13 +302,8 @@ int site_devices_run(struct site_run *r)
 			r->t_done = ht;
 	}
 	if (failed >= 0) {
-		const char *id = r->devs[failed].spec->id;
-		int fi = fault_index(r, SIM_FAULT_HEALTH, id);
-		site_fired(r, (size_t)fi);
-		r->devs[failed].state = DEV_FAILED;
-		site_set_cause(r, SIM_FAULT_HEALTH, id, r->site->faults[fi].origin, "%s %s", id, what[2]);
 		r->t_done = t_fail;
-		return roll_back(r, t_fail);
+		return device_failed(r, SIM_FAULT_HEALTH, failed, t_fail);
 	}
 	for (s = 0; s < nsteps; s++) {
 		size_t d = dupg_plan_device_index(r->up, s);

@@ -723,7 +723,9 @@ static int transition_apply(dupg_store *s, struct transition *tr, const struct n
 }
 
 /* Apply the prune p to the store, or roll the store back when p is NULL. */
-static int change(dupg_store *s, const dupg_prune *p, const dupg_store_options *o)
+/* Apply a prune (p) or a rollback (p NULL); *deleted, when asked, takes the removed paths. */
+static int change(char ***deleted, size_t *ndeleted, dupg_store *s, const dupg_prune *p,
+		  const dupg_store_options *o)
 {
 	struct transition tr;
 	struct names n;
@@ -740,6 +742,12 @@ static int change(dupg_store *s, const dupg_prune *p, const dupg_store_options *
 		rc = transition_journal(&tr, &n);
 	if (rc == 0)
 		rc = transition_apply(s, &tr, &n, o);
+	if (rc == 0 && deleted != NULL) {
+		*deleted = tr.deletable;
+		tr.deletable = NULL;
+		if (ndeleted != NULL)
+			*ndeleted = tr.ndel;
+	}
 	transition_free(&tr);
 	names_free(&n);
 	return rc;
@@ -771,7 +779,7 @@ int dupg_store_prune(dupg_prune **out, dupg_store *s, const dupg_pathlist *downl
 		return rc;
 	rc = dupg_prune_compute(&p, s->list, downloaded, &opts->prune);
 	if (rc == 0 && opts->apply)
-		rc = change(s, p, opts);
+		rc = change(NULL, NULL, s, p, opts);
 	if (rc != 0 || out == NULL) {
 		dupg_prune_free(p);
 		return rc;
@@ -780,14 +788,19 @@ int dupg_store_prune(dupg_prune **out, dupg_store *s, const dupg_pathlist *downl
 	return 0;
 }
 
-int dupg_store_rollback(dupg_store *s, const dupg_store_options *opts)
+int dupg_store_rollback(char ***deleted, size_t *ndeleted, dupg_store *s,
+			const dupg_store_options *opts)
 {
 	int rc;
 
+	if (deleted != NULL)
+		*deleted = NULL;
+	if (ndeleted != NULL)
+		*ndeleted = 0;
 	if (s == NULL)
 		return dupg__error(DUPG_EINVAL, "dupg_store_rollback: NULL store");
 	rc = check_options(&opts);
 	if (rc != 0)
 		return rc;
-	return change(s, NULL, opts);
+	return change(deleted, ndeleted, s, NULL, opts);
 }

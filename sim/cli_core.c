@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "dupg.h"
@@ -537,31 +536,13 @@ static json_object *json_paths(const char *const *paths, size_t n)
 	return a;
 }
 
-/* Does the file that list_file names as path still exist? */
-static int listed_file_exists(const char *list_file, const char *path)
-{
-	const char *slash = strrchr(list_file, '/');
-	char *full;
-	int there;
-
-	if (path[0] == '/' || slash == NULL)
-		return access(path, F_OK) == 0 || errno != ENOENT;
-	full = malloc((size_t)(slash - list_file) + strlen(path) + 2);
-	if (full == NULL)
-		return 1;
-	sprintf(full, "%.*s/%s", (int)(slash - list_file), list_file, path);
-	there = access(full, F_OK) == 0 || errno != ENOENT;
-	free(full);
-	return there;
-}
-
 int cli_rollback(int argc, char **argv)
 {
 	dupg_store_options so = DUPG_STORE_OPTIONS_INIT;
 	const char *list = NULL;
-	char **old = NULL, **rb = NULL, *rb_file = NULL;
-	const char **now = NULL, **deleted = NULL;
-	size_t nold = 0, nrb = 0, nnow = 0, ndel = 0, i;
+	char **deleted = NULL, **rb = NULL, *rb_file = NULL;
+	const char **now = NULL;
+	size_t ndel = 0, nrb = 0, nnow = 0, i;
 	dupg_store *store = NULL;
 	const dupg_pathlist *l;
 	json_object *o;
@@ -596,9 +577,7 @@ int cli_rollback(int argc, char **argv)
 	}
 	rc = dupg_store_open(&store, list);
 	if (rc == 0)
-		rc = dupg_listfile_read(&old, &nold, list);
-	if (rc == 0)
-		rc = dupg_store_rollback(store, &so);
+		rc = dupg_store_rollback(&deleted, &ndel, store, &so);
 	if (rc != 0) {
 		status = cli_lib_fail(rc);
 		goto done;
@@ -609,8 +588,7 @@ int cli_rollback(int argc, char **argv)
 	l = dupg_store_list(store);
 	nnow = dupg_pathlist_count(l);
 	now = calloc(nnow + 1, sizeof(*now));
-	deleted = calloc(nold + 1, sizeof(*deleted));
-	if (rb_file == NULL || now == NULL || deleted == NULL) {
+	if (rb_file == NULL || now == NULL) {
 		cli_fail("rollback: out of memory");
 		goto done;
 	}
@@ -621,23 +599,18 @@ int cli_rollback(int argc, char **argv)
 	}
 	for (i = 0; i < nnow; i++)
 		now[i] = dupg_pathlist_path(l, i);
-	/* what the old list named and is gone from disk now */
-	for (i = 0; i < nold; i++)
-		if (dupg_pathlist_find(l, old[i]) < 0 && !listed_file_exists(list, old[i]))
-			deleted[ndel++] = old[i];
 	o = json_object_new_object();
 	json_object_object_add(o, "list", json_paths(now, nnow));
 	json_object_object_add(o, "rollback", json_paths((const char *const *)rb, nrb));
-	json_object_object_add(o, "deleted", json_paths(deleted, ndel));
+	json_object_object_add(o, "deleted", json_paths((const char *const *)deleted, ndel));
 	status = cli_print_json(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 								  JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 done:
-	free(deleted);
+	dupg_free(deleted);
 	free(now);
 	dupg_free(rb);
 	free(rb_file);
-	dupg_free(old);
 	dupg_store_free(store);
 	return status;
 }

@@ -407,31 +407,23 @@ static int plan(struct site_run *r)
 static int rollback_store(struct site_run *r, char ***gone, size_t *ngone)
 {
 	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
-	const dupg_pathlist *l;
-	char **before = NULL;
+	char **deleted = NULL;
 	size_t n = 0, i;
 	int rc;
 
 	/* a crash recovered past its commit point left no handle */
 	if (r->store == NULL && (rc = dupg_store_open(&r->store, r->list_file)) != 0)
 		return sim_error_lib(rc, "site %s: store", r->site->id);
-	if ((rc = dupg_listfile_read(&before, &n, r->list_file)) != 0)
-		return sim_error_lib(rc, "site %s: store", r->site->id);
 	opts.no_fsync = r->ctx->opt->no_fsync;
-	if ((rc = dupg_store_rollback(r->store, &opts)) != 0) {
-		dupg_free(before);
+	if ((rc = dupg_store_rollback(&deleted, &n, r->store, &opts)) != 0)
 		return sim_error_lib(rc, "site %s: store rollback", r->site->id);
-	}
-	l = dupg_store_list(r->store);
 	*gone = calloc(n + 1, sizeof(**gone));
 	for (i = 0; *gone != NULL && i < n; i++) {
-		if (dupg_pathlist_find(l, before[i]) >= 0)
-			continue;
-		if (((*gone)[*ngone] = site_pkg_name(before[i])) == NULL)
+		if (((*gone)[*ngone] = site_pkg_name(deleted[i])) == NULL)
 			break;
 		(*ngone)++;
 	}
-	dupg_free(before);
+	dupg_free(deleted);
 	if (*gone == NULL || i < n)
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	return 0;

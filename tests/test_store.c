@@ -389,7 +389,7 @@ static int run_rollback(const char *dir, const dupg_store_options *opts)
 
 	rc = dupg_store_open(&s, fx_path(dir, "list"));
 	if (rc == 0)
-		rc = dupg_store_rollback(s, opts);
+		rc = dupg_store_rollback(NULL, NULL, s, opts);
 	dupg_store_free(s);
 	return rc;
 }
@@ -720,6 +720,8 @@ static void test_worked_example_rolled_back(void)
 	dupg_config *c = NULL;
 	dupg_store *s = NULL;
 	const dupg_pathlist *l;
+	char **deleted = NULL;
+	size_t ndeleted = 0;
 	int i;
 
 	build_worked_applied(dir);
@@ -729,7 +731,13 @@ static void test_worked_example_rolled_back(void)
 	opts.prune.keep = 1;
 	opts.step_cb = on_step;
 	opts.payload = &st;
-	CU_ASSERT_EQUAL_FATAL(dupg_store_rollback(s, &opts), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_store_rollback(&deleted, &ndeleted, s, &opts), 0);
+	/* the failed download, as LIST named it, NULL-terminated */
+	CU_ASSERT_EQUAL_FATAL(ndeleted, 2);
+	CU_ASSERT_STRING_EQUAL(deleted[0], "pkg5");
+	CU_ASSERT_STRING_EQUAL(deleted[1], "pkg6");
+	CU_ASSERT_PTR_NULL(deleted[2]);
+	dupg_free(deleted);
 	expect_file(fx_path(dir, "list"), "pkg2\npkg3\npkg4\n");
 	expect_file(fx_path(dir, "list.rollback"), "pkg2\npkg3\npkg4\n");
 	expect_pkgs(dir, kept, 1);
@@ -752,7 +760,12 @@ static void test_worked_example_rolled_back(void)
 	/* again: the same lists, nothing deleted (no DELETE step) */
 	snap1 = fx_snapshot(dir);
 	st.calls = 0;
-	CU_ASSERT_EQUAL(dupg_store_rollback(s, &opts), 0);
+	ndeleted = 99;
+	CU_ASSERT_EQUAL(dupg_store_rollback(&deleted, &ndeleted, s, &opts), 0);
+	CU_ASSERT_EQUAL(ndeleted, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(deleted);
+	CU_ASSERT_PTR_NULL(deleted[0]);
+	dupg_free(deleted);
 	CU_ASSERT_EQUAL(st.calls, 7);
 	CU_ASSERT_EQUAL(st.seen[6], DUPG_STEP_DONE);
 	snap2 = fx_snapshot(dir);
@@ -774,7 +787,7 @@ static void test_worked_example_rolled_back(void)
 /*
  * After a rollback the same download can be pruned again, with the result of
  * the first time. Without the rollback the store still lists the download
- * and the retry is refused: the problem dupg_store_rollback() solves.
+ * and the retry is refused: the problem dupg_store_rollback(NULL, NULL, ) solves.
  */
 static void test_retry_after_rollback(void)
 {
@@ -796,7 +809,7 @@ static void test_retry_after_rollback(void)
 	dupg_pathlist_free(down);
 	down = NULL;
 	/* the site rolled back; the master then downloads the same packages again */
-	CU_ASSERT_EQUAL_FATAL(dupg_store_rollback(s, &opts), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_store_rollback(NULL, NULL, s, &opts), 0);
 	CU_ASSERT(!fx_exists(fx_path(dir, "pkg5")));
 	fx_pkg(dir, "pkg5", "5", "A");
 	fx_pkg(dir, "pkg6", "6", "B,C");
@@ -865,7 +878,7 @@ static void test_rollback_download_elsewhere(void)
 	/* pkg3 (A) is the rollback package, pkg1 goes */
 	expect_file(fx_path(dir, "list.rollback"), "pkg2\npkg3\npkg4\n");
 	CU_ASSERT(fx_exists(fx_path(dir, "in/pkg7")));
-	CU_ASSERT_EQUAL(dupg_store_rollback(s, &opts), 0);
+	CU_ASSERT_EQUAL(dupg_store_rollback(NULL, NULL, s, &opts), 0);
 	expect_file(fx_path(dir, "list"), "pkg2\npkg3\npkg4\n");
 	CU_ASSERT(!fx_exists(fx_path(dir, "in/pkg7")));
 	CU_ASSERT(fx_exists(fx_path(dir, "pkg5")));
@@ -886,7 +899,7 @@ static void test_rollback_bad_input(void)
 	fx_worked_store(dir, NULL);
 	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
 	before = fx_snapshot(dir);
-	fx_expect_error(dupg_store_rollback(s, &opts), DUPG_ENOTFOUND, "list.rollback", "nothing to roll back to");
+	fx_expect_error(dupg_store_rollback(NULL, NULL, s, &opts), DUPG_ENOTFOUND, "list.rollback", "nothing to roll back to");
 	after = fx_snapshot(dir);
 	CU_ASSERT_STRING_EQUAL(before, after);
 	free(before);
@@ -901,16 +914,16 @@ static void test_rollback_bad_input(void)
 	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
 	fx_write(fx_path(dir, "list.rollback"), "pkg2\npkg9\n");
 	before = fx_snapshot(dir);
-	fx_expect_error(dupg_store_rollback(s, &opts), DUPG_ENOTFOUND, "list.rollback:2: pkg9", NULL);
+	fx_expect_error(dupg_store_rollback(NULL, NULL, s, &opts), DUPG_ENOTFOUND, "list.rollback:2: pkg9", NULL);
 	after = fx_snapshot(dir);
 	CU_ASSERT_STRING_EQUAL(before, after);
 	free(before);
 	free(after);
 	fx_write(fx_path(dir, "list.rollback"), "pkg2\npkg3\npkg2\n");
 	before = fx_snapshot(dir);
-	fx_expect_error(dupg_store_rollback(s, &opts), DUPG_EEXISTS, "list.rollback:3: pkg2", NULL);
+	fx_expect_error(dupg_store_rollback(NULL, NULL, s, &opts), DUPG_EEXISTS, "list.rollback:3: pkg2", NULL);
 	fx_write(fx_path(dir, "list.rollback"), "pkg2\n pkg3\n");
-	fx_expect_error(dupg_store_rollback(s, &opts), DUPG_EFORMAT, "list.rollback:2", NULL);
+	fx_expect_error(dupg_store_rollback(NULL, NULL, s, &opts), DUPG_EFORMAT, "list.rollback:2", NULL);
 	fx_write(fx_path(dir, "list.rollback"), "pkg2\npkg3\npkg2\n");
 	after = fx_snapshot(dir);
 	CU_ASSERT_STRING_EQUAL(before, after);
@@ -919,10 +932,17 @@ static void test_rollback_bad_input(void)
 	fx_write(fx_path(dir, "list.rollback"), "pkg2\npkg3\npkg4\n");
 	fx_write(fx_path(dir, "list.journal"), "{}");
 	before = fx_snapshot(dir);
-	fx_expect_error(dupg_store_rollback(s, &opts), DUPG_EINVAL, "recover", "list.journal");
+	fx_expect_error(dupg_store_rollback(NULL, NULL, s, &opts), DUPG_EINVAL, "recover", "list.journal");
 	opts.version = 42;
-	fx_expect_error(dupg_store_rollback(s, &opts), DUPG_EINVAL, "version", NULL);
-	fx_expect_error(dupg_store_rollback(NULL, &opts), DUPG_EINVAL, "dupg_store_rollback", NULL);
+	fx_expect_error(dupg_store_rollback(NULL, NULL, s, &opts), DUPG_EINVAL, "version", NULL);
+	{
+		char **deleted = (char **)1;
+		size_t ndeleted = 7;
+		fx_expect_error(dupg_store_rollback(&deleted, &ndeleted, NULL, &opts), DUPG_EINVAL,
+				"dupg_store_rollback", NULL);
+		CU_ASSERT_PTR_NULL(deleted);
+		CU_ASSERT_EQUAL(ndeleted, 0);
+	}
 	after = fx_snapshot(dir);
 	CU_ASSERT_STRING_EQUAL(before, after);
 	free(before);

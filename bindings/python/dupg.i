@@ -888,78 +888,11 @@ static int dupg_py_new_load(struct dupg_py_new *n)
 	return rc;
 }
 
-/*
- * The old LIST of a Store.rollback(), copied before the call replaces the
- * handle's list, so that afterwards it can say what was deleted: as
- * `dupg-sim rollback` does, the old paths no longer listed and gone from disk.
- */
-struct dupg_py_old {
-	char **path;          /* as written */
-	char **resolved;      /* where the file is */
-	bool *gone;
-	size_t n;
-	char *rollback_file;  /* LIST.rollback */
-};
-
-static void dupg_py_old_clear(struct dupg_py_old *o)
-{
-	size_t i;
-
-	for (i = 0; i < o->n; i++) {
-		free(o->path[i]);
-		free(o->resolved[i]);
-	}
-	free(o->path);
-	free(o->resolved);
-	free(o->gone);
-	free(o->rollback_file);
-	memset(o, 0, sizeof(*o));
-}
-
-/* With the GIL: 0, or -1 with an exception. */
-static int dupg_py_old_init(struct dupg_py_old *o, const dupg_store *s)
-{
-	const dupg_pathlist *l = dupg_store_list(s);
-	const char *list_file = dupg_store_list_file(s);
-	size_t i, n = dupg_pathlist_count(l);
-
-	memset(o, 0, sizeof(*o));
-	o->path = calloc(n + 1, sizeof(*o->path));
-	o->resolved = calloc(n + 1, sizeof(*o->resolved));
-	o->gone = calloc(n + 1, sizeof(*o->gone));
-	o->rollback_file = malloc(strlen(list_file) + sizeof(".rollback"));
-	if (o->path == NULL || o->resolved == NULL || o->gone == NULL || o->rollback_file == NULL)
-		goto nomem;
-	sprintf(o->rollback_file, "%s.rollback", list_file);
-	o->n = n;
-	for (i = 0; i < n; i++) {
-		o->path[i] = strdup(dupg_pathlist_path(l, i));
-		o->resolved[i] = strdup(dupg_pathlist_resolved(l, i));
-		if (o->path[i] == NULL || o->resolved[i] == NULL)
-			goto nomem;
-	}
-	return 0;
-nomem:
-	dupg_py_old_clear(o);
-	dupg_py_errorf(NULL, DUPG_ENOMEM, "out of memory");
-	return -1;
-}
-
-/* Without the GIL, after the rollback: mark what is gone. */
-static void dupg_py_old_check(struct dupg_py_old *o, const dupg_pathlist *now)
-{
-	size_t i;
-
-	for (i = 0; i < o->n; i++)
-		o->gone[i] = dupg_pathlist_find(now, o->path[i]) < 0 &&
-			     access(o->resolved[i], F_OK) != 0 && errno == ENOENT;
-}
-
 /* With the GIL: the dict `dupg-sim rollback` prints. */
-static PyObject *dupg_py_rollback_dict(const struct dupg_py_old *o, const dupg_pathlist *now,
-				       char *const *rb, size_t nrb)
+static PyObject *dupg_py_rollback_dict(const dupg_pathlist *now, char *const *rb, size_t nrb,
+				       char *const *deleted, size_t ndeleted)
 {
-	PyObject *res = PyDict_New(), *list, *deleted;
+	PyObject *res = PyDict_New(), *list;
 	size_t i;
 
 	if (res == NULL)
@@ -971,18 +904,10 @@ static PyObject *dupg_py_rollback_dict(const struct dupg_py_old *o, const dupg_p
 		list = dupg_py_set(list, i, dupg_py_str(rb[i]));
 	if (dupg_py_put(res, "rollback", list) < 0)
 		goto fail;
-	deleted = PyList_New(0);
-	for (i = 0; deleted != NULL && i < o->n; i++) {
-		PyObject *p;
-
-		if (!o->gone[i])
-			continue;
-		p = dupg_py_str(o->path[i]);
-		if (p == NULL || PyList_Append(deleted, p) < 0)
-			Py_CLEAR(deleted);
-		Py_XDECREF(p);
-	}
-	if (dupg_py_put(res, "deleted", deleted) < 0)
+	list = PyList_New((Py_ssize_t)ndeleted);
+	for (i = 0; list != NULL && i < ndeleted; i++)
+		list = dupg_py_set(list, i, dupg_py_str(deleted[i]));
+	if (dupg_py_put(res, "deleted", list) < 0)
 		goto fail;
 	return res;
 fail:
@@ -2577,8 +2502,8 @@ typedef struct {} Store;
 	 *        propagates; run recover() after either
 	 * @return the dict `dupg-sim rollback` prints: {"list": [...],
 	 *         "rollback": [...], "deleted": [...]}, paths as written in the
-	 *         lists; "deleted" holds the old LIST's paths that are no longer
-	 *         listed and gone from disk
+	 *         lists; "deleted" holds the package paths the rollback removed,
+	 *         as the old LIST named them
 	 * @exception NotFoundError (no LIST.rollback: nothing to roll back to;
 	 *            or it names a missing package), DuplicateError, FormatError
 	 *            (a bad LIST.rollback), IOError, AbortedError, BadInputError
@@ -2589,17 +2514,21 @@ typedef struct {} Store;
 	{
 		dupg_store_options o = DUPG_STORE_OPTIONS_INIT;
 		struct dupg_py_step_ctx step = { on_step, NULL };
-		struct dupg_py_old old;
-		char **rb = NULL;
-		size_t nrb = 0;
+		const char *list_file = dupg_store_list_file($self->h);
+		char **rb = NULL, **deleted = NULL, *rb_file;
+		size_t nrb = 0, ndeleted = 0;
 		PyObject *res = NULL;
 		int rc;
 
-		if (dupg_py_old_init(&old, $self->h) < 0)
+		rb_file = malloc(strlen(list_file) + sizeof(".rollback"));
+		if (rb_file == NULL) {
+			dupg_py_errorf(NULL, DUPG_ENOMEM, "out of memory");
 			return NULL;
+		}
+		sprintf(rb_file, "%s.rollback", list_file);
 		/* a rollback always changes the store */
 		if (dupg_py_change_begin(&$self->use, "Store") < 0) {
-			dupg_py_old_clear(&old);
+			free(rb_file);
 			return NULL;
 		}
 		o.no_fsync = no_fsync;
@@ -2608,17 +2537,16 @@ typedef struct {} Store;
 			o.payload = &step;
 		}
 		step.ts = dupg_py_unlock();
-		rc = dupg_store_rollback($self->h, &o);
+		rc = dupg_store_rollback(&deleted, &ndeleted, $self->h, &o);
 		if (rc == 0)
-			rc = dupg_listfile_read(&rb, &nrb, old.rollback_file);
-		if (rc == 0)
-			dupg_py_old_check(&old, dupg_store_list($self->h));
+			rc = dupg_listfile_read(&rb, &nrb, rb_file);
 		dupg_py_relock(step.ts);
 		dupg_py_change_end(&$self->use);
 		if (!DUPG_PY_FAILED(rc))
-			res = dupg_py_rollback_dict(&old, dupg_store_list($self->h), rb, nrb);
+			res = dupg_py_rollback_dict(dupg_store_list($self->h), rb, nrb, deleted, ndeleted);
 		dupg_free(rb);
-		dupg_py_old_clear(&old);
+		dupg_free(deleted);
+		free(rb_file);
 		return res;
 	}
 

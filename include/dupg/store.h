@@ -116,6 +116,10 @@ DUPG_EXTERN(int) dupg_store_prune(dupg_prune **out, dupg_store *s,
  * the handle's list is the new `LIST`, and a prune with the same download
  * works as it did the first time (the download is stored again first).
  * Running it again keeps the same lists and deletes nothing.
+ * @param deleted receives the package paths removed, as `LIST` named them,
+ *        as a NULL-terminated array in one block the caller frees with
+ *        dupg_free(); may be NULL. Set to NULL on failure.
+ * @param ndeleted receives their number; may be NULL
  * @param s the store; its list is taken as the old `LIST`
  * @param opts options (no_fsync, step_cb, payload; apply and prune are
  *        ignored), or NULL for the defaults
@@ -129,7 +133,8 @@ DUPG_EXTERN(int) dupg_store_prune(dupg_prune **out, dupg_store *s,
  *         or the options' version is unknown. On every failure before the
  *         first step nothing on disk changes.
  */
-DUPG_EXTERN(int) dupg_store_rollback(dupg_store *s, const dupg_store_options *opts);
+DUPG_EXTERN(int) dupg_store_rollback(char ***deleted, size_t *ndeleted, dupg_store *s,
+				     const dupg_store_options *opts);
 
 /** What dupg_store_recover() did. */
 typedef enum {

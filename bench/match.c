@@ -342,11 +342,13 @@ static int match_one(const struct bench_opts *o, const void *arg, json_object *l
 		goto out;
 	/* The index must agree with the bench's own idea of each type's best package. */
 	for (i = 0; i < MATCH_TYPES; i++) {
-		if (dupg_pkgset_best(w->set, w->types[i]) != w->best[i]) {
+		size_t got = dupg_pkgset_best(w->set, w->types[i]);
+		long want = w->best[i];
+
+		if (want < 0 ? got != DUPG_NONE : got != (size_t)want) {
 			if (mismatches++ == 0)
 				bench_fail("match: best package of %s: libdupg says %ld, expected %ld",
-					   w->types[i], dupg_pkgset_best(w->set, w->types[i]),
-					   w->best[i]);
+					   w->types[i], got == DUPG_NONE ? -1L : (long)got, want);
 		}
 	}
 	while (done < sz->sites) {

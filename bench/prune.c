@@ -623,7 +623,7 @@ struct store_size {
 static int store_one(const struct bench_opts *o, const void *arg, json_object *line)
 {
 	const struct store_size *sz = arg;
-	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_apply_options opts = DUPG_APPLY_OPTIONS_INIT;
 	struct plist l;
 	struct outcome want = { NULL, NULL, 0 };
 	char cache[4096], list[4096], news[4096];
@@ -644,7 +644,6 @@ static int store_one(const struct bench_opts *o, const void *arg, json_object *l
 		goto out;
 	}
 	naive_run(o, &l, &want, &scanned, &mismatches);
-	opts.apply = 1;
 	for (rep = 0; rep < reps; rep++) {
 		dupg_store *s = NULL;
 		dupg_pathlist *dl = NULL;
@@ -670,7 +669,7 @@ static int store_one(const struct bench_opts *o, const void *arg, json_object *l
 		if (lrc == 0) {
 			uint64_t t2 = bench_now_ns();
 
-			lrc = dupg_store_prune(&p, s, dl, &opts);
+			lrc = dupg_store_prune(&p, s, dl, NULL, &opts);
 			ns = (double)(bench_now_ns() - t2);
 			if (ns < apply_ns)
 				apply_ns = ns;

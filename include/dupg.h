@@ -10,6 +10,7 @@
 
 #include "dupg/version.h"
 #include "dupg/common.h"
+#include "dupg/apply.h"
 #include "dupg/vercmp.h"
 #include "dupg/manifest.h"
 #include "dupg/package.h"

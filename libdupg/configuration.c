@@ -110,12 +110,12 @@ const char *dupg_config_path(const dupg_config *c, size_t i)
 
 const char *dupg_config_get(const dupg_config *c, const char *hw)
 {
-	long id;
+	size_t id;
 
 	if (c == NULL || hw == NULL)
 		return NULL;
 	id = dupg__strmap_find(c->hw, hw);
-	return id < 0 ? NULL : c->paths[id];
+	return id == DUPG_NONE ? NULL : c->paths[id];
 }
 
 int dupg_config_equal(const dupg_config *a, const dupg_config *b)

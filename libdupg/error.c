@@ -6,10 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DUPG_ERRMSG_MAX 1024
 
 /* Per thread, so concurrent sessions on a server never see each other's errors. */
-static _Thread_local char last_msg[DUPG_ERRMSG_MAX];
+static _Thread_local char last_msg[DUPG__ERRMSG_MAX];
 static _Thread_local int last_code;
 
 const char *dupg_strerror(int code)
@@ -29,6 +28,59 @@ const char *dupg_strerror(int code)
 	case DUPG_EABORTED: return "aborted by callback";
 	default: return "unknown error code";
 	}
+}
+
+static const char *const error_names[] = {
+	"DUPG_OK", "DUPG_ERROR", "DUPG_ENOMEM", "DUPG_EINVAL", "DUPG_EFORMAT", "DUPG_ENOTFOUND",
+	"DUPG_EIO", "DUPG_EARCHIVE", "DUPG_EINTEGRITY", "DUPG_EEXISTS", "DUPG_EUNSUPPORTED",
+	"DUPG_EABORTED",
+};
+
+const char *dupg_error_name(int code)
+{
+	return code > 0 ? "unknown" : dupg__name_of(error_names, DUPG__COUNT(error_names), -code);
+}
+
+int dupg_error_parse(int *out, const char *name)
+{
+	int v = 0, rc = dupg__name_parse(&v, error_names, DUPG__COUNT(error_names), name,
+					 "error code");
+	if (rc == 0 && out != NULL)
+		*out = -v;
+	return rc;
+}
+
+const char *dupg__name_of(const char *const *names, size_t n, int value)
+{
+	/* never NULL: a name is usually printed, and a caller's bad value must not crash it */
+	return value < 0 || (size_t)value >= n ? "unknown" : names[value];
+}
+
+int dupg__name_parse(int *out, const char *const *names, size_t n, const char *name,
+		     const char *what)
+{
+	dupg_buf known = { 0 };
+	size_t i;
+	int rc;
+
+	for (i = 0; name != NULL && i < n; i++) {
+		if (strcmp(names[i], name) == 0) {
+			if (out != NULL)
+				*out = (int)i;
+			return 0;
+		}
+	}
+	for (i = 0; i < n; i++)
+		dupg__buf_printf(&known, "%s%s", i > 0 ? ", " : "", names[i]);
+	if (known.failed) {
+		free(known.data);
+		return dupg__error_nomem();
+	}
+	rc = dupg__error(DUPG_EINVAL, "%s: unknown %s%s%s (one of: %s)", what,
+			 name == NULL ? "" : "\"", name == NULL ? "NULL" : name,
+			 name == NULL ? "" : "\"", known.data);
+	free(known.data);
+	return rc;
 }
 
 static int set_msg(int code, const char *fmt, va_list ap, const char *suffix)
@@ -67,6 +119,46 @@ int dupg__error_errno(int code, int errnum, const char *fmt, ...)
 	set_msg(code, fmt, ap, s);
 	va_end(ap);
 	return code;
+}
+
+int dupg__error_prefix(int code, const char *fmt, ...)
+{
+	char rest[DUPG__ERRMSG_MAX];
+	size_t used, n;
+	va_list ap;
+
+	/* the old message is saved first: fmt's arguments may point into it */
+	memcpy(rest, last_msg, sizeof(rest));
+	va_start(ap, fmt);
+	if (vsnprintf(last_msg, sizeof(last_msg), fmt, ap) < 0)
+		last_msg[0] = '\0';
+	va_end(ap);
+	used = strlen(last_msg);
+	if (rest[0] != '\0' && used + 2 < sizeof(last_msg)) {
+		memcpy(last_msg + used, ": ", 2);
+		used += 2;
+		n = strnlen(rest, sizeof(rest) - 1);
+		if (n > sizeof(last_msg) - 1 - used)
+			n = sizeof(last_msg) - 1 - used;
+		memcpy(last_msg + used, rest, n);
+		last_msg[used + n] = '\0';
+	}
+	if (code != 0)
+		last_code = code;
+	return last_code;
+}
+
+void dupg__error_save(dupg__error_saved *saved)
+{
+	saved->code = last_code;
+	memcpy(saved->msg, last_msg, sizeof(saved->msg));
+}
+
+int dupg__error_restore(const dupg__error_saved *saved)
+{
+	memcpy(last_msg, saved->msg, sizeof(last_msg));
+	last_code = saved->code;
+	return last_code;
 }
 
 int dupg__error_nomem(void)

@@ -28,6 +28,35 @@ DUPG_HIDDEN int dupg__error_errno(int code, int errnum, const char *fmt, ...) DU
 /* Out of memory: records a fixed message without allocating. */
 DUPG_HIDDEN int dupg__error_nomem(void);
 
+/*
+ * Names of an enum's values, indexed by value (RAUC keeps a to-string and a
+ * from-string beside every state enum; so do we).
+ * dupg__name_of: names[value], or "unknown" when value is out of range.
+ * dupg__name_parse: *out = the index of name; else DUPG_EINVAL with a
+ * message "WHAT: unknown NAME (one of: a, b, c)".
+ */
+DUPG_HIDDEN const char *dupg__name_of(const char *const *names, size_t n, int value);
+DUPG_HIDDEN int dupg__name_parse(int *out, const char *const *names, size_t n, const char *name,
+				 const char *what);
+#define DUPG__COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Put "PREFIX: " in front of the calling thread's current error message and
+ * return code (the current code when code is 0), so that a caller adds its
+ * context to what a callee said: `return dupg__error_prefix(rc, "%s", file);`.
+ */
+DUPG_HIDDEN int dupg__error_prefix(int code, const char *fmt, ...) DUPG_PRINTF(2, 3);
+
+/* The calling thread's error, kept across calls that may record their own (libgit2's save/restore). */
+#define DUPG__ERRMSG_MAX 1024
+typedef struct {
+	int code;
+	char msg[DUPG__ERRMSG_MAX];
+} dupg__error_saved;
+DUPG_HIDDEN void dupg__error_save(dupg__error_saved *saved);
+/* Record the saved error again; returns its code. */
+DUPG_HIDDEN int dupg__error_restore(const dupg__error_saved *saved);
+
 /* strdup that treats NULL as NULL. */
 DUPG_HIDDEN char *dupg__strdup(const char *s);
 
@@ -62,8 +91,8 @@ typedef struct dupg_strmap dupg_strmap;
 
 DUPG_HIDDEN int dupg__strmap_new(dupg_strmap **out);
 DUPG_HIDDEN void dupg__strmap_free(dupg_strmap *m);
-/* id of key, or -1 when absent */
-DUPG_HIDDEN long dupg__strmap_find(const dupg_strmap *m, const char *key);
+/* id of key, or DUPG_NONE when absent */
+DUPG_HIDDEN size_t dupg__strmap_find(const dupg_strmap *m, const char *key);
 /* Insert key if absent. *id receives its id; *added is 1 when it was new. 0 or DUPG_ENOMEM. */
 DUPG_HIDDEN int dupg__strmap_intern(dupg_strmap *m, const char *key, size_t *id, int *added);
 /*
@@ -72,7 +101,7 @@ DUPG_HIDDEN int dupg__strmap_intern(dupg_strmap *m, const char *key, size_t *id,
  */
 DUPG_HIDDEN uint64_t dupg__strmap_hash(const char *key);
 /* dupg__strmap_find and dupg__strmap_intern, hash being dupg__strmap_hash(key) */
-DUPG_HIDDEN long dupg__strmap_find_hash(const dupg_strmap *m, const char *key, uint64_t hash);
+DUPG_HIDDEN size_t dupg__strmap_find_hash(const dupg_strmap *m, const char *key, uint64_t hash);
 DUPG_HIDDEN int dupg__strmap_intern_hash(dupg_strmap *m, const char *key, uint64_t hash,
 					 size_t *id, int *added);
 /* Start fetching where a key of that hash would be looked up: a hint, for large maps. */

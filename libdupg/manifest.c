@@ -232,7 +232,7 @@ int dupg_manifest_add_file(dupg_manifest *m, const char *path, uint64_t size,
 	if (size > DUPG_FILE_MAX_BYTES)
 		return dupg__error(DUPG_EINVAL, "%s: size %llu is above the %llu-byte limit", path,
 				   (unsigned long long)size, (unsigned long long)DUPG_FILE_MAX_BYTES);
-	if (dupg__strmap_find(m->paths, path) >= 0)
+	if (dupg__strmap_find(m->paths, path) != DUPG_NONE)
 		return dupg__error(DUPG_EEXISTS, "%s: install path listed twice", path);
 	return append_file(m, path, size, xxh128);
 }
@@ -269,7 +269,7 @@ const char *dupg_manifest_hw(const dupg_manifest *m, size_t i)
 
 int dupg_manifest_fits(const dupg_manifest *m, const char *hw)
 {
-	return m != NULL && hw != NULL && dupg__strmap_find(m->hw, hw) >= 0;
+	return m != NULL && hw != NULL && dupg__strmap_find(m->hw, hw) != DUPG_NONE;
 }
 
 size_t dupg_manifest_file_count(const dupg_manifest *m)
@@ -416,7 +416,7 @@ static int parse_file(dupg_manifest *m, json_object *f, size_t i, const char *or
 	size_t len;
 	uint64_t size = 0;
 	unsigned char digest[16];
-	long prev;
+	size_t prev;
 	int rc;
 
 	if (!json_object_is_type(f, json_type_object))
@@ -432,8 +432,8 @@ static int parse_file(dupg_manifest *m, json_object *f, size_t i, const char *or
 	if (why != NULL)
 		return dupg__error(DUPG_EFORMAT, "%s: \"%s\": %s: \"%s\"", origin, key, why, path);
 	prev = dupg__strmap_find(m->paths, path);
-	if (prev >= 0)
-		return dupg__error(DUPG_EEXISTS, "%s: \"%s\": duplicate path \"%s\" (also files[%ld])",
+	if (prev != DUPG_NONE)
+		return dupg__error(DUPG_EEXISTS, "%s: \"%s\": duplicate path \"%s\" (also files[%zu])",
 				   origin, key, path, prev);
 
 	snprintf(key, sizeof(key), "files[%zu].size", i);

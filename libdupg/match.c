@@ -14,7 +14,7 @@ struct pkg {
 
 /* A type's best package, with its version beside it: what a match reads. */
 struct best {
-	long pkg;             /* package index, or -1 */
+	size_t pkg;           /* package index, or DUPG_NONE */
 	uint64_t key;         /* dupg__vercmp_key(version) */
 	const char *version;  /* the package's version */
 };
@@ -104,7 +104,7 @@ int dupg_pkgset_add(dupg_pkgset *set, const char *path, const char *version,
 	for (i = 0; i < hw_count; i++)
 		if (hw[i] == NULL || *hw[i] == '\0')
 			return dupg__error(DUPG_EINVAL, "%s: hardware type %zu is empty", path, i);
-	if (dupg__strmap_find(set->paths, path) >= 0)
+	if (dupg__strmap_find(set->paths, path) != DUPG_NONE)
 		return dupg__error(DUPG_EEXISTS, "%s: already in the package set", path);
 
 	n = dupg__strmap_count(set->paths);
@@ -133,7 +133,7 @@ int dupg_pkgset_add(dupg_pkgset *set, const char *path, const char *version,
 		if (rc == 0)
 			rc = dupg__strmap_intern(set->hw, hw[i], &tid, &added);
 		if (rc == 0 && added) {
-			set->best[tid].pkg = -1;
+			set->best[tid].pkg = DUPG_NONE;
 			set->best[tid].key = 0;
 			set->best[tid].version = NULL;
 		}
@@ -148,8 +148,8 @@ int dupg_pkgset_add(dupg_pkgset *set, const char *path, const char *version,
 		struct best *b = &set->best[dupg__strmap_find(set->hw, hw[i])];
 
 		/* strictly higher wins: on a tie the package added first stays */
-		if (b->pkg < 0 || dupg_vercmp(vcopy, b->version) > 0) {
-			b->pkg = (long)id;
+		if (b->pkg == DUPG_NONE || dupg_vercmp(vcopy, b->version) > 0) {
+			b->pkg = id;
 			b->key = dupg__vercmp_key(vcopy);
 			b->version = vcopy;
 		}
@@ -194,24 +194,29 @@ const char *dupg_pkgset_version(const dupg_pkgset *set, size_t i)
 	return i < dupg_pkgset_count(set) ? set->pkgs[i].version : NULL;
 }
 
-long dupg_pkgset_best(const dupg_pkgset *set, const char *hw)
+size_t dupg_pkgset_best(const dupg_pkgset *set, const char *hw)
 {
-	long tid;
+	size_t tid;
 
 	if (set == NULL || hw == NULL)
-		return -1;
+		return DUPG_NONE;
 	tid = dupg__strmap_find(set->hw, hw);
-	return tid < 0 ? -1 : set->best[tid].pkg;
+	return tid == DUPG_NONE ? DUPG_NONE : set->best[tid].pkg;
 }
+
+static const char *const kind_names[] = { "none", "incremental", "full" };
 
 const char *dupg_task_kind_name(dupg_task_kind kind)
 {
-	switch (kind) {
-	case DUPG_TASK_NONE: return "none";
-	case DUPG_TASK_INCREMENTAL: return "incremental";
-	case DUPG_TASK_FULL: return "full";
-	}
-	return "unknown";
+	return dupg__name_of(kind_names, DUPG__COUNT(kind_names), (int)kind);
+}
+
+int dupg_task_kind_parse(dupg_task_kind *out, const char *name)
+{
+	int v = 0, rc = dupg__name_parse(&v, kind_names, DUPG__COUNT(kind_names), name, "task kind");
+	if (rc == 0 && out != NULL)
+		*out = (dupg_task_kind)v;
+	return rc;
 }
 
 static int cmp_index(const void *a, const void *b)
@@ -287,10 +292,10 @@ int dupg_match(dupg_task **out, const dupg_pkgset *set, const dupg_sysvd *site)
 	for (i = 0; i < ntypes; i++) {
 		/* the site hashed its type already, with the hash of every map */
 		const struct vd_type *st = &site->types[i];
-		long tid = dupg__strmap_find_hash(set->hw, st->hw, st->hash);
+		size_t tid = dupg__strmap_find_hash(set->hw, st->hw, st->hash);
 		const struct best *b;
 
-		if (tid < 0 || (b = &set->best[tid])->pkg < 0)
+		if (tid == DUPG_NONE || (b = &set->best[tid])->pkg == DUPG_NONE)
 			continue;
 		/* the strings are compared only when the keys cannot tell */
 		if (st->lowest_key != b->key ? st->lowest_key > b->key
@@ -332,7 +337,7 @@ const char *dupg_task_path(const dupg_task *t, size_t i)
 
 size_t dupg_task_package(const dupg_task *t, size_t i)
 {
-	return t == NULL || i >= t->count ? SIZE_MAX : t->pkg[i];
+	return t == NULL || i >= t->count ? DUPG_NONE : t->pkg[i];
 }
 
 int dupg_task_to_json(char **out, const dupg_task *t)

@@ -496,7 +496,7 @@ static int check_entry(struct verifier *v, struct archive *a, struct archive_ent
 {
 	const char *name = entry_name(e);
 	unsigned int type;
-	long i;
+	size_t i;
 
 	if (name == NULL)
 		return dupg__error(DUPG_EINTEGRITY, "%s: an entry has an unreadable name", v->path);
@@ -522,9 +522,9 @@ static int check_entry(struct verifier *v, struct archive *a, struct archive_ent
 		return dupg__error(DUPG_EINTEGRITY, "%s: %s: %s, not a regular file", v->path, name,
 				   kind_name(type));
 	i = dupg__strmap_find(v->index, name);
-	if (i < 0)
+	if (i == DUPG_NONE)
 		return dupg__error(DUPG_EINTEGRITY, "%s: %s: not listed in the manifest", v->path, name);
-	return check_file(v, a, e, name, (size_t)i);
+	return check_file(v, a, e, name, i);
 }
 
 /*
@@ -623,6 +623,22 @@ static int ends_with(const char *s, const char *suffix)
 	size_t ls = strlen(s), lx = strlen(suffix);
 
 	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}
+
+static const char *const format_names[] = { "auto", "tar", "tar.gz", "tar.xz", "tar.zst", "zip" };
+
+const char *dupg_pack_format_name(dupg_pack_format format)
+{
+	return dupg__name_of(format_names, DUPG__COUNT(format_names), (int)format);
+}
+
+int dupg_pack_format_parse(dupg_pack_format *out, const char *name)
+{
+	int v = 0, rc = dupg__name_parse(&v, format_names, DUPG__COUNT(format_names), name,
+					 "package format");
+	if (rc == 0 && out != NULL)
+		*out = (dupg_pack_format)v;
+	return rc;
 }
 
 static dupg_pack_format format_from_name(const char *path)
@@ -836,12 +852,9 @@ static int write_package(const char *out_path, dupg_pack_format fmt, const dupg_
 /* Re-record the last error with the package being built in front. */
 static int blame(int rc, const char *out_path)
 {
-	char msg[1024];
-
 	if (rc == DUPG_ENOMEM)
 		return rc;
-	snprintf(msg, sizeof(msg), "%s", dupg_error_last());
-	return dupg__error(rc, "%s: %s", out_path, msg);
+	return dupg__error_prefix(rc, "%s", out_path);
 }
 
 /* The manifest of the package to build, every source digested. */

@@ -146,7 +146,7 @@ static int add_entry(dupg_pathlist *l, const char *path, const char *const *hw, 
 	size_t i, nids, n, id;
 	int rc;
 
-	if (dupg_pathlist_find(l, path) >= 0)
+	if (dupg_pathlist_find(l, path) != DUPG_NONE)
 		return dupg__error(DUPG_EEXISTS, "%s: already in the list", path);
 	if (l->count >= DUPG__NONE - 1)
 		return dupg__error(DUPG_EINVAL, "%s: the list is full", path);
@@ -282,18 +282,18 @@ const char *dupg_pathlist_hw(const dupg_pathlist *l, size_t i, size_t j)
 	return dupg__strmap_key(s->hw, s->hw_ids[s->hw_off[local] + j]);
 }
 
-long dupg_pathlist_find(const dupg_pathlist *l, const char *path)
+size_t dupg_pathlist_find(const dupg_pathlist *l, const char *path)
 {
 	size_t k;
 
 	if (l == NULL || path == NULL)
-		return -1;
+		return DUPG_NONE;
 	for (k = 0; k < l->nsegs; k++) {
-		long id = dupg__strmap_find(l->segs[k]->paths, path);
-		if (id >= 0)
-			return (long)l->starts[k] + id;
+		size_t id = dupg__strmap_find(l->segs[k]->paths, path);
+		if (id != DUPG_NONE)
+			return l->starts[k] + id;
 	}
-	return -1;
+	return DUPG_NONE;
 }
 
 /* The hot loop of every prune: read type ids, touch one small record per id. */
@@ -668,18 +668,25 @@ int dupg__pathlist_render(char **out, size_t *len, const dupg_pathlist *l, const
 	return dupg__buf_finish(&b, out);
 }
 
-int dupg_pathlist_save(const dupg_pathlist *l, const char *list_file, int no_fsync)
+int dupg_pathlist_save(const dupg_pathlist *l, const char *list_file,
+		       const dupg_apply_options *opts)
 {
+	static const dupg_apply_options defaults = DUPG_APPLY_OPTIONS_INIT;
 	char *text;
 	size_t len;
 	int rc;
 
 	if (l == NULL || list_file == NULL || *list_file == '\0')
 		return dupg__error(DUPG_EINVAL, "dupg_pathlist_save: list and file name are required");
+	if (opts == NULL)
+		opts = &defaults;
+	if (opts->version != DUPG_APPLY_OPTIONS_VERSION)
+		return dupg__error(DUPG_EINVAL, "%s: apply options: unknown version %u", list_file,
+				   opts->version);
 	rc = dupg__pathlist_render(&text, &len, l, NULL, 0, list_file);
 	if (rc != 0)
 		return rc;
-	rc = dupg__write_atomic(list_file, text, len, no_fsync, NULL, NULL);
+	rc = dupg__write_atomic(list_file, text, len, opts->no_fsync, NULL, NULL);
 	free(text);
 	return rc;
 }
@@ -810,10 +817,7 @@ int dupg_listfile_read(char ***out, size_t *count_out, const char *list_file)
 /* Prefix the recorded message with where the failing path was named. */
 static int at_line(int rc, const char *list_file, size_t lineno)
 {
-	char msg[1024];
-
-	snprintf(msg, sizeof(msg), "%s", dupg_error_last());
-	return dupg__error(rc, "%s:%zu: %s", list_file, lineno, msg);
+	return dupg__error_prefix(rc, "%s:%zu", list_file, lineno);
 }
 
 /* Read the package at path (resolved against base_dir) and append it. */
@@ -826,7 +830,7 @@ static int add_from_disk(dupg_pathlist *l, const char *path, const char *base_di
 	size_t i, n;
 	int rc, relative = path[0] != '/';
 
-	if (dupg_pathlist_find(l, path) >= 0)
+	if (dupg_pathlist_find(l, path) != DUPG_NONE)
 		return dupg__error(DUPG_EEXISTS, "%s: already in the list", path);
 	resolved = relative ? dupg__path_join(base_dir, path) : strdup(path);
 	if (resolved == NULL)

@@ -29,6 +29,22 @@ struct dupg_plan {
 	size_t nvia;
 };
 
+static const char *const action_names[] = { "local", "send" };
+
+const char *dupg_plan_action_name(dupg_plan_action action)
+{
+	return dupg__name_of(action_names, DUPG__COUNT(action_names), (int)action);
+}
+
+int dupg_plan_action_parse(dupg_plan_action *out, const char *name)
+{
+	int v = 0, rc = dupg__name_parse(&v, action_names, DUPG__COUNT(action_names), name,
+					 "plan action");
+	if (rc == 0 && out != NULL)
+		*out = (dupg_plan_action)v;
+	return rc;
+}
+
 void dupg_plan_free(dupg_plan *p)
 {
 	size_t i;
@@ -63,16 +79,16 @@ static int dispatch_order(size_t *order, const dupg_topology *t, size_t n, size_
 		return dupg__error_nomem();
 	}
 	for (i = 0; i < n; i++) {
-		long par = dupg_topology_parent(t, i);
-		if (par >= 0)
+		size_t par = dupg_topology_parent(t, i);
+		if (par != DUPG_NONE)
 			first[par + 1]++;
 	}
 	for (i = 0; i < n; i++)
 		first[i + 1] += first[i];
 	memcpy(fill, first, (n + 1) * sizeof(*fill));
 	for (i = 0; i < n; i++) {
-		long par = dupg_topology_parent(t, i);
-		if (par >= 0)
+		size_t par = dupg_topology_parent(t, i);
+		if (par != DUPG_NONE)
 			kids[fill[par]++] = i;
 	}
 	order[0] = master;
@@ -100,7 +116,7 @@ int dupg_plan_upgrade(dupg_plan **out, const dupg_topology *t, const dupg_config
 	if (t == NULL || from == NULL || to == NULL)
 		return dupg__error(DUPG_EINVAL, "dupg_plan_upgrade: NULL topology or configuration");
 	master = dupg_topology_master(t);
-	if (master == SIZE_MAX)
+	if (master == DUPG_NONE)
 		return dupg__error(DUPG_EINVAL, "dupg_plan_upgrade: topology not checked "
 				   "(dupg_topology_check must succeed first)");
 	n = dupg_topology_count(t);
@@ -155,12 +171,12 @@ int dupg_plan_upgrade(dupg_plan **out, const dupg_topology *t, const dupg_config
 	/* fill each step's via from the device's parent upward, so backwards */
 	for (i = 0; i < p->count; i++) {
 		struct step *s = &p->steps[i];
-		long cur = dupg_topology_parent(t, s->dev);
+		size_t cur = dupg_topology_parent(t, s->dev);
 		size_t j;
 
 		for (j = s->via_count; j > 0; j--) {
-			p->via[s->via_start + j - 1] = dupg_topology_device(t, (size_t)cur)->id;
-			cur = dupg_topology_parent(t, (size_t)cur);
+			p->via[s->via_start + j - 1] = dupg_topology_device(t, cur)->id;
+			cur = dupg_topology_parent(t, cur);
 		}
 	}
 out:
@@ -235,7 +251,7 @@ size_t dupg_plan_device_index(const dupg_plan *p, size_t i)
 {
 	const struct step *s = step_at(p, i);
 
-	return s == NULL ? SIZE_MAX : s->dev;
+	return s == NULL ? DUPG_NONE : s->dev;
 }
 
 const char *dupg_plan_hw(const dupg_plan *p, size_t i)
@@ -319,7 +335,7 @@ static json_object *step_to_jobj(const dupg_plan *p, const struct step *s)
 	if (add_str(obj, "device", s->id) != 0 || add_str(obj, "hw", s->hw) != 0 ||
 	    add_str(obj, "package", s->package) != 0 ||
 	    add_str(obj, "previous", s->previous) != 0 ||
-	    add_str(obj, "action", s->action == DUPG_ACTION_LOCAL ? "local" : "send") != 0)
+	    add_str(obj, "action", dupg_plan_action_name(s->action)) != 0)
 		goto fail;
 	via = dupg__jstr_array(ids, s->via_count);
 	if (via == NULL || json_object_object_add(obj, "via", via) != 0) {

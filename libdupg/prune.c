@@ -37,6 +37,62 @@ void dupg_prune_free(dupg_prune *p)
 	free(p);
 }
 
+static const char *const policy_names[] = { "minimal", "keep_latest" };
+static const char *const list_names[] = { "second", "third", "fourth", "deletable" };
+static const char *const list_aliases[] = { "merged", "kept", "rollback", "deletable" };
+static const char *const config_names[] = { "latest", "rollback" };
+
+const char *dupg_prune_policy_name(dupg_prune_policy policy)
+{
+	return dupg__name_of(policy_names, DUPG__COUNT(policy_names), (int)policy);
+}
+
+int dupg_prune_policy_parse(dupg_prune_policy *out, const char *name)
+{
+	int v = 0, rc = dupg__name_parse(&v, policy_names, DUPG__COUNT(policy_names), name,
+					 "prune policy");
+	if (rc == 0 && out != NULL)
+		*out = (dupg_prune_policy)v;
+	return rc;
+}
+
+const char *dupg_prune_list_name(dupg_prune_list which)
+{
+	return dupg__name_of(list_names, DUPG__COUNT(list_names), (int)which);
+}
+
+int dupg_prune_list_parse(dupg_prune_list *out, const char *name)
+{
+	int v = 0, rc;
+	size_t i;
+
+	for (i = 0; name != NULL && i < DUPG__COUNT(list_aliases); i++) {
+		if (strcmp(name, list_aliases[i]) == 0) {
+			if (out != NULL)
+				*out = (dupg_prune_list)i;
+			return 0;
+		}
+	}
+	rc = dupg__name_parse(&v, list_names, DUPG__COUNT(list_names), name, "prune list");
+	if (rc == 0 && out != NULL)
+		*out = (dupg_prune_list)v;
+	return rc;
+}
+
+const char *dupg_prune_config_kind_name(dupg_prune_config_kind which)
+{
+	return dupg__name_of(config_names, DUPG__COUNT(config_names), (int)which);
+}
+
+int dupg_prune_config_kind_parse(dupg_prune_config_kind *out, const char *name)
+{
+	int v = 0, rc = dupg__name_parse(&v, config_names, DUPG__COUNT(config_names), name,
+					 "prune configuration");
+	if (rc == 0 && out != NULL)
+		*out = (dupg_prune_config_kind)v;
+	return rc;
+}
+
 static int check_options(const dupg_prune_options *o)
 {
 	if (o->version != DUPG_PRUNE_OPTIONS_VERSION)
@@ -64,10 +120,10 @@ static int check_download(const dupg_pathlist *first, const dupg_pathlist *downl
 		const struct dupg__plseg *s = downloaded->segs[k];
 		for (j = 0; j < s->count; j++) {
 			const char *path = dupg__strmap_key(s->paths, j);
-			long at = dupg_pathlist_find(first, path);
-			if (at >= 0)
+			size_t at = dupg_pathlist_find(first, path);
+			if (at != DUPG_NONE)
 				return dupg__error(DUPG_EEXISTS,
-						   "%s: downloaded package is already in the stored list (entry %ld)",
+						   "%s: downloaded package is already in the stored list (entry %zu)",
 						   path, at + 1);
 		}
 	}
@@ -316,21 +372,21 @@ static size_t kept_index(const dupg_prune *p, size_t i)
 size_t dupg_prune_index(const dupg_prune *p, dupg_prune_list which, size_t i)
 {
 	if (p == NULL || i >= dupg_prune_count(p, which))
-		return SIZE_MAX;
+		return DUPG_NONE;
 	switch (which) {
 	case DUPG_LIST_SECOND: return i;
 	case DUPG_LIST_DELETABLE: return p->del[i];
 	case DUPG_LIST_THIRD:
 	case DUPG_LIST_FOURTH: return kept_index(p, i);
 	}
-	return SIZE_MAX;
+	return DUPG_NONE;
 }
 
 const char *dupg_prune_path(const dupg_prune *p, dupg_prune_list which, size_t i)
 {
 	size_t at = dupg_prune_index(p, which, i);
 
-	return at == SIZE_MAX ? NULL : dupg_pathlist_path(p->second, at);
+	return at == DUPG_NONE ? NULL : dupg_pathlist_path(p->second, at);
 }
 
 const dupg_pathlist *dupg_prune_second(const dupg_prune *p)
@@ -407,17 +463,16 @@ static json_object *add_member(json_object *obj, const char *key, json_object *v
 int dupg_prune_to_json(char **out, const dupg_prune *p)
 {
 	json_object *obj;
+	size_t i;
 
 	if (out != NULL)
 		*out = NULL;
 	if (out == NULL || p == NULL)
 		return dupg__error(DUPG_EINVAL, "dupg_prune_to_json: NULL argument");
 	obj = json_object_new_object();
-	obj = add_member(obj, "second", list_to_jobj(p, DUPG_LIST_SECOND));
-	obj = add_member(obj, "third", list_to_jobj(p, DUPG_LIST_THIRD));
-	obj = add_member(obj, "fourth", list_to_jobj(p, DUPG_LIST_FOURTH));
-	obj = add_member(obj, "deletable", list_to_jobj(p, DUPG_LIST_DELETABLE));
-	obj = add_member(obj, "latest", dupg__config_to_jobj(p->latest));
-	obj = add_member(obj, "rollback", dupg__config_to_jobj(p->rollback));
+	for (i = 0; i < DUPG__COUNT(list_names); i++)
+		obj = add_member(obj, list_names[i], list_to_jobj(p, (dupg_prune_list)i));
+	obj = add_member(obj, config_names[DUPG_CONFIG_LATEST], dupg__config_to_jobj(p->latest));
+	obj = add_member(obj, config_names[DUPG_CONFIG_ROLLBACK], dupg__config_to_jobj(p->rollback));
 	return dupg__jobj_finish(out, obj);
 }

@@ -387,7 +387,51 @@ static int recover(dupg_recover_report *r, const struct names *n, int no_fsync)
 	return rc;
 }
 
-int dupg_store_recover(dupg_recover_report *report, const char *list_file, int no_fsync)
+static const char *const step_names[] = {
+	"journal_temp", "journal", "rollback_temp", "rollback", "list_temp", "list", "delete", "done",
+};
+static const char *const recover_names[] = { "clean", "finished", "undone" };
+
+const char *dupg_apply_step_name(dupg_apply_step step)
+{
+	return dupg__name_of(step_names, DUPG__COUNT(step_names), (int)step);
+}
+
+int dupg_apply_step_parse(dupg_apply_step *out, const char *name)
+{
+	int v = 0, rc = dupg__name_parse(&v, step_names, DUPG__COUNT(step_names), name, "apply step");
+	if (rc == 0 && out != NULL)
+		*out = (dupg_apply_step)v;
+	return rc;
+}
+
+const char *dupg_recover_action_name(dupg_recover_action action)
+{
+	return dupg__name_of(recover_names, DUPG__COUNT(recover_names), (int)action);
+}
+
+int dupg_recover_action_parse(dupg_recover_action *out, const char *name)
+{
+	int v = 0, rc = dupg__name_parse(&v, recover_names, DUPG__COUNT(recover_names), name,
+					 "recover action");
+	if (rc == 0 && out != NULL)
+		*out = (dupg_recover_action)v;
+	return rc;
+}
+
+static int check_options(const dupg_apply_options **opts)
+{
+	static const dupg_apply_options defaults = DUPG_APPLY_OPTIONS_INIT;
+
+	if (*opts == NULL)
+		*opts = &defaults;
+	if ((*opts)->version != DUPG_APPLY_OPTIONS_VERSION)
+		return dupg__error(DUPG_EINVAL, "apply options: unknown version %u", (*opts)->version);
+	return 0;
+}
+
+int dupg_store_recover(dupg_recover_report *report, const char *list_file,
+		       const dupg_apply_options *opts)
 {
 	dupg_recover_report r = { DUPG_RECOVER_CLEAN, 0, 0 };
 	struct names n;
@@ -397,10 +441,13 @@ int dupg_store_recover(dupg_recover_report *report, const char *list_file, int n
 		*report = r;
 	if (list_file == NULL || *list_file == '\0')
 		return dupg__error(DUPG_EINVAL, "dupg_store_recover: list file is required");
+	rc = check_options(&opts);
+	if (rc != 0)
+		return rc;
 	rc = names_init(&n, list_file);
 	if (rc != 0)
 		return rc;
-	rc = recover(&r, &n, no_fsync);
+	rc = recover(&r, &n, opts->no_fsync);
 	names_free(&n);
 	if (report != NULL)
 		*report = r;
@@ -409,7 +456,7 @@ int dupg_store_recover(dupg_recover_report *report, const char *list_file, int n
 
 /* Calls the step callback from inside dupg__write_atomic, before its rename. */
 struct hook {
-	const dupg_store_options *opts;
+	const dupg_apply_options *opts;
 	dupg_apply_step step;
 };
 
@@ -420,15 +467,15 @@ static int hook_before_rename(void *payload)
 	return h->opts->step_cb(h->step, h->opts->payload);
 }
 
-static int step_done(const dupg_store_options *o, dupg_apply_step step, const char *list_file)
+static int step_done(const dupg_apply_options *o, dupg_apply_step step, const char *list_file)
 {
 	if (o->step_cb != NULL && o->step_cb(step, o->payload) != 0)
-		return dupg__error(DUPG_EABORTED, "%s: apply stopped by the step callback at step %d",
-				   list_file, (int)step);
+		return dupg__error(DUPG_EABORTED, "%s: apply stopped by the step callback at step %s",
+				   list_file, dupg_apply_step_name(step));
 	return 0;
 }
 
-static int write_step(const dupg_store_options *o, const char *path, const char *data, size_t len,
+static int write_step(const dupg_apply_options *o, const char *path, const char *data, size_t len,
 		      dupg_apply_step temp_step, const char *list_file)
 {
 	struct hook h = { o, temp_step };
@@ -620,7 +667,7 @@ static int transition_of_rollback(struct transition *tr, const struct names *n, 
 	if (rc == 0)
 		rc = split_lines(&tr->deletable, nold, old, old_len);
 	for (i = 0, k = 0; rc == 0 && i < nold; i++) {
-		keep = dupg__strmap_find(kept, tr->deletable[i]) >= 0;
+		keep = dupg__strmap_find(kept, tr->deletable[i]) != DUPG_NONE;
 		if (!keep)
 			rc = is_kept_file(&keep, n, tr->deletable[i], ids, nkept);
 		if (rc == 0 && !keep)
@@ -688,7 +735,7 @@ static int transition_journal(struct transition *tr, const struct names *n)
 
 /* The steps of the header, in order; on success the handle takes the new list. */
 static int transition_apply(dupg_store *s, struct transition *tr, const struct names *n,
-			    const dupg_store_options *o)
+			    const dupg_apply_options *o)
 {
 	size_t i;
 	int rc;
@@ -713,11 +760,11 @@ static int transition_apply(dupg_store *s, struct transition *tr, const struct n
 		rc = step_done(o, DUPG_STEP_DONE, n->list);
 	} else if (rc != DUPG_EABORTED) {
 		/* a real failure mid-way: bring the store back to a consistent state now */
-		char msg[1024];
+		dupg__error_saved saved;
 		dupg_recover_report r = { DUPG_RECOVER_CLEAN, 0, 0 };
-		snprintf(msg, sizeof(msg), "%s", dupg_error_last());
+		dupg__error_save(&saved);
 		recover(&r, n, o->no_fsync);
-		dupg__error(rc, "%s", msg);
+		dupg__error_restore(&saved);
 	}
 	return rc;
 }
@@ -725,7 +772,7 @@ static int transition_apply(dupg_store *s, struct transition *tr, const struct n
 /* Apply the prune p to the store, or roll the store back when p is NULL. */
 /* Apply a prune (p) or a rollback (p NULL); *deleted, when asked, takes the removed paths. */
 static int change(char ***deleted, size_t *ndeleted, dupg_store *s, const dupg_prune *p,
-		  const dupg_store_options *o)
+		  const dupg_apply_options *o)
 {
 	struct transition tr;
 	struct names n;
@@ -753,19 +800,8 @@ static int change(char ***deleted, size_t *ndeleted, dupg_store *s, const dupg_p
 	return rc;
 }
 
-static int check_options(const dupg_store_options **opts)
-{
-	static const dupg_store_options defaults = DUPG_STORE_OPTIONS_INIT;
-
-	if (*opts == NULL)
-		*opts = &defaults;
-	if ((*opts)->version != DUPG_STORE_OPTIONS_VERSION)
-		return dupg__error(DUPG_EINVAL, "store options: unknown version %u", (*opts)->version);
-	return 0;
-}
-
 int dupg_store_prune(dupg_prune **out, dupg_store *s, const dupg_pathlist *downloaded,
-		     const dupg_store_options *opts)
+		     const dupg_prune_options *prune, const dupg_apply_options *opts)
 {
 	dupg_prune *p = NULL;
 	int rc;
@@ -777,8 +813,8 @@ int dupg_store_prune(dupg_prune **out, dupg_store *s, const dupg_pathlist *downl
 	rc = check_options(&opts);
 	if (rc != 0)
 		return rc;
-	rc = dupg_prune_compute(&p, s->list, downloaded, &opts->prune);
-	if (rc == 0 && opts->apply)
+	rc = dupg_prune_compute(&p, s->list, downloaded, prune);
+	if (rc == 0)
 		rc = change(NULL, NULL, s, p, opts);
 	if (rc != 0 || out == NULL) {
 		dupg_prune_free(p);
@@ -789,7 +825,7 @@ int dupg_store_prune(dupg_prune **out, dupg_store *s, const dupg_pathlist *downl
 }
 
 int dupg_store_rollback(char ***deleted, size_t *ndeleted, dupg_store *s,
-			const dupg_store_options *opts)
+			const dupg_apply_options *opts)
 {
 	int rc;
 

@@ -135,15 +135,15 @@ static size_t probe(const dupg_strmap *m, const char *key, uint64_t h, int *foun
 	}
 }
 
-long dupg__strmap_find_hash(const dupg_strmap *m, const char *key, uint64_t hash)
+size_t dupg__strmap_find_hash(const dupg_strmap *m, const char *key, uint64_t hash)
 {
 	int found;
 	size_t i = probe(m, key, hash, &found);
 
-	return found ? (long)m->slots[i].id1 - 1 : -1;
+	return found ? (size_t)m->slots[i].id1 - 1 : DUPG_NONE;
 }
 
-long dupg__strmap_find(const dupg_strmap *m, const char *key)
+size_t dupg__strmap_find(const dupg_strmap *m, const char *key)
 {
 	return dupg__strmap_find_hash(m, key, dupg__strmap_hash(key));
 }

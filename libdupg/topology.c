@@ -8,7 +8,7 @@
 struct device {
 	dupg_device_vd vd;  /* id points into the id map; hw and version are owned */
 	char *parent_id;    /* owned; NULL for the master */
-	long parent;        /* index, resolved by the check */
+	size_t parent;      /* index, resolved by the check; DUPG_NONE for the master */
 	size_t depth;       /* set by the check */
 	int state;          /* walk state during the check */
 };
@@ -81,7 +81,7 @@ int dupg_topology_add(dupg_topology *t, const dupg_device_vd *dev, const char *p
 	if (parent != NULL && *parent == '\0')
 		return dupg__error(DUPG_EINVAL, "device %s: parent id is empty (NULL means master)",
 				   dev->id);
-	if (dupg__strmap_find(t->ids, dev->id) >= 0)
+	if (dupg__strmap_find(t->ids, dev->id) != DUPG_NONE)
 		return dupg__error(DUPG_EEXISTS, "device %s: id already in the topology", dev->id);
 
 	n = dupg__strmap_count(t->ids);
@@ -99,7 +99,7 @@ int dupg_topology_add(dupg_topology *t, const dupg_device_vd *dev, const char *p
 	d->vd.version = strdup(dev->version);
 	d->parent_id = dupg__strdup(parent);
 	d->vd.duration_s = dev->duration_s;
-	d->parent = -1;
+	d->parent = DUPG_NONE;
 	if (d->vd.hw == NULL || d->vd.version == NULL || (parent != NULL && d->parent_id == NULL))
 		rc = dupg__error_nomem();
 	if (rc == 0)
@@ -121,7 +121,7 @@ static void name_cycle(const dupg_topology *t, size_t c, char *buf, size_t size)
 
 	snprintf(buf, size, "%s", t->devs[c]->vd.id);
 	do {
-		cur = (size_t)t->devs[cur]->parent;
+		cur = t->devs[cur]->parent;
 		used = strlen(buf);
 		if (++steps > 16 && cur != c) {
 			snprintf(buf + used, size - used, " -> ...");
@@ -162,14 +162,14 @@ int dupg_topology_check(dupg_topology *t, const char *origin)
 		struct device *d = t->devs[i];
 
 		d->state = 0;
-		d->parent = -1;
+		d->parent = DUPG_NONE;
 		if (i == m)
 			continue;
 		d->parent = dupg__strmap_find(t->ids, d->parent_id);
-		if (d->parent < 0)
+		if (d->parent == DUPG_NONE)
 			return dupg__error(DUPG_EFORMAT, "%s: device %s: unknown parent %s", origin,
 					   d->vd.id, d->parent_id);
-		if ((size_t)d->parent == i)
+		if (d->parent == i)
 			return dupg__error(DUPG_EFORMAT, "%s: device %s is its own parent", origin,
 					   d->vd.id);
 	}
@@ -187,7 +187,7 @@ int dupg_topology_check(dupg_topology *t, const char *origin)
 
 		while (t->devs[cur]->state == 0) {
 			t->devs[cur]->state = 1;
-			cur = (size_t)t->devs[cur]->parent;
+			cur = t->devs[cur]->parent;
 			len++;
 		}
 		if (t->devs[cur]->state == 1) {
@@ -200,7 +200,7 @@ int dupg_topology_check(dupg_topology *t, const char *origin)
 		for (cur = i; len > 0; len--, depth--) {
 			t->devs[cur]->state = 2;
 			t->devs[cur]->depth = depth;
-			cur = (size_t)t->devs[cur]->parent;
+			cur = t->devs[cur]->parent;
 		}
 	}
 	t->master = m;
@@ -218,19 +218,19 @@ const dupg_device_vd *dupg_topology_device(const dupg_topology *t, size_t i)
 	return i < dupg_topology_count(t) ? &t->devs[i]->vd : NULL;
 }
 
-long dupg_topology_find(const dupg_topology *t, const char *id)
+size_t dupg_topology_find(const dupg_topology *t, const char *id)
 {
-	return t == NULL || id == NULL ? -1 : dupg__strmap_find(t->ids, id);
+	return t == NULL || id == NULL ? DUPG_NONE : dupg__strmap_find(t->ids, id);
 }
 
-long dupg_topology_parent(const dupg_topology *t, size_t i)
+size_t dupg_topology_parent(const dupg_topology *t, size_t i)
 {
-	return i < dupg_topology_count(t) && t->checked ? t->devs[i]->parent : -1;
+	return i < dupg_topology_count(t) && t->checked ? t->devs[i]->parent : DUPG_NONE;
 }
 
 size_t dupg_topology_master(const dupg_topology *t)
 {
-	return t != NULL && t->checked ? t->master : SIZE_MAX;
+	return t != NULL && t->checked ? t->master : DUPG_NONE;
 }
 
 size_t dupg_topology_depth(const dupg_topology *t, size_t i)

@@ -176,8 +176,8 @@ static int device_add(dupg_sysvd *s, const dupg_device_vd *dev, uint64_t id_hash
 	struct vd_version *vers, *ver;
 	const char *version;
 	uint64_t hw_hash;
-	size_t pos = 0, did, hid, vid, nhw;
-	long found_hw;
+	size_t pos = 0, did, hid = 0, vid, nhw;
+	size_t found_hw;
 	int found = 0, added, rc;
 
 	/*
@@ -211,12 +211,12 @@ static int device_add(dupg_sysvd *s, const dupg_device_vd *dev, uint64_t id_hash
 	version = dupg__strmap_key(s->vers, vid);
 	hw_hash = dupg__strmap_hash(dev->hw);
 	found_hw = dupg__strmap_find_hash(s->hw, dev->hw, hw_hash);
-	if (found_hw >= 0) {
+	if (found_hw != DUPG_NONE) {
 		t = &s->types[found_hw];
 		pos = type_locate(t, version, &found);
 		rc = found ? version_reserve(&type_vers(t)[pos]) : type_reserve(t);
 	}
-	if (rc == 0 && found_hw < 0)
+	if (rc == 0 && found_hw == DUPG_NONE)
 		rc = dupg__strmap_intern_hash(s->hw, dev->hw, hw_hash, &hid, NULL);
 	if (rc != 0)
 		return rc;
@@ -319,9 +319,9 @@ const char *dupg_sysvd_hw(const dupg_sysvd *s, size_t i)
 	return s == NULL ? NULL : dupg__strmap_key(s->hw, i);
 }
 
-long dupg_sysvd_find_hw(const dupg_sysvd *s, const char *hw)
+size_t dupg_sysvd_find_hw(const dupg_sysvd *s, const char *hw)
 {
-	return s == NULL || hw == NULL ? -1 : dupg__strmap_find(s->hw, hw);
+	return s == NULL || hw == NULL ? DUPG_NONE : dupg__strmap_find(s->hw, hw);
 }
 
 static const struct vd_type *type_at(const dupg_sysvd *s, size_t i)

@@ -420,13 +420,14 @@ int cli_prune(int argc, char **argv)
 		{ "no-fsync", no_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
-	dupg_store_options so = DUPG_STORE_OPTIONS_INIT;
+	dupg_prune_options po = DUPG_PRUNE_OPTIONS_INIT;
+	dupg_apply_options ao = DUPG_APPLY_OPTIONS_INIT;
 	const char *list = NULL, *new_list = NULL;
 	dupg_store *store = NULL;
 	dupg_pathlist *downloaded = NULL;
 	dupg_prune *result = NULL;
 	char *json = NULL, *end;
-	int c, rc;
+	int c, rc, apply = 0;
 	unsigned long keep;
 
 	if (wants_help(argc, argv)) {
@@ -446,8 +447,8 @@ int cli_prune(int argc, char **argv)
 		switch (c) {
 		case 'l': list = optarg; break;
 		case 'n': new_list = optarg; break;
-		case 'a': so.apply = 1; break;
-		case 'F': so.no_fsync = 1; break;
+		case 'a': apply = 1; break;
+		case 'F': ao.no_fsync = 1; break;
 		case 'k':
 			errno = 0;
 			keep = strtoul(optarg, &end, 10);
@@ -455,8 +456,8 @@ int cli_prune(int argc, char **argv)
 				cli_fail("prune: --keep needs a whole number of at least 2, not '%s'", optarg);
 				return 2;
 			}
-			so.prune.policy = DUPG_PRUNE_KEEP_LATEST;
-			so.prune.keep = keep;
+			po.policy = DUPG_PRUNE_KEEP_LATEST;
+			po.keep = keep;
 			break;
 		default:
 			return 2;
@@ -469,8 +470,10 @@ int cli_prune(int argc, char **argv)
 	rc = dupg_store_open(&store, list);
 	if (rc == 0)
 		rc = dupg_pathlist_load(&downloaded, new_list);
-	if (rc == 0)
-		rc = dupg_store_prune(&result, store, downloaded, &so);
+	if (rc == 0 && apply)
+		rc = dupg_store_prune(&result, store, downloaded, &po, &ao);
+	else if (rc == 0)
+		rc = dupg_prune_compute(&result, dupg_store_list(store), downloaded, &po);
 	if (rc == 0)
 		rc = dupg_prune_to_json(&json, result);
 	dupg_prune_free(result);
@@ -481,7 +484,7 @@ int cli_prune(int argc, char **argv)
 
 int cli_recover(int argc, char **argv)
 {
-	static const char *const actions[] = { "clean", "finished", "undone" };
+	dupg_apply_options ao = DUPG_APPLY_OPTIONS_INIT;
 	dupg_recover_report report;
 	const char *list = NULL;
 	int rc, no_fsync = 0, i;
@@ -510,13 +513,14 @@ int cli_recover(int argc, char **argv)
 		cli_fail("recover: --list LIST is required (see --help)");
 		return 2;
 	}
-	rc = dupg_store_recover(&report, list, no_fsync);
+	ao.no_fsync = no_fsync;
+	rc = dupg_store_recover(&report, list, &ao);
 	if (rc != 0)
 		return cli_lib_fail(rc);
 	{
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "list", json_object_new_string(list));
-		json_object_object_add(o, "action", json_object_new_string(actions[report.action]));
+		json_object_object_add(o, "action", json_object_new_string(dupg_recover_action_name(report.action)));
 		json_object_object_add(o, "temps_removed", json_object_new_int64((int64_t)report.temps_removed));
 		json_object_object_add(o, "files_deleted", json_object_new_int64((int64_t)report.files_deleted));
 		rc = cli_print_json(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
@@ -538,7 +542,7 @@ static json_object *json_paths(const char *const *paths, size_t n)
 
 int cli_rollback(int argc, char **argv)
 {
-	dupg_store_options so = DUPG_STORE_OPTIONS_INIT;
+	dupg_apply_options so = DUPG_APPLY_OPTIONS_INIT;
 	const char *list = NULL;
 	char **deleted = NULL, **rb = NULL, *rb_file = NULL;
 	const char **now = NULL;

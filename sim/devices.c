@@ -14,10 +14,10 @@
 
 static int is_ancestor(const struct site_run *r, size_t a, size_t d)
 {
-	long p;
+	size_t p;
 
-	for (p = r->devs[d].parent; p >= 0; p = r->devs[p].parent)
-		if ((size_t)p == a)
+	for (p = r->devs[d].parent; p != DUPG_NONE; p = r->devs[p].parent)
+		if (p == a)
 			return 1;
 	return 0;
 }
@@ -51,14 +51,13 @@ static long stage(struct site_run *r, double *fail_t)
 		size_t d = dupg_plan_device_index(r->up, s), nvia = dupg_plan_via_count(r->up, s);
 		const struct sim_pkg *pkg = r->devs[d].pkg;
 		double t = r->t_download;
-		size_t from = (size_t)dupg_topology_master(r->topo);
+		size_t from = dupg_topology_master(r->topo);
 
 		for (j = 0; j <= nvia && dupg_plan_action_get(r->up, s) == DUPG_ACTION_SEND; j++) {
-			long to = j < nvia ? dupg_topology_find(r->topo, dupg_plan_via(r->up, s, j))
-					   : (long)d;
+			size_t to = j < nvia ? dupg_topology_find(r->topo, dupg_plan_via(r->up, s, j)) : d;
 			size_t k;
 
-			if (to < 0 || r->devs[to].parent != (long)from) {
+			if (to == DUPG_NONE || r->devs[to].parent != from) {
 				free(relay);
 				free(link_free);
 				return -3;
@@ -117,7 +116,7 @@ static double switch_wave(struct site_run *r, const dupg_plan *plan, const int *
 	for (i = 0; i < n; i++) {
 		size_t d = dupg_plan_device_index(plan, order[i]);
 		double start, end;
-		long p;
+		size_t p;
 
 		if (!want[d])
 			continue;
@@ -127,7 +126,7 @@ static double switch_wave(struct site_run *r, const dupg_plan *plan, const int *
 			r->devs[d].sw_start = start;
 			r->devs[d].sw_end = end;
 		}
-		for (p = r->devs[d].parent; p >= 0; p = r->devs[p].parent)
+		for (p = r->devs[d].parent; p != DUPG_NONE; p = r->devs[p].parent)
 			if (sub[p] < end)
 				sub[p] = end;
 		if (end > end_all)

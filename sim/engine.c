@@ -105,6 +105,7 @@ void site_set_cause(struct site_run *r, int kind, const char *device, const char
 static int setup_store(struct site_run *r)
 {
 	const struct sim_scenario *sc = r->ctx->sc;
+	dupg_apply_options ao = DUPG_APPLY_OPTIONS_INIT;
 	dupg_pathlist *l = NULL;
 	size_t i;
 	int rc;
@@ -134,7 +135,8 @@ static int setup_store(struct site_run *r)
 						       p->hw_count)) != 0)
 			rc = sim_error_lib(rc, "site %s: store", r->site->id);
 	}
-	if (rc == 0 && (rc = dupg_pathlist_save(l, r->list_file, r->ctx->opt->no_fsync)) != 0)
+	ao.no_fsync = r->ctx->opt->no_fsync;
+	if (rc == 0 && (rc = dupg_pathlist_save(l, r->list_file, &ao)) != 0)
 		rc = sim_error_lib(rc, "site %s", r->site->id);
 	dupg_pathlist_free(l);
 	return rc;
@@ -290,7 +292,7 @@ static int same_list(char **paths, size_t n, const dupg_prune *p, dupg_prune_lis
 
 static int update_store(struct site_run *r)
 {
-	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_apply_options opts = DUPG_APPLY_OPTIONS_INIT;
 	const struct sim_fault *crash = find_fault(r, SIM_FAULT_CRASH, NULL);
 	size_t fi = 0;
 	dupg_pathlist *first = NULL;
@@ -316,7 +318,6 @@ static int update_store(struct site_run *r)
 		return sim_error_lib(rc, "site %s: downloaded list", r->site->id);
 	if ((rc = dupg_store_open(&r->store, r->list_file)) != 0)
 		return sim_error_lib(rc, "site %s: store", r->site->id);
-	opts.apply = 1;
 	opts.no_fsync = r->ctx->opt->no_fsync;
 	if (crash != NULL) {
 		find_fault(r, SIM_FAULT_CRASH, &fi);
@@ -331,7 +332,7 @@ static int update_store(struct site_run *r)
 		}
 		dupg_pathlist_free(first);
 	}
-	rc = dupg_store_prune(&r->prune, r->store, r->dl, &opts);
+	rc = dupg_store_prune(&r->prune, r->store, r->dl, NULL, &opts);
 	if (rc == DUPG_EABORTED) {
 		char **paths = NULL;
 		size_t n = 0;
@@ -343,7 +344,8 @@ static int update_store(struct site_run *r)
 		r->prune = NULL;
 		dupg_store_free(r->store);
 		r->store = NULL;
-		rc = dupg_store_recover(&r->recovery, r->list_file, r->ctx->opt->no_fsync);
+		opts.step_cb = NULL;
+		rc = dupg_store_recover(&r->recovery, r->list_file, &opts);
 		if (rc != 0) {
 			dupg_prune_free(pure);
 			return sim_error_lib(rc, "site %s: recovery", r->site->id);
@@ -356,10 +358,9 @@ static int update_store(struct site_run *r)
 			r->prune = pure;
 			pure = NULL;
 		} else {
-			opts.step_cb = NULL;
 			rc = dupg_store_open(&r->store, r->list_file);
 			if (rc == 0)
-				rc = dupg_store_prune(&r->prune, r->store, r->dl, &opts);
+				rc = dupg_store_prune(&r->prune, r->store, r->dl, NULL, &opts);
 			if (rc != 0)
 				rc = sim_error_lib(rc, "site %s: store update after recovery",
 						   r->site->id);
@@ -406,7 +407,7 @@ static int plan(struct site_run *r)
  */
 static int rollback_store(struct site_run *r, char ***gone, size_t *ngone)
 {
-	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_apply_options opts = DUPG_APPLY_OPTIONS_INIT;
 	char **deleted = NULL;
 	size_t n = 0, i;
 	int rc;

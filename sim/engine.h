@@ -14,7 +14,7 @@ enum dev_state { DEV_UNCHANGED = 0, DEV_UPGRADED, DEV_ROLLED_BACK, DEV_FAILED };
 
 struct dev {
 	const struct sim_dev *spec;
-	long parent;             /* topology index, -1 for the master */
+	size_t parent;           /* topology index, DUPG_NONE for the master */
 	size_t depth;
 	long step;               /* upgrade plan step, -1 when the device keeps its package */
 	const struct sim_pkg *pkg;

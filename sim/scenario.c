@@ -463,15 +463,15 @@ int sim_site_topology(dupg_topology **out, const struct sim_site *s, const char 
 	/* roles: the library knows a master and its tree; the simulator knows BBUs, HUBs and RRUs */
 	for (i = 0; rc == 0 && i < s->ndev; i++) {
 		const struct sim_dev *d = &s->devs[i];
-		long parent = dupg_topology_parent(t, i);
+		size_t parent = dupg_topology_parent(t, i);
 
-		if (parent < 0 && d->role != SIM_ROLE_BBU)
+		if (parent == DUPG_NONE && d->role != SIM_ROLE_BBU)
 			rc = sim_error(DUPG_EFORMAT, "%s: device %s: the master must have role bbu",
 				       origin, d->id);
-		else if (parent >= 0 && d->role == SIM_ROLE_BBU)
+		else if (parent != DUPG_NONE && d->role == SIM_ROLE_BBU)
 			rc = sim_error(DUPG_EFORMAT, "%s: device %s: a bbu must be the master "
 						     "(it has parent %s)", origin, d->id, d->parent);
-		else if (parent >= 0 && s->devs[parent].role == SIM_ROLE_RRU)
+		else if (parent != DUPG_NONE && s->devs[parent].role == SIM_ROLE_RRU)
 			rc = sim_error(DUPG_EFORMAT, "%s: device %s: parent %s is an rru, which has "
 						     "no devices behind it", origin, d->id, d->parent);
 	}

@@ -10,6 +10,7 @@ AM_CPPFLAGS += $(CUNIT_CFLAGS)
 dupg_unit_tests = \
 	tests/test_vercmp \
 	tests/test_errors \
+	tests/test_names \
 	tests/test_manifest \
 	tests/test_package \
 	tests/test_vd \

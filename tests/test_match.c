@@ -52,7 +52,7 @@ static void test_worked_example(void)
 	CU_ASSERT_EQUAL(dupg_pkgset_best(set, "A"), 0);
 	CU_ASSERT_EQUAL(dupg_pkgset_best(set, "B"), 1);
 	CU_ASSERT_EQUAL(dupg_pkgset_best(set, "C"), 1);
-	CU_ASSERT_EQUAL(dupg_pkgset_best(set, "D"), -1);
+	CU_ASSERT_EQUAL(dupg_pkgset_best(set, "D"), DUPG_NONE);
 	CU_ASSERT_EQUAL(dupg_pkgset_best(set, "G"), 3);
 	CU_ASSERT_EQUAL_FATAL(dupg_match(&t, set, s), 0);
 	CU_ASSERT_EQUAL(dupg_task_kind_get(t), DUPG_TASK_INCREMENTAL);
@@ -319,12 +319,12 @@ static void test_getters_out_of_range(void)
 
 	CU_ASSERT_PTR_NULL(dupg_pkgset_path(set, 4));
 	CU_ASSERT_PTR_NULL(dupg_pkgset_version(set, 4));
-	CU_ASSERT_EQUAL(dupg_pkgset_best(set, "nope"), -1);
-	CU_ASSERT_EQUAL(dupg_pkgset_best(set, NULL), -1);
+	CU_ASSERT_EQUAL(dupg_pkgset_best(set, "nope"), DUPG_NONE);
+	CU_ASSERT_EQUAL(dupg_pkgset_best(set, NULL), DUPG_NONE);
 	CU_ASSERT_EQUAL(dupg_pkgset_count(NULL), 0);
 	CU_ASSERT_PTR_NULL(dupg_pkgset_path(NULL, 0));
 	CU_ASSERT_PTR_NULL(dupg_pkgset_version(NULL, 0));
-	CU_ASSERT_EQUAL(dupg_pkgset_best(NULL, "A"), -1);
+	CU_ASSERT_EQUAL(dupg_pkgset_best(NULL, "A"), DUPG_NONE);
 
 	CU_ASSERT_EQUAL_FATAL(dupg_match(&t, set, s), 0);
 	CU_ASSERT_PTR_NULL(dupg_task_path(t, 2));

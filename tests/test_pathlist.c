@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static const dupg_apply_options nofsync = { DUPG_APPLY_OPTIONS_VERSION, 1, NULL, NULL };
+
 static void expect_error(int rc, int code, const char *needle)
 {
 	CU_ASSERT_EQUAL(rc, code);
@@ -67,9 +69,9 @@ static void test_add_and_getters(void)
 	CU_ASSERT_STRING_EQUAL(hw_of(l, 3), "B");
 	CU_ASSERT_EQUAL(dupg_pathlist_find(l, "/abs/pkg3"), 2);
 	CU_ASSERT_EQUAL(dupg_pathlist_find(l, "pkg4"), 3);
-	CU_ASSERT_EQUAL(dupg_pathlist_find(l, "pkg5"), -1);
-	CU_ASSERT_EQUAL(dupg_pathlist_find(l, "./pkg1"), -1);
-	CU_ASSERT_EQUAL(dupg_pathlist_find(l, NULL), -1);
+	CU_ASSERT_EQUAL(dupg_pathlist_find(l, "pkg5"), DUPG_NONE);
+	CU_ASSERT_EQUAL(dupg_pathlist_find(l, "./pkg1"), DUPG_NONE);
+	CU_ASSERT_EQUAL(dupg_pathlist_find(l, NULL), DUPG_NONE);
 	/* out of range */
 	CU_ASSERT_PTR_NULL(dupg_pathlist_path(l, 4));
 	CU_ASSERT_PTR_NULL(dupg_pathlist_resolved(l, 4));
@@ -82,7 +84,7 @@ static void test_add_and_getters(void)
 	CU_ASSERT_PTR_NULL(dupg_pathlist_resolved(NULL, 0));
 	CU_ASSERT_EQUAL(dupg_pathlist_hw_count(NULL, 0), 0);
 	CU_ASSERT_PTR_NULL(dupg_pathlist_hw(NULL, 0, 0));
-	CU_ASSERT_EQUAL(dupg_pathlist_find(NULL, "pkg1"), -1);
+	CU_ASSERT_EQUAL(dupg_pathlist_find(NULL, "pkg1"), DUPG_NONE);
 	dupg_pathlist_free(l);
 	dupg_pathlist_free(NULL);
 }
@@ -107,7 +109,7 @@ static void test_add_bad(void)
 	expect_error(dupg_pathlist_add(NULL, "pkg2", hw, 1), DUPG_EINVAL, "dupg_pathlist_add");
 	/* failures leave the list as it was */
 	CU_ASSERT_EQUAL(dupg_pathlist_count(l), 1);
-	CU_ASSERT_EQUAL(dupg_pathlist_find(l, "pkg2"), -1);
+	CU_ASSERT_EQUAL(dupg_pathlist_find(l, "pkg2"), DUPG_NONE);
 	dupg_pathlist_free(l);
 }
 
@@ -354,19 +356,19 @@ static void test_save(void)
 	CU_ASSERT_EQUAL(dupg_pathlist_add(l, "pure/x", hw, 1), 0);
 	CU_ASSERT_EQUAL(dupg_pathlist_add(l, "/abs/y", hw, 1), 0);
 	/* same directory: every path as written */
-	CU_ASSERT_EQUAL(dupg_pathlist_save(l, fx_path(dir, "list2"), 0), 0);
+	CU_ASSERT_EQUAL(dupg_pathlist_save(l, fx_path(dir, "list2"), NULL), 0);
 	text = fx_read(fx_path(dir, "list2"));
 	CU_ASSERT_STRING_EQUAL(text, "a\nsub/c\npure/x\n/abs/y\n");
 	free(text);
 	/* another directory: entries loaded from the list become absolute, the rest stay */
 	CU_ASSERT_PTR_NOT_NULL_FATAL(realpath(dir, real));
 	snprintf(want, sizeof(want), "%s/a\n%s/sub/c\npure/x\n/abs/y\n", real, real);
-	CU_ASSERT_EQUAL(dupg_pathlist_save(l, fx_path(other, "list"), 1), 0);
+	CU_ASSERT_EQUAL(dupg_pathlist_save(l, fx_path(other, "list"), &nofsync), 0);
 	text = fx_read(fx_path(other, "list"));
 	CU_ASSERT_STRING_EQUAL(text, want);
 	free(text);
 	/* replacing an existing file leaves no temporary file behind */
-	CU_ASSERT_EQUAL(dupg_pathlist_save(l, fx_path(other, "list"), 0), 0);
+	CU_ASSERT_EQUAL(dupg_pathlist_save(l, fx_path(other, "list"), NULL), 0);
 	text = fx_snapshot(other);
 	CU_ASSERT_PTR_NULL(strstr(text, ".tmp."));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "list "));
@@ -375,7 +377,7 @@ static void test_save(void)
 	/* what was saved elsewhere loads back to the same packages */
 	fx_write(fx_path(dir, "list"), "a\nsub/c\n");
 	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&l, fx_path(dir, "list")), 0);
-	CU_ASSERT_EQUAL(dupg_pathlist_save(l, fx_path(other, "list"), 0), 0);
+	CU_ASSERT_EQUAL(dupg_pathlist_save(l, fx_path(other, "list"), NULL), 0);
 	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&back, fx_path(other, "list")), 0);
 	CU_ASSERT_EQUAL(dupg_pathlist_count(back), 2);
 	snprintf(want, sizeof(want), "%s/sub/c", real);
@@ -384,22 +386,22 @@ static void test_save(void)
 	dupg_pathlist_free(back);
 	/* an empty list is an empty file */
 	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_new(&back), 0);
-	CU_ASSERT_EQUAL(dupg_pathlist_save(back, fx_path(other, "empty"), 0), 0);
+	CU_ASSERT_EQUAL(dupg_pathlist_save(back, fx_path(other, "empty"), NULL), 0);
 	text = fx_read(fx_path(other, "empty"));
 	CU_ASSERT_STRING_EQUAL(text, "");
 	free(text);
 	dupg_pathlist_free(back);
 	/* failures name the file and create nothing */
 	text = fx_snapshot(other);
-	expect_error(dupg_pathlist_save(l, fx_path(other, "nodir/list"), 0), DUPG_EIO, "nodir");
+	expect_error(dupg_pathlist_save(l, fx_path(other, "nodir/list"), NULL), DUPG_EIO, "nodir");
 	{
 		char *again = fx_snapshot(other);
 		CU_ASSERT_STRING_EQUAL(text, again);
 		free(again);
 	}
 	free(text);
-	expect_error(dupg_pathlist_save(NULL, fx_path(other, "x"), 0), DUPG_EINVAL, "dupg_pathlist_save");
-	expect_error(dupg_pathlist_save(l, "", 0), DUPG_EINVAL, "dupg_pathlist_save");
+	expect_error(dupg_pathlist_save(NULL, fx_path(other, "x"), NULL), DUPG_EINVAL, "dupg_pathlist_save");
+	expect_error(dupg_pathlist_save(l, "", NULL), DUPG_EINVAL, "dupg_pathlist_save");
 	dupg_pathlist_free(l);
 	fx_rmrf(dir);
 	fx_rmrf(other);
@@ -417,7 +419,7 @@ static void test_save_missing_package(void)
 	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&l, fx_path(dir, "list")), 0);
 	CU_ASSERT_EQUAL(unlink(fx_path(dir, "b")), 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(realpath(dir, real));
-	CU_ASSERT_EQUAL(dupg_pathlist_save(l, fx_path(other, "list"), 0), 0);
+	CU_ASSERT_EQUAL(dupg_pathlist_save(l, fx_path(other, "list"), NULL), 0);
 	snprintf(want, sizeof(want), "%s/b\n", real);
 	text = fx_read(fx_path(other, "list"));
 	CU_ASSERT_STRING_EQUAL(text, want);

@@ -66,7 +66,7 @@ static void expect_steps(const dupg_plan *p, const dupg_topology *t, const struc
 		size_t nvia = 0;
 
 		CU_ASSERT_STRING_EQUAL(dupg_plan_device(p, i), w[i].device);
-		CU_ASSERT_EQUAL(dupg_plan_device_index(p, i), (size_t)dupg_topology_find(t, w[i].device));
+		CU_ASSERT_EQUAL(dupg_plan_device_index(p, i), dupg_topology_find(t, w[i].device));
 		CU_ASSERT_STRING_EQUAL(dupg_plan_hw(p, i), w[i].hw);
 		if (w[i].package == NULL) {
 			CU_ASSERT_PTR_NULL(dupg_plan_package(p, i));

@@ -325,7 +325,7 @@ static void test_result_outlives_inputs(void)
 	CU_ASSERT_STRING_EQUAL(dupg_pathlist_path(second, 5), "pkg6");
 	CU_ASSERT_EQUAL(dupg_pathlist_find(second, "pkg6"), 5);
 	CU_ASSERT_EQUAL(dupg_pathlist_find(second, "pkg2"), 1);
-	CU_ASSERT_EQUAL(dupg_pathlist_find(second, "pkg7"), -1);
+	CU_ASSERT_EQUAL(dupg_pathlist_find(second, "pkg7"), DUPG_NONE);
 	CU_ASSERT_EQUAL(dupg_pathlist_hw_count(second, 1), 3);
 	CU_ASSERT_STRING_EQUAL(dupg_pathlist_hw(second, 1, 2), "E");
 	CU_ASSERT_STRING_EQUAL(dupg_pathlist_hw(second, 5, 1), "C");
@@ -363,8 +363,8 @@ static void test_list_dup(void)
 		/* a copy grows on its own */
 		CU_ASSERT_EQUAL(dupg_pathlist_add(l, "pkg9", hw, 1), 0);
 		CU_ASSERT_EQUAL(dupg_pathlist_add(l, "pkg9", hw, 1), DUPG_EEXISTS);
-		CU_ASSERT_EQUAL(dupg_pathlist_find(l, "pkg9"), (long)dupg_prune_count(p, which[w]));
-		CU_ASSERT_EQUAL(dupg_pathlist_find(dupg_prune_second(p), "pkg9"), -1);
+		CU_ASSERT_EQUAL(dupg_pathlist_find(l, "pkg9"), dupg_prune_count(p, which[w]));
+		CU_ASSERT_EQUAL(dupg_pathlist_find(dupg_prune_second(p), "pkg9"), DUPG_NONE);
 		if (which[w] == DUPG_LIST_THIRD) {
 			CU_ASSERT_EQUAL(dupg_pathlist_config(&c, l), 0);
 			CU_ASSERT_STRING_EQUAL(config_str(c), "C=pkg6 D=pkg2 E=pkg2 A=pkg5 B=pkg6 F=pkg9");
@@ -491,7 +491,7 @@ static int config_within(const dupg_config *c, const dupg_pathlist *l)
 	size_t i;
 
 	for (i = 0; i < dupg_config_count(c); i++)
-		if (dupg_pathlist_find(l, dupg_config_path(c, i)) < 0)
+		if (dupg_pathlist_find(l, dupg_config_path(c, i)) == DUPG_NONE)
 			return 0;
 	return 1;
 }

@@ -25,8 +25,11 @@ static int on_step(dupg_apply_step step, void *payload)
 	return s->calls == s->stop_at;
 }
 
-/* Open dir/list, load dir/new and prune; apply when opts says so. */
-static int run_prune(const char *dir, dupg_store_options *opts, dupg_prune **out)
+static const dupg_apply_options nofsync = { DUPG_APPLY_OPTIONS_VERSION, 1, NULL, NULL };
+
+/* Open dir/list, load dir/new and prune; apply with opts, or only compute when opts is NULL. */
+static int run_prune(const char *dir, const dupg_prune_options *po, const dupg_apply_options *opts,
+		     dupg_prune **out)
 {
 	dupg_store *s = NULL;
 	dupg_pathlist *down = NULL;
@@ -35,8 +38,10 @@ static int run_prune(const char *dir, dupg_store_options *opts, dupg_prune **out
 	rc = dupg_store_open(&s, fx_path(dir, "list"));
 	if (rc == 0)
 		rc = dupg_pathlist_load(&down, fx_path(dir, "new"));
-	if (rc == 0)
-		rc = dupg_store_prune(out, s, down, opts);
+	if (rc == 0 && opts != NULL)
+		rc = dupg_store_prune(out, s, down, po, opts);
+	else if (rc == 0 && out != NULL)
+		rc = dupg_prune_compute(out, dupg_store_list(s), down, po);
 	dupg_pathlist_free(down);
 	dupg_store_free(s);
 	return rc;
@@ -60,7 +65,7 @@ static void expect_file(const char *path, const char *content)
 static void test_worked_example_applied(void)
 {
 	char *dir = fx_tmpdir(), *snap;
-	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_apply_options opts = DUPG_APPLY_OPTIONS_INIT;
 	struct steps st = { 0, 0, { 0 } };
 	static const dupg_apply_step want[] = {
 		DUPG_STEP_JOURNAL_TEMP, DUPG_STEP_JOURNAL, DUPG_STEP_ROLLBACK_TEMP, DUPG_STEP_ROLLBACK,
@@ -74,12 +79,11 @@ static void test_worked_example_applied(void)
 	int i;
 
 	fx_worked_store(dir, NULL);
-	opts.apply = 1;
 	opts.step_cb = on_step;
 	opts.payload = &st;
 	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
 	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&down, fx_path(dir, "new")), 0);
-	CU_ASSERT_EQUAL_FATAL(dupg_store_prune(&p, s, down, &opts), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_store_prune(&p, s, down, NULL, &opts), 0);
 	expect_file(fx_path(dir, "list"), "pkg2\npkg3\npkg4\npkg5\npkg6\n");
 	expect_file(fx_path(dir, "list.rollback"), "pkg2\npkg3\npkg4\n");
 	CU_ASSERT(!fx_exists(fx_path(dir, "pkg1")));
@@ -113,7 +117,7 @@ static void test_worked_example_applied(void)
 	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
 	CU_ASSERT_EQUAL(dupg_pathlist_count(dupg_store_list(s)), 5);
 	dupg_store_free(s);
-	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), 0), 0);
+	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), NULL), 0);
 	CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_CLEAN);
 	CU_ASSERT_EQUAL(r.temps_removed, 0);
 	CU_ASSERT_EQUAL(r.files_deleted, 0);
@@ -124,13 +128,12 @@ static void test_worked_example_applied(void)
 static void test_worked_example_extra_type_applied(void)
 {
 	char *dir = fx_tmpdir();
-	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_apply_options opts = DUPG_APPLY_OPTIONS_INIT;
 	dupg_prune *p = NULL;
 
 	fx_worked_store(dir, "H");
-	opts.apply = 1;
 	opts.no_fsync = 1;
-	CU_ASSERT_EQUAL_FATAL(run_prune(dir, &opts, &p), 0);
+	CU_ASSERT_EQUAL_FATAL(run_prune(dir, NULL, &opts, &p), 0);
 	CU_ASSERT_EQUAL(dupg_prune_count(p, DUPG_LIST_DELETABLE), 0);
 	expect_file(fx_path(dir, "list"), "pkg1\npkg2\npkg3\npkg4\npkg5\npkg6\n");
 	expect_file(fx_path(dir, "list.rollback"), "pkg1\npkg2\npkg3\npkg4\n");
@@ -144,19 +147,18 @@ static void test_worked_example_extra_type_applied(void)
 static void test_compute_only(void)
 {
 	char *dir = fx_tmpdir(), *before, *after;
-	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_prune_options po = DUPG_PRUNE_OPTIONS_INIT;
 	dupg_prune *p = NULL;
 
 	fx_worked_store(dir, NULL);
 	before = fx_snapshot(dir);
-	CU_ASSERT_EQUAL_FATAL(run_prune(dir, &opts, &p), 0);
+	CU_ASSERT_EQUAL_FATAL(run_prune(dir, &po, NULL, &p), 0);
 	CU_ASSERT_STRING_EQUAL(dupg_prune_path(p, DUPG_LIST_DELETABLE, 0), "pkg1");
 	dupg_prune_free(p);
-	/* NULL options: compute with the minimal rule; NULL out: nothing handed back */
-	CU_ASSERT_EQUAL(run_prune(dir, NULL, &p), 0);
+	/* NULL options: the minimal rule */
+	CU_ASSERT_EQUAL(run_prune(dir, NULL, NULL, &p), 0);
 	CU_ASSERT_EQUAL(dupg_prune_count(p, DUPG_LIST_THIRD), 5);
 	dupg_prune_free(p);
-	CU_ASSERT_EQUAL(run_prune(dir, NULL, NULL), 0);
 	after = fx_snapshot(dir);
 	CU_ASSERT_STRING_EQUAL(before, after);
 	free(before);
@@ -168,7 +170,7 @@ static void test_compute_only(void)
 static void test_keep_latest_applied(void)
 {
 	char *dir = fx_tmpdir();
-	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_prune_options po = DUPG_PRUNE_OPTIONS_INIT;
 	dupg_prune *p = NULL;
 
 	fx_pkg(dir, "a1", "1", "A");
@@ -178,10 +180,9 @@ static void test_keep_latest_applied(void)
 	fx_pkg(dir, "a5", "5", "A");
 	fx_write(fx_path(dir, "list"), "a1\na2\na3\na4\n");
 	fx_write(fx_path(dir, "new"), "a5\n");
-	opts.apply = 1;
-	opts.prune.policy = DUPG_PRUNE_KEEP_LATEST;
-	opts.prune.keep = 2;
-	CU_ASSERT_EQUAL_FATAL(run_prune(dir, &opts, &p), 0);
+	po.policy = DUPG_PRUNE_KEEP_LATEST;
+	po.keep = 2;
+	CU_ASSERT_EQUAL_FATAL(run_prune(dir, &po, &nofsync, &p), 0);
 	/* a4 and a5 are the 2 latest; a4 is also the rollback package */
 	expect_file(fx_path(dir, "list"), "a4\na5\n");
 	expect_file(fx_path(dir, "list.rollback"), "a4\n");
@@ -197,7 +198,7 @@ static void test_keep_latest_applied(void)
 static void test_download_elsewhere(void)
 {
 	char *dir = fx_tmpdir(), real[PATH_MAX], want[3 * PATH_MAX];
-	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_apply_options opts = DUPG_APPLY_OPTIONS_INIT;
 	dupg_store *s = NULL;
 	dupg_pathlist *down = NULL;
 
@@ -206,10 +207,9 @@ static void test_download_elsewhere(void)
 	fx_pkg(fx_path(dir, "in"), "pkg7", "7", "Z");
 	fx_write(fx_path(dir, "in/new"), "pkg7\n");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(realpath(dir, real));
-	opts.apply = 1;
 	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
 	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&down, fx_path(dir, "in/new")), 0);
-	CU_ASSERT_EQUAL_FATAL(dupg_store_prune(NULL, s, down, &opts), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_store_prune(NULL, s, down, NULL, &opts), 0);
 	snprintf(want, sizeof(want), "pkg1\npkg2\npkg3\npkg4\n%s/in/pkg7\n", real);
 	expect_file(fx_path(dir, "list"), want);
 	expect_file(fx_path(dir, "list.rollback"), "pkg1\npkg2\npkg3\npkg4\n");
@@ -228,7 +228,8 @@ static void test_download_elsewhere(void)
 static void test_bad_input(void)
 {
 	char *dir = fx_tmpdir(), *before, *after;
-	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_apply_options opts = DUPG_APPLY_OPTIONS_INIT;
+	dupg_prune_options po = DUPG_PRUNE_OPTIONS_INIT;
 	dupg_store *s = (dupg_store *)&opts;
 	dupg_pathlist *down = NULL;
 	dupg_prune *p = (dupg_prune *)&opts;
@@ -239,7 +240,6 @@ static void test_bad_input(void)
 	fx_write(fx_path(dir, "missing"), "pkg1\npkg9\n");
 	fx_write(fx_path(dir, "bad"), "pkg1\njunk\n");
 	fx_write(fx_path(dir, "again"), "pkg5\npkg3\n");
-	opts.apply = 1;
 	before = fx_snapshot(dir);
 
 	fx_expect_error(dupg_store_open(&s, fx_path(dir, "dup")), DUPG_EEXISTS, "dup:3: pkg1: listed twice", NULL);
@@ -258,19 +258,20 @@ static void test_bad_input(void)
 	fx_expect_error(dupg_pathlist_load(&down, fx_path(dir, "missing")), DUPG_ENOTFOUND, "missing:2: pkg9", NULL);
 	/* a downloaded package already stored */
 	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&down, fx_path(dir, "again")), 0);
-	fx_expect_error(dupg_store_prune(&p, s, down, &opts), DUPG_EEXISTS, "pkg3", NULL);
+	fx_expect_error(dupg_store_prune(&p, s, down, NULL, &opts), DUPG_EEXISTS, "pkg3", NULL);
 	CU_ASSERT_PTR_NULL(p);
 	dupg_pathlist_free(down);
 	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&down, fx_path(dir, "new")), 0);
 	/* bad options */
-	opts.prune.policy = DUPG_PRUNE_KEEP_LATEST;
-	opts.prune.keep = 1;
-	fx_expect_error(dupg_store_prune(&p, s, down, &opts), DUPG_EINVAL, "at least 2", NULL);
-	opts.prune = (dupg_prune_options)DUPG_PRUNE_OPTIONS_INIT;
+	po.policy = DUPG_PRUNE_KEEP_LATEST;
+	po.keep = 1;
+	fx_expect_error(dupg_store_prune(&p, s, down, &po, &opts), DUPG_EINVAL, "at least 2", NULL);
+	po.version = 42;
+	fx_expect_error(dupg_store_prune(&p, s, down, &po, &opts), DUPG_EINVAL, "version", NULL);
 	opts.version = 42;
-	fx_expect_error(dupg_store_prune(&p, s, down, &opts), DUPG_EINVAL, "version", NULL);
-	fx_expect_error(dupg_store_prune(&p, NULL, down, &opts), DUPG_EINVAL, "dupg_store_prune", NULL);
-	fx_expect_error(dupg_store_prune(&p, s, NULL, &opts), DUPG_EINVAL, "dupg_store_prune", NULL);
+	fx_expect_error(dupg_store_prune(&p, s, down, NULL, &opts), DUPG_EINVAL, "version", NULL);
+	fx_expect_error(dupg_store_prune(&p, NULL, down, NULL, &opts), DUPG_EINVAL, "dupg_store_prune", NULL);
+	fx_expect_error(dupg_store_prune(&p, s, NULL, NULL, &opts), DUPG_EINVAL, "dupg_store_prune", NULL);
 	/* the handle's list is untouched by the failures */
 	CU_ASSERT_EQUAL(dupg_pathlist_count(dupg_store_list(s)), 4);
 	dupg_pathlist_free(down);
@@ -290,7 +291,7 @@ static void test_bad_input(void)
 static void test_pending_journal(void)
 {
 	char *dir = fx_tmpdir(), *before, *after;
-	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_apply_options opts = DUPG_APPLY_OPTIONS_INIT;
 	dupg_store *s = NULL, *s2 = NULL;
 	dupg_pathlist *down = NULL;
 
@@ -301,8 +302,7 @@ static void test_pending_journal(void)
 	before = fx_snapshot(dir);
 	fx_expect_error(dupg_store_open(&s2, fx_path(dir, "list")), DUPG_EINVAL, "recover", NULL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(dupg_error_last(), "list.journal"));
-	opts.apply = 1;
-	fx_expect_error(dupg_store_prune(NULL, s, down, &opts), DUPG_EINVAL, "recover", NULL);
+	fx_expect_error(dupg_store_prune(NULL, s, down, NULL, &opts), DUPG_EINVAL, "recover", NULL);
 	after = fx_snapshot(dir);
 	CU_ASSERT_STRING_EQUAL(before, after);
 	free(before);
@@ -352,22 +352,20 @@ static void build_two(const char *dir)
 /* The same stores after their prune was applied: what a rollback starts from. */
 static void build_worked_applied(const char *dir)
 {
-	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_apply_options opts = DUPG_APPLY_OPTIONS_INIT;
 
 	build_worked(dir);
-	opts.apply = 1;
 	opts.no_fsync = 1;
-	CU_ASSERT_EQUAL_FATAL(run_prune(dir, &opts, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(run_prune(dir, NULL, &opts, NULL), 0);
 }
 
 static void build_two_applied(const char *dir)
 {
-	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_apply_options opts = DUPG_APPLY_OPTIONS_INIT;
 
 	build_two(dir);
-	opts.apply = 1;
 	opts.no_fsync = 1;
-	CU_ASSERT_EQUAL_FATAL(run_prune(dir, &opts, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(run_prune(dir, NULL, &opts, NULL), 0);
 }
 
 static const struct scenario scenarios[] = {
@@ -382,7 +380,7 @@ static const struct scenario scenarios[] = {
 };
 
 /* Open dir/list and roll it back. */
-static int run_rollback(const char *dir, const dupg_store_options *opts)
+static int run_rollback(const char *dir, const dupg_apply_options *opts)
 {
 	dupg_store *s = NULL;
 	int rc;
@@ -394,9 +392,9 @@ static int run_rollback(const char *dir, const dupg_store_options *opts)
 	return rc;
 }
 
-static int run_scenario(const struct scenario *sc, const char *dir, dupg_store_options *opts)
+static int run_scenario(const struct scenario *sc, const char *dir, dupg_apply_options *opts)
 {
-	return sc->rollback ? run_rollback(dir, opts) : run_prune(dir, opts, NULL);
+	return sc->rollback ? run_rollback(dir, opts) : run_prune(dir, NULL, opts, NULL);
 }
 
 /* Every path a list file names exists. */
@@ -457,7 +455,7 @@ static size_t ndeletable(const struct scenario *sc)
 static void crash_at(const struct scenario *sc, int stop_at)
 {
 	char *dir = fx_tmpdir(), *snap1, *snap2;
-	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_apply_options opts = DUPG_APPLY_OPTIONS_INIT;
 	struct steps st = { stop_at, 0, { 0 } };
 	dupg_recover_report r, r2;
 	dupg_apply_step step;
@@ -465,7 +463,6 @@ static void crash_at(const struct scenario *sc, int stop_at)
 	int rc, finished;
 
 	sc->build(dir);
-	opts.apply = 1;
 	opts.step_cb = on_step;
 	opts.payload = &st;
 	rc = run_scenario(sc, dir, &opts);
@@ -475,7 +472,7 @@ static void crash_at(const struct scenario *sc, int stop_at)
 	/* between the journal and its removal, the store will not open */
 	if (step >= DUPG_STEP_JOURNAL && step < DUPG_STEP_DONE)
 		CU_ASSERT_EQUAL(dupg_store_open(&s, fx_path(dir, "list")), DUPG_EINVAL);
-	CU_ASSERT_EQUAL_FATAL(dupg_store_recover(&r, fx_path(dir, "list"), 0), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_store_recover(&r, fx_path(dir, "list"), NULL), 0);
 	finished = expect_consistent(dir, sc);
 	/* what recovery did follows from where the apply stopped */
 	switch (step) {
@@ -514,7 +511,7 @@ static void crash_at(const struct scenario *sc, int stop_at)
 	}
 	/* a second recovery finds nothing to do and changes nothing */
 	snap1 = fx_snapshot(dir);
-	CU_ASSERT_EQUAL(dupg_store_recover(&r2, fx_path(dir, "list"), 0), 0);
+	CU_ASSERT_EQUAL(dupg_store_recover(&r2, fx_path(dir, "list"), NULL), 0);
 	CU_ASSERT_EQUAL(r2.action, DUPG_RECOVER_CLEAN);
 	CU_ASSERT_EQUAL(r2.temps_removed, 0);
 	CU_ASSERT_EQUAL(r2.files_deleted, 0);
@@ -537,10 +534,9 @@ static void test_crash_every_step(void)
 	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
 		/* a full run counts the steps the crashes will stop at */
 		char *dir = fx_tmpdir();
-		dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+		dupg_apply_options opts = DUPG_APPLY_OPTIONS_INIT;
 		struct steps st = { 0, 0, { 0 } };
 		scenarios[i].build(dir);
-		opts.apply = 1;
 		opts.step_cb = on_step;
 		opts.payload = &st;
 		CU_ASSERT_EQUAL(run_scenario(&scenarios[i], dir, &opts), 0);
@@ -562,22 +558,21 @@ static void test_recover_interrupted(void)
 {
 	const struct scenario *sc = &scenarios[1];
 	char *dir = fx_tmpdir();
-	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_apply_options opts = DUPG_APPLY_OPTIONS_INIT;
 	struct steps st = { 6, 0, { 0 } };
 	dupg_recover_report r;
 
 	sc->build(dir);
-	opts.apply = 1;
 	opts.step_cb = on_step;
 	opts.payload = &st;
-	CU_ASSERT_EQUAL(run_prune(dir, &opts, NULL), DUPG_EABORTED);
+	CU_ASSERT_EQUAL(run_prune(dir, NULL, &opts, NULL), DUPG_EABORTED);
 	CU_ASSERT_EQUAL(st.seen[5], DUPG_STEP_LIST);
 	CU_ASSERT_EQUAL(unlink(fx_path(dir, "a1")), 0);
-	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), 0), 0);
+	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), NULL), 0);
 	CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_FINISHED);
 	CU_ASSERT_EQUAL(r.files_deleted, 1);
 	CU_ASSERT_EQUAL(expect_consistent(dir, sc), 1);
-	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), 1), 0);
+	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), &nofsync), 0);
 	CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_CLEAN);
 	fx_rmrf(dir);
 	free(dir);
@@ -586,13 +581,13 @@ static void test_recover_interrupted(void)
 	sc->build(dir);
 	st.stop_at = 4;
 	st.calls = 0;
-	CU_ASSERT_EQUAL(run_prune(dir, &opts, NULL), DUPG_EABORTED);
+	CU_ASSERT_EQUAL(run_prune(dir, NULL, &opts, NULL), DUPG_EABORTED);
 	CU_ASSERT_EQUAL(st.seen[3], DUPG_STEP_ROLLBACK);
 	fx_write(fx_path(dir, "list.rollback"), sc->old_rollback);
-	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), 0), 0);
+	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), NULL), 0);
 	CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_UNDONE);
 	CU_ASSERT_EQUAL(expect_consistent(dir, sc), 0);
-	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), 0), 0);
+	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), NULL), 0);
 	CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_CLEAN);
 	fx_rmrf(dir);
 	free(dir);
@@ -613,7 +608,7 @@ static void test_recover_temps(void)
 	fx_write(fx_path(dir, "list.tmp.Ab-2cD"), "keep");
 	fx_write(fx_path(dir, "other.tmp.Ab12cD"), "keep");
 	fx_write(fx_path(dir, "new.tmp.Ab12cD"), "keep");
-	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), 0), 0);
+	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), NULL), 0);
 	CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_CLEAN);
 	CU_ASSERT_EQUAL(r.temps_removed, 3);
 	CU_ASSERT(!fx_exists(fx_path(dir, "list.tmp.Ab12cD")));
@@ -625,7 +620,7 @@ static void test_recover_temps(void)
 	CU_ASSERT(fx_exists(fx_path(dir, "other.tmp.Ab12cD")));
 	CU_ASSERT(fx_exists(fx_path(dir, "new.tmp.Ab12cD")));
 	/* a NULL report is fine */
-	CU_ASSERT_EQUAL(dupg_store_recover(NULL, fx_path(dir, "list"), 1), 0);
+	CU_ASSERT_EQUAL(dupg_store_recover(NULL, fx_path(dir, "list"), &nofsync), 0);
 	fx_rmrf(dir);
 	free(dir);
 }
@@ -658,7 +653,7 @@ static void test_recover_bad_journal(void)
 	for (i = 0; i < sizeof(journals) / sizeof(journals[0]); i++) {
 		fx_write(fx_path(dir, "list.journal"), journals[i]);
 		before = fx_snapshot(dir);
-		fx_expect_error(dupg_store_recover(&r, fx_path(dir, "list"), 0), DUPG_EFORMAT, "list.journal", NULL);
+		fx_expect_error(dupg_store_recover(&r, fx_path(dir, "list"), NULL), DUPG_EFORMAT, "list.journal", NULL);
 		after = fx_snapshot(dir);
 		CU_ASSERT_STRING_EQUAL(before, after);
 		free(before);
@@ -668,13 +663,13 @@ static void test_recover_bad_journal(void)
 	fx_write(fx_path(dir, "list.journal"),
 		 "{\"format\": 1, \"third\": \"pkg2\\n\", \"fourth\": \"pkg2\\n\", \"deletable\": [\"pkg1\"], "
 		 "\"rollback_previous\": null, \"list_previous\": \"pkg1\\npkg2\\npkg3\\npkg4\\n\"}");
-	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), 0), 0);
+	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), NULL), 0);
 	CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_UNDONE);
 	CU_ASSERT(fx_exists(fx_path(dir, "pkg1")));
 	CU_ASSERT(!fx_exists(fx_path(dir, "list.journal")));
 	/* missing list, bad arguments */
-	fx_expect_error(dupg_store_recover(&r, fx_path(dir, "nolist"), 0), DUPG_ENOTFOUND, "nolist", NULL);
-	fx_expect_error(dupg_store_recover(&r, NULL, 0), DUPG_EINVAL, "dupg_store_recover", NULL);
+	fx_expect_error(dupg_store_recover(&r, fx_path(dir, "nolist"), NULL), DUPG_ENOTFOUND, "nolist", NULL);
+	fx_expect_error(dupg_store_recover(&r, NULL, NULL), DUPG_EINVAL, "dupg_store_recover", NULL);
 	fx_rmrf(dir);
 	free(dir);
 }
@@ -714,7 +709,7 @@ static void test_worked_example_rolled_back(void)
 	static const char *const types[] = { "A", "B", "C", "D", "E" };
 	static const char *const rollback_config[] = { "pkg3", "pkg4", "pkg2", "pkg2", "pkg2" };
 	char *dir = fx_tmpdir(), *snap1, *snap2;
-	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_apply_options opts = DUPG_APPLY_OPTIONS_INIT;
 	struct steps st = { 0, 0, { 0 } };
 	dupg_recover_report r;
 	dupg_config *c = NULL;
@@ -726,9 +721,6 @@ static void test_worked_example_rolled_back(void)
 
 	build_worked_applied(dir);
 	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
-	/* apply and prune are ignored: a rollback always changes the store */
-	opts.apply = 0;
-	opts.prune.keep = 1;
 	opts.step_cb = on_step;
 	opts.payload = &st;
 	CU_ASSERT_EQUAL_FATAL(dupg_store_rollback(&deleted, &ndeleted, s, &opts), 0);
@@ -777,7 +769,7 @@ static void test_worked_example_rolled_back(void)
 	/* NULL options: the defaults */
 	CU_ASSERT_EQUAL(run_rollback(dir, NULL), 0);
 	expect_file(fx_path(dir, "list"), "pkg2\npkg3\npkg4\n");
-	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), 0), 0);
+	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), NULL), 0);
 	CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_CLEAN);
 	CU_ASSERT_EQUAL(r.temps_removed, 0);
 	fx_rmrf(dir);
@@ -793,18 +785,17 @@ static void test_retry_after_rollback(void)
 {
 	static const char *const types[] = { "A", "B", "C", "D", "E" };
 	char *dir = fx_tmpdir();
-	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_apply_options opts = DUPG_APPLY_OPTIONS_INIT;
 	dupg_store *s = NULL;
 	dupg_pathlist *down = NULL;
 	dupg_prune *first = NULL, *again = NULL;
 	size_t i;
 
 	fx_worked_store(dir, NULL);
-	opts.apply = 1;
 	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
 	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&down, fx_path(dir, "new")), 0);
-	CU_ASSERT_EQUAL_FATAL(dupg_store_prune(&first, s, down, &opts), 0);
-	fx_expect_error(dupg_store_prune(&again, s, down, &opts), DUPG_EEXISTS, "pkg5", NULL);
+	CU_ASSERT_EQUAL_FATAL(dupg_store_prune(&first, s, down, NULL, &opts), 0);
+	fx_expect_error(dupg_store_prune(&again, s, down, NULL, &opts), DUPG_EEXISTS, "pkg5", NULL);
 	CU_ASSERT_PTR_NULL(again);
 	dupg_pathlist_free(down);
 	down = NULL;
@@ -814,7 +805,7 @@ static void test_retry_after_rollback(void)
 	fx_pkg(dir, "pkg5", "5", "A");
 	fx_pkg(dir, "pkg6", "6", "B,C");
 	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&down, fx_path(dir, "new")), 0);
-	CU_ASSERT_EQUAL_FATAL(dupg_store_prune(&again, s, down, &opts), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_store_prune(&again, s, down, NULL, &opts), 0);
 	expect_file(fx_path(dir, "list"), "pkg2\npkg3\npkg4\npkg5\npkg6\n");
 	expect_file(fx_path(dir, "list.rollback"), "pkg2\npkg3\npkg4\n");
 	expect_settled(dir);
@@ -863,7 +854,7 @@ static void test_rollback_other_spelling(void)
 static void test_rollback_download_elsewhere(void)
 {
 	char *dir = fx_tmpdir();
-	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_apply_options opts = DUPG_APPLY_OPTIONS_INIT;
 	dupg_store *s = NULL;
 	dupg_pathlist *down = NULL;
 
@@ -871,10 +862,9 @@ static void test_rollback_download_elsewhere(void)
 	CU_ASSERT_EQUAL_FATAL(mkdir(fx_path(dir, "in"), 0755), 0);
 	fx_pkg(fx_path(dir, "in"), "pkg7", "7", "A");
 	fx_write(fx_path(dir, "in/new"), "pkg7\n");
-	opts.apply = 1;
 	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
 	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&down, fx_path(dir, "in/new")), 0);
-	CU_ASSERT_EQUAL_FATAL(dupg_store_prune(NULL, s, down, &opts), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_store_prune(NULL, s, down, NULL, &opts), 0);
 	/* pkg3 (A) is the rollback package, pkg1 goes */
 	expect_file(fx_path(dir, "list.rollback"), "pkg2\npkg3\npkg4\n");
 	CU_ASSERT(fx_exists(fx_path(dir, "in/pkg7")));
@@ -892,7 +882,7 @@ static void test_rollback_download_elsewhere(void)
 static void test_rollback_bad_input(void)
 {
 	char *dir = fx_tmpdir(), *before, *after;
-	dupg_store_options opts = DUPG_STORE_OPTIONS_INIT;
+	dupg_apply_options opts = DUPG_APPLY_OPTIONS_INIT;
 	dupg_store *s = NULL;
 
 	/* a store that was never pruned has no rollback list */

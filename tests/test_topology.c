@@ -32,7 +32,7 @@ static void test_worked_example(void)
 {
 	dupg_topology *t = worked();
 	const char *ids[] = { "RRU4", "BBU1", "HUB1", "HUB2", "HUB3", "RRU1", "RRU2", "RRU3" };
-	const long parents[] = { 4, -1, 1, 1, 3, 2, 2, 3 };
+	const size_t parents[] = { 4, DUPG_NONE, 1, 1, 3, 2, 2, 3 };
 	const size_t depths[] = { 3, 0, 1, 1, 2, 2, 2, 2 };
 	dupg_sysvd *s = NULL;
 	char *json = NULL;
@@ -43,7 +43,7 @@ static void test_worked_example(void)
 	CU_ASSERT_EQUAL(dupg_topology_master(t), 1);
 	for (i = 0; i < 8; i++) {
 		CU_ASSERT_STRING_EQUAL(dupg_topology_device(t, i)->id, ids[i]);
-		CU_ASSERT_EQUAL(dupg_topology_find(t, ids[i]), (long)i);
+		CU_ASSERT_EQUAL(dupg_topology_find(t, ids[i]), i);
 		CU_ASSERT_EQUAL(dupg_topology_parent(t, i), parents[i]);
 		CU_ASSERT_EQUAL(dupg_topology_depth(t, i), depths[i]);
 	}
@@ -71,7 +71,7 @@ static void test_single_master(void)
 	CU_ASSERT_EQUAL(dupg_topology_add(t, &d, NULL), 0);
 	CU_ASSERT_EQUAL(dupg_topology_check(t, NULL), 0);
 	CU_ASSERT_EQUAL(dupg_topology_master(t), 0);
-	CU_ASSERT_EQUAL(dupg_topology_parent(t, 0), -1);
+	CU_ASSERT_EQUAL(dupg_topology_parent(t, 0), DUPG_NONE);
 	CU_ASSERT_EQUAL(dupg_topology_depth(t, 0), 0);
 	CU_ASSERT_EQUAL(dupg_topology_device(t, 0)->duration_s, 120);
 	dupg_topology_free(t);
@@ -135,7 +135,7 @@ static void test_add_errors(void)
 	fx_expect_error(dupg_topology_new(NULL), DUPG_EINVAL, "dupg_topology_new", NULL);
 	/* nothing was added by the failures */
 	CU_ASSERT_EQUAL(dupg_topology_count(t), 8);
-	CU_ASSERT_EQUAL(dupg_topology_find(t, "RRU9"), -1);
+	CU_ASSERT_EQUAL(dupg_topology_find(t, "RRU9"), DUPG_NONE);
 	CU_ASSERT_EQUAL(dupg_topology_check(t, "site1.json"), 0);
 	dupg_topology_free(t);
 }
@@ -147,7 +147,7 @@ static void expect_check_fails(dupg_topology *t, const char *needle, const char 
 	if (needle2 != NULL)
 		fx_expect_error(DUPG_EFORMAT, DUPG_EFORMAT, needle2, NULL);
 	CU_ASSERT_EQUAL(dupg_topology_master(t), SIZE_MAX);
-	CU_ASSERT_EQUAL(dupg_topology_parent(t, 0), -1);
+	CU_ASSERT_EQUAL(dupg_topology_parent(t, 0), DUPG_NONE);
 	CU_ASSERT_EQUAL(dupg_topology_depth(t, 0), 0);
 }
 
@@ -217,7 +217,7 @@ static void test_add_after_check(void)
 	CU_ASSERT_EQUAL(dupg_topology_master(t), 1);
 	fx_device(t, "RRU9", "D", "2", "HUB3");
 	CU_ASSERT_EQUAL(dupg_topology_master(t), SIZE_MAX);
-	CU_ASSERT_EQUAL(dupg_topology_parent(t, 8), -1);
+	CU_ASSERT_EQUAL(dupg_topology_parent(t, 8), DUPG_NONE);
 	CU_ASSERT_EQUAL(dupg_topology_check(t, NULL), 0);
 	CU_ASSERT_EQUAL(dupg_topology_parent(t, 8), 4);
 	CU_ASSERT_EQUAL(dupg_topology_depth(t, 8), 3);
@@ -257,18 +257,18 @@ static void test_getters_out_of_range(void)
 
 	/* before the check, structure getters answer "unknown" */
 	CU_ASSERT_EQUAL(dupg_topology_master(t), SIZE_MAX);
-	CU_ASSERT_EQUAL(dupg_topology_parent(t, 2), -1);
+	CU_ASSERT_EQUAL(dupg_topology_parent(t, 2), DUPG_NONE);
 	CU_ASSERT_EQUAL(dupg_topology_depth(t, 4), 0);
 	CU_ASSERT_EQUAL(dupg_topology_check(t, NULL), 0);
 	CU_ASSERT_PTR_NULL(dupg_topology_device(t, 8));
-	CU_ASSERT_EQUAL(dupg_topology_find(t, "HUB9"), -1);
-	CU_ASSERT_EQUAL(dupg_topology_find(t, NULL), -1);
-	CU_ASSERT_EQUAL(dupg_topology_parent(t, 8), -1);
+	CU_ASSERT_EQUAL(dupg_topology_find(t, "HUB9"), DUPG_NONE);
+	CU_ASSERT_EQUAL(dupg_topology_find(t, NULL), DUPG_NONE);
+	CU_ASSERT_EQUAL(dupg_topology_parent(t, 8), DUPG_NONE);
 	CU_ASSERT_EQUAL(dupg_topology_depth(t, 8), 0);
 	CU_ASSERT_EQUAL(dupg_topology_count(NULL), 0);
 	CU_ASSERT_PTR_NULL(dupg_topology_device(NULL, 0));
-	CU_ASSERT_EQUAL(dupg_topology_find(NULL, "BBU1"), -1);
-	CU_ASSERT_EQUAL(dupg_topology_parent(NULL, 0), -1);
+	CU_ASSERT_EQUAL(dupg_topology_find(NULL, "BBU1"), DUPG_NONE);
+	CU_ASSERT_EQUAL(dupg_topology_parent(NULL, 0), DUPG_NONE);
 	CU_ASSERT_EQUAL(dupg_topology_master(NULL), SIZE_MAX);
 	CU_ASSERT_EQUAL(dupg_topology_depth(NULL, 0), 0);
 	fx_expect_error(dupg_topology_merge(&s, NULL), DUPG_EINVAL, "dupg_topology_merge", NULL);

@@ -29,7 +29,7 @@ static void expect_single(const dupg_sysvd *s, size_t i, const char *hw, const c
 			  const char *d1, const char *d2)
 {
 	CU_ASSERT_STRING_EQUAL(dupg_sysvd_hw(s, i), hw);
-	CU_ASSERT_EQUAL(dupg_sysvd_find_hw(s, hw), (long)i);
+	CU_ASSERT_EQUAL(dupg_sysvd_find_hw(s, hw), i);
 	CU_ASSERT_EQUAL(dupg_sysvd_version_count(s, i), 1);
 	CU_ASSERT_STRING_EQUAL(dupg_sysvd_version(s, i, 0), v);
 	CU_ASSERT_STRING_EQUAL(dupg_sysvd_lowest_version(s, i), v);
@@ -230,8 +230,8 @@ static void test_getters_out_of_range(void)
 
 	CU_ASSERT_EQUAL_FATAL(dupg_merge(&s, worked, 8), 0);
 	CU_ASSERT_PTR_NULL(dupg_sysvd_hw(s, 5));
-	CU_ASSERT_EQUAL(dupg_sysvd_find_hw(s, "F"), -1);
-	CU_ASSERT_EQUAL(dupg_sysvd_find_hw(s, NULL), -1);
+	CU_ASSERT_EQUAL(dupg_sysvd_find_hw(s, "F"), DUPG_NONE);
+	CU_ASSERT_EQUAL(dupg_sysvd_find_hw(s, NULL), DUPG_NONE);
 	CU_ASSERT_EQUAL(dupg_sysvd_version_count(s, 5), 0);
 	CU_ASSERT_PTR_NULL(dupg_sysvd_version(s, 5, 0));
 	CU_ASSERT_PTR_NULL(dupg_sysvd_version(s, 0, 1));
@@ -244,7 +244,7 @@ static void test_getters_out_of_range(void)
 	/* a NULL description reads as empty */
 	CU_ASSERT_EQUAL(dupg_sysvd_hw_count(NULL), 0);
 	CU_ASSERT_PTR_NULL(dupg_sysvd_hw(NULL, 0));
-	CU_ASSERT_EQUAL(dupg_sysvd_find_hw(NULL, "A"), -1);
+	CU_ASSERT_EQUAL(dupg_sysvd_find_hw(NULL, "A"), DUPG_NONE);
 	CU_ASSERT_EQUAL(dupg_sysvd_version_count(NULL, 0), 0);
 	CU_ASSERT_PTR_NULL(dupg_sysvd_version(NULL, 0, 0));
 	CU_ASSERT_PTR_NULL(dupg_sysvd_lowest_version(NULL, 0));
@@ -635,7 +635,7 @@ static void rs_check_site(size_t site_no, size_t *bad)
 	char ids[RS_DEVS][24];
 	size_t order[RS_POOL], nver, d, v, k, hub = 0;
 	const char *min = NULL;
-	long rru;
+	size_t rru;
 	int ok = 1;
 
 	CU_ASSERT_EQUAL_FATAL(dupg_sysvd_new(&s), 0);
@@ -655,9 +655,9 @@ static void rs_check_site(size_t site_no, size_t *bad)
 		if (min == NULL || dupg_vercmp(ver, min) < 0)
 			min = ver;
 		rru = dupg_sysvd_find_hw(s, "RRU");
-		if (ok && strcmp(dupg_sysvd_lowest_version(s, (size_t)rru), min) != 0) {
+		if (ok && strcmp(dupg_sysvd_lowest_version(s, rru), min) != 0) {
 			fprintf(stderr, "\n  site %zu, after device %zu (%s): lowest %s, want %s\n",
-				site_no, d, ver, dupg_sysvd_lowest_version(s, (size_t)rru), min);
+				site_no, d, ver, dupg_sysvd_lowest_version(s, rru), min);
 			ok = 0;
 		}
 	}
@@ -694,7 +694,7 @@ static void rs_check_site(size_t site_no, size_t *bad)
 		CU_ASSERT_EQUAL_FATAL(dupg_sysvd_to_json(&json, s), 0);
 		CU_ASSERT_EQUAL_FATAL(dupg_sysvd_from_json(&back, json, strlen(json), "site.json"), 0);
 		CU_ASSERT_EQUAL_FATAL(dupg_sysvd_to_json(&again, back), 0);
-		k = (size_t)dupg_sysvd_find_hw(back, "RRU");
+		k = dupg_sysvd_find_hw(back, "RRU");
 		ok = strcmp(json, again) == 0 &&
 		     strcmp(dupg_sysvd_lowest_version(back, k), rs.pool[order[0]]) == 0;
 		dupg_free(json);

@@ -929,7 +929,7 @@ static int dupg_py_topo_ready(struct dupg_py_topo *c)
 static PyObject *dupg_py_device(struct dupg_py_topo *c, size_t i)
 {
 	const dupg_device_vd *d = dupg_topology_device(c->t, i);
-	long parent = dupg_topology_parent(c->t, i);
+	size_t parent = dupg_topology_parent(c->t, i);
 	PyObject *e = PyDict_New();
 
 	if (e != NULL &&
@@ -937,7 +937,7 @@ static PyObject *dupg_py_device(struct dupg_py_topo *c, size_t i)
 	     dupg_py_put(e, "hw", dupg_py_str(d->hw)) < 0 ||
 	     dupg_py_put(e, "version", dupg_py_str(d->version)) < 0 ||
 	     dupg_py_put(e, "duration", PyLong_FromUnsignedLong(d->duration_s)) < 0 ||
-	     dupg_py_put(e, "parent", dupg_py_str(parent < 0 ? NULL :
+	     dupg_py_put(e, "parent", dupg_py_str(parent == DUPG_NONE ? NULL :
 			 dupg_topology_device(c->t, (size_t)parent)->id)) < 0 ||
 	     dupg_py_put(e, "depth", PyLong_FromSize_t(dupg_topology_depth(c->t, i))) < 0))
 		Py_CLEAR(e);
@@ -1576,7 +1576,7 @@ typedef struct {} SystemDescription;
 	size_t __len__() { return dupg_sysvd_hw_count($self->h); }
 
 	/** @return True when some device has hardware type hw */
-	bool __contains__(const char *hw) { return dupg_sysvd_find_hw($self->h, hw) >= 0; }
+	bool __contains__(const char *hw) { return dupg_sysvd_find_hw($self->h, hw) != DUPG_NONE; }
 
 	/** The hardware types, in the order first seen. */
 	PyObject *hw_types()
@@ -1596,24 +1596,24 @@ typedef struct {} SystemDescription;
 	 */
 	PyObject *__getitem__(const char *hw)
 	{
-		long t = dupg_sysvd_find_hw($self->h, hw);
+		size_t t = dupg_sysvd_find_hw($self->h, hw);
 		size_t v, d, nv;
 		PyObject *list;
 
-		if (t < 0) {
+		if (t == DUPG_NONE) {
 			dupg_py_errorf(NULL, DUPG_ENOTFOUND, "hardware type '%s' is not in the system", hw);
 			return NULL;
 		}
-		nv = dupg_sysvd_version_count($self->h, (size_t)t);
+		nv = dupg_sysvd_version_count($self->h, t);
 		list = PyList_New((Py_ssize_t)nv);
 		for (v = 0; list != NULL && v < nv; v++) {
-			size_t nd = dupg_sysvd_device_count($self->h, (size_t)t, v);
+			size_t nd = dupg_sysvd_device_count($self->h, t, v);
 			PyObject *e = PyDict_New(), *ids = PyList_New((Py_ssize_t)nd);
 
 			for (d = 0; ids != NULL && d < nd; d++)
-				ids = dupg_py_set(ids, d, dupg_py_str(dupg_sysvd_device($self->h, (size_t)t, v, d)));
+				ids = dupg_py_set(ids, d, dupg_py_str(dupg_sysvd_device($self->h, t, v, d)));
 			if (e != NULL &&
-			    (dupg_py_put(e, "version", dupg_py_str(dupg_sysvd_version($self->h, (size_t)t, v))) < 0 ||
+			    (dupg_py_put(e, "version", dupg_py_str(dupg_sysvd_version($self->h, t, v))) < 0 ||
 			     dupg_py_put(e, "devices", ids) < 0))
 				Py_CLEAR(e);
 			else if (e == NULL)
@@ -1629,13 +1629,13 @@ typedef struct {} SystemDescription;
 	 */
 	PyObject *lowest_version(const char *hw)
 	{
-		long t = dupg_sysvd_find_hw($self->h, hw);
+		size_t t = dupg_sysvd_find_hw($self->h, hw);
 
-		if (t < 0) {
+		if (t == DUPG_NONE) {
 			dupg_py_errorf(NULL, DUPG_ENOTFOUND, "hardware type '%s' is not in the system", hw);
 			return NULL;
 		}
-		return dupg_py_str(dupg_sysvd_lowest_version($self->h, (size_t)t));
+		return dupg_py_str(dupg_sysvd_lowest_version($self->h, t));
 	}
 
 	/** As JSON: `{"hw": {"TYPE": [{"version": "V", "devices": ["id", ...]}, ...]}}`. */
@@ -1767,9 +1767,7 @@ typedef struct {} PackageSet;
 	/** @return the path of the best package for hardware type hw, or None when none fits */
 	PyObject *best(const char *hw)
 	{
-		long i = dupg_pkgset_best($self->h, hw);
-
-		return dupg_py_str(i < 0 ? NULL : dupg_pkgset_path($self->h, (size_t)i));
+		return dupg_py_str(dupg_pkgset_path($self->h, dupg_pkgset_best($self->h, hw)));
 	}
 
 	/** Match one site (a SystemDescription); see match(). */
@@ -2106,8 +2104,11 @@ typedef struct {} Prune;
 		PyThreadState *ts;
 		int rc;
 
+		dupg_apply_options o = DUPG_APPLY_OPTIONS_INIT;
+
+		o.no_fsync = no_fsync;
 		ts = dupg_py_unlock();
-		rc = dupg_pathlist_save($self->h, list_file, no_fsync);
+		rc = dupg_pathlist_save($self->h, list_file, &o);
 		dupg_py_relock(ts);
 		DUPG_PY_CALL(rc);
 	}
@@ -2116,7 +2117,7 @@ typedef struct {} Prune;
 	size_t __len__() { return dupg_pathlist_count($self->h); }
 
 	/** @return True when path (as written) is listed */
-	bool __contains__(const char *path) { return dupg_pathlist_find($self->h, path) >= 0; }
+	bool __contains__(const char *path) { return dupg_pathlist_find($self->h, path) != DUPG_NONE; }
 
 	/** @return the path of entry i as written (negative i counts from the end) */
 	PyObject *__getitem__(long i)
@@ -2131,11 +2132,13 @@ typedef struct {} Prune;
 	 */
 	long index(const char *path)
 	{
-		long i = dupg_pathlist_find($self->h, path);
+		size_t i = dupg_pathlist_find($self->h, path);
 
-		if (i < 0)
+		if (i == DUPG_NONE) {
 			dupg_py_errorf(NULL, DUPG_ENOTFOUND, "%s: not in the path list", path);
-		return i;
+			return -1;
+		}
+		return (long)i;
 	}
 
 	/** The paths as written, in order. */
@@ -2384,22 +2387,22 @@ typedef struct {} Store;
 	 */
 	static PyObject *recover(const char *list_file, bool no_fsync = false)
 	{
-		static const char *const actions[] = { "clean", "finished", "undone" };
+		dupg_apply_options o = DUPG_APPLY_OPTIONS_INIT;
 		dupg_recover_report r;
 		PyObject *res;
 		PyThreadState *ts;
 		int rc;
 
 		memset(&r, 0, sizeof(r));
+		o.no_fsync = no_fsync;
 		ts = dupg_py_unlock();
-		rc = dupg_store_recover(&r, list_file, no_fsync);
+		rc = dupg_store_recover(&r, list_file, &o);
 		dupg_py_relock(ts);
 		if (DUPG_PY_FAILED(rc))
 			return NULL;
 		res = PyDict_New();
 		if (res != NULL &&
-		    (dupg_py_put(res, "action", dupg_py_str((unsigned int)r.action < 3 ?
-							    actions[r.action] : "unknown")) < 0 ||
+		    (dupg_py_put(res, "action", dupg_py_str(dupg_recover_action_name(r.action))) < 0 ||
 		     dupg_py_put(res, "temps_removed", PyLong_FromSize_t(r.temps_removed)) < 0 ||
 		     dupg_py_put(res, "files_deleted", PyLong_FromSize_t(r.files_deleted)) < 0))
 			Py_CLEAR(res);
@@ -2451,7 +2454,8 @@ typedef struct {} Store;
 	Prune *prune_result(PyObject *new_paths, bool apply = false, size_t keep = 0,
 			    bool no_fsync = false, PyObject *on_step = NULL)
 	{
-		dupg_store_options o = DUPG_STORE_OPTIONS_INIT;
+		dupg_prune_options po = DUPG_PRUNE_OPTIONS_INIT;
+		dupg_apply_options o = DUPG_APPLY_OPTIONS_INIT;
 		struct dupg_py_step_ctx step = { on_step, NULL };
 		struct dupg_py_new dl;
 		dupg_prune *p = NULL;
@@ -2464,8 +2468,7 @@ typedef struct {} Store;
 			dupg_py_new_clear(&dl);
 			return NULL;
 		}
-		dupg_py_prune_opts(&o.prune, keep);
-		o.apply = apply;
+		dupg_py_prune_opts(&po, keep);
 		o.no_fsync = no_fsync;
 		if (on_step != NULL) {
 			o.step_cb = dupg_py_step;
@@ -2473,8 +2476,10 @@ typedef struct {} Store;
 		}
 		step.ts = dupg_py_unlock();
 		rc = dupg_py_new_load(&dl);
-		if (rc == 0)
-			rc = dupg_store_prune(&p, $self->h, dl.list, &o);
+		if (rc == 0 && apply)
+			rc = dupg_store_prune(&p, $self->h, dl.list, &po, &o);
+		else if (rc == 0)
+			rc = dupg_prune_compute(&p, dupg_store_list($self->h), dl.list, &po);
 		dupg_py_relock(step.ts);
 		if (apply)
 			dupg_py_change_end(&$self->use);
@@ -2512,7 +2517,7 @@ typedef struct {} Store;
 	 */
 	PyObject *rollback(bool no_fsync = false, PyObject *on_step = NULL)
 	{
-		dupg_store_options o = DUPG_STORE_OPTIONS_INIT;
+		dupg_apply_options o = DUPG_APPLY_OPTIONS_INIT;
 		struct dupg_py_step_ctx step = { on_step, NULL };
 		const char *list_file = dupg_store_list_file($self->h);
 		char **rb = NULL, **deleted = NULL, *rb_file;
@@ -2707,7 +2712,7 @@ typedef struct {} Plan;
 	size_t __len__() { return dupg_topology_count($self->h->t); }
 
 	/** @return True when a device has this id */
-	bool __contains__(const char *id) { return dupg_topology_find($self->h->t, id) >= 0; }
+	bool __contains__(const char *id) { return dupg_topology_find($self->h->t, id) != DUPG_NONE; }
 
 	/**
 	 * The devices in the order added: {"id", "hw", "version", "duration",
@@ -2732,9 +2737,9 @@ typedef struct {} Plan;
 	 */
 	PyObject *__getitem__(const char *id)
 	{
-		long i = dupg_topology_find($self->h->t, id);
+		size_t i = dupg_topology_find($self->h->t, id);
 
-		if (i < 0) {
+		if (i == DUPG_NONE) {
 			dupg_py_errorf(NULL, DUPG_ENOTFOUND, "device '%s' is not in the topology", id);
 			return NULL;
 		}
@@ -2758,9 +2763,9 @@ typedef struct {} Plan;
 	 */
 	void set_version(const char *id, const char *version)
 	{
-		long i = dupg_topology_find($self->h->t, id);
+		size_t i = dupg_topology_find($self->h->t, id);
 
-		if (i < 0) {
+		if (i == DUPG_NONE) {
 			dupg_py_errorf(NULL, DUPG_ENOTFOUND, "device '%s' is not in the topology", id);
 			return;
 		}

@@ -42,10 +42,29 @@ typedef enum {
 } dupg_err;
 
 /**
- * Name of an error code ("DUPG_EFORMAT: malformed input" style text).
- * @return a static string; never NULL, also for unknown codes.
+ * "No such index": what every getter that returns an index (`size_t`) gives
+ * when there is none (a lookup that found nothing, an index out of range).
+ */
+#define DUPG_NONE SIZE_MAX
+
+/**
+ * What an error code means, as a short phrase ("malformed input").
+ * @return a static string; never NULL ("unknown error code" for unknown codes).
  */
 DUPG_EXTERN(const char *) dupg_strerror(int code);
+
+/**
+ * The identifier of an error code ("DUPG_EFORMAT").
+ * @return a static string; "unknown" for a code this version does not know
+ */
+DUPG_EXTERN(const char *) dupg_error_name(int code);
+
+/**
+ * The error code of an identifier, as dupg_error_name() spells it.
+ * @param out receives the code
+ * @return 0, or ::DUPG_EINVAL for an unknown name (the message lists the known ones)
+ */
+DUPG_EXTERN(int) dupg_error_parse(int *out, const char *name);
 
 /**
  * Detail of the last error raised on the calling thread, e.g.

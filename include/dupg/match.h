@@ -50,8 +50,8 @@ DUPG_EXTERN(size_t) dupg_pkgset_count(const dupg_pkgset *set);
 DUPG_EXTERN(const char *) dupg_pkgset_path(const dupg_pkgset *set, size_t i);
 /** @return version of package i, borrowed */
 DUPG_EXTERN(const char *) dupg_pkgset_version(const dupg_pkgset *set, size_t i);
-/** @return the index of the best package for hardware type hw, or -1 when none fits */
-DUPG_EXTERN(long) dupg_pkgset_best(const dupg_pkgset *set, const char *hw);
+/** @return the index of the best package for hardware type hw, or ::DUPG_NONE when none fits */
+DUPG_EXTERN(size_t) dupg_pkgset_best(const dupg_pkgset *set, const char *hw);
 
 /** Kind of a download task. */
 typedef enum {
@@ -60,8 +60,13 @@ typedef enum {
 	DUPG_TASK_FULL = 2         /**< every hardware type gets a package */
 } dupg_task_kind;
 
-/** @return "none", "incremental" or "full" (static) */
+/** @return "none", "incremental" or "full" (static); "unknown" for a value out of range */
 DUPG_EXTERN(const char *) dupg_task_kind_name(dupg_task_kind kind);
+/**
+ * The task kind dupg_task_kind_name() spells as name.
+ * @return 0, or ::DUPG_EINVAL for an unknown name (the message lists the known ones)
+ */
+DUPG_EXTERN(int) dupg_task_kind_parse(dupg_task_kind *out, const char *name);
 
 /** A site's download task. Opaque. */
 typedef struct dupg_task dupg_task;
@@ -81,7 +86,7 @@ DUPG_EXTERN(dupg_task_kind) dupg_task_kind_get(const dupg_task *t);
 DUPG_EXTERN(size_t) dupg_task_count(const dupg_task *t);
 /** @return storage path of download i, borrowed (lives as long as the package set); in package-set order */
 DUPG_EXTERN(const char *) dupg_task_path(const dupg_task *t, size_t i);
-/** @return package-set index of download i; SIZE_MAX when out of range */
+/** @return package-set index of download i; ::DUPG_NONE when out of range */
 DUPG_EXTERN(size_t) dupg_task_package(const dupg_task *t, size_t i);
 
 /**

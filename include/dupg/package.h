@@ -56,6 +56,11 @@ typedef enum {
 	DUPG_PACK_ZIP
 } dupg_pack_format;
 
+/** @return "auto", "tar", "tar.gz", "tar.xz", "tar.zst" or "zip" (static); "unknown" out of range */
+DUPG_EXTERN(const char *) dupg_pack_format_name(dupg_pack_format format);
+/** The format dupg_pack_format_name() spells as name. @return 0 or ::DUPG_EINVAL */
+DUPG_EXTERN(int) dupg_pack_format_parse(dupg_pack_format *out, const char *name);
+
 /** One file to put in a package: where it is now and where it installs. */
 typedef struct {
 	const char *source; /**< file on disk to read */

@@ -17,6 +17,7 @@
 #ifndef DUPG_PATHLIST_H
 #define DUPG_PATHLIST_H
 
+#include "apply.h"
 #include "common.h"
 #include "configuration.h"
 
@@ -52,8 +53,8 @@ DUPG_EXTERN(const char *) dupg_pathlist_resolved(const dupg_pathlist *l, size_t 
 DUPG_EXTERN(size_t) dupg_pathlist_hw_count(const dupg_pathlist *l, size_t i);
 /** @return hardware type j of entry i, borrowed; NULL when out of range */
 DUPG_EXTERN(const char *) dupg_pathlist_hw(const dupg_pathlist *l, size_t i, size_t j);
-/** @return the index of path (as written) or -1 */
-DUPG_EXTERN(long) dupg_pathlist_find(const dupg_pathlist *l, const char *path);
+/** @return the index of path (as written), or ::DUPG_NONE when it is not listed */
+DUPG_EXTERN(size_t) dupg_pathlist_find(const dupg_pathlist *l, const char *path);
 
 /**
  * The configuration of the list: each hardware type mapped to the
@@ -99,10 +100,11 @@ DUPG_EXTERN(int) dupg_listfile_read(char ***out, size_t *count_out, const char *
  * loaded from a list in another directory is written resolved (absolute).
  * Absolute paths, and entries added with dupg_pathlist_add(), are written as
  * they stand.
- * @param no_fsync non-zero skips the fsyncs (simulation only)
- * @return 0, ::DUPG_EIO or ::DUPG_ENOMEM
+ * @param opts no_fsync (the step callback is not called), or NULL for the defaults
+ * @return 0, ::DUPG_EIO, ::DUPG_EINVAL (unknown options version) or ::DUPG_ENOMEM
  */
-DUPG_EXTERN(int) dupg_pathlist_save(const dupg_pathlist *l, const char *list_file, int no_fsync);
+DUPG_EXTERN(int) dupg_pathlist_save(const dupg_pathlist *l, const char *list_file,
+				    const dupg_apply_options *opts);
 
 #ifdef __cplusplus
 }

@@ -28,6 +28,11 @@ typedef enum {
 	DUPG_ACTION_SEND = 1   /**< the master sends it to a controlled device */
 } dupg_plan_action;
 
+/** @return "local" or "send" (static); "unknown" for a value out of range */
+DUPG_EXTERN(const char *) dupg_plan_action_name(dupg_plan_action action);
+/** The action dupg_plan_action_name() spells as name. @return 0 or ::DUPG_EINVAL */
+DUPG_EXTERN(int) dupg_plan_action_parse(dupg_plan_action *out, const char *name);
+
 /** A plan. Opaque. */
 typedef struct dupg_plan dupg_plan;
 
@@ -64,7 +69,7 @@ DUPG_EXTERN(size_t) dupg_plan_count(const dupg_plan *p);
  *         copied into the plan, so the configurations may be freed after planning.
  */
 DUPG_EXTERN(const char *) dupg_plan_device(const dupg_plan *p, size_t i);
-/** @return topology index of step i's device; SIZE_MAX when out of range */
+/** @return topology index of step i's device; ::DUPG_NONE when out of range */
 DUPG_EXTERN(size_t) dupg_plan_device_index(const dupg_plan *p, size_t i);
 /** @return hardware type of step i's device, borrowed */
 DUPG_EXTERN(const char *) dupg_plan_hw(const dupg_plan *p, size_t i);

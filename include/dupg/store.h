@@ -28,6 +28,7 @@
 #ifndef DUPG_STORE_H
 #define DUPG_STORE_H
 
+#include "apply.h"
 #include "common.h"
 #include "pathlist.h"
 #include "prune.h"
@@ -35,41 +36,6 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/** Points of an apply (of a prune or a rollback) at which the step callback is called. */
-typedef enum {
-	DUPG_STEP_JOURNAL_TEMP = 0,  /**< journal written to its temporary file */
-	DUPG_STEP_JOURNAL = 1,       /**< journal in place */
-	DUPG_STEP_ROLLBACK_TEMP = 2, /**< new rollback list (the fourth list) written to its temporary file */
-	DUPG_STEP_ROLLBACK = 3,      /**< LIST.rollback replaced */
-	DUPG_STEP_LIST_TEMP = 4,     /**< new list (the third list) written to its temporary file */
-	DUPG_STEP_LIST = 5,          /**< LIST replaced: the commit point */
-	DUPG_STEP_DELETE = 6,        /**< one file removed (called per file) */
-	DUPG_STEP_DONE = 7           /**< journal removed; apply complete */
-} dupg_apply_step;
-
-/**
- * Called after each step of an apply (a prune's or a rollback's). Returning non-zero stops the apply
- * right there, leaving the disk as a crash at that point would, and the apply
- * returns ::DUPG_EABORTED. Meant for tests and simulators that inject crashes.
- */
-typedef int (*dupg_apply_step_cb)(dupg_apply_step step, void *payload);
-
-#define DUPG_STORE_OPTIONS_VERSION 1
-/**
- * Options of dupg_store_prune() and dupg_store_rollback() (which uses only
- * no_fsync, step_cb and payload). Initialise with ::DUPG_STORE_OPTIONS_INIT.
- */
-typedef struct {
-	unsigned int version;        /**< ::DUPG_STORE_OPTIONS_VERSION */
-	dupg_prune_options prune;    /**< the pruning policy */
-	int apply;                   /**< non-zero: change the store; zero: only compute */
-	int no_fsync;                /**< skip fsync (simulation only; not crash-safe) */
-	dupg_apply_step_cb step_cb;  /**< optional step callback */
-	void *payload;               /**< passed to step_cb */
-} dupg_store_options;
-#define DUPG_STORE_OPTIONS_INIT \
-	{ DUPG_STORE_OPTIONS_VERSION, DUPG_PRUNE_OPTIONS_INIT, 0, 0, NULL, NULL }
 
 /** An open store. Opaque. */
 typedef struct dupg_store dupg_store;
@@ -89,12 +55,15 @@ DUPG_EXTERN(const char *) dupg_store_list_file(const dupg_store *s);
 DUPG_EXTERN(const dupg_pathlist *) dupg_store_list(const dupg_store *s);
 
 /**
- * Prune the store after a download; with opts->apply, apply the result
- * crash-safely (see the steps above) and update the handle's list.
+ * Prune the store after a download and apply the result crash-safely (see
+ * the steps above); the handle's list becomes the new `LIST`. To compute a
+ * prune without changing anything, call dupg_prune_compute() on
+ * dupg_store_list().
  * @param out receives the prune result (caller owns it); may be NULL
  * @param downloaded the downloaded packages, in download order (usually
  *        loaded with dupg_pathlist_load() from a list of new paths)
- * @param opts options, or NULL to compute only with the minimal rule
+ * @param prune the pruning policy, or NULL for the seed's minimal rule
+ * @param opts how the change reaches the disk, or NULL for the defaults
  * After ::DUPG_EABORTED or a failure part-way through an apply, the handle's
  * list no longer says what is on disk: run dupg_store_recover() and open the
  * store again. (On an I/O failure the apply runs recovery itself.)
@@ -103,7 +72,8 @@ DUPG_EXTERN(const dupg_pathlist *) dupg_store_list(const dupg_store *s);
  */
 DUPG_EXTERN(int) dupg_store_prune(dupg_prune **out, dupg_store *s,
 				  const dupg_pathlist *downloaded,
-				  const dupg_store_options *opts);
+				  const dupg_prune_options *prune,
+				  const dupg_apply_options *opts);
 
 /**
  * Make the store describe what the devices run after the site rolled back:
@@ -121,8 +91,7 @@ DUPG_EXTERN(int) dupg_store_prune(dupg_prune **out, dupg_store *s,
  *        dupg_free(); may be NULL. Set to NULL on failure.
  * @param ndeleted receives their number; may be NULL
  * @param s the store; its list is taken as the old `LIST`
- * @param opts options (no_fsync, step_cb, payload; apply and prune are
- *        ignored), or NULL for the defaults
+ * @param opts how the change reaches the disk, or NULL for the defaults
  * After ::DUPG_EABORTED or a failure part-way through, the handle's list no
  * longer says what is on disk: run dupg_store_recover() and open the store
  * again. (On an I/O failure it runs recovery itself.)
@@ -134,7 +103,7 @@ DUPG_EXTERN(int) dupg_store_prune(dupg_prune **out, dupg_store *s,
  *         first step nothing on disk changes.
  */
 DUPG_EXTERN(int) dupg_store_rollback(char ***deleted, size_t *ndeleted, dupg_store *s,
-				     const dupg_store_options *opts);
+				     const dupg_apply_options *opts);
 
 /** What dupg_store_recover() did. */
 typedef enum {
@@ -142,6 +111,11 @@ typedef enum {
 	DUPG_RECOVER_FINISHED = 1,  /**< the interrupted apply was past its commit point and was finished */
 	DUPG_RECOVER_UNDONE = 2     /**< the interrupted apply was before its commit point and was undone */
 } dupg_recover_action;
+
+/** @return "clean", "finished" or "undone" (static); "unknown" for a value out of range */
+DUPG_EXTERN(const char *) dupg_recover_action_name(dupg_recover_action action);
+/** The action dupg_recover_action_name() spells as name. @return 0 or ::DUPG_EINVAL */
+DUPG_EXTERN(int) dupg_recover_action_parse(dupg_recover_action *out, const char *name);
 
 /** Report of dupg_store_recover(). */
 typedef struct {
@@ -155,11 +129,13 @@ typedef struct {
  * apply (of a prune or a rollback). Idempotent; safe to run at every start.
  * @param report receives what was done; may be NULL
  * @param list_file the store's list file
- * @param no_fsync non-zero skips fsync (simulation only)
- * @return 0, ::DUPG_ENOTFOUND, ::DUPG_EFORMAT (unreadable journal) or ::DUPG_EIO
+ * @param opts how the repair reaches the disk (no_fsync; the step callback is
+ *        not called), or NULL for the defaults
+ * @return 0, ::DUPG_ENOTFOUND, ::DUPG_EFORMAT (unreadable journal), ::DUPG_EIO
+ *         or ::DUPG_EINVAL (unknown options version)
  */
 DUPG_EXTERN(int) dupg_store_recover(dupg_recover_report *report, const char *list_file,
-				    int no_fsync);
+				    const dupg_apply_options *opts);
 
 #ifdef __cplusplus
 }

@@ -44,11 +44,11 @@ DUPG_EXTERN(int) dupg_topology_check(dupg_topology *t, const char *origin);
 DUPG_EXTERN(size_t) dupg_topology_count(const dupg_topology *t);
 /** @return device i's description (strings borrowed from t); NULL when out of range */
 DUPG_EXTERN(const dupg_device_vd *) dupg_topology_device(const dupg_topology *t, size_t i);
-/** @return index of device id, or -1 */
-DUPG_EXTERN(long) dupg_topology_find(const dupg_topology *t, const char *id);
-/** @return index of device i's parent, or -1 for the master (valid after a successful check) */
-DUPG_EXTERN(long) dupg_topology_parent(const dupg_topology *t, size_t i);
-/** @return index of the master; SIZE_MAX before a successful check */
+/** @return index of device id, or ::DUPG_NONE */
+DUPG_EXTERN(size_t) dupg_topology_find(const dupg_topology *t, const char *id);
+/** @return index of device i's parent; ::DUPG_NONE for the master, an unknown parent or i out of range */
+DUPG_EXTERN(size_t) dupg_topology_parent(const dupg_topology *t, size_t i);
+/** @return index of the master; ::DUPG_NONE before a successful check */
 DUPG_EXTERN(size_t) dupg_topology_master(const dupg_topology *t);
 /** @return depth of device i: 0 for the master (valid after a successful check) */
 DUPG_EXTERN(size_t) dupg_topology_depth(const dupg_topology *t, size_t i);

@@ -54,8 +54,8 @@ DUPG_EXTERN(int) dupg_merge(dupg_sysvd **out, const dupg_device_vd *devs, size_t
 DUPG_EXTERN(size_t) dupg_sysvd_hw_count(const dupg_sysvd *s);
 /** @return hardware type i (first-seen order), borrowed; NULL when out of range */
 DUPG_EXTERN(const char *) dupg_sysvd_hw(const dupg_sysvd *s, size_t i);
-/** @return the index of hardware type hw, or -1 when absent */
-DUPG_EXTERN(long) dupg_sysvd_find_hw(const dupg_sysvd *s, const char *hw);
+/** @return the index of hardware type hw, or ::DUPG_NONE when absent */
+DUPG_EXTERN(size_t) dupg_sysvd_find_hw(const dupg_sysvd *s, const char *hw);
 /** Number of distinct versions run by hardware type hw_index. */
 DUPG_EXTERN(size_t) dupg_sysvd_version_count(const dupg_sysvd *s, size_t hw_index);
 /** @return version v of hardware type hw_index (ascending), borrowed; NULL when out of range */

@@ -1,0 +1,63 @@
+/**
+ * @file dupg/apply.h
+ * @brief How a change reaches the disk: the options every crash-safe write
+ *        of libdupg takes (list files, store prunes and rollbacks, recovery).
+ *
+ * Every file libdupg changes is replaced atomically: a temporary file in the
+ * same directory, fsync, rename over the old name, fsync of the directory.
+ */
+#ifndef DUPG_APPLY_H
+#define DUPG_APPLY_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Points of a store change (a prune's or a rollback's) at which the step callback is called. */
+typedef enum {
+	DUPG_STEP_JOURNAL_TEMP = 0,  /**< journal written to its temporary file */
+	DUPG_STEP_JOURNAL = 1,       /**< journal in place */
+	DUPG_STEP_ROLLBACK_TEMP = 2, /**< new rollback list written to its temporary file */
+	DUPG_STEP_ROLLBACK = 3,      /**< LIST.rollback replaced */
+	DUPG_STEP_LIST_TEMP = 4,     /**< new list (the kept list) written to its temporary file */
+	DUPG_STEP_LIST = 5,          /**< LIST replaced: the commit point */
+	DUPG_STEP_DELETE = 6,        /**< one file removed (called per file) */
+	DUPG_STEP_DONE = 7           /**< journal removed; the change is complete */
+} dupg_apply_step;
+
+/**
+ * @return "journal_temp", "journal", "rollback_temp", "rollback",
+ *         "list_temp", "list", "delete" or "done" (static); "unknown" out of range
+ */
+DUPG_EXTERN(const char *) dupg_apply_step_name(dupg_apply_step step);
+/** The step dupg_apply_step_name() spells as name. @return 0 or ::DUPG_EINVAL */
+DUPG_EXTERN(int) dupg_apply_step_parse(dupg_apply_step *out, const char *name);
+
+/**
+ * Called after each step of a store change. Returning non-zero stops the
+ * change right there, leaving the disk as a crash at that point would, and
+ * the call returns ::DUPG_EABORTED. Meant for tests and simulators that
+ * inject crashes.
+ */
+typedef int (*dupg_apply_step_cb)(dupg_apply_step step, void *payload);
+
+#define DUPG_APPLY_OPTIONS_VERSION 1
+/**
+ * Options of every call that changes files: dupg_store_prune(),
+ * dupg_store_rollback(), dupg_store_recover(), dupg_pathlist_save().
+ * Initialise with ::DUPG_APPLY_OPTIONS_INIT; NULL means the defaults.
+ */
+typedef struct {
+	unsigned int version;        /**< ::DUPG_APPLY_OPTIONS_VERSION */
+	int no_fsync;                /**< skip fsync (simulation only; not crash-safe) */
+	dupg_apply_step_cb step_cb;  /**< optional step callback (store changes only) */
+	void *payload;               /**< passed to step_cb */
+} dupg_apply_options;
+#define DUPG_APPLY_OPTIONS_INIT { DUPG_APPLY_OPTIONS_VERSION, 0, NULL, NULL }
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -72,7 +72,7 @@ struct bench_fn {
 void bench_turns(const struct bench_opts *o, const struct bench_fn *fns, size_t n, void *arg,
 		 int min_reps, int max_reps, double *best);
 
-/* --- seeded generator (splitmix64) ------------------------------------------- */
+/* --- seeded generator (the utility layer's splitmix64) ------------------------ */
 
 uint64_t rng_next(uint64_t *state);
 /* uniform in [0, n) */
@@ -99,7 +99,11 @@ void bench_put_figures(json_object *o, uint64_t items, double ns, double naive_n
 /* "target": text, "target_met": met (a negative met writes null: not evaluated here) */
 void bench_put_target(json_object *o, const char *text, int met);
 
-/* --- open-addressing string table (the limit references' "plain hash table") -- */
+/*
+ * --- open-addressing string table (the limit references' "plain hash table") --
+ * Not the library's string map on purpose: a limit reference must not be the
+ * code it measures.
+ */
 
 struct strtab_slot {
 	const char *key;

@@ -11,8 +11,8 @@ bench_dupg_bench_SOURCES = \
 	bench/merge.c \
 	bench/vercmp.c \
 	bench/verify.c
-bench_dupg_bench_CPPFLAGS = $(AM_CPPFLAGS) $(JSONC_CFLAGS) $(ARCHIVE_CFLAGS) $(XXHASH_CFLAGS)
-bench_dupg_bench_LDADD = libdupg/libdupg.la $(JSONC_LIBS) $(ARCHIVE_LIBS) $(XXHASH_LIBS) -lm
+bench_dupg_bench_CPPFLAGS = $(AM_CPPFLAGS) $(DUPG_UTIL_CPPFLAGS) $(JSONC_CFLAGS) $(ARCHIVE_CFLAGS)
+bench_dupg_bench_LDADD = libdupg/libdupg.la $(DUPG_UTIL_LIBS) $(JSONC_LIBS) $(ARCHIVE_LIBS) -lm
 
 TESTS += bench/smoke.sh
 EXTRA_DIST += bench/smoke.sh bench/run.sh bench/report.py bench/notes.md bench/RESULTS.md bench/cost.svg

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "dupg.h"
+#include "util/prune_model.h"
 
 #define PRUNE_MAX_TYPES 5000
 #define PRUNE_DOWNLOAD 10
@@ -41,19 +42,17 @@ struct plist {
 	char **types;
 	char **paths;
 	struct entry *e;
+	/* the same list as the naive model reads it (libdupg/util/prune_model.h) */
+	uint32_t *off, *ids;
+	dupg__pm_list pm;
 };
 
 /* What the seed's method finds for one type. */
-struct per_type {
-	size_t count;
-	long earliest;
-	long latest2;  /* latest of the second list */
-	long latest1;  /* latest of the first list */
-};
+typedef dupg__pm_type per_type;
 
 /* The expected outcome, from the naive method. */
 struct outcome {
-	struct per_type *t;
+	per_type *t;
 	unsigned char *del;  /* per entry: deletable */
 	size_t ndel;
 };
@@ -69,6 +68,8 @@ static void plist_free(struct plist *l)
 	free(l->types);
 	free(l->paths);
 	free(l->e);
+	free(l->off);
+	free(l->ids);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -85,7 +86,9 @@ static int plist_init(struct plist *l, size_t n)
 	l->types = calloc(l->ntypes, sizeof(*l->types));
 	l->paths = calloc(n, sizeof(*l->paths));
 	l->e = calloc(n, sizeof(*l->e));
-	if (l->types == NULL || l->paths == NULL || l->e == NULL)
+	l->off = calloc(n + 1, sizeof(*l->off));
+	l->ids = calloc(3 * n, sizeof(*l->ids));
+	if (l->types == NULL || l->paths == NULL || l->e == NULL || l->off == NULL || l->ids == NULL)
 		return bench_fail("out of memory");
 	for (i = 0; i < l->ntypes; i++) {
 		snprintf(buf, sizeof(buf), "BBU-%05u", (unsigned)i);
@@ -111,6 +114,12 @@ again:
 			e->hw[j] = t;
 		}
 	}
+	for (i = 0; i < n; i++) {
+		l->off[i + 1] = l->off[i] + l->e[i].nhw;
+		memcpy(&l->ids[l->off[i]], l->e[i].hw, l->e[i].nhw * sizeof(*l->ids));
+	}
+	l->pm = (dupg__pm_list){ n, l->nfirst, l->ntypes, l->off, l->ids,
+				 (const char *const *)l->types };
 	return 0;
 }
 
@@ -124,79 +133,25 @@ static int add_entry(dupg_pathlist *pl, const struct plist *l, size_t i)
 	return dupg_pathlist_add(pl, l->paths[i], hw, l->e[i].nhw);
 }
 
-/* The seed's method for one type: rescan the whole second list. */
-static void naive_scan(const struct plist *l, uint32_t t, struct per_type *r)
-{
-	const char *name = l->types[t];
-	size_t i, j;
-
-	r->count = 0;
-	r->earliest = r->latest2 = r->latest1 = -1;
-	for (i = 0; i < l->n; i++) {
-		int fits = 0;
-
-		for (j = 0; j < l->e[i].nhw; j++) {
-			if (strcmp(l->types[l->e[i].hw[j]], name) == 0)
-				fits = 1;
-		}
-		if (!fits)
-			continue;
-		r->count++;
-		if (r->earliest < 0)
-			r->earliest = (long)i;
-		r->latest2 = (long)i;
-		if (i < l->nfirst)
-			r->latest1 = (long)i;
-	}
-}
-
 /* The same figures in one pass over type ids: fills the types the naive sample skipped. */
-static void ref_pass(const struct plist *l, struct per_type *t)
+static void ref_pass(const struct plist *l, per_type *t)
 {
 	size_t i, j;
 
 	for (i = 0; i < l->ntypes; i++) {
 		t[i].count = 0;
-		t[i].earliest = t[i].latest2 = t[i].latest1 = -1;
+		t[i].earliest = t[i].latest_merged = t[i].latest_first = -1;
 	}
 	for (i = 0; i < l->n; i++) {
 		for (j = 0; j < l->e[i].nhw; j++) {
-			struct per_type *r = &t[l->e[i].hw[j]];
+			per_type *r = &t[l->e[i].hw[j]];
 
 			r->count++;
 			if (r->earliest < 0)
 				r->earliest = (long)i;
-			r->latest2 = (long)i;
+			r->latest_merged = (long)i;
 			if (i < l->nfirst)
-				r->latest1 = (long)i;
-		}
-	}
-}
-
-/*
- * The seed's candidates: a target type (3 packages or more) gives its earliest
- * package unless it belongs to the download; a candidate is deletable when no
- * type of either configuration maps to it (found by scanning them).
- */
-static void naive_decide(const struct plist *l, struct outcome *out)
-{
-	uint32_t t, u;
-
-	out->ndel = 0;
-	memset(out->del, 0, l->n);
-	for (t = 0; t < l->ntypes; t++) {
-		long c = out->t[t].earliest;
-		int in_config = 0;
-
-		if (out->t[t].count < 3 || c < 0 || (size_t)c >= l->nfirst || out->del[c])
-			continue;
-		for (u = 0; u < l->ntypes && !in_config; u++) {
-			if (out->t[u].latest2 == c || out->t[u].latest1 == c)
-				in_config = 1;
-		}
-		if (!in_config) {
-			out->del[c] = 1;
-			out->ndel++;
+				r->latest_first = (long)i;
 		}
 	}
 }
@@ -209,7 +164,7 @@ static void naive_decide(const struct plist *l, struct outcome *out)
 static double naive_run(const struct bench_opts *o, const struct plist *l, struct outcome *out,
 			uint32_t *scanned, size_t *mismatches)
 {
-	struct per_type *ref = calloc(l->ntypes, sizeof(*ref));
+	per_type *ref = calloc(l->ntypes, sizeof(*ref));
 	double scan_ns = 0, decide_ns;
 	uint64_t t0;
 	uint32_t k;
@@ -223,10 +178,10 @@ static double naive_run(const struct bench_opts *o, const struct plist *l, struc
 	memcpy(out->t, ref, l->ntypes * sizeof(*ref));
 	for (k = 0; k < l->ntypes && (o->check || k == 0 || scan_ns < o->naive_budget * 1e9); k++) {
 		uint32_t t = (uint32_t)(((uint64_t)k * PRUNE_STRIDE) % l->ntypes);
-		struct per_type r;
+		per_type r;
 
 		t0 = bench_now_ns();
-		naive_scan(l, t, &r);
+		dupg__pm_scan(&l->pm, t, &r);
 		scan_ns += (double)(bench_now_ns() - t0);
 		if (memcmp(&r, &ref[t], sizeof(r)) != 0 && (*mismatches)++ == 0)
 			bench_fail("prune: the naive scan and the one-pass reference differ on %s",
@@ -236,7 +191,7 @@ static double naive_run(const struct bench_opts *o, const struct plist *l, struc
 	*scanned = k;
 	free(ref);
 	t0 = bench_now_ns();
-	naive_decide(l, out);
+	out->ndel = dupg__pm_deletable(&l->pm, out->t, 0, out->del);
 	decide_ns = (double)(bench_now_ns() - t0);
 	return scan_ns * l->ntypes / k + decide_ns;
 }
@@ -274,15 +229,15 @@ static size_t compare(const struct plist *l, const struct outcome *want, const d
 		k++;
 	}
 	for (t = 0; t < l->ntypes; t++) {
-		const struct per_type *r = &want->t[t];
+		const per_type *r = &want->t[t];
 		const char *a = dupg_config_get(latest, l->types[t]);
 		const char *b = dupg_config_get(rollback, l->types[t]);
 
-		in_second += r->latest2 >= 0;
-		in_first += r->latest1 >= 0;
-		if ((r->latest2 < 0) != (a == NULL) || (a != NULL && strcmp(a, l->paths[r->latest2])))
+		in_second += r->latest_merged >= 0;
+		in_first += r->latest_first >= 0;
+		if ((r->latest_merged < 0) != (a == NULL) || (a != NULL && strcmp(a, l->paths[r->latest_merged])))
 			bad++;
-		if ((r->latest1 < 0) != (b == NULL) || (b != NULL && strcmp(b, l->paths[r->latest1])))
+		if ((r->latest_first < 0) != (b == NULL) || (b != NULL && strcmp(b, l->paths[r->latest_first])))
 			bad++;
 	}
 	if (dupg_config_count(latest) != in_second || dupg_config_count(rollback) != in_first)
@@ -430,7 +385,7 @@ out:
 
 /* --- variant store ------------------------------------------------------------- */
 
-#define STORE_CACHE_VERSION 1
+#define STORE_CACHE_VERSION 2
 
 /* Build every package of the list once into dir (kept between runs). */
 static int store_cache(const struct plist *l, const char *dir)

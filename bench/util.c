@@ -16,6 +16,9 @@
 #include <xxhash.h>
 
 #include "dupg.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/rng.h"
 
 /* fn's return: 0 done, 1 done but a check failed (the line is printed), 2 failed (no line). */
 static int run_here(const struct bench_opts *o, bench_size_fn fn, const void *arg)
@@ -100,16 +103,12 @@ void bench_turns(const struct bench_opts *o, const struct bench_fn *fns, size_t 
 
 uint64_t rng_next(uint64_t *state)
 {
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return dupg__rng_next(state);
 }
 
 uint32_t rng_below(uint64_t *state, uint32_t n)
 {
-	return (uint32_t)(((rng_next(state) >> 32) * (uint64_t)n) >> 32);
+	return (uint32_t)dupg__rng_below(state, n);
 }
 
 void bench_head(json_object *line, const char *bench, const char *variant, uint64_t size)
@@ -234,146 +233,56 @@ int bench_pathf(char *buf, size_t size, const char *fmt, ...)
 	return 0;
 }
 
+/* The file helpers are the utility layer's; a failure is printed with its message. */
+static int fs_done(int rc)
+{
+	return rc == 0 ? 0 : bench_fail("%s", dupg__error_msg());
+}
+
 int bench_mkdirs(const char *path)
 {
-	char buf[4096];
-	size_t i, n = strlen(path);
-
-	if (n >= sizeof(buf))
-		return bench_fail("%s: path too long", path);
-	memcpy(buf, path, n + 1);
-	for (i = 1; i <= n; i++) {
-		if (buf[i] != '/' && buf[i] != '\0')
-			continue;
-		buf[i] = '\0';
-		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-			return bench_fail("%s: %s", buf, strerror(errno));
-		buf[i] = path[i];
-	}
-	return 0;
+	return fs_done(dupg__fs_mkdirs(path));
 }
 
 char *bench_scratch(void)
 {
-	const char *tmp = getenv("TMPDIR");
-	char *dir;
+	char *dir = dupg__fs_scratch("dupg-bench");
 
-	if (tmp == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	if (asprintf(&dir, "%s/dupg-bench-XXXXXX", tmp) < 0)
-		return NULL;
-	if (mkdtemp(dir) == NULL) {
-		bench_fail("%s: %s", dir, strerror(errno));
-		free(dir);
-		return NULL;
-	}
+	if (dir == NULL)
+		fs_done(DUPG_EIO);
 	return dir;
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
 }
 
 void bench_rmrf(const char *path)
 {
-	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	dupg__fs_rmtree(path);
 }
 
 int bench_copy(const char *from, const char *to)
 {
-	char buf[65536];
-	int in, out, rc = 0;
-	ssize_t n;
+	uint64_t copied;
 
-	in = open(from, O_RDONLY);
-	if (in < 0)
-		return bench_fail("%s: %s", from, strerror(errno));
-	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (out < 0) {
-		close(in);
-		return bench_fail("%s: %s", to, strerror(errno));
-	}
-	while ((n = read(in, buf, sizeof(buf))) > 0) {
-		if (write(out, buf, (size_t)n) != n) {
-			rc = bench_fail("%s: short write", to);
-			break;
-		}
-	}
-	if (n < 0)
-		rc = bench_fail("%s: %s", from, strerror(errno));
-	close(in);
-	if (close(out) != 0 && rc == 0)
-		rc = bench_fail("%s: %s", to, strerror(errno));
-	return rc;
+	return fs_done(dupg__fs_copy(from, to, UINT64_MAX, 1, &copied));
 }
 
 int bench_write(const char *path, const char *data, size_t len)
 {
-	FILE *f = fopen(path, "wb");
-	int rc = 0;
-
-	if (f == NULL)
-		return bench_fail("%s: %s", path, strerror(errno));
-	if (fwrite(data, 1, len, f) != len)
-		rc = bench_fail("%s: short write", path);
-	if (fclose(f) != 0 && rc == 0)
-		rc = bench_fail("%s: %s", path, strerror(errno));
-	return rc;
+	return fs_done(dupg__fs_write(path, data, len));
 }
 
 int bench_fsync_dir(const char *dir)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY);
-	int rc = 0;
-
-	if (fd < 0)
-		return bench_fail("%s: %s", dir, strerror(errno));
-	if (fsync(fd) != 0)
-		rc = bench_fail("%s: fsync: %s", dir, strerror(errno));
-	close(fd);
-	return rc;
+	return fs_done(dupg__fs_fsync_dir(dir));
 }
 
 int bench_write_atomic(const char *path, const char *data, size_t len)
 {
-	char tmp[4096], dir[4096];
-	char *slash;
-	int fd, rc = 0;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash == NULL)
-		snprintf(dir, sizeof(dir), ".");
-	else
-		*slash = '\0';
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0)
-		return bench_fail("%s: %s", tmp, strerror(errno));
-	if (write(fd, data, len) != (ssize_t)len)
-		rc = bench_fail("%s: short write", tmp);
-	if (rc == 0 && fsync(fd) != 0)
-		rc = bench_fail("%s: fsync: %s", tmp, strerror(errno));
-	close(fd);
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = bench_fail("%s: rename: %s", path, strerror(errno));
-	if (rc == 0)
-		rc = bench_fsync_dir(dir);
-	return rc;
+	return fs_done(dupg__fs_write_atomic(path, data, len, 0, NULL, NULL));
 }
 
 int bench_exists(const char *path)
 {
-	struct stat st;
-
-	return stat(path, &st) == 0;
+	return dupg__fs_exists(path);
 }
 
 int bench_fail(const char *fmt, ...)

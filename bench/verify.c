@@ -22,7 +22,7 @@
 
 #include "dupg.h"
 
-#define VERIFY_CACHE_VERSION 1
+#define VERIFY_CACHE_VERSION 2
 #define VERIFY_BLOCK 4096
 #define VERIFY_SMALL_FILES 8
 #define VERIFY_SMALL_SIZE 1000

@@ -3,6 +3,9 @@
 
 #include "fixture.h"
 
+#include "util/fs.h"
+#include "util/rng.h"
+
 #include <CUnit/Basic.h>
 #include <dirent.h>
 #include <errno.h>
@@ -14,42 +17,15 @@
 
 char *fx_tmpdir(void)
 {
-	const char *base = getenv("TMPDIR");
-	char tmpl[4096];
-	char *d;
+	char *d = dupg__fs_scratch("dupg-test");
 
-	if (base == NULL || *base == '\0')
-		base = "/tmp";
-	snprintf(tmpl, sizeof(tmpl), "%s/dupg-test-XXXXXX", base);
-	d = mkdtemp(tmpl);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
-	return strdup(d);
+	return d;
 }
 
 void fx_rmrf(const char *path)
 {
-	struct stat st;
-	DIR *dir;
-	struct dirent *e;
-
-	if (lstat(path, &st) != 0)
-		return;
-	if (!S_ISDIR(st.st_mode)) {
-		unlink(path);
-		return;
-	}
-	dir = opendir(path);
-	if (dir != NULL) {
-		while ((e = readdir(dir)) != NULL) {
-			char child[4096];
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			snprintf(child, sizeof(child), "%s/%s", path, e->d_name);
-			fx_rmrf(child);
-		}
-		closedir(dir);
-	}
-	rmdir(path);
+	dupg__fs_rmtree(path);
 }
 
 const char *fx_path(const char *dir, const char *name)
@@ -64,40 +40,14 @@ const char *fx_path(const char *dir, const char *name)
 
 void fx_write(const char *path, const char *data)
 {
-	FILE *f = fopen(path, "wb");
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	CU_ASSERT_EQUAL(fwrite(data, 1, strlen(data), f), strlen(data));
-	CU_ASSERT_EQUAL(fclose(f), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg__fs_write(path, data, strlen(data)), 0);
 }
 
 char *fx_read(const char *path)
 {
-	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
 
-	if (f == NULL)
-		return NULL;
-	for (;;) {
-		if (cap - len < 4096) {
-			char *p = realloc(buf, cap + 65536);
-			if (p == NULL) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = p;
-			cap += 65536;
-		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	fclose(f);
-	buf[len] = '\0';
-	return buf;
+	return dupg__fs_read(&buf, NULL, path, SIZE_MAX - 1) == 0 ? buf : NULL;
 }
 
 int fx_exists(const char *path)
@@ -301,12 +251,7 @@ void fx_device(dupg_topology *t, const char *id, const char *hw, const char *ver
 
 uint32_t fx_rand(uint64_t *state, uint32_t n)
 {
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	z ^= z >> 31;
-	return (uint32_t)(z % n);
+	return (uint32_t)dupg__rng_below(state, n);
 }
 
 static void expect_in_message(const char *needle)

@@ -4,8 +4,9 @@ noinst_LTLIBRARIES += tests/libfixture.la
 tests_libfixture_la_SOURCES = tests/fixture.c tests/fixture.h
 
 # Every suite is tests/NAME.c (automake's default source) linked with the fixture.
-LDADD = tests/libfixture.la libdupg/libdupg.la $(CUNIT_LIBS)
-AM_CPPFLAGS += $(CUNIT_CFLAGS)
+# The suites use the internal utility layer beside the library (libdupg/util/).
+LDADD = tests/libfixture.la libdupg/libdupg.la $(DUPG_UTIL_LIBS) $(CUNIT_LIBS)
+AM_CPPFLAGS += $(CUNIT_CFLAGS) $(DUPG_UTIL_CPPFLAGS)
 
 dupg_unit_tests = \
 	tests/test_vercmp \
@@ -38,4 +39,8 @@ EXTRA_DIST += tests/cli/test_cli.sh
 # Every public header compiles alone as C99 with -pedantic.
 TESTS += tests/check-headers.sh
 EXTRA_DIST += tests/check-headers.sh tests/data
+
+# libdupg/core/ includes and calls nothing that does I/O (libdupg/README.md).
+TESTS += tests/check-purity.sh
+EXTRA_DIST += tests/check-purity.sh
 TESTS_ENVIRONMENT = top_srcdir='$(top_srcdir)' top_builddir='$(top_builddir)' CC='$(CC)'; export top_srcdir top_builddir CC;

@@ -1,6 +1,8 @@
 /* Pruning after a download (pure): the worked example, keep-latest, random lists against a naive model. */
 #include "fixture.h"
 
+#include "util/prune_model.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -381,84 +383,68 @@ static void test_list_dup(void)
 	dupg_prune_free(p);
 }
 
-/* ---- random lists against a model written straight from the definitions ---- */
+/* ---- random lists against the naive model written straight from the definitions ---- */
 
 #define MAXN 64
 #define MAXT 8
 
 struct model {
 	size_t n1, n2;
-	unsigned types[MAXN]; /* bit set of types per entry of the second list */
+	unsigned types[MAXN]; /* bit set of types per entry of the merged list */
 };
 
-/* latest entry in [0, n) fitting t, or -1 */
-static int model_latest(const struct model *m, size_t n, unsigned t, const unsigned char *gone)
+/* A model as the shared naive prune model reads it, and what it finds per type. */
+struct model_view {
+	uint32_t off[MAXN + 1];
+	uint32_t ids[MAXN * MAXT];
+	dupg__pm_list l;
+	dupg__pm_type t[MAXT];
+};
+
+static void model_view(struct model_view *v, const struct model *m)
 {
-	int e;
+	uint32_t k = 0, t;
+	size_t e;
 
-	for (e = (int)n - 1; e >= 0; e--)
-		if ((m->types[e] >> t & 1u) && !(gone != NULL && gone[e]))
-			return e;
-	return -1;
-}
-
-static int model_configured(const struct model *m, size_t e)
-{
-	unsigned t;
-
+	for (e = 0; e < m->n2; e++) {
+		v->off[e] = k;
+		for (t = 0; t < MAXT; t++)
+			if (m->types[e] >> t & 1u)
+				v->ids[k++] = t;
+	}
+	v->off[m->n2] = k;
+	v->l = (dupg__pm_list){ m->n2, m->n1, MAXT, v->off, v->ids, NULL };
 	for (t = 0; t < MAXT; t++)
-		if (model_latest(m, m->n2, t, NULL) == (int)e || model_latest(m, m->n1, t, NULL) == (int)e)
-			return 1;
-	return 0;
+		dupg__pm_scan(&v->l, t, &v->t[t]);
 }
 
 static void model_deletable(const struct model *m, size_t keep, unsigned char *del)
 {
-	unsigned t;
-	size_t e, f;
+	struct model_view v;
 
+	model_view(&v, m);
 	memset(del, 0, MAXN);
-	if (keep == 0) {
-		for (t = 0; t < MAXT; t++) {
-			size_t count = 0;
-			int earliest = -1;
-			for (e = 0; e < m->n2; e++)
-				if (m->types[e] >> t & 1u) {
-					if (earliest < 0)
-						earliest = (int)e;
-					count++;
-				}
-			if (count >= 3 && (size_t)earliest < m->n1 && !model_configured(m, (size_t)earliest))
-				del[earliest] = 1;
-		}
-		return;
-	}
-	for (e = 0; e < m->n1; e++) {
-		int ok = !model_configured(m, e);
-		for (t = 0; ok && t < MAXT; t++) {
-			size_t later = 0;
-			if (!(m->types[e] >> t & 1u))
-				continue;
-			for (f = e + 1; f < m->n2; f++)
-				later += m->types[f] >> t & 1u;
-			if (later < keep)
-				ok = 0;
-		}
-		del[e] = (unsigned char)ok;
-	}
+	dupg__pm_deletable(&v.l, v.t, keep, del);
+}
+
+static uint64_t model_rng;
+
+static size_t model_rand(size_t n)
+{
+	return fx_rand(&model_rng, (uint32_t)n);
 }
 
 static void random_model(struct model *m)
 {
 	size_t e;
 
-	m->n1 = (size_t)(rand() % 41);
-	m->n2 = m->n1 + (size_t)(rand() % 11);
+	m->n1 = model_rand(41);
+	m->n2 = m->n1 + model_rand(11);
 	for (e = 0; e < m->n2; e++) {
-		int k = 1 + rand() % 3, j;
+		size_t k = 1 + model_rand(3), j;
 		m->types[e] = 0;
 		for (j = 0; j < k; j++)
-			m->types[e] |= 1u << (rand() % MAXT);
+			m->types[e] |= 1u << model_rand(MAXT);
 	}
 }
 
@@ -515,6 +501,7 @@ static void check_random(const struct model *m, size_t keep)
 	const dupg_pathlist *second;
 	dupg_prune *p = NULL;
 	unsigned char want[MAXN], got[MAXN];
+	struct model_view view;
 	size_t i, ndel = 0;
 
 	if (keep > 0) {
@@ -558,16 +545,17 @@ static void check_random(const struct model *m, size_t keep)
 	/* the result's configurations are those of its lists, in the same order */
 	CU_ASSERT_STRING_EQUAL(config_str(dupg_prune_config(p, DUPG_CONFIG_LATEST)), config_str(c3));
 	CU_ASSERT_STRING_EQUAL(config_str(dupg_prune_config(p, DUPG_CONFIG_ROLLBACK)), config_str(c4));
+	model_view(&view, m);
 	for (i = 0; i < MAXT; i++) {
 		char t[4];
-		int e;
+		long e;
 		snprintf(t, sizeof(t), "T%zu", i);
-		e = model_latest(m, m->n2, (unsigned)i, NULL);
+		e = view.t[i].latest_merged;
 		if (e < 0) {
 			CU_ASSERT_PTR_NULL(dupg_config_get(c3, t));
 		} else {
-			char path[16];
-			snprintf(path, sizeof(path), "p%d", e);
+			char path[24];
+			snprintf(path, sizeof(path), "p%ld", e);
 			CU_ASSERT_STRING_EQUAL(dupg_config_get(c3, t), path);
 		}
 	}
@@ -587,7 +575,7 @@ static void test_random_minimal(void)
 	struct model m;
 	int i;
 
-	srand(20240601);
+	model_rng = 20240601;
 	for (i = 0; i < 200; i++) {
 		random_model(&m);
 		check_random(&m, 0);
@@ -599,7 +587,7 @@ static void test_random_keep_latest(void)
 	struct model m;
 	int i;
 
-	srand(77);
+	model_rng = 77;
 	for (i = 0; i < 200; i++) {
 		random_model(&m);
 		check_random(&m, 2 + (size_t)(i % 4));
@@ -612,7 +600,7 @@ static void test_random_segmented(void)
 	struct model m;
 	int i;
 
-	srand(4242);
+	model_rng = 4242;
 	for (i = 0; i < 100; i++) {
 		dupg_pathlist *flat, *down, *a, *b, *seg = NULL, *x;
 		dupg_prune *p = NULL, *q = NULL;
@@ -621,8 +609,8 @@ static void test_random_segmented(void)
 		size_t cut1, cut2, e;
 
 		random_model(&m);
-		cut1 = m.n1 ? (size_t)rand() % (m.n1 + 1) : 0;
-		cut2 = cut1 + (m.n1 > cut1 ? (size_t)rand() % (m.n1 - cut1 + 1) : 0);
+		cut1 = m.n1 ? model_rand(m.n1 + 1) : 0;
+		cut2 = cut1 + (m.n1 > cut1 ? model_rand(m.n1 - cut1 + 1) : 0);
 		flat = model_list(&m, 0, m.n1);
 		down = model_list(&m, m.n1, m.n2);
 		a = model_list(&m, 0, cut1);

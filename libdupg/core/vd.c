@@ -382,7 +382,7 @@ static json_object *version_to_jobj(const dupg_sysvd *s, const struct vd_version
 	if (v == NULL || json_object_object_add(obj, "version", v) != 0)
 		goto fail;
 	v = NULL;
-	devs = json_object_new_array_ext((int)ver->ndevs);
+	devs = dupg__jarray(ver->ndevs);
 	if (devs == NULL)
 		goto fail;
 	for (d = 0; d < ver->ndevs; d++) {
@@ -410,7 +410,7 @@ static json_object *sysvd_to_jobj(const dupg_sysvd *s)
 	if (hw == NULL)
 		return NULL;
 	for (i = 0; i < dupg__strmap_count(s->hw); i++) {
-		arr = json_object_new_array_ext((int)s->types[i].nvers);
+		arr = dupg__jarray(s->types[i].nvers);
 		if (arr == NULL)
 			goto fail;
 		for (v = 0; v < s->types[i].nvers; v++) {

@@ -549,27 +549,17 @@ int dupg_manifest_parse(dupg_manifest **out, const char *json, size_t len, const
 /* ---- writing -------------------------------------------------------------- */
 
 /* Add key: value to obj, taking value; on failure obj and value are released. */
-static json_object *put(json_object *obj, const char *key, json_object *value)
-{
-	if (obj == NULL || value == NULL || json_object_object_add(obj, key, value) != 0) {
-		json_object_put(value);
-		json_object_put(obj);
-		return NULL;
-	}
-	return obj;
-}
-
 static json_object *files_to_jobj(const dupg_manifest *m)
 {
 	size_t i, n = dupg_manifest_file_count(m);
-	json_object *arr = json_object_new_array_ext((int)n);
+	json_object *arr = dupg__jarray(n);
 
 	for (i = 0; arr != NULL && i < n; i++) {
 		json_object *f = json_object_new_object();
 
-		f = put(f, "path", json_object_new_string(dupg_manifest_file_path(m, i)));
-		f = put(f, "size", json_object_new_int64((int64_t)m->files[i].size));
-		f = put(f, "xxh128", json_object_new_string(m->files[i].hex));
+		f = dupg__jadd(f, "path", json_object_new_string(dupg_manifest_file_path(m, i)));
+		f = dupg__jadd(f, "size", json_object_new_int64((int64_t)m->files[i].size));
+		f = dupg__jadd(f, "xxh128", json_object_new_string(m->files[i].hex));
 		if (f == NULL || json_object_array_add(arr, f) != 0) {
 			json_object_put(f);
 			json_object_put(arr);
@@ -588,7 +578,7 @@ int dupg_manifest_to_json(char **out, const dupg_manifest *m)
 		return dupg__error(DUPG_EINVAL, "dupg_manifest_to_json: NULL argument");
 	*out = NULL;
 	n = dupg_manifest_hw_count(m);
-	hw = json_object_new_array_ext((int)n);
+	hw = dupg__jarray(n);
 	for (i = 0; hw != NULL && i < n; i++) {
 		json_object *s = json_object_new_string(dupg_manifest_hw(m, i));
 		if (s == NULL || json_object_array_add(hw, s) != 0) {
@@ -598,14 +588,14 @@ int dupg_manifest_to_json(char **out, const dupg_manifest *m)
 		}
 	}
 	/* json-c keeps insertion order: format, name, version, hw, build_time?, vendor?, files */
-	obj = put(json_object_new_object(), "format", json_object_new_int(DUPG_MANIFEST_FORMAT));
-	obj = put(obj, "name", json_object_new_string(m->name));
-	obj = put(obj, "version", json_object_new_string(m->version));
-	obj = put(obj, "hw", hw);
+	obj = dupg__jadd(json_object_new_object(), "format", json_object_new_int(DUPG_MANIFEST_FORMAT));
+	obj = dupg__jadd(obj, "name", json_object_new_string(m->name));
+	obj = dupg__jadd(obj, "version", json_object_new_string(m->version));
+	obj = dupg__jadd(obj, "hw", hw);
 	if (m->build_time != NULL)
-		obj = put(obj, "build_time", json_object_new_string(m->build_time));
+		obj = dupg__jadd(obj, "build_time", json_object_new_string(m->build_time));
 	if (m->vendor != NULL)
-		obj = put(obj, "vendor", json_object_new_string(m->vendor));
-	obj = put(obj, "files", files_to_jobj(m));
+		obj = dupg__jadd(obj, "vendor", json_object_new_string(m->vendor));
+	obj = dupg__jadd(obj, "files", files_to_jobj(m));
 	return dupg__jobj_finish(out, obj);
 }

@@ -312,40 +312,17 @@ void dupg_plan_switch_order(const dupg_plan *p, size_t *order)
 }
 
 /* Add key: s, or null when s is NULL. 0 or -1. */
-static int add_str(json_object *obj, const char *key, const char *s)
-{
-	json_object *v = NULL;
-
-	if (s != NULL && (v = json_object_new_string(s)) == NULL)
-		return -1;
-	if (json_object_object_add(obj, key, v) != 0) {
-		json_object_put(v);
-		return -1;
-	}
-	return 0;
-}
-
 static json_object *step_to_jobj(const dupg_plan *p, const struct step *s)
 {
-	json_object *obj = json_object_new_object(), *via;
+	json_object *obj = json_object_new_object();
 	const char *const *ids = s->via_count > 0 ? p->via + s->via_start : NULL;
 
-	if (obj == NULL)
-		return NULL;
-	if (add_str(obj, "device", s->id) != 0 || add_str(obj, "hw", s->hw) != 0 ||
-	    add_str(obj, "package", s->package) != 0 ||
-	    add_str(obj, "previous", s->previous) != 0 ||
-	    add_str(obj, "action", dupg_plan_action_name(s->action)) != 0)
-		goto fail;
-	via = dupg__jstr_array(ids, s->via_count);
-	if (via == NULL || json_object_object_add(obj, "via", via) != 0) {
-		json_object_put(via);
-		goto fail;
-	}
-	return obj;
-fail:
-	json_object_put(obj);
-	return NULL;
+	obj = dupg__jadd_str(obj, "device", s->id, SIZE_MAX);
+	obj = dupg__jadd_str(obj, "hw", s->hw, SIZE_MAX);
+	obj = dupg__jadd_str(obj, "package", s->package, SIZE_MAX);
+	obj = dupg__jadd_str(obj, "previous", s->previous, SIZE_MAX);
+	obj = dupg__jadd_str(obj, "action", dupg_plan_action_name(s->action), SIZE_MAX);
+	return dupg__jadd(obj, "via", dupg__jstr_array(ids, s->via_count));
 }
 
 int dupg_plan_to_json(char **out, const dupg_plan *p)
@@ -357,7 +334,7 @@ int dupg_plan_to_json(char **out, const dupg_plan *p)
 		*out = NULL;
 	if (out == NULL || p == NULL)
 		return dupg__error(DUPG_EINVAL, "dupg_plan_to_json: NULL argument");
-	steps = json_object_new_array_ext((int)p->count);
+	steps = dupg__jarray(p->count);
 	if (steps == NULL)
 		return dupg__error_nomem();
 	for (i = 0; i < p->count; i++) {

@@ -1,6 +1,7 @@
 /* The master's package store on disk: crash-safe prune and rollback, and recovery (I/O). */
-#include "pathlist_internal.h"
-#include "json_internal.h"
+#include "internal.h"
+#include "core/json_internal.h"
+#include "core/pathlist_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -10,6 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "util/fs.h"
+#include "util/path.h"
 
 /*
  * LIST.journal holds everything recovery needs, as JSON:
@@ -34,7 +38,6 @@
 
 /* Journals embed whole lists; json-c takes at most this much text. */
 #define JOURNAL_MAX_BYTES ((size_t)INT32_MAX)
-#define LIST_MAX_BYTES ((size_t)1 << 30)
 
 struct dupg_store {
 	char *list_file;
@@ -79,7 +82,7 @@ static int names_init(struct names *n, const char *list_file)
 	n->base = slash != NULL ? slash + 1 : list_file;
 	n->rollback = suffixed(list_file, ".rollback");
 	n->journal = suffixed(list_file, ".journal");
-	n->dir = dupg__dirname(list_file);
+	n->dir = dupg__path_dirname(list_file);
 	if (n->rollback == NULL || n->journal == NULL || n->dir == NULL) {
 		names_free(n);
 		return dupg__error_nomem();
@@ -165,7 +168,7 @@ const dupg_pathlist *dupg_store_list(const dupg_store *s)
 /* A file's content, or NULL (and 0) when it does not exist. */
 static int read_optional(char **out, size_t *len, const char *path, size_t max)
 {
-	int rc = dupg__read_file(out, len, path, max);
+	int rc = dupg__fs_read(out, len, path, max);
 
 	if (rc == DUPG_ENOTFOUND) {
 		*out = NULL;
@@ -273,7 +276,7 @@ static int journal_read(struct journal *j, const char *path)
 	int rc;
 
 	memset(j, 0, sizeof(*j));
-	rc = dupg__read_file(&text, &len, path, JOURNAL_MAX_BYTES);
+	rc = dupg__fs_read(&text, &len, path, JOURNAL_MAX_BYTES);
 	if (rc != 0)
 		return rc;
 	rc = dupg__json_parse(&j->root, text, len, path);
@@ -319,14 +322,14 @@ static int settle(const char *path, const char *data, size_t len, int no_fsync)
 
 	if (data == NULL)
 		return remove_file(path, NULL);
-	rc = read_optional(&cur, &cur_len, path, LIST_MAX_BYTES);
+	rc = read_optional(&cur, &cur_len, path, DUPG__LIST_MAX_BYTES);
 	if (rc == DUPG_EFORMAT)
 		cur = NULL; /* too large to be ours: rewrite it */
 	else if (rc != 0)
 		return rc;
 	rc = 0;
 	if (!same_content(cur, cur_len, data, len))
-		rc = dupg__write_atomic(path, data, len, no_fsync, NULL, NULL);
+		rc = dupg__fs_write_atomic(path, data, len, no_fsync, NULL, NULL);
 	free(cur);
 	return rc;
 }
@@ -336,11 +339,11 @@ static int finish_journal(const struct names *n, int no_fsync)
 	int rc = 0;
 
 	if (!no_fsync)
-		rc = dupg__fsync_dir(n->dir);
+		rc = dupg__fs_fsync_dir(n->dir);
 	if (rc == 0)
 		rc = remove_file(n->journal, NULL);
 	if (rc == 0 && !no_fsync)
-		rc = dupg__fsync_dir(n->dir);
+		rc = dupg__fs_fsync_dir(n->dir);
 	return rc;
 }
 
@@ -358,7 +361,7 @@ static int recover(dupg_recover_report *r, const struct names *n, int no_fsync)
 		return rc;
 	rc = remove_temps(n, &r->temps_removed);
 	if (rc == 0 && r->temps_removed > 0 && !no_fsync)
-		rc = dupg__fsync_dir(n->dir);
+		rc = dupg__fs_fsync_dir(n->dir);
 	if (rc == 0)
 		rc = exists(n->journal);
 	if (rc <= 0)
@@ -366,7 +369,7 @@ static int recover(dupg_recover_report *r, const struct names *n, int no_fsync)
 	rc = journal_read(&j, n->journal);
 	if (rc != 0)
 		return rc;
-	rc = dupg__read_file(&list, &list_len, n->list, LIST_MAX_BYTES);
+	rc = dupg__fs_read(&list, &list_len, n->list, DUPG__LIST_MAX_BYTES);
 	if (rc == 0 && same_content(list, list_len, j.third, j.third_len)) {
 		/* past the commit point: redo what may be missing, forward */
 		r->action = DUPG_RECOVER_FINISHED;
@@ -481,7 +484,7 @@ static int write_step(const dupg_apply_options *o, const char *path, const char 
 	struct hook h = { o, temp_step };
 	int rc;
 
-	rc = dupg__write_atomic(path, data, len, o->no_fsync,
+	rc = dupg__fs_write_atomic(path, data, len, o->no_fsync,
 				o->step_cb != NULL ? hook_before_rename : NULL, &h);
 	if (rc == 0)
 		rc = step_done(o, (dupg_apply_step)(temp_step + 1), list_file);
@@ -684,21 +687,6 @@ static int transition_of_rollback(struct transition *tr, const struct names *n, 
 	return rc;
 }
 
-static json_object *add_member(json_object *obj, const char *key, json_object *v, int null_ok)
-{
-	if (obj == NULL || (v == NULL && !null_ok) || json_object_object_add(obj, key, v) != 0) {
-		json_object_put(v);
-		json_object_put(obj);
-		return NULL;
-	}
-	return obj;
-}
-
-static json_object *jstr(const char *s, size_t len)
-{
-	return json_object_new_string_len(s, (int)len);
-}
-
 /* The journal of a transition: its new texts, and the texts they replace. */
 static int transition_journal(struct transition *tr, const struct names *n)
 {
@@ -707,23 +695,22 @@ static int transition_journal(struct transition *tr, const struct names *n)
 	json_object *obj;
 	int rc;
 
-	rc = dupg__read_file(&prev_list, &prev_list_len, n->list, LIST_MAX_BYTES);
+	rc = dupg__fs_read(&prev_list, &prev_list_len, n->list, DUPG__LIST_MAX_BYTES);
 	if (rc == 0)
-		rc = read_optional(&prev_rb, &prev_rb_len, n->rollback, LIST_MAX_BYTES);
+		rc = read_optional(&prev_rb, &prev_rb_len, n->rollback, DUPG__LIST_MAX_BYTES);
 	if (rc == 0 && (tr->list_len > INT32_MAX || tr->rollback_len > INT32_MAX ||
 			prev_list_len > INT32_MAX || prev_rb_len > INT32_MAX))
 		rc = dupg__error(DUPG_EINVAL, "%s: list too large for the journal", n->list);
 	if (rc == 0) {
 		obj = json_object_new_object();
-		obj = add_member(obj, "format", json_object_new_int(JOURNAL_FORMAT), 0);
-		obj = add_member(obj, "operation", json_object_new_string(tr->operation), 0);
-		obj = add_member(obj, "third", jstr(tr->list, tr->list_len), 0);
-		obj = add_member(obj, "fourth", jstr(tr->rollback, tr->rollback_len), 0);
-		obj = add_member(obj, "deletable",
-				 dupg__jstr_array((const char *const *)tr->deletable, tr->ndel), 0);
-		obj = add_member(obj, "rollback_previous",
-				 prev_rb != NULL ? jstr(prev_rb, prev_rb_len) : NULL, prev_rb == NULL);
-		obj = add_member(obj, "list_previous", jstr(prev_list, prev_list_len), 0);
+		obj = dupg__jadd(obj, "format", json_object_new_int(JOURNAL_FORMAT));
+		obj = dupg__jadd_str(obj, "operation", tr->operation, SIZE_MAX);
+		obj = dupg__jadd_str(obj, "third", tr->list, tr->list_len);
+		obj = dupg__jadd_str(obj, "fourth", tr->rollback, tr->rollback_len);
+		obj = dupg__jadd(obj, "deletable",
+				 dupg__jstr_array((const char *const *)tr->deletable, tr->ndel));
+		obj = dupg__jadd_str(obj, "rollback_previous", prev_rb, prev_rb_len);
+		obj = dupg__jadd_str(obj, "list_previous", prev_list, prev_list_len);
 		rc = dupg__jobj_finish(&tr->journal, obj);
 		if (rc == 0)
 			tr->journal_len = strlen(tr->journal);

@@ -1,8 +1,15 @@
-/* Private to libdupg: the layout of a path list, shared by pathlist.c, prune.c and store.c. */
+/*
+ * Private to libdupg: the layout of a path list, shared by the container
+ * (core/pathlist.c), the prune kernel (core/kernel.c), the prune
+ * (core/prune.c) and the list file and store (io/listfile.c, io/store.c).
+ */
 #ifndef DUPG_PATHLIST_INTERNAL_H
 #define DUPG_PATHLIST_INTERNAL_H
 
 #include "internal.h"
+
+/* A list file larger than this is refused rather than read into memory. */
+#define DUPG__LIST_MAX_BYTES ((size_t)1 << 30)
 
 /* "no entry" in uint32_t entry indices; lists hold fewer entries than this */
 #define DUPG__NONE UINT32_MAX
@@ -55,6 +62,21 @@ typedef struct {
 	dupg__typestat *st;        /* per global id */
 } dupg__typescan;
 
+/* Locate entry i: the index of its segment in l->segs, and its index inside it. i must be in range. */
+DUPG_HIDDEN size_t dupg__pathlist_locate_k(const dupg_pathlist *l, size_t i, size_t *local);
+
+/*
+ * Append one entry (strings copied). base is the directory a relative path
+ * was resolved against (NULL when none), resolved the result when it differs
+ * from path. A failure leaves the list as it was.
+ */
+DUPG_HIDDEN int dupg__pathlist_add_entry(dupg_pathlist *l, const char *path,
+					 const char *const *hw, size_t hw_count, const char *base,
+					 const char *resolved);
+
+/* A path a list file can hold: non-empty, on one line. fn names the caller in the message. */
+DUPG_HIDDEN int dupg__pathlist_check_path(const char *path, const char *fn);
+
 /* Locate entry i: its segment and index inside it. i must be in range. */
 DUPG_HIDDEN const struct dupg__plseg *dupg__pathlist_locate(const dupg_pathlist *l, size_t i,
 							   size_t *local);
@@ -83,7 +105,8 @@ DUPG_HIDDEN int dupg__pathlist_append_copy(dupg_pathlist *dst, const dupg_pathli
 
 /*
  * The text of a list file at list_file holding entries sel[0 .. n) of l, or
- * every entry when sel is NULL, exactly as dupg_pathlist_save() writes it.
+ * every entry when sel is NULL, exactly as dupg_pathlist_save() writes it
+ * (io/listfile.c: relative entries of another directory are made absolute).
  */
 DUPG_HIDDEN int dupg__pathlist_render(char **out, size_t *len, const dupg_pathlist *l,
 				      const size_t *sel, size_t n, const char *list_file);

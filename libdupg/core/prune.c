@@ -434,7 +434,7 @@ int dupg_prune_list_dup(dupg_pathlist **out, const dupg_prune *p, dupg_prune_lis
 static json_object *list_to_jobj(const dupg_prune *p, dupg_prune_list which)
 {
 	size_t i, n = dupg_prune_count(p, which);
-	json_object *arr = json_object_new_array_ext(n > INT_MAX ? INT_MAX : (int)n);
+	json_object *arr = dupg__jarray(n);
 
 	if (arr == NULL)
 		return NULL;
@@ -449,17 +449,6 @@ static json_object *list_to_jobj(const dupg_prune *p, dupg_prune_list which)
 	return arr;
 }
 
-/* Add v under key, or release both on failure: obj stays NULL once anything failed. */
-static json_object *add_member(json_object *obj, const char *key, json_object *v)
-{
-	if (obj == NULL || v == NULL || json_object_object_add(obj, key, v) != 0) {
-		json_object_put(v);
-		json_object_put(obj);
-		return NULL;
-	}
-	return obj;
-}
-
 int dupg_prune_to_json(char **out, const dupg_prune *p)
 {
 	json_object *obj;
@@ -471,8 +460,8 @@ int dupg_prune_to_json(char **out, const dupg_prune *p)
 		return dupg__error(DUPG_EINVAL, "dupg_prune_to_json: NULL argument");
 	obj = json_object_new_object();
 	for (i = 0; i < DUPG__COUNT(list_names); i++)
-		obj = add_member(obj, list_names[i], list_to_jobj(p, (dupg_prune_list)i));
-	obj = add_member(obj, config_names[DUPG_CONFIG_LATEST], dupg__config_to_jobj(p->latest));
-	obj = add_member(obj, config_names[DUPG_CONFIG_ROLLBACK], dupg__config_to_jobj(p->rollback));
+		obj = dupg__jadd(obj, list_names[i], list_to_jobj(p, (dupg_prune_list)i));
+	obj = dupg__jadd(obj, config_names[DUPG_CONFIG_LATEST], dupg__config_to_jobj(p->latest));
+	obj = dupg__jadd(obj, config_names[DUPG_CONFIG_ROLLBACK], dupg__config_to_jobj(p->rollback));
 	return dupg__jobj_finish(out, obj);
 }

@@ -355,7 +355,7 @@ int dupg_task_to_json(char **out, const dupg_task *t)
 	v = json_object_new_string(dupg_task_kind_name(t->kind));
 	if (v == NULL || json_object_object_add(obj, "kind", v) != 0)
 		goto fail_v;
-	arr = json_object_new_array_ext((int)t->count);
+	arr = dupg__jarray(t->count);
 	if (arr == NULL)
 		goto fail;
 	for (i = 0; i < t->count; i++) {

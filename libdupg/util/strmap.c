@@ -1,5 +1,10 @@
 /* Interning string map: string -> dense id, open addressing over XXH3-64. */
-#include "internal.h"
+#include "config.h"
+
+#include "util/strmap.h"
+
+#include "util/buf.h"
+#include "util/error.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,7 @@
 /* JSON helpers over json-c. */
 #include "json_internal.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,9 +62,44 @@ int dupg__json_parse(json_object **out, const char *text, size_t len, const char
 	return 0;
 }
 
+json_object *dupg__jadd(json_object *obj, const char *key, json_object *v)
+{
+	if (obj == NULL || v == NULL || json_object_object_add(obj, key, v) != 0) {
+		json_object_put(v);
+		json_object_put(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+json_object *dupg__jadd_str(json_object *obj, const char *key, const char *s, size_t len)
+{
+	json_object *v;
+
+	if (obj == NULL)
+		return NULL;
+	if (s == NULL) {
+		/* json-c's null is no object: add it directly */
+		if (json_object_object_add(obj, key, NULL) != 0) {
+			json_object_put(obj);
+			return NULL;
+		}
+		return obj;
+	}
+	if (len == SIZE_MAX)
+		len = strlen(s);
+	v = len <= INT_MAX ? json_object_new_string_len(s, (int)len) : NULL;
+	return dupg__jadd(obj, key, v);
+}
+
+json_object *dupg__jarray(size_t n)
+{
+	return json_object_new_array_ext(n > INT_MAX ? INT_MAX : (int)n);
+}
+
 json_object *dupg__jstr_array(const char *const *items, size_t n)
 {
-	json_object *arr = json_object_new_array_ext((int)n);
+	json_object *arr = dupg__jarray(n);
 	size_t i;
 
 	if (arr == NULL)

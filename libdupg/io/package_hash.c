@@ -1,0 +1,134 @@
+/* XXH3-128 of files and streams, for building and verifying packages (I/O). */
+#include "package_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#if defined(HAVE_XXH3_128BITS_UPDATE_DISPATCH) && defined(HAVE_XXH_X86DISPATCH_H)
+#define USE_XXH_DISPATCH 1
+/* the plain names stay plain: the dispatching update is called by its name */
+#define XXH_DISPATCH_DISABLE_REPLACE 1
+#include <pthread.h>
+#include <xxh_x86dispatch.h>
+#endif
+
+/*
+ * Open path read-only and make sure it is a regular file; a non-regular file
+ * is refused with code. O_NONBLOCK keeps a FIFO from blocking the open.
+ */
+int dupg__pkg_open_regular(int *fd_out, struct stat *st, const char *path, int code)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	*fd_out = -1;
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return dupg__error(DUPG_ENOTFOUND, "%s: no such file", path);
+		return dupg__error_errno(DUPG_EIO, errno, "%s: cannot open", path);
+	}
+	if (fstat(fd, st) != 0) {
+		int e = errno;
+		close(fd);
+		return dupg__error_errno(DUPG_EIO, e, "%s: cannot stat", path);
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		return dupg__error(code, "%s: not a regular file", path);
+	}
+	*fd_out = fd;
+	return 0;
+}
+
+/*
+ * Feed len bytes to an XXH3-128 state. Debian's libxxhash is built for
+ * baseline x86-64 (SSE2); its dispatching update picks AVX2 or AVX-512 when
+ * the CPU has them, about three times faster, on the same XXH3_state_t and
+ * with the same digests. Its first call picks the variant without a lock, so
+ * the first call is made once, under pthread_once: a server verifying
+ * packages on several threads never races there.
+ */
+#ifdef USE_XXH_DISPATCH
+static pthread_once_t dispatch_once = PTHREAD_ONCE_INIT;
+
+static void dispatch_init(void)
+{
+	/* any dispatching call fills libxxhash's whole table */
+	(void)XXH3_128bits_dispatch("", 0);
+}
+#endif
+
+void dupg__pkg_hash_update(XXH3_state_t *st, const void *data, size_t len)
+{
+#ifdef USE_XXH_DISPATCH
+	pthread_once(&dispatch_once, dispatch_init);
+	XXH3_128bits_update_dispatch(st, data, len);
+#else
+	XXH3_128bits_update(st, data, len);
+#endif
+}
+
+void dupg__pkg_hash_digest(unsigned char out[16], XXH3_state_t *st)
+{
+	XXH128_canonical_t c;
+
+	XXH128_canonicalFromHash(&c, XXH3_128bits_digest(st));
+	memcpy(out, c.digest, 16);
+}
+
+/* XXH3-128 of an open file from its current offset to the end. */
+static int hash_fd(unsigned char out[16], uint64_t *size_out, int fd, const char *path)
+{
+	XXH3_state_t *st = XXH3_createState();
+	char *buf = malloc(DUPG__IO_BUF_BYTES);
+	uint64_t size = 0;
+	int rc = 0;
+
+	if (st == NULL || buf == NULL) {
+		rc = dupg__error_nomem();
+		goto out;
+	}
+	XXH3_128bits_reset(st);
+	for (;;) {
+		ssize_t n = read(fd, buf, DUPG__IO_BUF_BYTES);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = dupg__error_errno(DUPG_EIO, errno, "%s: read failed", path);
+			goto out;
+		}
+		if (n == 0)
+			break;
+		dupg__pkg_hash_update(st, buf, (size_t)n);
+		size += (uint64_t)n;
+	}
+	dupg__pkg_hash_digest(out, st);
+	if (size_out != NULL)
+		*size_out = size;
+out:
+	free(buf);
+	XXH3_freeState(st);
+	return rc;
+}
+
+int dupg__pkg_hash_file(unsigned char out[16], uint64_t *size_out, const char *path, int nonreg_code)
+{
+	struct stat st;
+	int fd, rc;
+
+	rc = dupg__pkg_open_regular(&fd, &st, path, nonreg_code);
+	if (rc != 0)
+		return rc;
+	rc = hash_fd(out, size_out, fd, path);
+	close(fd);
+	return rc;
+}
+
+int dupg_file_xxh128(unsigned char out[16], uint64_t *size_out, const char *path)
+{
+	if (out == NULL || path == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_file_xxh128: NULL argument");
+	return dupg__pkg_hash_file(out, size_out, path, DUPG_EIO);
+}
+

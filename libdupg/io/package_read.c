@@ -1,0 +1,219 @@
+/* Reading a package's manifest without its payload (I/O). */
+#include "package_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Record libarchive's reason while the handle is still alive. */
+int dupg__pkg_archive_fail(int code, struct archive *a, const char *path, const char *what)
+{
+	const char *why = archive_error_string(a);
+
+	return dupg__error(code, "%s: %s: %s", path, what, why != NULL ? why : "unknown error");
+}
+
+/*
+ * Open a read handle on fd. Every format libarchive reads except mtree (whose
+ * entries name files on the local disk that libarchive would then read),
+ * raw and empty; every filter.
+ */
+int dupg__pkg_reader_new(struct archive **out, int fd, const char *path)
+{
+	struct archive *a = archive_read_new();
+
+	*out = NULL;
+	if (a == NULL)
+		return dupg__error_nomem();
+	archive_read_support_filter_all(a);
+	archive_read_support_format_7zip(a);
+	archive_read_support_format_ar(a);
+	archive_read_support_format_cab(a);
+	archive_read_support_format_cpio(a);
+	archive_read_support_format_iso9660(a);
+	archive_read_support_format_lha(a);
+	archive_read_support_format_rar(a);
+	archive_read_support_format_rar5(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_xar(a);
+	archive_read_support_format_zip(a);
+	/*
+	 * The format is chosen here. libarchive's error number for "unknown
+	 * format" is private and platform-dependent, its message is what it says.
+	 */
+	if (archive_read_open_fd(a, fd, DUPG__IO_BUF_BYTES) != ARCHIVE_OK) {
+		const char *why = archive_error_string(a);
+		int rc = dupg__pkg_archive_fail(DUPG_EARCHIVE, a, path,
+				      why != NULL && strstr(why, "Unrecognized archive format") ?
+				      "not an archive" : "truncated or corrupt archive");
+		archive_read_free(a);
+		return rc;
+	}
+	*out = a;
+	return 0;
+}
+
+/* Entry name without the leading "./" that `tar -C dir .` writes; NULL when unreadable. */
+const char *dupg__pkg_entry_name(struct archive_entry *e)
+{
+	const char *n = archive_entry_pathname(e);
+
+	while (n != NULL && n[0] == '.' && n[1] == '/') {
+		n += 2;
+		while (*n == '/')
+			n++;
+	}
+	return n;
+}
+
+/* "manifest.json", also spelled "manifest.json/" when someone made it a directory. */
+int dupg__pkg_is_manifest(const char *name)
+{
+	size_t n = sizeof(DUPG__MANIFEST_NAME) - 1;
+
+	if (strncmp(name, DUPG__MANIFEST_NAME, n) != 0)
+		return 0;
+	while (name[n] == '/')
+		n++;
+	return name[n] == '\0';
+}
+
+/* Read the current entry (manifest.json) into memory and parse it. */
+static int read_manifest_data(dupg_manifest **out, struct archive *a, struct archive_entry *e,
+			      const char *path)
+{
+	char *buf = NULL, *origin;
+	size_t len = 0, cap = 0;
+	int rc = 0;
+
+	if (archive_entry_size_is_set(e) && archive_entry_size(e) > (int64_t)DUPG_MANIFEST_MAX_BYTES)
+		return dupg__error(DUPG_EFORMAT, "%s: manifest.json: %lld bytes, above the %u-byte limit",
+				   path, (long long)archive_entry_size(e), DUPG_MANIFEST_MAX_BYTES);
+	for (;;) {
+		void *p = buf;
+		la_ssize_t n;
+
+		/* one byte of room beyond the cap tells "too large" from "exactly the cap" */
+		if (dupg__grow(&p, &cap, len + DUPG__IO_BUF_BYTES, 1) != 0) {
+			rc = DUPG_ENOMEM;
+			break;
+		}
+		buf = p;
+		n = archive_read_data(a, buf + len, cap - len);
+		if (n < 0) {
+			rc = dupg__pkg_archive_fail(DUPG_EARCHIVE, a, path, "manifest.json: truncated or corrupt archive");
+			break;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > DUPG_MANIFEST_MAX_BYTES) {
+			rc = dupg__error(DUPG_EFORMAT, "%s: manifest.json: more than %u bytes",
+					 path, DUPG_MANIFEST_MAX_BYTES);
+			break;
+		}
+	}
+	if (rc == 0 && len == 0)
+		rc = dupg__error(DUPG_EFORMAT, "%s: manifest.json is empty", path);
+	if (rc != 0) {
+		free(buf);
+		return rc;
+	}
+	origin = malloc(strlen(path) + sizeof(": " DUPG__MANIFEST_NAME));
+	if (origin == NULL) {
+		free(buf);
+		return dupg__error_nomem();
+	}
+	sprintf(origin, "%s: %s", path, DUPG__MANIFEST_NAME);
+	rc = dupg_manifest_parse(out, buf, len, origin);
+	free(origin);
+	free(buf);
+	return rc;
+}
+
+/*
+ * Find manifest.json at the root and parse it; stops right after it. When
+ * rest is not NULL and the manifest is the first entry, *rest receives the
+ * handle, positioned at the next entry: verification goes on from there
+ * instead of opening the archive a second time. Otherwise *rest is NULL.
+ */
+int dupg__pkg_find_manifest(dupg_manifest **out, struct archive **rest, int fd, const char *path)
+{
+	struct archive *a;
+	struct archive_entry *e;
+	size_t seen = 0;
+	int rc;
+
+	if (rest != NULL)
+		*rest = NULL;
+
+	rc = dupg__pkg_reader_new(&a, fd, path);
+	if (rc != 0)
+		return rc;
+	for (;;) {
+		const char *name;
+		int r = archive_read_next_header(a, &e);
+
+		if (r == ARCHIVE_EOF) {
+			rc = dupg__error(DUPG_EFORMAT, "%s: no manifest.json at the archive root", path);
+			break;
+		}
+		if (r < ARCHIVE_WARN) {
+			rc = dupg__pkg_archive_fail(DUPG_EARCHIVE, a, path, "truncated or corrupt archive");
+			break;
+		}
+		seen++;
+		name = dupg__pkg_entry_name(e);
+		if (name == NULL) {
+			rc = dupg__error(DUPG_EARCHIVE, "%s: entry %zu has an unreadable name", path, seen);
+			break;
+		}
+		/* the next header call skips this entry's data without hashing it */
+		if (!dupg__pkg_is_manifest(name))
+			continue;
+		if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e) != NULL) {
+			rc = dupg__error(DUPG_EFORMAT, "%s: manifest.json is not a regular file", path);
+			break;
+		}
+		rc = read_manifest_data(out, a, e, path);
+		if (rc == 0 && rest != NULL && seen == 1) {
+			*rest = a;
+			return 0;
+		}
+		break;
+	}
+	archive_read_free(a);
+	return rc;
+}
+
+/* Open the package file; an empty file is named as such rather than "unrecognized". */
+int dupg__pkg_open(int *fd, const char *path)
+{
+	struct stat st;
+	int rc = dupg__pkg_open_regular(fd, &st, path, DUPG_EARCHIVE);
+
+	if (rc == 0 && st.st_size == 0) {
+		close(*fd);
+		*fd = -1;
+		rc = dupg__error(DUPG_EARCHIVE, "%s: not an archive: empty file", path);
+	}
+	return rc;
+}
+
+int dupg_package_read_manifest(dupg_manifest **out, const char *path)
+{
+	int fd, rc;
+
+	if (out == NULL || path == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_package_read_manifest: NULL argument");
+	*out = NULL;
+	rc = dupg__pkg_open(&fd, path);
+	if (rc != 0)
+		return rc;
+	rc = dupg__pkg_find_manifest(out, NULL, fd, path);
+	close(fd);
+	return rc;
+}
+

@@ -1,0 +1,339 @@
+/* File-system helpers (see fs.h). */
+#include "config.h"
+
+#include "util/fs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/path.h"
+
+int dupg__fs_fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return dupg__error_errno(DUPG_EIO, errno, "%s: cannot open directory", dir);
+	if (fsync(fd) != 0) {
+		int e = errno;
+		close(fd);
+		return dupg__error_errno(DUPG_EIO, e, "%s: fsync failed", dir);
+	}
+	close(fd);
+	return 0;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int dupg__fs_atomic_open(dupg__atomic *w, const char *path)
+{
+	size_t pl = strlen(path);
+	int e;
+
+	w->path = path;
+	w->fd = -1;
+	w->tmp = malloc(pl + sizeof(".tmp.XXXXXX"));
+	if (w->tmp == NULL)
+		return dupg__error_nomem();
+	memcpy(w->tmp, path, pl);
+	memcpy(w->tmp + pl, ".tmp.XXXXXX", sizeof(".tmp.XXXXXX"));
+	w->fd = mkstemp(w->tmp);
+	if (w->fd >= 0)
+		return 0;
+	e = errno;
+	free(w->tmp);
+	w->tmp = NULL;
+	if (e == ENOENT || e == ENOTDIR)
+		return dupg__error(DUPG_ENOTFOUND, "%s: directory does not exist", path);
+	return dupg__error_errno(DUPG_EIO, e, "%s: cannot create temporary file", path);
+}
+
+void dupg__fs_atomic_abort(dupg__atomic *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	if (w->tmp != NULL)
+		unlink(w->tmp);
+	free(w->tmp);
+	w->tmp = NULL;
+	w->fd = -1;
+}
+
+int dupg__fs_atomic_commit(dupg__atomic *w, int no_fsync, int (*stop_before_rename)(void *),
+			   void *payload)
+{
+	char *dir;
+	int rc = 0, fd = w->fd;
+
+	/* mkstemp creates 0600; lists and packages are read by other tools of the master */
+	if (fchmod(fd, 0644) != 0)
+		rc = dupg__error_errno(DUPG_EIO, errno, "%s: chmod failed", w->tmp);
+	if (rc == 0 && !no_fsync && fsync(fd) != 0)
+		rc = dupg__error_errno(DUPG_EIO, errno, "%s: fsync failed", w->tmp);
+	w->fd = -1;
+	if (close(fd) != 0 && rc == 0)
+		rc = dupg__error_errno(DUPG_EIO, errno, "%s: close failed", w->tmp);
+	if (rc != 0) {
+		dupg__fs_atomic_abort(w);
+		return rc;
+	}
+	if (stop_before_rename != NULL && stop_before_rename(payload) != 0) {
+		/* a simulated crash: the temporary file stays, as a real one would leave it */
+		free(w->tmp);
+		w->tmp = NULL;
+		return dupg__error(DUPG_EABORTED, "%s: stopped before rename", w->path);
+	}
+	if (rename(w->tmp, w->path) != 0) {
+		rc = dupg__error_errno(DUPG_EIO, errno, "%s: cannot rename %s over it", w->path, w->tmp);
+		dupg__fs_atomic_abort(w);
+		return rc;
+	}
+	free(w->tmp);
+	w->tmp = NULL;
+	if (no_fsync)
+		return 0;
+	dir = dupg__path_dirname(w->path);
+	if (dir == NULL)
+		return dupg__error_nomem();
+	rc = dupg__fs_fsync_dir(dir);
+	free(dir);
+	return rc;
+}
+
+int dupg__fs_write_atomic(const char *path, const char *data, size_t len, int no_fsync,
+			  int (*stop_before_rename)(void *), void *payload)
+{
+	dupg__atomic w;
+	int rc = dupg__fs_atomic_open(&w, path);
+
+	if (rc != 0)
+		return rc;
+	if (write_all(w.fd, data, len) != 0) {
+		rc = dupg__error_errno(DUPG_EIO, errno, "%s: write failed", w.tmp);
+		dupg__fs_atomic_abort(&w);
+		return rc;
+	}
+	return dupg__fs_atomic_commit(&w, no_fsync, stop_before_rename, payload);
+}
+
+int dupg__fs_read(char **out, size_t *len, const char *path, size_t max)
+{
+	FILE *f;
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+	int rc = 0;
+
+	*out = NULL;
+	f = fopen(path, "rb");
+	if (f == NULL) {
+		if (errno == ENOENT)
+			return dupg__error(DUPG_ENOTFOUND, "%s: no such file", path);
+		return dupg__error_errno(DUPG_EIO, errno, "%s: cannot open", path);
+	}
+	for (;;) {
+		size_t got;
+		void *p = buf;
+		if (dupg__grow(&p, &cap, n + 4096 + 1, 1) != 0) {
+			rc = DUPG_ENOMEM;
+			break;
+		}
+		buf = p;
+		got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (n > max) {
+			rc = dupg__error(DUPG_EFORMAT, "%s: larger than %zu bytes", path, max);
+			break;
+		}
+		if (got == 0) {
+			if (ferror(f))
+				rc = dupg__error_errno(DUPG_EIO, errno, "%s: read failed", path);
+			break;
+		}
+	}
+	fclose(f);
+	if (rc != 0) {
+		free(buf);
+		return rc;
+	}
+	if (buf == NULL) {
+		buf = malloc(1);
+		if (buf == NULL)
+			return dupg__error_nomem();
+	}
+	buf[n] = '\0';
+	*out = buf;
+	if (len != NULL)
+		*len = n;
+	return 0;
+}
+
+int dupg__fs_write(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	int failed;
+
+	if (f == NULL)
+		return dupg__error_errno(DUPG_EIO, errno, "%s: cannot create", path);
+	failed = len > 0 && fwrite(data, 1, len, f) != len;
+	if (fclose(f) != 0 || failed)
+		return dupg__error_errno(DUPG_EIO, errno, "%s: write failed", path);
+	return 0;
+}
+
+int dupg__fs_mkdirs(const char *path)
+{
+	char *p = strdup(path), *s;
+
+	if (p == NULL)
+		return dupg__error_nomem();
+	for (s = p + 1;; s++) {
+		char c = *s;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+			int rc = dupg__error_errno(DUPG_EIO, errno, "%s: cannot create directory", p);
+			free(p);
+			return rc;
+		}
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	free(p);
+	return 0;
+}
+
+static int rm_one(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	if (type == FTW_DP)
+		return rmdir(path) != 0 ? -1 : 0;
+	return unlink(path) != 0 ? -1 : 0;
+}
+
+int dupg__fs_rmtree(const char *path)
+{
+	struct stat sb;
+
+	if (lstat(path, &sb) != 0 && errno == ENOENT)
+		return 0;
+	if (nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
+		return dupg__error_errno(DUPG_EIO, errno, "%s: cannot remove", path);
+	return 0;
+}
+
+char *dupg__fs_scratch(const char *prefix)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir;
+
+	if (tmp == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	dir = dupg__printf("%s/%s-XXXXXX", tmp, prefix);
+	if (dir == NULL) {
+		dupg__error_nomem();
+		return NULL;
+	}
+	if (mkdtemp(dir) == NULL) {
+		dupg__error_errno(DUPG_EIO, errno, "%s: cannot create directory", dir);
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+int64_t dupg__fs_size(const char *path)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) != 0)
+		return -1;
+	return (int64_t)sb.st_size;
+}
+
+int dupg__fs_exists(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0;
+}
+
+int dupg__fs_copy(const char *src, const char *dst, uint64_t limit, int no_fsync,
+		  uint64_t *copied)
+{
+	char buf[65536];
+	int in, out, rc = 0;
+
+	*copied = 0;
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return dupg__error_errno(DUPG_EIO, errno, "%s: cannot open", src);
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (out < 0) {
+		rc = dupg__error_errno(DUPG_EIO, errno, "%s: cannot create", dst);
+		close(in);
+		return rc;
+	}
+	while (*copied < limit) {
+		size_t want = sizeof(buf);
+		ssize_t n;
+
+		if (limit - *copied < want)
+			want = (size_t)(limit - *copied);
+		n = read(in, buf, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = dupg__error_errno(DUPG_EIO, errno, "%s: read failed", src);
+			break;
+		}
+		if (n == 0)
+			break;
+		if (write_all(out, buf, (size_t)n) != 0) {
+			rc = dupg__error_errno(DUPG_EIO, errno, "%s: write failed", dst);
+			break;
+		}
+		*copied += (uint64_t)n;
+	}
+	if (rc == 0 && !no_fsync && fsync(out) != 0)
+		rc = dupg__error_errno(DUPG_EIO, errno, "%s: fsync failed", dst);
+	if (close(out) != 0 && rc == 0)
+		rc = dupg__error_errno(DUPG_EIO, errno, "%s: close failed", dst);
+	close(in);
+	return rc;
+}
+
+int dupg__fs_link_or_copy(const char *src, const char *dst, int no_fsync)
+{
+	uint64_t copied;
+
+	if (link(src, dst) == 0)
+		return 0;
+	if (errno != EXDEV && errno != EPERM && errno != EMLINK)
+		return dupg__error_errno(DUPG_EIO, errno, "%s: cannot link to %s", dst, src);
+	return dupg__fs_copy(src, dst, UINT64_MAX, no_fsync, &copied);
+}

@@ -3,10 +3,12 @@
 
 #include "fixture.h"
 
+#include "util/buf.h"
 #include "util/fs.h"
 #include "util/rng.h"
 
 #include <CUnit/Basic.h>
+#include <json-c/json.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -150,64 +152,219 @@ const char *fx_pkg(const char *dir, const char *name, const char *version, const
 	return out;
 }
 
-void fx_worked_store(const char *dir, const char *extra_hw_on_1)
-{
-	char hw1[256];
+/* ---- shared test cases (tests/data/cases) ----------------------------------- */
 
-	snprintf(hw1, sizeof(hw1), "A,B%s%s", extra_hw_on_1 ? "," : "",
-		 extra_hw_on_1 ? extra_hw_on_1 : "");
-	fx_pkg(dir, "pkg1", "1", hw1);
-	fx_pkg(dir, "pkg2", "2", "C,D,E");
-	fx_pkg(dir, "pkg3", "3", "A");
-	fx_pkg(dir, "pkg4", "4", "B");
-	fx_pkg(dir, "pkg5", "5", "A");
-	fx_pkg(dir, "pkg6", "6", "B,C");
-	fx_write(fx_path(dir, "list"), "pkg1\npkg2\npkg3\npkg4\n");
-	fx_write(fx_path(dir, "new"), "pkg5\npkg6\n");
+static const char *data_dir(const char *sub);
+
+json_object *fx_case(const char *name)
+{
+	char file[64];
+	json_object *c;
+
+	snprintf(file, sizeof(file), "%s.json", name);
+	c = json_object_from_file(fx_path(data_dir("cases"), file));
+	if (c == NULL)
+		fprintf(stderr, "case %s: %s\n", name, json_util_get_last_err());
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	return c;
 }
 
-/* The cases directory, in the sources whether run by make check or by hand. */
-static const char *manifest_cases_dir(void)
+json_object *fx_case_get(json_object *c, const char *path)
+{
+	char buf[256], *key, *save = NULL;
+	json_object *v = c;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (key = strtok_r(buf, ".", &save); key != NULL; key = strtok_r(NULL, ".", &save)) {
+		if (!json_object_object_get_ex(v, key, &v)) {
+			fprintf(stderr, "case: no %s\n", path);
+			CU_FAIL_FATAL("case key missing");
+		}
+	}
+	return v;
+}
+
+/* The package named name in the case's "packages". */
+static json_object *case_package(json_object *c, const char *name)
+{
+	json_object *pkgs = fx_case_get(c, "packages");
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(pkgs); i++) {
+		json_object *p = json_object_array_get_idx(pkgs, i), *n;
+		if (json_object_object_get_ex(p, "name", &n) &&
+		    strcmp(json_object_get_string(n), name) == 0)
+			return p;
+	}
+	fprintf(stderr, "case: no package %s\n", name);
+	CU_FAIL_FATAL("case package missing");
+	return NULL;
+}
+
+/* "A,B" of a package's hardware types, into buf. */
+static const char *case_hw_csv(json_object *p, char *buf, size_t size)
+{
+	json_object *hw = fx_case_get(p, "hw");
+	size_t i, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < json_object_array_length(hw); i++)
+		used += (size_t)snprintf(buf + used, size - used, "%s%s", i > 0 ? "," : "",
+					 json_object_get_string(json_object_array_get_idx(hw, i)));
+	return buf;
+}
+
+char *fx_case_text(json_object *c, const char *path)
+{
+	json_object *arr = fx_case_get(c, path);
+	dupg_buf b = { 0 };
+	char *out = NULL;
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(arr); i++)
+		dupg__buf_printf(&b, "%s\n", json_object_get_string(json_object_array_get_idx(arr, i)));
+	CU_ASSERT_EQUAL_FATAL(dupg__buf_finish(&b, &out), 0);
+	return out;
+}
+
+void fx_case_store(const char *dir, json_object *c)
+{
+	static const char *const lists[] = { "store", "download" };
+	char hw[512], *text;
+	size_t k, i;
+
+	for (k = 0; k < 2; k++) {
+		json_object *names = fx_case_get(c, lists[k]);
+		for (i = 0; i < json_object_array_length(names); i++) {
+			const char *name = json_object_get_string(json_object_array_get_idx(names, i));
+			json_object *p = case_package(c, name);
+			fx_pkg(dir, name, json_object_get_string(fx_case_get(p, "version")),
+			       case_hw_csv(p, hw, sizeof(hw)));
+		}
+	}
+	text = fx_case_text(c, "store");
+	fx_write(fx_path(dir, "list"), text);
+	free(text);
+	text = fx_case_text(c, "download");
+	fx_write(fx_path(dir, "new"), text);
+	free(text);
+}
+
+dupg_pathlist *fx_case_list(json_object *c, const char *key)
+{
+	json_object *names = fx_case_get(c, key);
+	dupg_pathlist *l = NULL;
+	size_t i, j;
+
+	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_new(&l), 0);
+	for (i = 0; i < json_object_array_length(names); i++) {
+		const char *name = json_object_get_string(json_object_array_get_idx(names, i));
+		json_object *hw = fx_case_get(case_package(c, name), "hw");
+		const char *types[16];
+		size_t n = json_object_array_length(hw);
+
+		CU_ASSERT_FATAL(n <= 16);
+		for (j = 0; j < n; j++)
+			types[j] = json_object_get_string(json_object_array_get_idx(hw, j));
+		CU_ASSERT_EQUAL_FATAL(dupg_pathlist_add(l, name, types, n), 0);
+	}
+	return l;
+}
+
+dupg_topology *fx_case_topology(json_object *c)
+{
+	json_object *devs = fx_case_get(c, "devices");
+	dupg_topology *t = NULL;
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(dupg_topology_new(&t), 0);
+	for (i = 0; i < json_object_array_length(devs); i++) {
+		json_object *d = json_object_array_get_idx(devs, i), *parent = NULL;
+
+		json_object_object_get_ex(d, "parent", &parent);
+		fx_device(t, json_object_get_string(fx_case_get(d, "id")),
+			  json_object_get_string(fx_case_get(d, "hw")),
+			  json_object_get_string(fx_case_get(d, "version")),
+			  parent != NULL ? json_object_get_string(parent) : NULL);
+	}
+	CU_ASSERT_EQUAL_FATAL(dupg_topology_check(t, "case"), 0);
+	return t;
+}
+
+dupg_pkgset *fx_case_pkgset(json_object *c)
+{
+	json_object *names = fx_case_get(c, "server");
+	dupg_pkgset *set = NULL;
+	size_t i, j;
+
+	CU_ASSERT_EQUAL_FATAL(dupg_pkgset_new(&set), 0);
+	for (i = 0; i < json_object_array_length(names); i++) {
+		const char *name = json_object_get_string(json_object_array_get_idx(names, i));
+		json_object *p = case_package(c, name), *hw = fx_case_get(p, "hw");
+		const char *types[16];
+		size_t n = json_object_array_length(hw);
+
+		CU_ASSERT_FATAL(n <= 16);
+		for (j = 0; j < n; j++)
+			types[j] = json_object_get_string(json_object_array_get_idx(hw, j));
+		CU_ASSERT_EQUAL_FATAL(dupg_pkgset_add(set, name, json_object_get_string(
+							     fx_case_get(p, "version")), types, n), 0);
+	}
+	return set;
+}
+
+dupg_config *fx_case_config(json_object *c, const char *path)
+{
+	dupg_config *cfg = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(dupg_config_new(&cfg), 0);
+	json_object_object_foreach(fx_case_get(c, path), hw, v)
+		CU_ASSERT_EQUAL_FATAL(dupg_config_set(cfg, hw, json_object_get_string(v)), 0);
+	return cfg;
+}
+
+void fx_case_expect(json_object *c, const char *path, const char *json)
+{
+	const char *want = json_object_to_json_string_ext(fx_case_get(c, path),
+							  JSON_C_TO_STRING_PLAIN |
+							  JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(json);
+	if (strcmp(want, json) != 0)
+		fprintf(stderr, "\n  %s:\n  got  %s\n  want %s\n", path, json, want);
+	CU_ASSERT_STRING_EQUAL(json, want);
+}
+
+/* tests/data/SUB in the sources, whether run by make check or by hand. */
+static const char *data_dir(const char *sub)
 {
 	static char dir[4096];
 	const char *top = getenv("top_srcdir");
 	const char *slash = strrchr(__FILE__, '/');
 
 	if (top != NULL && *top != '\0')
-		snprintf(dir, sizeof(dir), "%s/tests/data/manifests", top);
+		snprintf(dir, sizeof(dir), "%s/tests/data/%s", top, sub);
 	else if (slash != NULL)
 		/* run from the build directory: __FILE__ leads to the sources */
-		snprintf(dir, sizeof(dir), "%.*s/data/manifests", (int)(slash - __FILE__), __FILE__);
+		snprintf(dir, sizeof(dir), "%.*s/data/%s", (int)(slash - __FILE__), __FILE__, sub);
 	else
-		snprintf(dir, sizeof(dir), "data/manifests");
+		snprintf(dir, sizeof(dir), "data/%s", sub);
 	return dir;
 }
 
-static const struct {
-	const char *name;
-	int code;
-} manifest_codes[] = {
-	{ "DUPG_EFORMAT", DUPG_EFORMAT },
-	{ "DUPG_EUNSUPPORTED", DUPG_EUNSUPPORTED },
-	{ "DUPG_EEXISTS", DUPG_EEXISTS },
-	{ "DUPG_EINVAL", DUPG_EINVAL },
-};
-
+/* The code an .expect file names (1 for a name that is not a code, so the case fails). */
 static int manifest_code(const char *name)
 {
-	size_t i;
+	int code = 1;
 
-	for (i = 0; i < sizeof(manifest_codes) / sizeof(manifest_codes[0]); i++)
-		if (strcmp(manifest_codes[i].name, name) == 0)
-			return manifest_codes[i].code;
-	return 1;
+	return dupg_error_parse(&code, name) == 0 ? code : 1;
 }
 
 size_t fx_manifest_cases(void (*fn)(const char *name, const char *json, int code,
 				    const char *needle, void *payload),
 			 void *payload)
 {
-	const char *dir = manifest_cases_dir();
+	const char *dir = data_dir("manifests");
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	size_t ran = 0;

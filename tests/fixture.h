@@ -34,12 +34,32 @@ char *fx_snapshot(const char *dir);
 const char *fx_pkg(const char *dir, const char *name, const char *version, const char *hw_csv);
 
 /*
- * The worked example's master store in dir: packages pkg1..pkg6 (1: A,B;
- * 2: C,D,E; 3: A; 4: B; 5: A; 6: B,C; with extra_hw_on_1 non-NULL, package 1
- * also fits that type), the list file "list" naming pkg1..pkg4 and the list
- * file "new" naming pkg5 and pkg6. Package i has version "i".
+ * The shared test cases of tests/data/cases (README there), e.g. "worked",
+ * the seed's worked example: the case's JSON, which the caller releases with
+ * json_object_put(). Fatal when it cannot be read.
  */
-void fx_worked_store(const char *dir, const char *extra_hw_on_1);
+struct json_object;
+struct json_object *fx_case(const char *name);
+/* The value at a dotted path ("expect.applied.list"); fatal when missing. Borrowed. */
+struct json_object *fx_case_get(struct json_object *c, const char *path);
+/* The array of names at path as a list file's text, one per line (malloc'd). */
+char *fx_case_text(struct json_object *c, const char *path);
+/*
+ * The case's master store in dir: a package file for every package of
+ * "store" and "download", the list file "list" naming "store" and the list
+ * file "new" naming "download".
+ */
+void fx_case_store(const char *dir, struct json_object *c);
+/* The case's "store" or "download" as a path list (names and hardware types, no files). */
+dupg_pathlist *fx_case_list(struct json_object *c, const char *key);
+/* The case's site as a checked topology. */
+dupg_topology *fx_case_topology(struct json_object *c);
+/* The case's "server" packages as a package set, paths being the package names. */
+dupg_pkgset *fx_case_pkgset(struct json_object *c);
+/* The {"TYPE": "package"} object at path as a configuration. */
+dupg_config *fx_case_config(struct json_object *c, const char *path);
+/* Assert that json (what a dupg_*_to_json gave) is the case's value at path, key order included. */
+void fx_case_expect(struct json_object *c, const char *path, const char *json);
 
 /* Add a device to a topology (parent NULL for the master); fatal on failure. */
 void fx_device(dupg_topology *t, const char *id, const char *hw, const char *version,

@@ -5,8 +5,8 @@ tests_libfixture_la_SOURCES = tests/fixture.c tests/fixture.h
 
 # Every suite is tests/NAME.c (automake's default source) linked with the fixture.
 # The suites use the internal utility layer beside the library (libdupg/util/).
-LDADD = tests/libfixture.la libdupg/libdupg.la $(DUPG_UTIL_LIBS) $(CUNIT_LIBS)
-AM_CPPFLAGS += $(CUNIT_CFLAGS) $(DUPG_UTIL_CPPFLAGS)
+LDADD = tests/libfixture.la libdupg/libdupg.la $(DUPG_UTIL_LIBS) $(JSONC_LIBS) $(CUNIT_LIBS)
+AM_CPPFLAGS += $(CUNIT_CFLAGS) $(DUPG_UTIL_CPPFLAGS) $(JSONC_CFLAGS)
 
 dupg_unit_tests = \
 	tests/test_vercmp \

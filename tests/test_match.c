@@ -1,6 +1,8 @@
 /* The indexed package set and site matching, checked against a naive scan. */
 #include "fixture.h"
 
+#include <json-c/json.h>
+
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -39,6 +41,31 @@ static dupg_pkgset *worked_set(void)
 	add(set, "/srv/pkgs/pkgF.tar.gz", "3", "F", NULL);
 	add(set, "/srv/pkgs/pkgG.tar.gz", "7", "G", NULL);
 	return set;
+}
+
+/* The shared case: the site's merged description and its task. */
+static void test_worked_case(void)
+{
+	json_object *c = fx_case("worked");
+	dupg_topology *t = fx_case_topology(c);
+	dupg_pkgset *set = fx_case_pkgset(c);
+	dupg_sysvd *s = NULL;
+	dupg_task *task = NULL;
+	char *json = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(dupg_topology_merge(&s, t), 0);
+	CU_ASSERT_EQUAL(dupg_sysvd_to_json(&json, s), 0);
+	fx_case_expect(c, "expect.merge", json);
+	dupg_free(json);
+	CU_ASSERT_EQUAL_FATAL(dupg_match(&task, set, s), 0);
+	CU_ASSERT_EQUAL(dupg_task_to_json(&json, task), 0);
+	fx_case_expect(c, "expect.match", json);
+	dupg_free(json);
+	dupg_task_free(task);
+	dupg_sysvd_free(s);
+	dupg_pkgset_free(set);
+	dupg_topology_free(t);
+	json_object_put(c);
 }
 
 static void test_worked_example(void)
@@ -1281,6 +1308,7 @@ int main(void)
 {
 	CU_TestInfo tests[] = {
 		{ "worked example", test_worked_example },
+		{ "worked example, as its case file says", test_worked_case },
 		{ "full and none", test_full_and_none },
 		{ "package-set order", test_set_order },
 		{ "ties", test_ties },

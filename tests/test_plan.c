@@ -1,6 +1,8 @@
 /* Upgrade and rollback dispatch plans, switch order, plan JSON. */
 #include "fixture.h"
 
+#include <json-c/json.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -96,6 +98,39 @@ static void expect_switch(const dupg_plan *p, const char *const *ids, size_t n)
 	dupg_plan_switch_order(p, order);
 	for (i = 0; i < n; i++)
 		CU_ASSERT_STRING_EQUAL(dupg_plan_device(p, order[i]), ids[i]);
+}
+
+/* The shared case: the plan from the rollback configuration to the latest, and its switch order. */
+static void test_worked_case(void)
+{
+	json_object *c = fx_case("worked"), *got, *steps;
+	dupg_topology *t = fx_case_topology(c);
+	dupg_config *from = fx_case_config(c, "expect.prune.rollback");
+	dupg_config *to = fx_case_config(c, "expect.prune.latest");
+	json_object *want_switch = fx_case_get(c, "expect.plan.switch");
+	dupg_plan *p = NULL;
+	size_t order[16], i;
+	char *json = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(dupg_plan_upgrade(&p, t, from, to), 0);
+	CU_ASSERT_EQUAL(dupg_plan_to_json(&json, p), 0);
+	got = json_tokener_parse(json);
+	CU_ASSERT_FATAL(json_object_object_get_ex(got, "steps", &steps));
+	fx_case_expect(c, "expect.plan.upgrade",
+		       json_object_to_json_string_ext(steps, JSON_C_TO_STRING_PLAIN |
+							     JSON_C_TO_STRING_NOSLASHESCAPE));
+	CU_ASSERT_EQUAL_FATAL(dupg_plan_count(p), json_object_array_length(want_switch));
+	dupg_plan_switch_order(p, order);
+	for (i = 0; i < dupg_plan_count(p); i++)
+		CU_ASSERT_STRING_EQUAL(dupg_plan_device(p, order[i]),
+				       json_object_get_string(json_object_array_get_idx(want_switch, i)));
+	json_object_put(got);
+	dupg_free(json);
+	dupg_plan_free(p);
+	dupg_config_free(from);
+	dupg_config_free(to);
+	dupg_topology_free(t);
+	json_object_put(c);
 }
 
 static void test_worked_example(void)
@@ -367,6 +402,7 @@ int main(void)
 {
 	CU_TestInfo tests[] = {
 		{ "worked example", test_worked_example },
+		{ "worked example, as its case file says", test_worked_case },
 		{ "deep changes", test_deep },
 		{ "children in insertion order", test_children_order },
 		{ "types missing from a configuration", test_missing_types },

@@ -3,6 +3,8 @@
 
 #include "util/prune_model.h"
 
+#include <json-c/json.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,70 +75,68 @@ static const char *config_str(const dupg_config *c)
 	return b;
 }
 
-#define WORKED_FIRST "pkg1:A,B pkg2:C,D,E pkg3:A pkg4:B"
-#define WORKED_NEW "pkg5:A pkg6:B,C"
-
-static void test_worked_example(void)
+/* The worked example of the shared cases: prune the case's store with its download. */
+static dupg_prune *case_prune(json_object *c)
 {
-	dupg_pathlist *first = make_list(WORKED_FIRST), *down = make_list(WORKED_NEW);
+	dupg_pathlist *first = fx_case_list(c, "store"), *down = fx_case_list(c, "download");
 	dupg_prune *p = NULL;
 	char *json = NULL;
 
 	CU_ASSERT_EQUAL_FATAL(dupg_prune_compute(&p, first, down, NULL), 0);
-	CU_ASSERT_STRING_EQUAL(joined(p, DUPG_LIST_SECOND), "pkg1 pkg2 pkg3 pkg4 pkg5 pkg6");
-	CU_ASSERT_STRING_EQUAL(joined(p, DUPG_LIST_DELETABLE), "pkg1");
-	CU_ASSERT_STRING_EQUAL(joined(p, DUPG_LIST_THIRD), "pkg2 pkg3 pkg4 pkg5 pkg6");
-	CU_ASSERT_STRING_EQUAL(joined(p, DUPG_LIST_FOURTH), "pkg2 pkg3 pkg4");
-	CU_ASSERT_EQUAL(dupg_prune_count(p, DUPG_LIST_SECOND), 6);
-	CU_ASSERT_EQUAL(dupg_prune_count(p, DUPG_LIST_THIRD), 5);
-	CU_ASSERT_EQUAL(dupg_prune_count(p, DUPG_LIST_FOURTH), 3);
-	CU_ASSERT_EQUAL(dupg_prune_count(p, DUPG_LIST_DELETABLE), 1);
-	/* configurations in order of first appearance in the third and fourth lists */
-	CU_ASSERT_STRING_EQUAL(config_str(dupg_prune_config(p, DUPG_CONFIG_LATEST)),
-			       "C=pkg6 D=pkg2 E=pkg2 A=pkg5 B=pkg6");
-	CU_ASSERT_STRING_EQUAL(config_str(dupg_prune_config(p, DUPG_CONFIG_ROLLBACK)),
-			       "C=pkg2 D=pkg2 E=pkg2 A=pkg3 B=pkg4");
-	/* indices point into the second list */
-	CU_ASSERT_EQUAL(dupg_prune_index(p, DUPG_LIST_DELETABLE, 0), 0);
-	CU_ASSERT_EQUAL(dupg_prune_index(p, DUPG_LIST_THIRD, 0), 1);
-	CU_ASSERT_EQUAL(dupg_prune_index(p, DUPG_LIST_THIRD, 4), 5);
-	CU_ASSERT_EQUAL(dupg_prune_index(p, DUPG_LIST_FOURTH, 2), 3);
-	CU_ASSERT_EQUAL(dupg_prune_index(p, DUPG_LIST_SECOND, 3), 3);
-	CU_ASSERT_EQUAL(dupg_prune_index(p, DUPG_LIST_THIRD, 5), SIZE_MAX);
-	CU_ASSERT_PTR_NULL(dupg_prune_path(p, DUPG_LIST_FOURTH, 3));
-	CU_ASSERT_PTR_NULL(dupg_prune_path(p, DUPG_LIST_DELETABLE, 1));
 	CU_ASSERT_EQUAL(dupg_prune_to_json(&json, p), 0);
-	CU_ASSERT_STRING_EQUAL(json,
-		"{\"second\":[\"pkg1\",\"pkg2\",\"pkg3\",\"pkg4\",\"pkg5\",\"pkg6\"],"
-		"\"third\":[\"pkg2\",\"pkg3\",\"pkg4\",\"pkg5\",\"pkg6\"],"
-		"\"fourth\":[\"pkg2\",\"pkg3\",\"pkg4\"],"
-		"\"deletable\":[\"pkg1\"],"
-		"\"latest\":{\"C\":\"pkg6\",\"D\":\"pkg2\",\"E\":\"pkg2\",\"A\":\"pkg5\",\"B\":\"pkg6\"},"
-		"\"rollback\":{\"C\":\"pkg2\",\"D\":\"pkg2\",\"E\":\"pkg2\",\"A\":\"pkg3\",\"B\":\"pkg4\"}}");
+	fx_case_expect(c, "expect.prune", json);
 	dupg_free(json);
-	dupg_prune_free(p);
 	dupg_pathlist_free(first);
 	dupg_pathlist_free(down);
+	return p;
+}
+
+/* The worked example's stored list and download, from its case file. */
+static void worked_lists(dupg_pathlist **first, dupg_pathlist **down)
+{
+	json_object *c = fx_case("worked");
+
+	*first = fx_case_list(c, "store");
+	*down = fx_case_list(c, "download");
+	json_object_put(c);
+}
+
+static void test_worked_example(void)
+{
+	json_object *c = fx_case("worked");
+	dupg_prune *p = case_prune(c);
+
+	CU_ASSERT_EQUAL(dupg_prune_count(p, DUPG_LIST_MERGED), 6);
+	CU_ASSERT_EQUAL(dupg_prune_count(p, DUPG_LIST_KEPT), 5);
+	CU_ASSERT_EQUAL(dupg_prune_count(p, DUPG_LIST_ROLLBACK), 3);
+	CU_ASSERT_EQUAL(dupg_prune_count(p, DUPG_LIST_DELETABLE), 1);
+	/* the getters say what the JSON says */
+	CU_ASSERT_STRING_EQUAL(joined(p, DUPG_LIST_KEPT), "pkg2 pkg3 pkg4 pkg5 pkg6");
+	CU_ASSERT_STRING_EQUAL(config_str(dupg_prune_config(p, DUPG_CONFIG_LATEST)),
+			       "C=pkg6 D=pkg2 E=pkg2 A=pkg5 B=pkg6");
+	/* indices point into the merged list */
+	CU_ASSERT_EQUAL(dupg_prune_index(p, DUPG_LIST_DELETABLE, 0), 0);
+	CU_ASSERT_EQUAL(dupg_prune_index(p, DUPG_LIST_KEPT, 0), 1);
+	CU_ASSERT_EQUAL(dupg_prune_index(p, DUPG_LIST_KEPT, 4), 5);
+	CU_ASSERT_EQUAL(dupg_prune_index(p, DUPG_LIST_ROLLBACK, 2), 3);
+	CU_ASSERT_EQUAL(dupg_prune_index(p, DUPG_LIST_MERGED, 3), 3);
+	CU_ASSERT_EQUAL(dupg_prune_index(p, DUPG_LIST_KEPT, 5), DUPG_NONE);
+	CU_ASSERT_PTR_NULL(dupg_prune_path(p, DUPG_LIST_ROLLBACK, 3));
+	CU_ASSERT_PTR_NULL(dupg_prune_path(p, DUPG_LIST_DELETABLE, 1));
+	dupg_prune_free(p);
+	json_object_put(c);
 }
 
 static void test_worked_example_extra_type(void)
 {
-	dupg_pathlist *first = make_list("pkg1:A,B,H pkg2:C,D,E pkg3:A pkg4:B");
-	dupg_pathlist *down = make_list(WORKED_NEW);
-	dupg_prune *p = NULL;
+	json_object *c = fx_case("worked-h");
+	dupg_prune *p = case_prune(c);
 
-	CU_ASSERT_EQUAL_FATAL(dupg_prune_compute(&p, first, down, NULL), 0);
 	/* package 1 is the only package of H: it stays in both configurations */
 	CU_ASSERT_EQUAL(dupg_prune_count(p, DUPG_LIST_DELETABLE), 0);
-	CU_ASSERT_STRING_EQUAL(joined(p, DUPG_LIST_THIRD), "pkg1 pkg2 pkg3 pkg4 pkg5 pkg6");
-	CU_ASSERT_STRING_EQUAL(joined(p, DUPG_LIST_FOURTH), "pkg1 pkg2 pkg3 pkg4");
-	CU_ASSERT_STRING_EQUAL(config_str(dupg_prune_config(p, DUPG_CONFIG_LATEST)),
-			       "A=pkg5 B=pkg6 H=pkg1 C=pkg6 D=pkg2 E=pkg2");
-	CU_ASSERT_STRING_EQUAL(config_str(dupg_prune_config(p, DUPG_CONFIG_ROLLBACK)),
-			       "A=pkg3 B=pkg4 H=pkg1 C=pkg2 D=pkg2 E=pkg2");
+	CU_ASSERT_STRING_EQUAL(dupg_config_get(dupg_prune_config(p, DUPG_CONFIG_ROLLBACK), "H"), "pkg1");
 	dupg_prune_free(p);
-	dupg_pathlist_free(first);
-	dupg_pathlist_free(down);
+	json_object_put(c);
 }
 
 static void test_small_cases(void)
@@ -266,11 +266,11 @@ static void test_keep_latest_protects_rollback(void)
 
 static void test_bad_input(void)
 {
-	dupg_pathlist *first = make_list(WORKED_FIRST), *down = make_list("pkg5:A pkg3:A");
-	dupg_pathlist *ok = make_list(WORKED_NEW);
+	dupg_pathlist *first, *down = make_list("pkg5:A pkg3:A"), *ok;
 	dupg_prune_options opts = DUPG_PRUNE_OPTIONS_INIT;
 	dupg_prune *p = (dupg_prune *)&opts;
 
+	worked_lists(&first, &ok);
 	expect_error(dupg_prune_compute(&p, first, down, NULL), DUPG_EEXISTS, "pkg3");
 	CU_ASSERT_PTR_NULL(p);
 	/* the same list as both: every downloaded path is already stored */
@@ -310,11 +310,12 @@ static void test_bad_input(void)
 
 static void test_result_outlives_inputs(void)
 {
-	dupg_pathlist *first = make_list(WORKED_FIRST), *down = make_list(WORKED_NEW);
+	dupg_pathlist *first, *down;
 	const char *hw[] = { "A" };
 	const dupg_pathlist *second;
 	dupg_prune *p = NULL;
 
+	worked_lists(&first, &down);
 	CU_ASSERT_EQUAL_FATAL(dupg_prune_compute(&p, first, down, NULL), 0);
 	/* the inputs change or go away: the result does not */
 	CU_ASSERT_EQUAL(dupg_pathlist_add(first, "pkg7", hw, 1), 0);
@@ -338,7 +339,7 @@ static void test_result_outlives_inputs(void)
 
 static void test_list_dup(void)
 {
-	dupg_pathlist *first = make_list(WORKED_FIRST), *down = make_list(WORKED_NEW);
+	dupg_pathlist *first, *down;
 	dupg_pathlist *l = NULL;
 	dupg_config *c = NULL;
 	dupg_prune *p = NULL;
@@ -347,6 +348,7 @@ static void test_list_dup(void)
 						 DUPG_LIST_DELETABLE };
 	size_t w, i;
 
+	worked_lists(&first, &down);
 	CU_ASSERT_EQUAL_FATAL(dupg_prune_compute(&p, first, down, NULL), 0);
 	dupg_pathlist_free(first);
 	dupg_pathlist_free(down);

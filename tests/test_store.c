@@ -1,6 +1,8 @@
 /* The package store on disk: applying a prune crash-safely, and recovering after a crash anywhere. */
 #include "fixture.h"
 
+#include <json-c/json.h>
+
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +49,21 @@ static int run_prune(const char *dir, const dupg_prune_options *po, const dupg_a
 	return rc;
 }
 
+/* The store of a shared case (tests/data/cases) in dir; the case for its expectations. */
+static json_object *case_store(const char *dir, const char *name)
+{
+	json_object *c = fx_case(name);
+
+	fx_case_store(dir, c);
+	return c;
+}
+
+/* The case's worked example store, when a test needs only its files. */
+static void worked_store(const char *dir)
+{
+	json_object_put(case_store(dir, "worked"));
+}
+
 static void expect_file(const char *path, const char *content)
 {
 	char *got = fx_read(path);
@@ -60,6 +77,35 @@ static void expect_file(const char *path, const char *content)
 		CU_ASSERT_STRING_EQUAL(got, content);
 	}
 	free(got);
+}
+
+/*
+ * The store in dir is as the case says at path: "list" and "rollback" are
+ * LIST and LIST.rollback, the "deleted" packages are gone and every package
+ * of the list is there.
+ */
+static void expect_case_store(const char *dir, json_object *c, const char *path)
+{
+	char key[128], *text;
+	json_object *arr;
+	size_t i;
+
+	snprintf(key, sizeof(key), "%s.list", path);
+	text = fx_case_text(c, key);
+	expect_file(fx_path(dir, "list"), text);
+	free(text);
+	snprintf(key, sizeof(key), "%s.rollback", path);
+	text = fx_case_text(c, key);
+	expect_file(fx_path(dir, "list.rollback"), text);
+	free(text);
+	snprintf(key, sizeof(key), "%s.deleted", path);
+	arr = fx_case_get(c, key);
+	for (i = 0; i < json_object_array_length(arr); i++)
+		CU_ASSERT(!fx_exists(fx_path(dir, json_object_get_string(json_object_array_get_idx(arr, i)))));
+	snprintf(key, sizeof(key), "%s.list", path);
+	arr = fx_case_get(c, key);
+	for (i = 0; i < json_object_array_length(arr); i++)
+		CU_ASSERT(fx_exists(fx_path(dir, json_object_get_string(json_object_array_get_idx(arr, i)))));
 }
 
 static void test_worked_example_applied(void)
@@ -76,22 +122,20 @@ static void test_worked_example_applied(void)
 	dupg_pathlist *down = NULL;
 	dupg_prune *p = NULL;
 	const dupg_pathlist *l;
+	json_object *c;
+	char *json = NULL;
 	int i;
 
-	fx_worked_store(dir, NULL);
+	c = case_store(dir, "worked");
 	opts.step_cb = on_step;
 	opts.payload = &st;
 	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
 	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&down, fx_path(dir, "new")), 0);
 	CU_ASSERT_EQUAL_FATAL(dupg_store_prune(&p, s, down, NULL, &opts), 0);
-	expect_file(fx_path(dir, "list"), "pkg2\npkg3\npkg4\npkg5\npkg6\n");
-	expect_file(fx_path(dir, "list.rollback"), "pkg2\npkg3\npkg4\n");
-	CU_ASSERT(!fx_exists(fx_path(dir, "pkg1")));
-	for (i = 2; i <= 6; i++) {
-		char name[8];
-		snprintf(name, sizeof(name), "pkg%d", i);
-		CU_ASSERT(fx_exists(fx_path(dir, name)));
-	}
+	CU_ASSERT_EQUAL(dupg_prune_to_json(&json, p), 0);
+	fx_case_expect(c, "expect.prune", json);
+	dupg_free(json);
+	expect_case_store(dir, c, "expect.applied");
 	CU_ASSERT(!fx_exists(fx_path(dir, "list.journal")));
 	snap = fx_snapshot(dir);
 	CU_ASSERT_PTR_NULL(strstr(snap, ".tmp."));
@@ -121,6 +165,7 @@ static void test_worked_example_applied(void)
 	CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_CLEAN);
 	CU_ASSERT_EQUAL(r.temps_removed, 0);
 	CU_ASSERT_EQUAL(r.files_deleted, 0);
+	json_object_put(c);
 	fx_rmrf(dir);
 	free(dir);
 }
@@ -130,16 +175,18 @@ static void test_worked_example_extra_type_applied(void)
 	char *dir = fx_tmpdir();
 	dupg_apply_options opts = DUPG_APPLY_OPTIONS_INIT;
 	dupg_prune *p = NULL;
+	json_object *c = case_store(dir, "worked-h");
+	char *json = NULL;
 
-	fx_worked_store(dir, "H");
 	opts.no_fsync = 1;
 	CU_ASSERT_EQUAL_FATAL(run_prune(dir, NULL, &opts, &p), 0);
-	CU_ASSERT_EQUAL(dupg_prune_count(p, DUPG_LIST_DELETABLE), 0);
-	expect_file(fx_path(dir, "list"), "pkg1\npkg2\npkg3\npkg4\npkg5\npkg6\n");
-	expect_file(fx_path(dir, "list.rollback"), "pkg1\npkg2\npkg3\npkg4\n");
-	CU_ASSERT(fx_exists(fx_path(dir, "pkg1")));
+	CU_ASSERT_EQUAL(dupg_prune_to_json(&json, p), 0);
+	fx_case_expect(c, "expect.prune", json);
+	dupg_free(json);
+	expect_case_store(dir, c, "expect.applied");
 	CU_ASSERT(!fx_exists(fx_path(dir, "list.journal")));
 	dupg_prune_free(p);
+	json_object_put(c);
 	fx_rmrf(dir);
 	free(dir);
 }
@@ -150,7 +197,7 @@ static void test_compute_only(void)
 	dupg_prune_options po = DUPG_PRUNE_OPTIONS_INIT;
 	dupg_prune *p = NULL;
 
-	fx_worked_store(dir, NULL);
+	worked_store(dir);
 	before = fx_snapshot(dir);
 	CU_ASSERT_EQUAL_FATAL(run_prune(dir, &po, NULL, &p), 0);
 	CU_ASSERT_STRING_EQUAL(dupg_prune_path(p, DUPG_LIST_DELETABLE, 0), "pkg1");
@@ -202,7 +249,7 @@ static void test_download_elsewhere(void)
 	dupg_store *s = NULL;
 	dupg_pathlist *down = NULL;
 
-	fx_worked_store(dir, NULL);
+	worked_store(dir);
 	CU_ASSERT_EQUAL_FATAL(mkdir(fx_path(dir, "in"), 0755), 0);
 	fx_pkg(fx_path(dir, "in"), "pkg7", "7", "Z");
 	fx_write(fx_path(dir, "in/new"), "pkg7\n");
@@ -234,7 +281,7 @@ static void test_bad_input(void)
 	dupg_pathlist *down = NULL;
 	dupg_prune *p = (dupg_prune *)&opts;
 
-	fx_worked_store(dir, NULL);
+	worked_store(dir);
 	fx_write(fx_path(dir, "junk"), "not a package at all");
 	fx_write(fx_path(dir, "dup"), "pkg1\npkg2\npkg1\n");
 	fx_write(fx_path(dir, "missing"), "pkg1\npkg9\n");
@@ -295,7 +342,7 @@ static void test_pending_journal(void)
 	dupg_store *s = NULL, *s2 = NULL;
 	dupg_pathlist *down = NULL;
 
-	fx_worked_store(dir, NULL);
+	worked_store(dir);
 	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
 	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&down, fx_path(dir, "new")), 0);
 	fx_write(fx_path(dir, "list.journal"), "{}");
@@ -332,7 +379,7 @@ struct scenario {
 
 static void build_worked(const char *dir)
 {
-	fx_worked_store(dir, NULL);
+	worked_store(dir);
 }
 
 /* Two target types, two deletables, and a rollback list from an earlier apply. */
@@ -598,7 +645,7 @@ static void test_recover_temps(void)
 	char *dir = fx_tmpdir();
 	dupg_recover_report r;
 
-	fx_worked_store(dir, NULL);
+	worked_store(dir);
 	fx_write(fx_path(dir, "list.tmp.Ab12cD"), "partial");
 	fx_write(fx_path(dir, "list.rollback.tmp.zzzzzz"), "partial");
 	fx_write(fx_path(dir, "list.journal.tmp.000000"), "{");
@@ -649,7 +696,7 @@ static void test_recover_bad_journal(void)
 	dupg_recover_report r;
 	size_t i;
 
-	fx_worked_store(dir, NULL);
+	worked_store(dir);
 	for (i = 0; i < sizeof(journals) / sizeof(journals[0]); i++) {
 		fx_write(fx_path(dir, "list.journal"), journals[i]);
 		before = fx_snapshot(dir);
@@ -677,17 +724,6 @@ static void test_recover_bad_journal(void)
 /* ---- rolling back ---- */
 
 /* Each of the packages named is in dir (present != 0) or gone from it. */
-static void expect_pkgs(const char *dir, const char *const *names, int present)
-{
-	size_t i;
-
-	for (i = 0; names[i] != NULL; i++) {
-		if (fx_exists(fx_path(dir, names[i])) != present)
-			fprintf(stderr, "%s: %s is %s\n", dir, names[i], present ? "missing" : "still there");
-		CU_ASSERT_EQUAL(fx_exists(fx_path(dir, names[i])), present);
-	}
-}
-
 /* No journal and no temporary file in dir. */
 static void expect_settled(const char *dir)
 {
@@ -700,8 +736,6 @@ static void expect_settled(const char *dir)
 
 static void test_worked_example_rolled_back(void)
 {
-	static const char *const kept[] = { "pkg2", "pkg3", "pkg4", NULL };
-	static const char *const gone[] = { "pkg1", "pkg5", "pkg6", NULL };
 	static const dupg_apply_step want[] = {
 		DUPG_STEP_JOURNAL_TEMP, DUPG_STEP_JOURNAL, DUPG_STEP_ROLLBACK_TEMP, DUPG_STEP_ROLLBACK,
 		DUPG_STEP_LIST_TEMP, DUPG_STEP_LIST, DUPG_STEP_DELETE, DUPG_STEP_DELETE, DUPG_STEP_DONE,
@@ -717,6 +751,7 @@ static void test_worked_example_rolled_back(void)
 	const dupg_pathlist *l;
 	char **deleted = NULL;
 	size_t ndeleted = 0;
+	json_object *cs = fx_case("worked"), *want_deleted;
 	int i;
 
 	build_worked_applied(dir);
@@ -725,15 +760,16 @@ static void test_worked_example_rolled_back(void)
 	opts.payload = &st;
 	CU_ASSERT_EQUAL_FATAL(dupg_store_rollback(&deleted, &ndeleted, s, &opts), 0);
 	/* the failed download, as LIST named it, NULL-terminated */
-	CU_ASSERT_EQUAL_FATAL(ndeleted, 2);
-	CU_ASSERT_STRING_EQUAL(deleted[0], "pkg5");
-	CU_ASSERT_STRING_EQUAL(deleted[1], "pkg6");
-	CU_ASSERT_PTR_NULL(deleted[2]);
+	want_deleted = fx_case_get(cs, "expect.rolled_back.deleted");
+	CU_ASSERT_EQUAL_FATAL(ndeleted, json_object_array_length(want_deleted));
+	for (i = 0; i < (int)ndeleted; i++)
+		CU_ASSERT_STRING_EQUAL(deleted[i], json_object_get_string(
+						   json_object_array_get_idx(want_deleted, (size_t)i)));
+	CU_ASSERT_PTR_NULL(deleted[ndeleted]);
 	dupg_free(deleted);
-	expect_file(fx_path(dir, "list"), "pkg2\npkg3\npkg4\n");
-	expect_file(fx_path(dir, "list.rollback"), "pkg2\npkg3\npkg4\n");
-	expect_pkgs(dir, kept, 1);
-	expect_pkgs(dir, gone, 0);
+	expect_case_store(dir, cs, "expect.rolled_back");
+	/* and what the prune had deleted before stays deleted */
+	CU_ASSERT(!fx_exists(fx_path(dir, "pkg1")));
 	expect_settled(dir);
 	CU_ASSERT_EQUAL(st.calls, 9);
 	for (i = 0; i < 9; i++)
@@ -772,6 +808,7 @@ static void test_worked_example_rolled_back(void)
 	CU_ASSERT_EQUAL(dupg_store_recover(&r, fx_path(dir, "list"), NULL), 0);
 	CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_CLEAN);
 	CU_ASSERT_EQUAL(r.temps_removed, 0);
+	json_object_put(cs);
 	fx_rmrf(dir);
 	free(dir);
 }
@@ -791,7 +828,7 @@ static void test_retry_after_rollback(void)
 	dupg_prune *first = NULL, *again = NULL;
 	size_t i;
 
-	fx_worked_store(dir, NULL);
+	worked_store(dir);
 	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
 	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&down, fx_path(dir, "new")), 0);
 	CU_ASSERT_EQUAL_FATAL(dupg_store_prune(&first, s, down, NULL, &opts), 0);
@@ -858,7 +895,7 @@ static void test_rollback_download_elsewhere(void)
 	dupg_store *s = NULL;
 	dupg_pathlist *down = NULL;
 
-	fx_worked_store(dir, NULL);
+	worked_store(dir);
 	CU_ASSERT_EQUAL_FATAL(mkdir(fx_path(dir, "in"), 0755), 0);
 	fx_pkg(fx_path(dir, "in"), "pkg7", "7", "A");
 	fx_write(fx_path(dir, "in/new"), "pkg7\n");
@@ -886,7 +923,7 @@ static void test_rollback_bad_input(void)
 	dupg_store *s = NULL;
 
 	/* a store that was never pruned has no rollback list */
-	fx_worked_store(dir, NULL);
+	worked_store(dir);
 	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&s, fx_path(dir, "list")), 0);
 	before = fx_snapshot(dir);
 	fx_expect_error(dupg_store_rollback(NULL, NULL, s, &opts), DUPG_ENOTFOUND, "list.rollback", "nothing to roll back to");

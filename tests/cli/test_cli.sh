@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# dupg-sim's core subcommands on real files: the worked example of the core
-# issue (seed tables 1-8) end to end, and bad input (one-line error naming the
-# file, non-zero exit, nothing on disk changed).
+# dupg-sim's core subcommands on real files: the worked example (seed tables
+# 1-8, tests/data/cases/worked.json, shared with the C and Python tests) end
+# to end, and bad input (one-line error naming the file, non-zero exit,
+# nothing on disk changed).
 set -euo pipefail
 : "${top_builddir:=.}" "${top_srcdir:=.}"
+top_srcdir=$(cd "$top_srcdir" && pwd)
 SIM=${DUPG_SIM:-$top_builddir/sim/dupg-sim}
 case $SIM in /*) ;; *) SIM=$PWD/$SIM ;; esac
 PY=/usr/bin/python3
@@ -25,6 +27,30 @@ if got != want:
     sys.exit(1)
 PYEOF
 }
+# cq CASE EXPR: a value of a shared case (tests/data/cases/CASE.json) as JSON,
+# package names turned into the file names used here (tgz) where EXPR asks.
+cq() {
+	"$PY" - "$top_srcdir/tests/data/cases/$1.json" "$2" <<'PYEOF'
+import json, sys
+c = json.load(open(sys.argv[1]))
+def tgz(v, prefix=""):
+    if isinstance(v, list):
+        return [tgz(x, prefix) for x in v]
+    if isinstance(v, dict):
+        return {k: tgz(x, prefix) for k, x in v.items()}
+    return prefix + v + ".tar.gz"
+def pkg(name):
+    return next(p for p in c["packages"] if p["name"] == name)
+def listfile(names):
+    """A list file's text: bytes, written as they are."""
+    return "".join(x + "\n" for x in tgz(names)).encode()
+out = eval(sys.argv[2], {"c": c, "tgz": tgz, "pkg": pkg, "listfile": listfile})
+if isinstance(out, bytes):
+    sys.stdout.buffer.write(out)
+else:
+    print(out if isinstance(out, str) else json.dumps(out))
+PYEOF
+}
 check() { # NAME FILE EXPR EXPECTED
 	if jeq "$2" "$3" "$4"; then ok "$1"; else bad "$1"; fi
 }
@@ -41,65 +67,60 @@ expect_fail() {
 }
 
 mkdir -p "$W/server" "$W/store" "$W/payload"
-pack() { # DIR N VERSION HW
-	printf 'payload of package %s\n' "$2" >"$W/payload/app$2"
-	"$SIM" pack --out "$1/pkg$2.tar.gz" --name "pkg$2" --version "$3" --hw "$4" \
-		"$W/payload/app$2=bin/app$2" >"$W/pack$2.json"
+pack() { # DIR NAME VERSION HW
+	printf 'payload of package %s\n' "$2" >"$W/payload/$2"
+	"$SIM" pack --out "$1/$2.tar.gz" --name "$2" --version "$3" --hw "$4" \
+		"$W/payload/$2=bin/$2" >"$W/pack-$2.json"
 }
-pack "$W/store" 1 1 A,B
-pack "$W/store" 2 2 C,D,E
-pack "$W/store" 3 3 A
-pack "$W/store" 4 4 B
-pack "$W/server" 5 5 A
-pack "$W/server" 6 6 B,C
-pack "$W/server" F 3 F
-pack "$W/server" G 7 G
-check "pack prints the manifest" "$W/pack6.json" '[d["format"], d["name"], d["version"], d["hw"], [f["path"] for f in d["files"]]]' '[1, "pkg6", "6", ["B", "C"], ["bin/app6"]]'
+# pack_case CASE DIR LIST: pack the packages a list of the case names into DIR
+pack_case() {
+	local name version hw
+	while read -r name version hw; do
+		pack "$2" "$name" "$version" "$hw"
+	done < <(cq "$1" "'\\n'.join('%s %s %s' % (n, pkg(n)['version'], ','.join(pkg(n)['hw'])) for n in c['$3'])")
+}
+pack_case worked "$W/store" store
+pack_case worked "$W/server" server
+check "pack prints the manifest" "$W/pack-pkg6.json" '[d["format"], d["name"], d["version"], d["hw"], [f["path"] for f in d["files"]]]' '[1, "pkg6", "6", ["B", "C"], ["bin/pkg6"]]'
 
 "$SIM" manifest "$W/server/pkg6.tar.gz" >"$W/m6.json"
-check "manifest verifies and prints" "$W/m6.json" '[d["name"], d["hw"], len(d["files"][0]["xxh128"]), d["files"][0]["size"]]' '["pkg6", ["B", "C"], 32, 21]'
+check "manifest verifies and prints" "$W/m6.json" '[d["name"], d["hw"], len(d["files"][0]["xxh128"]), d["files"][0]["size"]]' '["pkg6", ["B", "C"], 32, 24]'
 if command -v xxhsum >/dev/null; then
-	want=$(xxhsum -H2 "$W/payload/app6" | cut -d' ' -f1)
+	want=$(xxhsum -H2 "$W/payload/pkg6" | cut -d' ' -f1)
 	check "digest is xxhsum -H2's" "$W/m6.json" 'd["files"][0]["xxh128"]' "\"$want\""
 fi
 
-cat >"$W/devices.json" <<'JSON'
-{"devices": [
- {"id": "BBU1", "hw": "A", "version": "3"},
- {"id": "HUB1", "hw": "B", "version": "4"},
- {"id": "HUB2", "hw": "C", "version": "2"},
- {"id": "HUB3", "hw": "B", "version": "4"},
- {"id": "RRU1", "hw": "D", "version": "2"},
- {"id": "RRU2", "hw": "E", "version": "2"},
- {"id": "RRU3", "hw": "D", "version": "2"},
- {"id": "RRU4", "hw": "E", "version": "2"}]}
-JSON
+cq worked '{"devices": [{k: d[k] for k in ("id", "hw", "version")} for d in c["devices"]]}' >"$W/devices.json"
 "$SIM" merge "$W/devices.json" >"$W/system.json"
-check "merge: worked example" "$W/system.json" 'd' '{"hw": {"A": [{"version": "3", "devices": ["BBU1"]}], "B": [{"version": "4", "devices": ["HUB1", "HUB3"]}], "C": [{"version": "2", "devices": ["HUB2"]}], "D": [{"version": "2", "devices": ["RRU1", "RRU3"]}], "E": [{"version": "2", "devices": ["RRU2", "RRU4"]}]}}'
+check "merge: worked example" "$W/system.json" 'd' "$(cq worked 'c["expect"]["merge"]')"
 
-(cd "$W" && "$SIM" match --site system.json server/pkg5.tar.gz server/pkg6.tar.gz server/pkgF.tar.gz server/pkgG.tar.gz) >"$W/task.json"
-check "match: task is packages 5 and 6, incremental" "$W/task.json" 'd' '{"kind": "incremental", "task": ["server/pkg5.tar.gz", "server/pkg6.tar.gz"]}'
+(cd "$W" && "$SIM" match --site system.json $(cq worked '" ".join(tgz(c["server"], "server/"))')) >"$W/task.json"
+check "match: task is packages 5 and 6, incremental" "$W/task.json" 'd' \
+	"$(cq worked '{"kind": c["expect"]["match"]["kind"], "task": tgz(c["expect"]["match"]["task"], "server/")}')"
 
 # The master has downloaded 5 and 6 into its store.
-cp "$W/server/pkg5.tar.gz" "$W/server/pkg6.tar.gz" "$W/store/"
-printf 'pkg1.tar.gz\npkg2.tar.gz\npkg3.tar.gz\npkg4.tar.gz\n' >"$W/store/list"
-printf 'pkg5.tar.gz\npkg6.tar.gz\n' >"$W/store/new"
-expected='{"second": ["pkg1.tar.gz", "pkg2.tar.gz", "pkg3.tar.gz", "pkg4.tar.gz", "pkg5.tar.gz", "pkg6.tar.gz"],
- "third": ["pkg2.tar.gz", "pkg3.tar.gz", "pkg4.tar.gz", "pkg5.tar.gz", "pkg6.tar.gz"],
- "fourth": ["pkg2.tar.gz", "pkg3.tar.gz", "pkg4.tar.gz"], "deletable": ["pkg1.tar.gz"],
- "latest": {"A": "pkg5.tar.gz", "B": "pkg6.tar.gz", "C": "pkg6.tar.gz", "D": "pkg2.tar.gz", "E": "pkg2.tar.gz"},
- "rollback": {"A": "pkg3.tar.gz", "B": "pkg4.tar.gz", "C": "pkg2.tar.gz", "D": "pkg2.tar.gz", "E": "pkg2.tar.gz"}}'
+for f in $(cq worked '" ".join(tgz(c["download"]))'); do cp "$W/server/$f" "$W/store/"; done
+cq worked 'listfile(c["store"])' >"$W/store/list"
+cq worked 'listfile(c["download"])' >"$W/store/new"
+expected=$(cq worked 'tgz(c["expect"]["prune"])')
 before=$(snap "$W/store")
 "$SIM" prune --list "$W/store/list" --new "$W/store/new" >"$W/prune.json"
 check "prune: worked example" "$W/prune.json" 'd' "$expected"
 [ "$before" = "$(snap "$W/store")" ] && ok "prune without --apply changes nothing" || bad "prune without --apply changed the store"
 
+list_is() { # FILE CASE EXPR: FILE holds the names of the case's EXPR, one per line
+	[ "$(cat "$1")" = "$(cq "$2" "'\\n'.join(tgz($3))")" ]
+}
 "$SIM" prune --list "$W/store/list" --new "$W/store/new" --apply >"$W/applied.json"
 check "prune --apply prints the same" "$W/applied.json" 'd' "$expected"
-[ "$(cat "$W/store/list")" = "$(printf 'pkg2.tar.gz\npkg3.tar.gz\npkg4.tar.gz\npkg5.tar.gz\npkg6.tar.gz')" ] && ok "list is the third list" || bad "list is not the third list"
-[ "$(cat "$W/store/list.rollback")" = "$(printf 'pkg2.tar.gz\npkg3.tar.gz\npkg4.tar.gz')" ] && ok "list.rollback is the fourth list" || bad "list.rollback is not the fourth list"
-[ ! -e "$W/store/pkg1.tar.gz" ] && ok "package 1 deleted" || bad "package 1 still stored"
-for i in 2 3 4 5 6; do [ -e "$W/store/pkg$i.tar.gz" ] || bad "package $i missing after apply"; done
+list_is "$W/store/list" worked 'c["expect"]["applied"]["list"]' && ok "list is the third list" || bad "list is not the third list"
+list_is "$W/store/list.rollback" worked 'c["expect"]["applied"]["rollback"]' && ok "list.rollback is the fourth list" || bad "list.rollback is not the fourth list"
+for f in $(cq worked '" ".join(tgz(c["expect"]["applied"]["deleted"]))'); do
+	[ ! -e "$W/store/$f" ] && ok "$f deleted" || bad "$f still stored"
+done
+for f in $(cq worked '" ".join(tgz(c["expect"]["applied"]["list"]))'); do
+	[ -e "$W/store/$f" ] || bad "$f missing after apply"
+done
 ls "$W/store" | grep -q -e '\.tmp\.' -e journal && bad "temporary files left" || ok "no temporary files left"
 
 "$SIM" recover --list "$W/store/list" >"$W/recover.json"
@@ -113,34 +134,31 @@ expect_fail "prune again before a rollback: already listed" "pkg5.tar.gz" "$SIM"
 # The site rolled back: the store goes back to its rollback list, the download is deleted.
 "$SIM" rollback --list "$W/store/list" >"$W/rolledback.json"
 check "rollback: list and rollback list 2, 3, 4; packages 5 and 6 deleted" "$W/rolledback.json" 'd' \
-	'{"list": ["pkg2.tar.gz", "pkg3.tar.gz", "pkg4.tar.gz"], "rollback": ["pkg2.tar.gz", "pkg3.tar.gz", "pkg4.tar.gz"], "deleted": ["pkg5.tar.gz", "pkg6.tar.gz"]}'
-[ "$(cat "$W/store/list")" = "$(printf 'pkg2.tar.gz\npkg3.tar.gz\npkg4.tar.gz')" ] && ok "rollback: list is the rollback list" || bad "rollback: list is not the rollback list"
-[ "$(cat "$W/store/list.rollback")" = "$(printf 'pkg2.tar.gz\npkg3.tar.gz\npkg4.tar.gz')" ] && ok "rollback: list.rollback stays" || bad "rollback: list.rollback changed"
-[ "$(ls "$W/store" | tr '\n' ' ')" = "list list.rollback new pkg2.tar.gz pkg3.tar.gz pkg4.tar.gz " ] && ok "rollback: packages 5 and 6 gone, nothing else left" || { bad "rollback: store directory"; ls "$W/store"; }
+	"$(cq worked 'tgz(c["expect"]["rolled_back"])')"
+list_is "$W/store/list" worked 'c["expect"]["rolled_back"]["list"]' && ok "rollback: list is the rollback list" || bad "rollback: list is not the rollback list"
+list_is "$W/store/list.rollback" worked 'c["expect"]["rolled_back"]["rollback"]' && ok "rollback: list.rollback stays" || bad "rollback: list.rollback changed"
+[ "$(ls "$W/store" | tr '\n' ' ')" = "$(cq worked '" ".join(["list", "list.rollback", "new"] + tgz(c["expect"]["rolled_back"]["list"])) + " "')" ] && ok "rollback: packages 5 and 6 gone, nothing else left" || { bad "rollback: store directory"; ls "$W/store"; }
 "$SIM" rollback --list "$W/store/list" --no-fsync >"$W/rolledback2.json"
-check "rollback again: same lists, nothing deleted" "$W/rolledback2.json" '[d["list"], d["deleted"]]' '[["pkg2.tar.gz", "pkg3.tar.gz", "pkg4.tar.gz"], []]'
+check "rollback again: same lists, nothing deleted" "$W/rolledback2.json" '[d["list"], d["deleted"]]' "$(cq worked '[tgz(c["expect"]["rolled_back"]["list"]), []]')"
 
 # A retry: the master downloads 5 and 6 again, and the prune gives what it gave the first time.
-cp "$W/server/pkg5.tar.gz" "$W/server/pkg6.tar.gz" "$W/store/"
+for f in $(cq worked '" ".join(tgz(c["download"]))'); do cp "$W/server/$f" "$W/store/"; done
 "$SIM" prune --list "$W/store/list" --new "$W/store/new" --apply >"$W/retry.json"
 first=$("$PY" -c 'import json, sys; d = json.load(open(sys.argv[1])); print(json.dumps([d[k] for k in ("third", "fourth", "latest", "rollback")]))' "$W/applied.json")
 check "retry after the rollback: third, fourth and both configurations as the first time" "$W/retry.json" '[d[k] for k in ("third", "fourth", "latest", "rollback")]' "$first"
 check "retry after the rollback: package 1 went the first time, nothing to delete" "$W/retry.json" 'd["deletable"]' '[]'
-[ "$(cat "$W/store/list")" = "$(printf 'pkg2.tar.gz\npkg3.tar.gz\npkg4.tar.gz\npkg5.tar.gz\npkg6.tar.gz')" ] && ok "retry: list is the third list again" || bad "retry: list is not the third list"
+list_is "$W/store/list" worked 'c["expect"]["applied"]["list"]' && ok "retry: list is the third list again" || bad "retry: list is not the third list"
 ls "$W/store" | grep -q -e '\.tmp\.' -e journal && bad "retry: temporary files left" || ok "retry: no temporary files left"
 
 # Package 1 also fits H: nothing is deletable.
 mkdir -p "$W/storeh"
-pack "$W/storeh" 1 1 A,B,H
-pack "$W/storeh" 2 2 C,D,E
-pack "$W/storeh" 3 3 A
-pack "$W/storeh" 4 4 B
-pack "$W/storeh" 5 5 A
-pack "$W/storeh" 6 6 B,C
-printf 'pkg1.tar.gz\npkg2.tar.gz\npkg3.tar.gz\npkg4.tar.gz\n' >"$W/storeh/list"
-printf 'pkg5.tar.gz\npkg6.tar.gz\n' >"$W/storeh/new"
+pack_case worked-h "$W/storeh" store
+pack_case worked-h "$W/storeh" download
+cq worked-h 'listfile(c["store"])' >"$W/storeh/list"
+cq worked-h 'listfile(c["download"])' >"$W/storeh/new"
 "$SIM" prune --list "$W/storeh/list" --new "$W/storeh/new" --apply >"$W/pruneh.json"
-check "prune: package 1 fitting H is kept" "$W/pruneh.json" '[d["deletable"], d["latest"]["H"], d["rollback"]["H"], len(d["third"]), len(d["fourth"])]' '[[], "pkg1.tar.gz", "pkg1.tar.gz", 6, 4]'
+check "prune: package 1 fitting H is kept" "$W/pruneh.json" 'd' "$(cq worked-h 'tgz(c["expect"]["prune"])')"
+list_is "$W/storeh/list" worked-h 'c["expect"]["applied"]["list"]' && ok "H: list is the third list" || bad "H: list is not the third list"
 
 # Bad input: one line naming the file, non-zero exit, nothing changed.
 echo "not an archive" >"$W/junk.tar.gz"

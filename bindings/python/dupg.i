@@ -441,10 +441,10 @@ static void dupg_py_topo_unref(struct dupg_py_topo *c)
 static void dupg_py_busy(const char *type, const struct dupg_py_use *u)
 {
 	if (u->changing)
-		dupg_py_errorf("BusyError", DUPG_EINVAL,
+		dupg_py_errorf("BusyError", DUPG_EBUSY,
 			       "%s is busy: another call is changing it", type);
 	else
-		dupg_py_errorf("BusyError", DUPG_EINVAL,
+		dupg_py_errorf("BusyError", DUPG_EBUSY,
 			       "%s is busy: another call is using it", type);
 }
 

@@ -45,17 +45,24 @@ typedef int (*dupg_apply_step_cb)(dupg_apply_step step, void *payload);
 
 #define DUPG_APPLY_OPTIONS_VERSION 1
 /**
- * Options of every call that changes files: dupg_store_prune(),
- * dupg_store_rollback(), dupg_store_recover(), dupg_pathlist_save().
- * Initialise with ::DUPG_APPLY_OPTIONS_INIT; NULL means the defaults.
+ * Options of every call that changes files: dupg_store_open_ext(),
+ * dupg_store_prune(), dupg_store_rollback(), dupg_store_recover(),
+ * dupg_pathlist_save(). Initialise with ::DUPG_APPLY_OPTIONS_INIT; NULL
+ * means the defaults.
  */
 typedef struct {
 	unsigned int version;        /**< ::DUPG_APPLY_OPTIONS_VERSION */
 	int no_fsync;                /**< skip fsync (simulation only; not crash-safe) */
 	dupg_apply_step_cb step_cb;  /**< optional step callback (store changes only) */
 	void *payload;               /**< passed to step_cb */
+	/**
+	 * How long a store call waits for the store's lock held by another
+	 * process or thread, in milliseconds; 0 (the default) returns
+	 * ::DUPG_EBUSY at once (see store.h).
+	 */
+	unsigned int lock_timeout_ms;
 } dupg_apply_options;
-#define DUPG_APPLY_OPTIONS_INIT { DUPG_APPLY_OPTIONS_VERSION, 0, NULL, NULL }
+#define DUPG_APPLY_OPTIONS_INIT { DUPG_APPLY_OPTIONS_VERSION, 0, NULL, NULL, 0 }
 
 #ifdef __cplusplus
 }

@@ -38,7 +38,13 @@ typedef enum {
 	DUPG_EINTEGRITY = -8,  /**< content does not match its manifest (size, digest, file set) */
 	DUPG_EEXISTS = -9,     /**< a duplicate: same path, device id or entry twice */
 	DUPG_EUNSUPPORTED = -10, /**< a format or option this version does not know */
-	DUPG_EABORTED = -11    /**< a callback asked to stop (used to inject crashes in tests) */
+	DUPG_EABORTED = -11,   /**< a callback asked to stop (used to inject crashes in tests) */
+	DUPG_EBUSY = -12,      /**< another process or thread holds the store: try again (see store.h) */
+	DUPG_ENOSPC = -13,     /**< no space left on the device (or over a quota) */
+	DUPG_EACCES = -14,     /**< permission denied, or a read-only file system */
+	DUPG_EPENDING = -15,   /**< an interrupted change is pending: run dupg_store_recover() first */
+	DUPG_ECOMMITTED = -16  /**< the change is committed, but leftovers remain that
+				    dupg_store_recover() finishes (see store.h) */
 } dupg_err;
 
 /**

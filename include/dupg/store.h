@@ -47,6 +47,13 @@ typedef struct dupg_store dupg_store;
  *         interrupted apply is pending (its journal exists): recover first
  */
 DUPG_EXTERN(int) dupg_store_open(dupg_store **out, const char *list_file);
+/**
+ * dupg_store_open() with options: opts->lock_timeout_ms is how long it waits
+ * for a change under way in another process or thread (the other fields do
+ * not apply). NULL: the defaults.
+ */
+DUPG_EXTERN(int) dupg_store_open_ext(dupg_store **out, const char *list_file,
+				     const dupg_apply_options *opts);
 /** Free a store handle (the files stay); NULL is fine. */
 DUPG_EXTERN(void) dupg_store_free(dupg_store *s);
 /** @return the list file path, borrowed */

@@ -6,7 +6,8 @@
 static const char *const error_names[] = {
 	"DUPG_OK", "DUPG_ERROR", "DUPG_ENOMEM", "DUPG_EINVAL", "DUPG_EFORMAT", "DUPG_ENOTFOUND",
 	"DUPG_EIO", "DUPG_EARCHIVE", "DUPG_EINTEGRITY", "DUPG_EEXISTS", "DUPG_EUNSUPPORTED",
-	"DUPG_EABORTED",
+	"DUPG_EABORTED", "DUPG_EBUSY", "DUPG_ENOSPC", "DUPG_EACCES", "DUPG_EPENDING",
+	"DUPG_ECOMMITTED",
 };
 
 /* By code: error_names[-code]. */
@@ -14,7 +15,12 @@ static const char *const error_texts[] = {
 	"success", "unexpected failure", "out of memory", "invalid argument", "malformed input",
 	"not found", "input/output error", "unreadable archive", "integrity check failed",
 	"duplicate entry", "unsupported format or option", "aborted by callback",
+	"busy: held by another process or thread", "no space left on device",
+	"permission denied", "an interrupted change is pending: recover first",
+	"committed, with leftovers for recover",
 };
+
+_Static_assert(DUPG__COUNT(error_names) == DUPG__COUNT(error_texts), "a name and a text per code");
 
 const char *dupg_strerror(int code)
 {

@@ -1,7 +1,8 @@
 /*
  * Private to libdupg: the layout of a path list, shared by the container
  * (core/pathlist.c), the prune kernel (core/kernel.c), the prune
- * (core/prune.c) and the list file and store (io/listfile.c, io/store.c).
+ * (core/prune.c) and the list file and store (io/listfile.c, io/store.c;
+ * their own private functions are in io/listfile_internal.h).
  */
 #ifndef DUPG_PATHLIST_INTERNAL_H
 #define DUPG_PATHLIST_INTERNAL_H
@@ -102,13 +103,5 @@ DUPG_HIDDEN int dupg__pathlist_concat(dupg_pathlist **out, const dupg_pathlist *
 
 /* Append a copy of entry i of src (hardware types and resolution included). */
 DUPG_HIDDEN int dupg__pathlist_append_copy(dupg_pathlist *dst, const dupg_pathlist *src, size_t i);
-
-/*
- * The text of a list file at list_file holding entries sel[0 .. n) of l, or
- * every entry when sel is NULL, exactly as dupg_pathlist_save() writes it
- * (io/listfile.c: relative entries of another directory are made absolute).
- */
-DUPG_HIDDEN int dupg__pathlist_render(char **out, size_t *len, const dupg_pathlist *l,
-				      const size_t *sel, size_t n, const char *list_file);
 
 #endif

@@ -1,6 +1,6 @@
 /* List files: a path list read from and written to a file, one path per line (I/O). */
 #include "internal.h"
-#include "core/pathlist_internal.h"
+#include "listfile_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -20,7 +20,7 @@ static int absolute_path(char **out, const char *resolved, const char *base, con
 		/* a missing package: its directory still says where it was meant to be */
 		char *dir = realpath(base, NULL);
 		if (dir == NULL)
-			return dupg__error_errno(DUPG_EIO, e, "%s: cannot make the path absolute", resolved);
+			return dupg__error_sys(e, "%s: cannot make the path absolute", resolved);
 		abs = dupg__path_join(dir, path);
 		free(dir);
 		if (abs == NULL)
@@ -91,7 +91,7 @@ int dupg__pathlist_render(char **out, size_t *len, const dupg_pathlist *l, const
 	if (dir == NULL)
 		return dupg__error_nomem();
 	if (stat(dir, &target) != 0) {
-		rc = dupg__error_errno(DUPG_EIO, errno, "%s: cannot stat directory %s", list_file, dir);
+		rc = dupg__error_sys(errno, "%s: cannot stat directory %s", list_file, dir);
 		free(dir);
 		return rc;
 	}
@@ -289,7 +289,7 @@ static int add_from_disk(dupg_pathlist *l, const char *path, const char *base_di
 		else if (e == ENOENT || e == ENOTDIR)
 			rc = dupg__error(DUPG_ENOTFOUND, "%s: no such package file", path);
 		else
-			rc = dupg__error_errno(DUPG_EIO, e, "%s: cannot stat", resolved);
+			rc = dupg__error_sys(e, "%s: cannot stat", resolved);
 		free(resolved);
 		return rc;
 	}
@@ -334,10 +334,8 @@ int dupg_pathlist_add_file(dupg_pathlist *l, const char *path, const char *base_
 
 int dupg_pathlist_load(dupg_pathlist **out, const char *list_file)
 {
-	dupg_pathlist *l = NULL;
-	struct line *lines = NULL;
-	char *text = NULL, *dir = NULL;
-	size_t len, n = 0, i;
+	char *text = NULL;
+	size_t len;
 	int rc;
 
 	if (out != NULL)
@@ -346,7 +344,21 @@ int dupg_pathlist_load(dupg_pathlist **out, const char *list_file)
 		return dupg__error(DUPG_EINVAL, "dupg_pathlist_load: list file is required");
 	rc = dupg__fs_read(&text, &len, list_file, DUPG__LIST_MAX_BYTES);
 	if (rc == 0)
-		rc = parse_list(&lines, &n, text, len, list_file);
+		rc = dupg__listfile_load_text(out, list_file, text, len);
+	free(text);
+	return rc;
+}
+
+int dupg__listfile_load_text(dupg_pathlist **out, const char *list_file, char *text, size_t len)
+{
+	dupg_pathlist *l = NULL;
+	struct line *lines = NULL;
+	char *dir = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	*out = NULL;
+	rc = parse_list(&lines, &n, text, len, list_file);
 	if (rc == 0) {
 		dir = dupg__path_dirname(list_file);
 		if (dir == NULL)
@@ -360,7 +372,6 @@ int dupg_pathlist_load(dupg_pathlist **out, const char *list_file)
 			rc = at_line(rc, list_file, lines[i].lineno);
 	}
 	free(lines);
-	free(text);
 	free(dir);
 	if (rc != 0) {
 		dupg_pathlist_free(l);

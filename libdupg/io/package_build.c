@@ -133,7 +133,7 @@ static int write_file(struct archive *a, struct archive_entry *e, const dupg_man
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			rc = dupg__error_errno(DUPG_EIO, errno, "%s: read failed", source);
+			rc = dupg__error_sys(errno, "%s: read failed", source);
 			break;
 		}
 		if (n == 0)

@@ -26,12 +26,12 @@ int dupg__pkg_open_regular(int *fd_out, struct stat *st, const char *path, int c
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return dupg__error(DUPG_ENOTFOUND, "%s: no such file", path);
-		return dupg__error_errno(DUPG_EIO, errno, "%s: cannot open", path);
+		return dupg__error_sys(errno, "%s: cannot open", path);
 	}
 	if (fstat(fd, st) != 0) {
 		int e = errno;
 		close(fd);
-		return dupg__error_errno(DUPG_EIO, e, "%s: cannot stat", path);
+		return dupg__error_sys(e, "%s: cannot stat", path);
 	}
 	if (!S_ISREG(st->st_mode)) {
 		close(fd);
@@ -95,7 +95,7 @@ static int hash_fd(unsigned char out[16], uint64_t *size_out, int fd, const char
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			rc = dupg__error_errno(DUPG_EIO, errno, "%s: read failed", path);
+			rc = dupg__error_sys(errno, "%s: read failed", path);
 			goto out;
 		}
 		if (n == 0)

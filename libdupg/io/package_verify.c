@@ -210,7 +210,7 @@ static int verify_entries(const dupg_manifest *m, struct archive *a, int fd, con
 	}
 	if (a == NULL) {
 		if (lseek(fd, 0, SEEK_SET) != 0) {
-			rc = dupg__error_errno(DUPG_EIO, errno, "%s: cannot rewind", path);
+			rc = dupg__error_sys(errno, "%s: cannot rewind", path);
 			goto out;
 		}
 		rc = dupg__pkg_reader_new(&a, fd, path);

@@ -1,7 +1,7 @@
 /* The master's package store on disk: crash-safe prune and rollback, and recovery (I/O). */
 #include "internal.h"
 #include "core/json_internal.h"
-#include "core/pathlist_internal.h"
+#include "listfile_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -11,8 +11,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "util/fs.h"
+#include "util/lock.h"
 #include "util/path.h"
 
 /*
@@ -42,6 +44,9 @@
 struct dupg_store {
 	char *list_file;
 	dupg_pathlist *list;
+	/* the LIST text the list was loaded from: a change under the lock reloads it */
+	uint64_t list_hash;
+	size_t list_len;
 };
 
 /* The file names of one store. */
@@ -49,7 +54,7 @@ struct names {
 	const char *list;
 	char *rollback;
 	char *journal;
-	char *dir;
+	char *dir;        /* the store's directory: what its lock is taken on */
 	const char *base; /* LIST's file name inside dir */
 };
 
@@ -99,22 +104,84 @@ static int exists(const char *path)
 		return 1;
 	if (errno == ENOENT)
 		return 0;
-	return dupg__error_errno(DUPG_EIO, errno, "%s: cannot stat", path);
+	return dupg__error_sys(errno, "%s: cannot stat", path);
 }
 
+/* Called with the store's lock held: a journal then is the remains of a change that died. */
 static int check_no_journal(const struct names *n)
 {
 	int rc = exists(n->journal);
 
 	if (rc > 0)
-		return dupg__error(DUPG_EINVAL,
-				   "%s: an interrupted apply is pending (%s exists): recover the store first",
+		return dupg__error(DUPG_EPENDING,
+				   "%s: an interrupted change is pending (%s exists): recover the store first",
 				   n->list, n->journal);
 	return rc;
 }
 
+/* The list files are replaced by rename: a symbolic link would be replaced, not its target. */
+static int check_not_link(const char *path, const char *list_file)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : dupg__error_sys(errno, "%s: cannot stat", path);
+	if (S_ISLNK(st.st_mode))
+		return dupg__error(DUPG_EUNSUPPORTED,
+				   "%s: a symbolic link: a store's lists are replaced, not written through; "
+				   "give %s its real file", path, list_file);
+	return 0;
+}
+
+static int check_options(const dupg_apply_options **opts)
+{
+	static const dupg_apply_options defaults = DUPG_APPLY_OPTIONS_INIT;
+
+	if (*opts == NULL)
+		*opts = &defaults;
+	if ((*opts)->version != DUPG_APPLY_OPTIONS_VERSION)
+		return dupg__error(DUPG_EINVAL, "apply options: unknown version %u", (*opts)->version);
+	return 0;
+}
+
+/*
+ * Make the handle's list what LIST holds now (the caller holds the lock):
+ * loaded again only when its text changed since the handle last read it.
+ */
+static int refresh(dupg_store *s)
+{
+	dupg_pathlist *l = NULL;
+	char *text = NULL;
+	size_t len;
+	uint64_t h;
+	int rc = dupg__fs_read(&text, &len, s->list_file, DUPG__LIST_MAX_BYTES);
+
+	if (rc != 0)
+		return rc;
+	h = XXH3_64bits(text, len);
+	if (s->list != NULL && h == s->list_hash && len == s->list_len) {
+		free(text);
+		return 0;
+	}
+	rc = dupg__listfile_load_text(&l, s->list_file, text, len);
+	free(text);
+	if (rc != 0)
+		return rc;
+	dupg_pathlist_free(s->list);
+	s->list = l;
+	s->list_hash = h;
+	s->list_len = len;
+	return 0;
+}
+
 int dupg_store_open(dupg_store **out, const char *list_file)
 {
+	return dupg_store_open_ext(out, list_file, NULL);
+}
+
+int dupg_store_open_ext(dupg_store **out, const char *list_file, const dupg_apply_options *opts)
+{
+	dupg__lock lock = DUPG__LOCK_INIT;
 	struct names n;
 	dupg_store *s;
 	int rc;
@@ -123,21 +190,31 @@ int dupg_store_open(dupg_store **out, const char *list_file)
 		*out = NULL;
 	if (out == NULL || list_file == NULL || *list_file == '\0')
 		return dupg__error(DUPG_EINVAL, "dupg_store_open: list file is required");
+	rc = check_options(&opts);
+	if (rc != 0)
+		return rc;
 	rc = names_init(&n, list_file);
 	if (rc != 0)
 		return rc;
-	rc = check_no_journal(&n);
-	names_free(&n);
-	if (rc != 0)
-		return rc;
 	s = calloc(1, sizeof(*s));
-	if (s == NULL)
+	if (s == NULL) {
+		names_free(&n);
 		return dupg__error_nomem();
+	}
 	s->list_file = strdup(list_file);
 	if (s->list_file == NULL)
 		rc = dupg__error_nomem();
-	else
-		rc = dupg_pathlist_load(&s->list, list_file);
+	if (rc == 0)
+		rc = check_not_link(list_file, list_file);
+	/* a reader: it waits for a change under way, and sees a journal only when one died */
+	if (rc == 0)
+		rc = dupg__lock_take(&lock, n.dir, 0, opts->lock_timeout_ms, list_file);
+	if (rc == 0)
+		rc = check_no_journal(&n);
+	if (rc == 0)
+		rc = refresh(s);
+	dupg__lock_drop(&lock);
+	names_free(&n);
 	if (rc != 0) {
 		dupg_store_free(s);
 		return rc;
@@ -192,7 +269,7 @@ static int remove_file(const char *path, size_t *removed)
 	}
 	if (errno == ENOENT)
 		return 0;
-	return dupg__error_errno(DUPG_EIO, errno, "%s: cannot remove", path);
+	return dupg__error_sys(errno, "%s: cannot remove", path);
 }
 
 /* Remove a file named as LIST names paths: relative to its directory. */
@@ -231,7 +308,7 @@ static int remove_temps(const struct names *n, size_t *removed)
 	int rc = 0;
 
 	if (d == NULL)
-		return dupg__error_errno(DUPG_EIO, errno, "%s: cannot open directory", n->dir);
+		return dupg__error_sys(errno, "%s: cannot open directory", n->dir);
 	while (rc == 0 && (e = readdir(d)) != NULL) {
 		if (is_temp_of(e->d_name, n->base, "") || is_temp_of(e->d_name, n->base, ".rollback") ||
 		    is_temp_of(e->d_name, n->base, ".journal"))
@@ -422,21 +499,11 @@ int dupg_recover_action_parse(dupg_recover_action *out, const char *name)
 	return rc;
 }
 
-static int check_options(const dupg_apply_options **opts)
-{
-	static const dupg_apply_options defaults = DUPG_APPLY_OPTIONS_INIT;
-
-	if (*opts == NULL)
-		*opts = &defaults;
-	if ((*opts)->version != DUPG_APPLY_OPTIONS_VERSION)
-		return dupg__error(DUPG_EINVAL, "apply options: unknown version %u", (*opts)->version);
-	return 0;
-}
-
 int dupg_store_recover(dupg_recover_report *report, const char *list_file,
 		       const dupg_apply_options *opts)
 {
 	dupg_recover_report r = { DUPG_RECOVER_CLEAN, 0, 0 };
+	dupg__lock lock = DUPG__LOCK_INIT;
 	struct names n;
 	int rc;
 
@@ -450,7 +517,15 @@ int dupg_store_recover(dupg_recover_report *report, const char *list_file,
 	rc = names_init(&n, list_file);
 	if (rc != 0)
 		return rc;
-	rc = recover(&r, &n, opts->no_fsync);
+	rc = check_not_link(list_file, list_file);
+	if (rc == 0 && exists(list_file) == 0)
+		rc = dupg__error(DUPG_ENOTFOUND, "%s: no such list file", list_file);
+	/* the lock tells a live change (wait for it) from a dead one (finish or undo it) */
+	if (rc == 0)
+		rc = dupg__lock_take(&lock, n.dir, 1, opts->lock_timeout_ms, list_file);
+	if (rc == 0)
+		rc = recover(&r, &n, opts->no_fsync);
+	dupg__lock_drop(&lock);
 	names_free(&n);
 	if (report != NULL)
 		*report = r;
@@ -587,7 +662,7 @@ static int file_id(struct fileid *id, const char *path)
 	if (stat(path, &st) != 0) {
 		if (errno == ENOENT)
 			return 0;
-		return dupg__error_errno(DUPG_EIO, errno, "%s: cannot stat", path);
+		return dupg__error_sys(errno, "%s: cannot stat", path);
 	}
 	id->dev = st.st_dev;
 	id->ino = st.st_ino;
@@ -720,12 +795,33 @@ static int transition_journal(struct transition *tr, const struct names *n)
 	return rc;
 }
 
-/* The steps of the header, in order; on success the handle takes the new list. */
+/* Whether LIST holds the new text: the commit point was passed. */
+static int committed(const struct names *n, const struct transition *tr)
+{
+	char *cur = NULL;
+	size_t len = 0;
+	int yes;
+
+	if (dupg__fs_read(&cur, &len, n->list, DUPG__LIST_MAX_BYTES) != 0)
+		return 0;
+	yes = same_content(cur, len, tr->list, tr->list_len);
+	free(cur);
+	return yes;
+}
+
+/*
+ * The steps of the header, in order; the handle takes the new list once
+ * LIST holds it. A real failure before the commit point is undone at once
+ * (the store as it was); one after it is finished by recovery when it can
+ * be, and reported as DUPG_ECOMMITTED either way: the change happened.
+ */
 static int transition_apply(dupg_store *s, struct transition *tr, const struct names *n,
 			    const dupg_apply_options *o)
 {
+	dupg_recover_report r = { DUPG_RECOVER_CLEAN, 0, 0 };
+	dupg__error_saved saved;
 	size_t i;
-	int rc;
+	int rc, done;
 
 	rc = write_step(o, n->journal, tr->journal, tr->journal_len, DUPG_STEP_JOURNAL_TEMP, n->list);
 	if (rc == 0)
@@ -740,28 +836,43 @@ static int transition_apply(dupg_store *s, struct transition *tr, const struct n
 	}
 	if (rc == 0)
 		rc = finish_journal(n, o->no_fsync);
-	if (rc == 0) {
+	if (rc == DUPG_EABORTED)
+		return rc; /* a simulated crash leaves the disk as a real one would */
+	done = rc == 0 || committed(n, tr);
+	if (done) {
 		dupg_pathlist_free(s->list);
 		s->list = tr->new_list;
 		tr->new_list = NULL;
-		rc = step_done(o, DUPG_STEP_DONE, n->list);
-	} else if (rc != DUPG_EABORTED) {
-		/* a real failure mid-way: bring the store back to a consistent state now */
-		dupg__error_saved saved;
-		dupg_recover_report r = { DUPG_RECOVER_CLEAN, 0, 0 };
-		dupg__error_save(&saved);
-		recover(&r, n, o->no_fsync);
-		dupg__error_restore(&saved);
+		s->list_hash = XXH3_64bits(tr->list, tr->list_len);
+		s->list_len = tr->list_len;
 	}
-	return rc;
+	if (rc == 0)
+		return step_done(o, DUPG_STEP_DONE, n->list);
+	dupg__error_save(&saved);
+	if (recover(&r, n, o->no_fsync) != 0)
+		r.action = DUPG_RECOVER_CLEAN; /* it could not: the caller's recover will */
+	dupg__error_restore(&saved);
+	if (!done)
+		return rc;
+	return dupg__error_prefix(DUPG_ECOMMITTED,
+				  "%s: the change is committed (LIST is the new list), but finishing it "
+				  "failed%s", n->list,
+				  r.action == DUPG_RECOVER_FINISHED ? " and was finished again"
+								     : "; dupg_store_recover() finishes it");
 }
 
-/* Apply the prune p to the store, or roll the store back when p is NULL. */
-/* Apply a prune (p) or a rollback (p NULL); *deleted, when asked, takes the removed paths. */
-static int change(char ***deleted, size_t *ndeleted, dupg_store *s, const dupg_prune *p,
+/*
+ * Apply a prune of downloaded (p NULL: a rollback) to the store, under its
+ * lock, on the list LIST holds then; *out takes the prune, *deleted the
+ * removed paths, when asked.
+ */
+static int change(dupg_prune **out, char ***deleted, size_t *ndeleted, dupg_store *s,
+		  const dupg_pathlist *downloaded, const dupg_prune_options *po,
 		  const dupg_apply_options *o)
 {
+	dupg__lock lock = DUPG__LOCK_INIT;
 	struct transition tr;
+	dupg_prune *p = NULL;
 	struct names n;
 	int rc;
 
@@ -769,19 +880,36 @@ static int change(char ***deleted, size_t *ndeleted, dupg_store *s, const dupg_p
 	rc = names_init(&n, s->list_file);
 	if (rc != 0)
 		return rc;
-	rc = check_no_journal(&n);
+	rc = check_not_link(n.list, n.list);
 	if (rc == 0)
-		rc = p != NULL ? transition_of_prune(&tr, &n, p) : transition_of_rollback(&tr, &n, s);
+		rc = check_not_link(n.rollback, n.list);
+	if (rc == 0)
+		rc = dupg__lock_take(&lock, n.dir, 1, o->lock_timeout_ms, n.list);
+	if (rc == 0)
+		rc = check_no_journal(&n);
+	/* another process may have changed the store since this handle read it */
+	if (rc == 0)
+		rc = refresh(s);
+	if (rc == 0 && downloaded != NULL)
+		rc = dupg_prune_compute(&p, s->list, downloaded, po);
+	if (rc == 0)
+		rc = downloaded != NULL ? transition_of_prune(&tr, &n, p)
+					: transition_of_rollback(&tr, &n, s);
 	if (rc == 0)
 		rc = transition_journal(&tr, &n);
 	if (rc == 0)
 		rc = transition_apply(s, &tr, &n, o);
-	if (rc == 0 && deleted != NULL) {
+	dupg__lock_drop(&lock);
+	if ((rc == 0 || rc == DUPG_ECOMMITTED) && deleted != NULL) {
 		*deleted = tr.deletable;
 		tr.deletable = NULL;
 		if (ndeleted != NULL)
 			*ndeleted = tr.ndel;
 	}
+	if ((rc == 0 || rc == DUPG_ECOMMITTED) && out != NULL)
+		*out = p;
+	else
+		dupg_prune_free(p);
 	transition_free(&tr);
 	names_free(&n);
 	return rc;
@@ -790,7 +918,6 @@ static int change(char ***deleted, size_t *ndeleted, dupg_store *s, const dupg_p
 int dupg_store_prune(dupg_prune **out, dupg_store *s, const dupg_pathlist *downloaded,
 		     const dupg_prune_options *prune, const dupg_apply_options *opts)
 {
-	dupg_prune *p = NULL;
 	int rc;
 
 	if (out != NULL)
@@ -800,15 +927,12 @@ int dupg_store_prune(dupg_prune **out, dupg_store *s, const dupg_pathlist *downl
 	rc = check_options(&opts);
 	if (rc != 0)
 		return rc;
-	rc = dupg_prune_compute(&p, s->list, downloaded, prune);
-	if (rc == 0)
-		rc = change(NULL, NULL, s, p, opts);
-	if (rc != 0 || out == NULL) {
-		dupg_prune_free(p);
-		return rc;
-	}
-	*out = p;
-	return 0;
+	/* the rollback list would become the stored list and the one before it be lost */
+	if (dupg_pathlist_count(downloaded) == 0)
+		return dupg__error(DUPG_EINVAL,
+				   "%s: the download is empty: nothing to prune (the store is unchanged)",
+				   s->list_file);
+	return change(out, NULL, NULL, s, downloaded, prune, opts);
 }
 
 int dupg_store_rollback(char ***deleted, size_t *ndeleted, dupg_store *s,
@@ -825,5 +949,5 @@ int dupg_store_rollback(char ***deleted, size_t *ndeleted, dupg_store *s,
 	rc = check_options(&opts);
 	if (rc != 0)
 		return rc;
-	return change(deleted, ndeleted, s, NULL, opts);
+	return change(NULL, deleted, ndeleted, s, NULL, NULL, opts);
 }

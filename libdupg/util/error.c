@@ -3,6 +3,7 @@
 
 #include "util/error.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -47,6 +48,45 @@ int dupg__error_errno(int code, int errnum, const char *fmt, ...)
 #else
 	const char *s = strerror_r(errnum, sys, sizeof(sys)) == 0 ? sys : "unknown error";
 #endif
+	va_start(ap, fmt);
+	set_msg(code, fmt, ap, s);
+	va_end(ap);
+	return code;
+}
+
+int dupg__errno_code(int errnum)
+{
+	switch (errnum) {
+	case ENOSPC:
+#ifdef EDQUOT
+	case EDQUOT:
+#endif
+		return DUPG_ENOSPC;
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		return DUPG_EACCES;
+	case ENOENT:
+	case ENOTDIR:
+		return DUPG_ENOTFOUND;
+	case ENOMEM:
+		return DUPG_ENOMEM;
+	default:
+		return DUPG_EIO;
+	}
+}
+
+int dupg__error_sys(int errnum, const char *fmt, ...)
+{
+	char sys[256];
+	va_list ap;
+#if defined(__GLIBC__) && defined(_GNU_SOURCE)
+	const char *s = strerror_r(errnum, sys, sizeof(sys));
+#else
+	const char *s = strerror_r(errnum, sys, sizeof(sys)) == 0 ? sys : "unknown error";
+#endif
+	int code = dupg__errno_code(errnum);
+
 	va_start(ap, fmt);
 	set_msg(code, fmt, ap, s);
 	va_end(ap);

@@ -20,6 +20,14 @@ DUPG_HIDDEN int dupg__error(int code, const char *fmt, ...) DUPG_PRINTF(2, 3);
 DUPG_HIDDEN int dupg__error_v(int code, const char *fmt, va_list ap) DUPG_PRINTF(2, 0);
 /* The same, appending ": strerror(errnum)". */
 DUPG_HIDDEN int dupg__error_errno(int code, int errnum, const char *fmt, ...) DUPG_PRINTF(3, 4);
+/*
+ * The code a failed system call's errno stands for: DUPG_ENOSPC (ENOSPC,
+ * EDQUOT), DUPG_EACCES (EACCES, EPERM, EROFS), DUPG_ENOTFOUND (ENOENT,
+ * ENOTDIR), DUPG_ENOMEM (ENOMEM), else DUPG_EIO.
+ */
+DUPG_HIDDEN int dupg__errno_code(int errnum);
+/* dupg__error_errno with the code dupg__errno_code(errnum) gives: the message says the real cause. */
+DUPG_HIDDEN int dupg__error_sys(int errnum, const char *fmt, ...) DUPG_PRINTF(2, 3);
 /* Out of memory: records a fixed message without allocating. */
 DUPG_HIDDEN int dupg__error_nomem(void);
 /*

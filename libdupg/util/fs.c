@@ -21,11 +21,11 @@ int dupg__fs_fsync_dir(const char *dir)
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd < 0)
-		return dupg__error_errno(DUPG_EIO, errno, "%s: cannot open directory", dir);
+		return dupg__error_sys(errno, "%s: cannot open directory", dir);
 	if (fsync(fd) != 0) {
 		int e = errno;
 		close(fd);
-		return dupg__error_errno(DUPG_EIO, e, "%s: fsync failed", dir);
+		return dupg__error_sys(e, "%s: fsync failed", dir);
 	}
 	close(fd);
 	return 0;
@@ -66,7 +66,7 @@ int dupg__fs_atomic_open(dupg__atomic *w, const char *path)
 	w->tmp = NULL;
 	if (e == ENOENT || e == ENOTDIR)
 		return dupg__error(DUPG_ENOTFOUND, "%s: directory does not exist", path);
-	return dupg__error_errno(DUPG_EIO, e, "%s: cannot create temporary file", path);
+	return dupg__error_sys(e, "%s: cannot create temporary file", path);
 }
 
 void dupg__fs_atomic_abort(dupg__atomic *w)
@@ -88,12 +88,12 @@ int dupg__fs_atomic_commit(dupg__atomic *w, int no_fsync, int (*stop_before_rena
 
 	/* mkstemp creates 0600; lists and packages are read by other tools of the master */
 	if (fchmod(fd, 0644) != 0)
-		rc = dupg__error_errno(DUPG_EIO, errno, "%s: chmod failed", w->tmp);
+		rc = dupg__error_sys(errno, "%s: chmod failed", w->tmp);
 	if (rc == 0 && !no_fsync && fsync(fd) != 0)
-		rc = dupg__error_errno(DUPG_EIO, errno, "%s: fsync failed", w->tmp);
+		rc = dupg__error_sys(errno, "%s: fsync failed", w->tmp);
 	w->fd = -1;
 	if (close(fd) != 0 && rc == 0)
-		rc = dupg__error_errno(DUPG_EIO, errno, "%s: close failed", w->tmp);
+		rc = dupg__error_sys(errno, "%s: close failed", w->tmp);
 	if (rc != 0) {
 		dupg__fs_atomic_abort(w);
 		return rc;
@@ -105,7 +105,7 @@ int dupg__fs_atomic_commit(dupg__atomic *w, int no_fsync, int (*stop_before_rena
 		return dupg__error(DUPG_EABORTED, "%s: stopped before rename", w->path);
 	}
 	if (rename(w->tmp, w->path) != 0) {
-		rc = dupg__error_errno(DUPG_EIO, errno, "%s: cannot rename %s over it", w->path, w->tmp);
+		rc = dupg__error_sys(errno, "%s: cannot rename %s over it", w->path, w->tmp);
 		dupg__fs_atomic_abort(w);
 		return rc;
 	}
@@ -130,7 +130,7 @@ int dupg__fs_write_atomic(const char *path, const char *data, size_t len, int no
 	if (rc != 0)
 		return rc;
 	if (write_all(w.fd, data, len) != 0) {
-		rc = dupg__error_errno(DUPG_EIO, errno, "%s: write failed", w.tmp);
+		rc = dupg__error_sys(errno, "%s: write failed", w.tmp);
 		dupg__fs_atomic_abort(&w);
 		return rc;
 	}
@@ -194,10 +194,10 @@ int dupg__fs_write(const char *path, const void *data, size_t len)
 	int failed;
 
 	if (f == NULL)
-		return dupg__error_errno(DUPG_EIO, errno, "%s: cannot create", path);
+		return dupg__error_sys(errno, "%s: cannot create", path);
 	failed = len > 0 && fwrite(data, 1, len, f) != len;
 	if (fclose(f) != 0 || failed)
-		return dupg__error_errno(DUPG_EIO, errno, "%s: write failed", path);
+		return dupg__error_sys(errno, "%s: write failed", path);
 	return 0;
 }
 
@@ -214,7 +214,7 @@ int dupg__fs_mkdirs(const char *path)
 			continue;
 		*s = '\0';
 		if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-			int rc = dupg__error_errno(DUPG_EIO, errno, "%s: cannot create directory", p);
+			int rc = dupg__error_sys(errno, "%s: cannot create directory", p);
 			free(p);
 			return rc;
 		}
@@ -242,7 +242,7 @@ int dupg__fs_rmtree(const char *path)
 	if (lstat(path, &sb) != 0 && errno == ENOENT)
 		return 0;
 	if (nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
-		return dupg__error_errno(DUPG_EIO, errno, "%s: cannot remove", path);
+		return dupg__error_sys(errno, "%s: cannot remove", path);
 	return 0;
 }
 
@@ -259,7 +259,7 @@ char *dupg__fs_scratch(const char *prefix)
 		return NULL;
 	}
 	if (mkdtemp(dir) == NULL) {
-		dupg__error_errno(DUPG_EIO, errno, "%s: cannot create directory", dir);
+		dupg__error_sys(errno, "%s: cannot create directory", dir);
 		free(dir);
 		return NULL;
 	}
@@ -291,10 +291,10 @@ int dupg__fs_copy(const char *src, const char *dst, uint64_t limit, int no_fsync
 	*copied = 0;
 	in = open(src, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
-		return dupg__error_errno(DUPG_EIO, errno, "%s: cannot open", src);
+		return dupg__error_sys(errno, "%s: cannot open", src);
 	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (out < 0) {
-		rc = dupg__error_errno(DUPG_EIO, errno, "%s: cannot create", dst);
+		rc = dupg__error_sys(errno, "%s: cannot create", dst);
 		close(in);
 		return rc;
 	}
@@ -308,21 +308,21 @@ int dupg__fs_copy(const char *src, const char *dst, uint64_t limit, int no_fsync
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = dupg__error_errno(DUPG_EIO, errno, "%s: read failed", src);
+			rc = dupg__error_sys(errno, "%s: read failed", src);
 			break;
 		}
 		if (n == 0)
 			break;
 		if (write_all(out, buf, (size_t)n) != 0) {
-			rc = dupg__error_errno(DUPG_EIO, errno, "%s: write failed", dst);
+			rc = dupg__error_sys(errno, "%s: write failed", dst);
 			break;
 		}
 		*copied += (uint64_t)n;
 	}
 	if (rc == 0 && !no_fsync && fsync(out) != 0)
-		rc = dupg__error_errno(DUPG_EIO, errno, "%s: fsync failed", dst);
+		rc = dupg__error_sys(errno, "%s: fsync failed", dst);
 	if (close(out) != 0 && rc == 0)
-		rc = dupg__error_errno(DUPG_EIO, errno, "%s: close failed", dst);
+		rc = dupg__error_sys(errno, "%s: close failed", dst);
 	close(in);
 	return rc;
 }
@@ -334,6 +334,6 @@ int dupg__fs_link_or_copy(const char *src, const char *dst, int no_fsync)
 	if (link(src, dst) == 0)
 		return 0;
 	if (errno != EXDEV && errno != EPERM && errno != EMLINK)
-		return dupg__error_errno(DUPG_EIO, errno, "%s: cannot link to %s", dst, src);
+		return dupg__error_sys(errno, "%s: cannot link to %s", dst, src);
 	return dupg__fs_copy(src, dst, UINT64_MAX, no_fsync, &copied);
 }

@@ -6,9 +6,12 @@ from typing import (Any, Callable, Dict, Iterable, Iterator, List, Literal, Mapp
 
 from . import errors as errors
 from . import sim as sim
-from .errors import (AbortedError as AbortedError, ArchiveError as ArchiveError,
+from .errors import (AbortedError as AbortedError, AccessError as AccessError,
+                     ArchiveError as ArchiveError,
                      ArgumentError as ArgumentError, BadInputError as BadInputError,
-                     BusyError as BusyError, DuplicateError as DuplicateError,
+                     BusyError as BusyError, CommittedError as CommittedError,
+                     DuplicateError as DuplicateError, NoSpaceError as NoSpaceError,
+                     PendingError as PendingError,
                      Error as Error, FormatError as FormatError,
                      IntegrityError as IntegrityError, IOError as IOError,
                      NotFoundError as NotFoundError, OutOfMemoryError as OutOfMemoryError,
@@ -30,6 +33,11 @@ EINTEGRITY: int
 EEXISTS: int
 EUNSUPPORTED: int
 EABORTED: int
+EBUSY: int
+ENOSPC: int
+EACCES: int
+EPENDING: int
+ECOMMITTED: int
 MANIFEST_MAX_BYTES: int
 MANIFEST_FORMAT: int
 __version__: str

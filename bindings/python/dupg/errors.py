@@ -20,6 +20,11 @@ EINTEGRITY = -8
 EEXISTS = -9
 EUNSUPPORTED = -10
 EABORTED = -11
+EBUSY = -12
+ENOSPC = -13
+EACCES = -14
+EPENDING = -15
+ECOMMITTED = -16
 
 
 class Error(Exception):
@@ -86,15 +91,22 @@ class ArgumentError(BadInputError, TypeError):
     default_code = EINVAL
 
 
+class PendingError(BadInputError):
+    """An interrupted store change is pending: run dupg.recover() first (DUPG_EPENDING)."""
+
+    default_code = EPENDING
+
+
 class BusyError(Error, RuntimeError):
-    """A handle is in use by another call, in another thread or a callback.
+    """A handle or a store is in use by another call (DUPG_EBUSY).
 
     Raised instead of closing or changing a handle while another call uses
     it, and instead of any call on a handle while another call changes it
-    without the GIL (Store.prune(apply=True), PathList.add_file()).
+    without the GIL (Store.prune(apply=True), PathList.add_file()); and when
+    another process or thread holds the store's lock beyond the wait asked.
     """
 
-    default_code = EINVAL
+    default_code = EBUSY
 
 
 class IntegrityError(Error):
@@ -113,6 +125,24 @@ class IOError(Error, OSError):  # noqa: A001 - dupg.IOError, deliberately
     """A system call on a file or directory failed (DUPG_EIO)."""
 
     default_code = EIO
+
+
+class NoSpaceError(IOError):
+    """No space left on the device, or over a quota (DUPG_ENOSPC)."""
+
+    default_code = ENOSPC
+
+
+class AccessError(IOError, PermissionError):
+    """Permission denied, or a read-only file system (DUPG_EACCES)."""
+
+    default_code = EACCES
+
+
+class CommittedError(Error):
+    """The store change is committed, but leftovers remain that recover() finishes (DUPG_ECOMMITTED)."""
+
+    default_code = ECOMMITTED
 
 
 class OutOfMemoryError(Error, MemoryError):
@@ -154,6 +184,11 @@ _BY_CODE = {
     EEXISTS: DuplicateError,
     EUNSUPPORTED: UnsupportedError,
     EABORTED: AbortedError,
+    EBUSY: BusyError,
+    ENOSPC: NoSpaceError,
+    EACCES: AccessError,
+    EPENDING: PendingError,
+    ECOMMITTED: CommittedError,
 }
 
 

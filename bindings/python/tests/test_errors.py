@@ -36,7 +36,11 @@ CODE_NAMES = {
     (dupg.IntegrityError, Exception, dupg.EINTEGRITY),
     (dupg.ArchiveError, Exception, dupg.EARCHIVE),
     (dupg.AbortedError, Exception, dupg.EABORTED),
-    (dupg.BusyError, RuntimeError, dupg.EINVAL),
+    (dupg.BusyError, RuntimeError, dupg.EBUSY),
+    (dupg.PendingError, ValueError, dupg.EPENDING),
+    (dupg.NoSpaceError, OSError, dupg.ENOSPC),
+    (dupg.AccessError, PermissionError, dupg.EACCES),
+    (dupg.CommittedError, dupg.Error, dupg.ECOMMITTED),
     (dupg.SimulatorError, Exception, dupg.ERROR),
 ])
 def test_hierarchy(cls, builtin, code):

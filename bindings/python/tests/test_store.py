@@ -306,7 +306,7 @@ def test_rollback_refused_while_an_apply_is_pending(applied):
         before = snapshot(d)
         with pytest.raises(dupg.BadInputError, match="list.journal") as e:
             store.rollback()
-        assert e.value.code == dupg.EINVAL
+        assert e.value.code == dupg.EPENDING
         assert snapshot(d) == before
         with pytest.raises(dupg.ArgumentError, match="callable"):
             store.rollback(on_step="journal")
@@ -403,7 +403,7 @@ def test_a_store_being_rolled_back_is_busy_for_other_threads(applied):
             with pytest.raises(dupg.BusyError) as e:
                 call()
             assert e.value.message == "Store is busy: another call is changing it"
-            assert e.value.code == dupg.EINVAL
+            assert e.value.code == dupg.EBUSY
         assert repr(store) == "<dupg.Store (busy)>"
     finally:
         go_on.set()

@@ -211,7 +211,7 @@ def test_changing_a_set_while_others_match_raises_busy():
         assert busy, "no add ran while a match used the set"
         e = busy[0]
         assert e.message == "PackageSet is busy: another call is using it"
-        assert e.code == dupg.EINVAL and isinstance(e, RuntimeError)
+        assert e.code == dupg.EBUSY and isinstance(e, RuntimeError)
         assert len(packages) == 1 + added
         packages.add("last", "1", ["Last"])  # nobody matches now
         assert packages.match(site) == serial
@@ -312,7 +312,7 @@ def test_a_store_being_applied_is_busy_for_other_threads(store_dir):
             with pytest.raises(dupg.BusyError) as e:
                 call()
             assert e.value.message == "Store is busy: another call is changing it"
-            assert e.value.code == dupg.EINVAL
+            assert e.value.code == dupg.EBUSY
         assert repr(store) == "<dupg.Store (busy)>"
     finally:
         go_on.set()

@@ -5,6 +5,7 @@ sim_dupg_sim_SOURCES = \
 	sim/main.c \
 	sim/cli_core.c \
 	sim/sim.h \
+	sim/util.h \
 	sim/util.c \
 	sim/scenario.c \
 	sim/fleet.c \

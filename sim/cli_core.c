@@ -67,23 +67,6 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-static int parse_format(const char *s, dupg_pack_format *out)
-{
-	static const struct { const char *name; dupg_pack_format f; } formats[] = {
-		{ "auto", DUPG_PACK_AUTO },     { "tar", DUPG_PACK_TAR },
-		{ "tar.gz", DUPG_PACK_TAR_GZ }, { "tar.xz", DUPG_PACK_TAR_XZ },
-		{ "tar.zst", DUPG_PACK_TAR_ZST }, { "zip", DUPG_PACK_ZIP },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-		if (strcmp(s, formats[i].name) == 0) {
-			*out = formats[i].f;
-			return 0;
-		}
-	return -1;
-}
-
 int cli_pack(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -125,7 +108,7 @@ int cli_pack(int argc, char **argv)
 		case 'V': po.vendor = optarg; break;
 		case 'b': po.build_time = optarg; break;
 		case 'f':
-			if (parse_format(optarg, &po.format) != 0) {
+			if (dupg_pack_format_parse(&po.format, optarg) != 0) {
 				cli_fail("pack: unknown --format '%s'", optarg);
 				return 2;
 			}

@@ -173,8 +173,8 @@ static int roll_back(struct site_run *r, double t_fail)
 	for (i = 0; i < r->ndev; i++) {
 		if (r->devs[i].step < 0)
 			continue;
-		if (r->devs[i].state != DEV_FAILED)
-			r->devs[i].state = DEV_ROLLED_BACK;
+		if (r->devs[i].state != SIM_DEV_FAILED)
+			r->devs[i].state = SIM_DEV_ROLLED_BACK;
 		/* a switch already under way finishes before it can be undone */
 		if (r->devs[i].switched) {
 			want[i] = 1;
@@ -213,7 +213,7 @@ static int device_failed(struct site_run *r, enum sim_fault_kind kind, long d, d
 	int fi = fault_index(r, kind, id);
 
 	site_fired(r, (size_t)fi);
-	r->devs[d].state = DEV_FAILED;
+	r->devs[d].state = SIM_DEV_FAILED;
 	site_set_cause(r, kind, id, r->site->faults[fi].origin, "%s %s", id, what[kind]);
 	return roll_back(r, t_fail);
 }
@@ -306,7 +306,7 @@ int site_devices_run(struct site_run *r)
 	}
 	for (s = 0; s < nsteps; s++) {
 		size_t d = dupg_plan_device_index(r->up, s);
-		r->devs[d].state = DEV_UPGRADED;
+		r->devs[d].state = SIM_DEV_UPGRADED;
 		if ((rc = dupg_topology_set_version(r->topo, d, r->devs[d].pkg->version)) != 0)
 			return sim_error_lib(rc, "site %s", r->site->id);
 	}

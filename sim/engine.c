@@ -15,13 +15,6 @@
 
 #include "engine.h"
 
-static const char *const outcome_names[] = { "upgraded", "rolled_back", "current", "failed" };
-
-const char *sim_outcome_name(enum sim_outcome o)
-{
-	return outcome_names[o];
-}
-
 char *site_pkg_name(const char *path)
 {
 	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
@@ -71,7 +64,7 @@ static int draw_faults(struct site_run *r)
 		f.kind = (enum sim_fault_kind)k;
 		f.origin = "random";
 		f.fraction = 0.05 + 0.9 * sim_rng_unit(&r->rng);
-		f.step = (int)sim_rng_below(&r->rng, DUPG_STEP_DONE + 1);
+		f.step = (dupg_apply_step)sim_rng_below(&r->rng, DUPG_STEP_DONE + 1);
 		if ((rc = sim_site_add_fault(r->site, &f)) != 0)
 			return rc;
 	}
@@ -275,7 +268,7 @@ static int download(struct site_run *r)
 
 static int stop_at(dupg_apply_step step, void *payload)
 {
-	return (int)step == *(int *)payload;
+	return step == *(const dupg_apply_step *)payload;
 }
 
 static int same_list(char **paths, size_t n, const dupg_prune *p, dupg_prune_list which)

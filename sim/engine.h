@@ -10,8 +10,6 @@
 
 #include "sim.h"
 
-enum dev_state { DEV_UNCHANGED = 0, DEV_UPGRADED, DEV_ROLLED_BACK, DEV_FAILED };
-
 struct dev {
 	const struct sim_dev *spec;
 	size_t parent;           /* topology index, DUPG_NONE for the master */
@@ -21,7 +19,7 @@ struct dev {
 	double arrived, staged, sw_start, sw_end;
 	int switched;
 	int fault[3];            /* stage, switch, health faults aimed at it */
-	enum dev_state state;
+	enum sim_dev_state state;
 };
 
 struct site_run {
@@ -52,7 +50,8 @@ struct site_run {
 		const char *origin;
 		char detail[512];
 	} cause;
-	int crashed, crash_step;
+	int crashed;
+	dupg_apply_step crash_step;
 	int staging_reached;
 	dupg_recover_report recovery;
 	struct sim_site_sum *sum;

@@ -6,6 +6,8 @@ sim_dupg_sim_SOURCES = \
 	sim/cli_core.c \
 	sim/sim.h \
 	sim/util.h \
+	sim/names.h \
+	sim/names.c \
 	sim/util.c \
 	sim/scenario.c \
 	sim/fleet.c \

@@ -215,21 +215,34 @@ void sim_report_wave(struct sim_report *r, unsigned wave, uint64_t sites, uint64
 	json_object_array_add(r->waves, w);
 }
 
-static json_object *counts3(const char *const *names, const uint64_t *v)
+/* {"NAME": count, ...} for the first n values of an enum, spelled by name(). */
+static json_object *counts(const char *(*name)(int), const uint64_t *v, int n)
 {
 	json_object *o = json_object_new_object();
 	int i;
 
-	for (i = 0; o != NULL && i < 3; i++)
-		json_object_object_add(o, names[i], json_object_new_int64((int64_t)v[i]));
+	for (i = 0; o != NULL && i < n; i++)
+		json_object_object_add(o, name(i), json_object_new_int64((int64_t)v[i]));
 	return o;
+}
+
+static const char *kind_name(int i)
+{
+	return dupg_task_kind_name((dupg_task_kind)i);
+}
+
+static const char *cause_name(int i)
+{
+	return sim_fault_name((enum sim_fault_kind)i);
+}
+
+static const char *action_name(int i)
+{
+	return dupg_recover_action_name((dupg_recover_action)i);
 }
 
 static json_object *totals_json(struct sim_report *r, struct sim_ctx *ctx, uint64_t halted)
 {
-	static const char *const kinds[3] = { "none", "incremental", "full" };
-	static const char *const causes[3] = { "stage", "switch", "health" };
-	static const char *const actions[3] = { "clean", "finished", "undone" };
 	json_object *t = json_object_new_object(), *f;
 	uint64_t server = 0;
 	size_t i;
@@ -245,7 +258,7 @@ static json_object *totals_json(struct sim_report *r, struct sim_ctx *ctx, uint6
 	json_object_object_add(t, "current", json_object_new_int64((int64_t)r->outcome[SIM_CURRENT]));
 	json_object_object_add(t, "failed", json_object_new_int64((int64_t)r->outcome[SIM_FAILED]));
 	json_object_object_add(t, "not_attempted", json_object_new_int64((int64_t)halted));
-	json_object_object_add(t, "kinds", counts3(kinds, r->kinds));
+	json_object_object_add(t, "kinds", counts(kind_name, r->kinds, 3));
 	json_object_object_add(t, "bytes_downloaded", json_object_new_int64((int64_t)r->bytes));
 	json_object_object_add(t, "baseline_universal_bytes", json_object_new_int64((int64_t)r->universal));
 	json_object_object_add(t, "baseline_repack_bytes", json_object_new_int64((int64_t)r->repack));
@@ -260,13 +273,13 @@ static json_object *totals_json(struct sim_report *r, struct sim_ctx *ctx, uint6
 	json_object_object_add(t, "baseline_repack_server_bytes",
 			       json_object_new_int64((int64_t)sim_baseline_server_bytes(ctx->base)));
 	json_object_object_add(t, "packages_deleted", json_object_new_int64((int64_t)r->deleted));
-	json_object_object_add(t, "rollbacks_by_cause", counts3(causes, r->rollbacks));
+	json_object_object_add(t, "rollbacks_by_cause", counts(cause_name, r->rollbacks, 3));
 	f = json_object_new_object();
 	json_object_object_add(f, "cut", json_object_new_int64((int64_t)r->cut));
 	json_object_object_add(f, "corrupt", json_object_new_int64((int64_t)r->corrupt));
 	json_object_object_add(t, "failures_by_cause", f);
 	json_object_object_add(t, "master_crashes", json_object_new_int64((int64_t)r->crashes));
-	json_object_object_add(t, "recoveries", counts3(actions, r->recoveries));
+	json_object_object_add(t, "recoveries", counts(action_name, r->recoveries, 3));
 	json_object_object_add(t, "virtual_time_s_max", sim_json_num(r->vtime_max, 3));
 	json_object_object_add(t, "virtual_time_s_mean",
 			       sim_json_num(r->nsites ? r->vtime_sum / (double)r->nsites : 0, 3));

@@ -158,8 +158,7 @@ static int add_cli_event(struct sim_scenario *sc, const struct cli_event *ev)
 		f.package = rest;
 	} else {
 		f.kind = SIM_FAULT_CRASH;
-		f.step = sim_step_parse(rest);
-		if (f.step < 0) {
+		if (dupg_apply_step_parse(&f.step, rest) != 0) {
 			free(copy);
 			return sim_error(DUPG_EINVAL, "--crash %s: unknown step (journal_temp, journal, "
 						      "rollback_temp, rollback, list_temp, list, "

@@ -11,48 +11,6 @@
 /* Scenario files are small; recipes make big fleets without big files. */
 #define SCENARIO_MAX_BYTES (64u * 1024u * 1024u)
 
-static const char *const role_names[] = { "bbu", "hub", "rru" };
-static const char *const fault_names[] = { "stage", "switch", "health", "cut", "master_crash" };
-static const char *const step_names[] = { "journal_temp", "journal", "rollback_temp", "rollback",
-					  "list_temp", "list", "delete", "done" };
-
-const char *sim_role_name(enum sim_role r)
-{
-	return role_names[r];
-}
-
-const char *sim_fault_name(enum sim_fault_kind k)
-{
-	return k < SIM_FAULT_KINDS ? fault_names[k] : "?";
-}
-
-int sim_fault_parse(const char *s)
-{
-	int i;
-
-	for (i = 0; i < SIM_FAULT_KINDS; i++)
-		if (strcmp(s, fault_names[i]) == 0)
-			return i;
-	return -1;
-}
-
-int sim_step_parse(const char *s)
-{
-	int i;
-
-	for (i = 0; i < (int)(sizeof(step_names) / sizeof(step_names[0])); i++)
-		if (strcmp(s, step_names[i]) == 0)
-			return i;
-	return -1;
-}
-
-const char *sim_step_name(int step)
-{
-	if (step < 0 || step >= (int)(sizeof(step_names) / sizeof(step_names[0])))
-		return "?";
-	return step_names[step];
-}
-
 /* ---- typed getters: every error names the file, the place and the key -- */
 
 struct pctx {
@@ -139,7 +97,7 @@ static int get_per_role(double out[3], const struct pctx *p, json_object *o, con
 		struct pctx q = *p;
 		snprintf(q.where, sizeof(q.where), "%.200s%s%.40s", p->where, p->where[0] ? ": " : "", key);
 		for (r = 0; r < 3; r++)
-			if ((rc = get_num(&out[r], &q, v, role_names[r], lo, hi)) != 0)
+			if ((rc = get_num(&out[r], &q, v, sim_role_name((enum sim_role)r), lo, hi)) != 0)
 				return rc;
 		return 0;
 	}
@@ -392,8 +350,8 @@ static int parse_event(struct sim_scenario *sc, struct pctx *p, json_object *o,
 	if (k <= SIM_FAULT_HEALTH && dev == NULL)
 		return bad(p, "event", "needs a device");
 	if (k == SIM_FAULT_CRASH) {
-		f.step = step != NULL ? sim_step_parse(step) : 5;
-		if (f.step < 0)
+		f.step = DUPG_STEP_LIST;
+		if (step != NULL && dupg_apply_step_parse(&f.step, step) != 0)
 			return bad(p, "step", "must be journal_temp, journal, rollback_temp, rollback, "
 					      "list_temp, list, delete or done");
 	}
@@ -510,10 +468,7 @@ static int parse_dev(struct sim_site *s, const struct sim_timing *tm, struct pct
 	    (rc = get_str(&role, p, o, "role", 1)) != 0 ||
 	    (rc = get_str(&parent, p, o, "parent", 0)) != 0)
 		return rc;
-	for (r = 0; r < 3; r++)
-		if (strcmp(role, role_names[r]) == 0)
-			break;
-	if (r == 3)
+	if ((r = sim_role_parse(role)) < 0)
 		return bad(p, "role", "must be bbu, hub or rru");
 	duration = tm->duration_s[r];
 	sw = tm->switch_s[r];
@@ -744,7 +699,7 @@ static int parse_rates(struct sim_scenario *sc, struct pctx *p, json_object *roo
 		return rc;
 	snprintf(p->where, sizeof(p->where), "faults");
 	for (k = 0; k < SIM_FAULT_KINDS; k++)
-		if ((rc = get_num(&sc->rates.p[k], p, f, fault_names[k], 0, 1)) != 0)
+		if ((rc = get_num(&sc->rates.p[k], p, f, sim_fault_name((enum sim_fault_kind)k), 0, 1)) != 0)
 			return rc;
 	p->where[0] = '\0';
 	return 0;

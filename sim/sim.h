@@ -8,12 +8,10 @@
 
 #include "dupg.h"
 
+#include "names.h"
 #include "util.h"
 
 /* ---- scenario.c: the scenario file ------------------------------------ */
-
-enum sim_role { SIM_ROLE_BBU = 0, SIM_ROLE_HUB = 1, SIM_ROLE_RRU = 2 };
-const char *sim_role_name(enum sim_role r);
 
 /* A package the scenario describes; built into the work directory. */
 struct sim_pkg {
@@ -32,29 +30,13 @@ struct sim_pkg {
 	long set_index;          /* index in the server's dupg_pkgset, -1 when not there */
 };
 
-/* Faults a run can inject into a site. */
-enum sim_fault_kind {
-	SIM_FAULT_STAGE = 0,   /* a device fails while staging its package */
-	SIM_FAULT_SWITCH,      /* a device fails to switch to its new slot */
-	SIM_FAULT_HEALTH,      /* a device fails its health check after switching */
-	SIM_FAULT_CUT,         /* a download is cut off */
-	SIM_FAULT_CRASH,       /* the master crashes during the store update */
-	SIM_FAULT_KINDS
-};
-const char *sim_fault_name(enum sim_fault_kind k);
-/* Parse "stage", "switch", ... ; -1 when unknown. */
-int sim_fault_parse(const char *s);
-/* Parse a crash step name ("journal_temp" ... "done"); -1 when unknown. */
-int sim_step_parse(const char *s);
-const char *sim_step_name(int step);
-
 struct sim_fault {
 	enum sim_fault_kind kind;
 	char *site;        /* NULL: every site (CLI --fail DEVICE:kind) */
 	char *device;      /* stage/switch/health; NULL: a random device of the plan */
 	char *package;     /* cut: package name; NULL: a random package of the task */
 	double fraction;   /* cut: share of the package transferred before the cut */
-	int step;          /* crash: dupg_apply_step at which the master stops */
+	dupg_apply_step step; /* crash: where the master stops */
 	const char *origin;/* "scenario", "--fail", "random" (static) */
 };
 
@@ -160,9 +142,6 @@ void sim_recipe_set_count(struct sim_recipe *r, uint64_t n);
 int sim_recipe_site(struct sim_site *out, const struct sim_scenario *sc, uint64_t i);
 
 /* ---- engine.c: one site, end to end ----------------------------------- */
-
-enum sim_outcome { SIM_UPGRADED = 0, SIM_ROLLED_BACK, SIM_CURRENT, SIM_FAILED };
-const char *sim_outcome_name(enum sim_outcome o);
 
 struct sim_options {
 	const char *workdir;

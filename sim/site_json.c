@@ -5,9 +5,6 @@
 
 #include "engine.h"
 
-static const char *const dev_state_names[] = { "unchanged", "upgraded", "rolled_back", "failed" };
-static const char *const recover_names[] = { "clean", "finished", "undone" };
-
 static json_object *jstr(const char *s)
 {
 	return s ? json_object_new_string(s) : NULL;
@@ -32,7 +29,7 @@ static json_object *devices_json(struct site_run *r)
 		const struct dev *d = &r->devs[i];
 		const struct sim_dev *s = d->spec;
 		json_object *o = json_object_new_object();
-		const char *after = d->state == DEV_UPGRADED ? d->pkg->version : s->version;
+		const char *after = d->state == SIM_DEV_UPGRADED ? d->pkg->version : s->version;
 
 		json_object_object_add(o, "id", json_object_new_string(s->id));
 		json_object_object_add(o, "role", json_object_new_string(sim_role_name(s->role)));
@@ -40,11 +37,11 @@ static json_object *devices_json(struct site_run *r)
 		json_object_object_add(o, "parent", jstr(s->parent));
 		json_object_object_add(o, "version_before", json_object_new_string(s->version));
 		json_object_object_add(o, "version_after", json_object_new_string(after));
-		json_object_object_add(o, "state", json_object_new_string(dev_state_names[d->state]));
+		json_object_object_add(o, "state", json_object_new_string(sim_dev_state_name(d->state)));
 		json_object_object_add(o, "package", d->pkg ? json_object_new_string(d->pkg->name) : NULL);
 		if (d->step >= 0 && r->staging_reached) {
 			json_object_object_add(o, "staged_s", sim_json_num(d->staged, 3));
-			if (d->switched || d->state == DEV_UPGRADED)
+			if (d->switched || d->state == SIM_DEV_UPGRADED)
 				json_object_object_add(o, "switched_s", sim_json_num(d->sw_end, 3));
 		}
 		json_object_array_add(a, o);
@@ -67,7 +64,7 @@ static json_object *faults_json(struct site_run *r)
 		if (f->kind == SIM_FAULT_CUT && f->package != NULL)
 			json_object_object_add(o, "package", json_object_new_string(f->package));
 		if (f->kind == SIM_FAULT_CRASH)
-			json_object_object_add(o, "step", json_object_new_string(sim_step_name(f->step)));
+			json_object_object_add(o, "step", json_object_new_string(dupg_apply_step_name(f->step)));
 		json_object_object_add(o, "origin", json_object_new_string(f->origin));
 		json_object_object_add(o, "fired", json_object_new_boolean(i < 64 && r->fault_fired[i]));
 		json_object_array_add(a, o);
@@ -122,8 +119,8 @@ json_object *site_json(struct site_run *r, unsigned wave)
 	json_object_object_add(o, "timeline", t);
 	if (r->crashed) {
 		json_object *rec = json_object_new_object();
-		json_object_object_add(rec, "crash_step", json_object_new_string(sim_step_name(r->crash_step)));
-		json_object_object_add(rec, "action", json_object_new_string(recover_names[r->recovery.action]));
+		json_object_object_add(rec, "crash_step", json_object_new_string(dupg_apply_step_name(r->crash_step)));
+		json_object_object_add(rec, "action", json_object_new_string(dupg_recover_action_name(r->recovery.action)));
 		json_object_object_add(rec, "temps_removed", json_object_new_int64((int64_t)r->recovery.temps_removed));
 		json_object_object_add(rec, "files_deleted", json_object_new_int64((int64_t)r->recovery.files_deleted));
 		json_object_object_add(o, "recovery", rec);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "draw.h"
 #include "sim.h"
 
 /* Reports of big fleets are big; this caps what draw is willing to parse. */

@@ -1,14 +1,24 @@
 # The simulator and command-line driver.
 bin_PROGRAMS += sim/dupg-sim
 sim_dupg_sim_SOURCES = \
-	sim/cli.h \
 	sim/main.c \
-	sim/cli_core.c \
-	sim/sim.h \
+	sim/cli.h \
+	sim/cli.c \
 	sim/util.h \
+	sim/util.c \
 	sim/names.h \
 	sim/names.c \
-	sim/util.c \
+	sim/stage/stage.h \
+	sim/stage/common.h \
+	sim/stage/common.c \
+	sim/stage/pack.c \
+	sim/stage/manifest.c \
+	sim/stage/merge.c \
+	sim/stage/match.c \
+	sim/stage/prune.c \
+	sim/stage/recover.c \
+	sim/stage/rollback.c \
+	sim/sim.h \
 	sim/scenario.c \
 	sim/fleet.c \
 	sim/build.c \
@@ -18,10 +28,12 @@ sim_dupg_sim_SOURCES = \
 	sim/devices.c \
 	sim/site_json.c \
 	sim/report.c \
+	sim/run.h \
 	sim/run.c \
+	sim/draw.h \
 	sim/draw.c
 sim_dupg_sim_LDADD = libdupg/libdupg.la $(ARCHIVE_LIBS) $(XXHASH_LIBS) $(JSONC_LIBS) -lm
-sim_dupg_sim_CPPFLAGS = $(AM_CPPFLAGS) $(ARCHIVE_CFLAGS) $(XXHASH_CFLAGS) $(JSONC_CFLAGS)
+sim_dupg_sim_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sim $(ARCHIVE_CFLAGS) $(XXHASH_CFLAGS) $(JSONC_CFLAGS)
 
 # Shipped topologies and scenarios.
 EXTRA_DIST += sim/README.md sim/topologies

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "run.h"
 #include "sim.h"
 
 static const char usage_text[] =

@@ -109,7 +109,7 @@ static int repack(uint64_t *size, const char *path, const struct sim_scenario *s
 		return rc;
 	}
 	for (i = 0; i < n && rc == 0; i++)
-		rc = copy_into(out, &sc->pkgs[pkgs[i]], path);
+		rc = copy_into(out, &sc->cat.pkgs[pkgs[i]], path);
 	if (archive_write_close(out) != ARCHIVE_OK && rc == 0)
 		rc = sim_error(DUPG_EARCHIVE, "%s: %s", path, archive_error_string(out));
 	archive_write_free(out);
@@ -132,7 +132,7 @@ int sim_baseline_new(struct sim_baseline **out, const char *dir, const struct si
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	b->sc = sc;
 	b->dir = sim_strdup(dir);
-	all = calloc(sc->npkg ? sc->npkg : 1, sizeof(*all));
+	all = calloc(sc->cat.npkg ? sc->cat.npkg : 1, sizeof(*all));
 	path = sim_printf("%s/universal.tar.gz", dir);
 	if (b->dir == NULL || all == NULL || path == NULL) {
 		rc = sim_error(DUPG_ENOMEM, "out of memory");
@@ -140,8 +140,8 @@ int sim_baseline_new(struct sim_baseline **out, const char *dir, const struct si
 	}
 	if ((rc = sim_map_new(&b->needs)) != 0 || (rc = sim_mkdirs(dir)) != 0)
 		goto out;
-	for (i = 0; i < sc->npkg; i++)
-		if (sc->pkgs[i].on_server)
+	for (i = 0; i < sc->cat.npkg; i++)
+		if (sc->cat.pkgs[i].on_server)
 			all[n++] = i;
 	rc = repack(&b->universal, path, sc, all, n);
 out:

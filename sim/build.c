@@ -202,7 +202,7 @@ int sim_build_packages(struct sim_ctx *ctx)
 
 	ctx->server_dir = sim_printf("%s/server", workdir);
 	ctx->sites_dir = sim_printf("%s/sites", workdir);
-	ctx->set_pkg = calloc(sc->npkg ? sc->npkg : 1, sizeof(*ctx->set_pkg));
+	ctx->set_pkg = calloc(sc->cat.npkg ? sc->cat.npkg : 1, sizeof(*ctx->set_pkg));
 	if (!catalog || !ctx->server_dir || !ctx->sites_dir || !ctx->set_pkg) {
 		free(catalog);
 		return sim_error(DUPG_ENOMEM, "out of memory");
@@ -214,8 +214,8 @@ int sim_build_packages(struct sim_ctx *ctx)
 		return rc;
 	if ((rc = dupg_pkgset_new(&ctx->set)) != 0)
 		return sim_error_lib(rc, "package set");
-	for (i = 0; i < sc->npkg; i++) {
-		struct sim_pkg *p = &sc->pkgs[i];
+	for (i = 0; i < sc->cat.npkg; i++) {
+		struct sim_pkg *p = &sc->cat.pkgs[i];
 		dupg_manifest *m;
 		char *server_path, *rel;
 

@@ -15,26 +15,6 @@
 
 #include "engine.h"
 
-char *site_pkg_name(const char *path)
-{
-	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
-	size_t n = strlen(base);
-
-	if (n > 7 && strcmp(base + n - 7, ".tar.gz") == 0)
-		n -= 7;
-	return strndup(base, n);
-}
-
-/* The scenario package a store or task path names, or NULL. */
-static const struct sim_pkg *pkg_of_path(const struct sim_scenario *sc, const char *path)
-{
-	char *name = site_pkg_name(path);
-	long i = name ? sim_scenario_find_pkg(sc, name) : -1;
-
-	free(name);
-	return i < 0 ? NULL : &sc->pkgs[i];
-}
-
 void site_fired(struct site_run *r, size_t i)
 {
 	if (i < sizeof(r->fault_fired) / sizeof(r->fault_fired[0]))
@@ -116,7 +96,7 @@ static int setup_store(struct site_run *r)
 	if ((rc = dupg_pathlist_new(&l)) != 0)
 		return sim_error_lib(rc, "site %s", r->site->id);
 	for (i = 0; i < r->site->nstore && rc == 0; i++) {
-		const struct sim_pkg *p = &sc->pkgs[r->site->store[i]];
+		const struct sim_pkg *p = &sc->cat.pkgs[r->site->store[i]];
 		char *dst = sim_printf("%s/%s", r->store_dir, p->base);
 
 		if (dst == NULL)
@@ -157,7 +137,7 @@ static void unlink_downloads(struct site_run *r)
 	size_t i;
 
 	for (i = 0; i < r->ndl; i++) {
-		char *p = sim_printf("%s/%s", r->store_dir, r->ctx->sc->pkgs[r->dl_pkgs[i]].base);
+		char *p = sim_printf("%s/%s", r->store_dir, r->ctx->sc->cat.pkgs[r->dl_pkgs[i]].base);
 		if (p != NULL)
 			unlink(p);
 		free(p);
@@ -193,13 +173,13 @@ static int download(struct site_run *r)
 	if (cut != NULL) {
 		for (i = 0; i < r->ntask; i++)
 			if (cut->package != NULL &&
-			    strcmp(ctx->sc->pkgs[r->task_pkgs[i]].name, cut->package) == 0)
+			    strcmp(ctx->sc->cat.pkgs[r->task_pkgs[i]].name, cut->package) == 0)
 				cut_at = i;
 		if (cut->package == NULL && r->ntask > 0)
 			cut_at = (size_t)sim_rng_below(&r->rng, r->ntask);
 	}
 	for (i = 0; i < r->ntask; i++) {
-		const struct sim_pkg *p = &ctx->sc->pkgs[r->task_pkgs[i]];
+		const struct sim_pkg *p = &ctx->sc->cat.pkgs[r->task_pkgs[i]];
 		char *src, *dst;
 		uint64_t copied = 0;
 
@@ -245,7 +225,7 @@ static int download(struct site_run *r)
 	}
 	/* verify before anything touches the store: a corrupt package never enters a list */
 	for (i = 0; i < r->ndl; i++) {
-		const struct sim_pkg *p = &ctx->sc->pkgs[r->dl_pkgs[i]];
+		const struct sim_pkg *p = &ctx->sc->cat.pkgs[r->dl_pkgs[i]];
 		char *dst = sim_printf("%s/%s", r->store_dir, p->base);
 
 		if (dst == NULL)
@@ -295,12 +275,12 @@ static int update_store(struct site_run *r)
 	int rc;
 
 	for (i = 0; i < r->ndl; i++)
-		len += strlen(r->ctx->sc->pkgs[r->dl_pkgs[i]].base) + 1;
+		len += strlen(r->ctx->sc->cat.pkgs[r->dl_pkgs[i]].base) + 1;
 	text = calloc(1, len + 1);
 	if (text == NULL)
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	for (i = 0; i < r->ndl; i++) {
-		strcat(text, r->ctx->sc->pkgs[r->dl_pkgs[i]].base);
+		strcat(text, r->ctx->sc->cat.pkgs[r->dl_pkgs[i]].base);
 		strcat(text, "\n");
 	}
 	rc = sim_write_file(r->new_file, text, len);
@@ -382,7 +362,7 @@ static int plan(struct site_run *r)
 	for (s = 0; s < n; s++) {
 		size_t d = dupg_plan_device_index(r->up, s);
 		const char *path = dupg_plan_package(r->up, s);
-		const struct sim_pkg *p = path ? pkg_of_path(r->ctx->sc, path) : NULL;
+		const struct sim_pkg *p = path ? sim_catalog_by_path(&r->ctx->sc->cat, path) : NULL;
 
 		if (d >= r->ndev || p == NULL)
 			return sim_error(DUPG_ERROR, "site %s: plan step %zu names an unknown "
@@ -413,7 +393,7 @@ static int rollback_store(struct site_run *r, char ***gone, size_t *ngone)
 		return sim_error_lib(rc, "site %s: store rollback", r->site->id);
 	*gone = calloc(n + 1, sizeof(**gone));
 	for (i = 0; *gone != NULL && i < n; i++) {
-		if (((*gone)[*ngone] = site_pkg_name(deleted[i])) == NULL)
+		if (((*gone)[*ngone] = sim_pkg_name(deleted[i])) == NULL)
 			break;
 		(*ngone)++;
 	}
@@ -431,7 +411,7 @@ static json_object *names_json(char **paths, size_t n)
 	size_t i;
 
 	for (i = 0; a != NULL && i < n; i++) {
-		char *name = site_pkg_name(paths[i]);
+		char *name = sim_pkg_name(paths[i]);
 		json_object_array_add(a, name ? json_object_new_string(name) : NULL);
 		free(name);
 	}
@@ -544,7 +524,7 @@ static uint64_t first_list_bytes(const struct site_run *r)
 	size_t i;
 
 	for (i = 0; i < r->site->nstore; i++)
-		bytes += r->ctx->sc->pkgs[r->site->store[i]].size;
+		bytes += r->ctx->sc->cat.pkgs[r->site->store[i]].size;
 	return bytes;
 }
 
@@ -631,7 +611,7 @@ int sim_site_run(json_object **json, struct sim_site_sum *sum, struct sim_ctx *c
 			goto out;
 		if (rc == 0 && r.cause.kind < 0 && !r.cause.corrupt) {
 			for (i = 0; i < r.ndl; i++)
-				sum->baseline_store_bytes += ctx->sc->pkgs[r.dl_pkgs[i]].size;
+				sum->baseline_store_bytes += ctx->sc->cat.pkgs[r.dl_pkgs[i]].size;
 			if ((rc = update_store(&r)) != 0 || (rc = plan(&r)) != 0)
 				goto out;
 			sum->outcome = r.cause.kind >= 0 ? SIM_ROLLED_BACK : SIM_UPGRADED;

@@ -58,8 +58,6 @@ struct site_run {
 };
 
 /* engine.c */
-/* The package name of a store or task path ("dir/NAME.tar.gz" -> "NAME"); caller frees. */
-char *site_pkg_name(const char *path);
 /* Mark site fault i as fired. */
 void site_fired(struct site_run *r, size_t i);
 /* Record why the site did not upgrade (paths made relative to the work directory). */

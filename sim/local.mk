@@ -19,8 +19,20 @@ sim_dupg_sim_SOURCES = \
 	sim/stage/recover.c \
 	sim/stage/rollback.c \
 	sim/sim.h \
-	sim/scenario.c \
-	sim/fleet.c \
+	sim/scenario/catalog.h \
+	sim/scenario/catalog.c \
+	sim/scenario/site.h \
+	sim/scenario/site.c \
+	sim/scenario/fields.h \
+	sim/scenario/fields.c \
+	sim/scenario/fleet.h \
+	sim/scenario/fleet.c \
+	sim/scenario/scenario.h \
+	sim/scenario/scenario.c \
+	sim/scenario/load_site.h \
+	sim/scenario/load_site.c \
+	sim/scenario/load.h \
+	sim/scenario/load.c \
 	sim/build.c \
 	sim/baseline.c \
 	sim/engine.h \

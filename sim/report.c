@@ -249,9 +249,9 @@ static json_object *totals_json(struct sim_report *r, struct sim_ctx *ctx, uint6
 
 	if (t == NULL)
 		return NULL;
-	for (i = 0; i < ctx->sc->npkg; i++)
-		if (ctx->sc->pkgs[i].on_server)
-			server += ctx->sc->pkgs[i].size;
+	for (i = 0; i < ctx->sc->cat.npkg; i++)
+		if (ctx->sc->cat.pkgs[i].on_server)
+			server += ctx->sc->cat.pkgs[i].size;
 	json_object_object_add(t, "sites", json_object_new_int64((int64_t)r->nsites));
 	json_object_object_add(t, "upgraded", json_object_new_int64((int64_t)r->outcome[SIM_UPGRADED]));
 	json_object_object_add(t, "rolled_back", json_object_new_int64((int64_t)r->outcome[SIM_ROLLED_BACK]));
@@ -298,9 +298,9 @@ static void print_table(struct sim_report *r, struct sim_ctx *ctx, uint64_t halt
 	size_t i;
 	uint64_t server = 0;
 
-	for (i = 0; i < ctx->sc->npkg; i++)
-		if (ctx->sc->pkgs[i].on_server)
-			server += ctx->sc->pkgs[i].size;
+	for (i = 0; i < ctx->sc->cat.npkg; i++)
+		if (ctx->sc->cat.pkgs[i].on_server)
+			server += ctx->sc->cat.pkgs[i].size;
 	fprintf(stderr, "dupg-sim run: %s (%s), seed %llu, %llu site%s%s\n", r->sc->name, r->sc->base,
 		(unsigned long long)r->sc->seed, (unsigned long long)r->nsites,
 		r->nsites == 1 ? "" : "s", r->opt->no_fsync ? ", no fsync (simulation only)" : "");

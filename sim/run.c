@@ -123,12 +123,12 @@ static int add_cli_event(struct sim_scenario *sc, const struct cli_event *ev)
 	f.origin = opt;
 	f.fraction = 0.5;
 	if (ev->opt == OPT_CORRUPT) {
-		long pi = sim_scenario_find_pkg(sc, copy);
-		if (pi < 0 || !sc->pkgs[pi].on_server)
+		long pi = sim_catalog_find(&sc->cat, copy);
+		if (pi < 0 || !sc->cat.pkgs[pi].on_server)
 			rc = sim_error(DUPG_ENOTFOUND, "--corrupt %s: no package %s in the server's set "
 						       "of %s", ev->arg, copy, sc->file);
 		else
-			sc->pkgs[pi].corrupt = 2;
+			sc->cat.pkgs[pi].corrupt = 2;
 		free(copy);
 		return rc;
 	}

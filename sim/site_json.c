@@ -16,7 +16,7 @@ static json_object *pkg_names(const struct sim_scenario *sc, const size_t *idx, 
 	size_t i;
 
 	for (i = 0; a != NULL && i < n; i++)
-		json_object_array_add(a, json_object_new_string(sc->pkgs[idx[i]].name));
+		json_object_array_add(a, json_object_new_string(sc->cat.pkgs[idx[i]].name));
 	return a;
 }
 
@@ -93,7 +93,7 @@ json_object *site_json(struct site_run *r, unsigned wave)
 	json_object_object_add(o, "downloaded", pkg_names(sc, r->dl_pkgs, r->ndl));
 	deleted = json_object_new_array();
 	for (i = 0; r->prune != NULL && i < dupg_prune_count(r->prune, DUPG_LIST_DELETABLE); i++) {
-		char *name = site_pkg_name(dupg_prune_path(r->prune, DUPG_LIST_DELETABLE, i));
+		char *name = sim_pkg_name(dupg_prune_path(r->prune, DUPG_LIST_DELETABLE, i));
 		json_object_array_add(deleted, name ? json_object_new_string(name) : NULL);
 		free(name);
 	}

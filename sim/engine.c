@@ -169,7 +169,7 @@ static int download(struct site_run *r)
 	if (r->task_pkgs == NULL || r->dl_pkgs == NULL)
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	for (i = 0; i < r->ntask; i++)
-		r->task_pkgs[i] = ctx->set_pkg[dupg_task_package(r->task, i)];
+		r->task_pkgs[i] = ctx->server.set_pkg[dupg_task_package(r->task, i)];
 	if (cut != NULL) {
 		for (i = 0; i < r->ntask; i++)
 			if (cut->package != NULL &&
@@ -186,7 +186,7 @@ static int download(struct site_run *r)
 		/* a package the store already holds (an earlier attempt) is not fetched again */
 		if (in_store(r->site, r->task_pkgs[i]))
 			continue;
-		src = sim_printf("%s/%s", ctx->server_dir, p->base);
+		src = sim_printf("%s/%s", ctx->server.dir, p->base);
 		dst = sim_printf("%s/%s", r->store_dir, p->base);
 		if (src == NULL || dst == NULL) {
 			free(src);
@@ -536,7 +536,7 @@ static int check_current(struct site_run *r, int *current)
 	int rc;
 
 	if ((rc = dupg_topology_merge(&after, r->topo)) != 0 ||
-	    (rc = dupg_match(&again, r->ctx->set, after)) != 0) {
+	    (rc = dupg_match(&again, r->ctx->server.set, after)) != 0) {
 		dupg_sysvd_free(after);
 		return sim_error_lib(rc, "site %s: after the upgrade", r->site->id);
 	}
@@ -592,7 +592,7 @@ int sim_site_run(json_object **json, struct sim_site_sum *sum, struct sim_ctx *c
 		goto out;
 	}
 	/* the server matches the site against its package set: paths only, never a repack */
-	if ((rc = dupg_match(&r.task, ctx->set, r.sysvd)) != 0) {
+	if ((rc = dupg_match(&r.task, ctx->server.set, r.sysvd)) != 0) {
 		rc = sim_error_lib(rc, "%s: match", origin);
 		goto out;
 	}

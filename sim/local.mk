@@ -33,8 +33,10 @@ sim_dupg_sim_SOURCES = \
 	sim/scenario/load_site.c \
 	sim/scenario/load.h \
 	sim/scenario/load.c \
-	sim/build.c \
-	sim/baseline.c \
+	sim/model/server.h \
+	sim/model/server.c \
+	sim/model/baseline.h \
+	sim/model/baseline.c \
 	sim/engine.h \
 	sim/engine.c \
 	sim/devices.c \

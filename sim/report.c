@@ -244,14 +244,10 @@ static const char *action_name(int i)
 static json_object *totals_json(struct sim_report *r, struct sim_ctx *ctx, uint64_t halted)
 {
 	json_object *t = json_object_new_object(), *f;
-	uint64_t server = 0;
-	size_t i;
+	uint64_t server = sim_server_bytes(&ctx->sc->cat);
 
 	if (t == NULL)
 		return NULL;
-	for (i = 0; i < ctx->sc->cat.npkg; i++)
-		if (ctx->sc->cat.pkgs[i].on_server)
-			server += ctx->sc->cat.pkgs[i].size;
 	json_object_object_add(t, "sites", json_object_new_int64((int64_t)r->nsites));
 	json_object_object_add(t, "upgraded", json_object_new_int64((int64_t)r->outcome[SIM_UPGRADED]));
 	json_object_object_add(t, "rolled_back", json_object_new_int64((int64_t)r->outcome[SIM_ROLLED_BACK]));
@@ -296,11 +292,8 @@ static void print_table(struct sim_report *r, struct sim_ctx *ctx, uint64_t halt
 {
 	char a[32], b[32], c[32];
 	size_t i;
-	uint64_t server = 0;
+	uint64_t server = sim_server_bytes(&ctx->sc->cat);
 
-	for (i = 0; i < ctx->sc->cat.npkg; i++)
-		if (ctx->sc->cat.pkgs[i].on_server)
-			server += ctx->sc->cat.pkgs[i].size;
 	fprintf(stderr, "dupg-sim run: %s (%s), seed %llu, %llu site%s%s\n", r->sc->name, r->sc->base,
 		(unsigned long long)r->sc->seed, (unsigned long long)r->nsites,
 		r->nsites == 1 ? "" : "s", r->opt->no_fsync ? ", no fsync (simulation only)" : "");

@@ -424,10 +424,14 @@ int sim_run_main(int argc, char **argv)
 	ctx.sc = sc;
 	ctx.opt = &a.opt;
 	if (rc == 0)
-		rc = sim_build_packages(&ctx);
+		rc = sim_server_build(&ctx.server, &sc->cat, workdir, a.opt.no_fsync);
+	if (rc == 0) {
+		ctx.sites_dir = sim_printf("%s/sites", workdir);
+		rc = ctx.sites_dir ? sim_mkdirs(ctx.sites_dir) : sim_error(DUPG_ENOMEM, "out of memory");
+	}
 	if (rc == 0) {
 		basedir = sim_printf("%s/baseline", workdir);
-		rc = basedir ? sim_baseline_new(&ctx.base, basedir, sc)
+		rc = basedir ? sim_baseline_new(&ctx.base, basedir, &sc->cat)
 			     : sim_error(DUPG_ENOMEM, "out of memory");
 	}
 	if (rc == 0)
@@ -440,9 +444,7 @@ int sim_run_main(int argc, char **argv)
 		cli_fail("%s", sim_errmsg());
 	sim_report_free(rep);
 	sim_baseline_free(ctx.base);
-	dupg_pkgset_free(ctx.set);
-	free(ctx.set_pkg);
-	free(ctx.server_dir);
+	sim_server_clear(&ctx.server);
 	free(ctx.sites_dir);
 	if (workdir != NULL && !a.opt.keep && a.workdir == NULL)
 		sim_rmtree(workdir);

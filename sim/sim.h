@@ -8,6 +8,8 @@
 
 #include "dupg.h"
 
+#include "model/baseline.h"
+#include "model/server.h"
 #include "names.h"
 #include "scenario/load.h"
 #include "scenario/scenario.h"
@@ -22,16 +24,12 @@ struct sim_options {
 	int link;          /* downloads hard-link the server's file instead of copying it */
 };
 
-struct sim_baseline;
-
 /* What the run shares across sites. */
 struct sim_ctx {
 	struct sim_scenario *sc;
 	const struct sim_options *opt;
-	dupg_pkgset *set;
-	size_t *set_pkg;          /* pkgset index -> scenario package index */
+	struct sim_server server;
 	struct sim_baseline *base;
-	char *server_dir;         /* workdir/server */
 	char *sites_dir;          /* workdir/sites */
 };
 
@@ -58,29 +56,6 @@ struct sim_site_sum {
  */
 int sim_site_run(struct json_object **json, struct sim_site_sum *sum, struct sim_ctx *ctx,
 		 struct sim_site *site, unsigned wave);
-
-/* ---- build.c: packages of the scenario -------------------------------- */
-
-/* Build every package into workdir/catalog and workdir/server; index the server set. */
-int sim_build_packages(struct sim_ctx *ctx);
-
-/* ---- baseline.c: the seed's two baselines ----------------------------- */
-
-int sim_baseline_new(struct sim_baseline **out, const char *dir, const struct sim_scenario *sc);
-void sim_baseline_free(struct sim_baseline *b);
-/* Size of the universal package (every server package in one archive). */
-uint64_t sim_baseline_universal(const struct sim_baseline *b);
-/*
- * Size of the repacked archive for one need (scenario package indexes,
- * any order); built on first use and cached by need.
- */
-int sim_baseline_repack(uint64_t *bytes, struct sim_baseline *b, const size_t *pkgs, size_t n);
-/* CPU seconds spent repacking the distinct needs. */
-double sim_baseline_cpu_s(const struct sim_baseline *b);
-/* The same, had every site's archive been built for it (each need's CPU times its sites). */
-double sim_baseline_cpu_uncached_s(const struct sim_baseline *b);
-size_t sim_baseline_archives(const struct sim_baseline *b);
-uint64_t sim_baseline_server_bytes(const struct sim_baseline *b);
 
 /* ---- report.c: totals, table, JSON stream ----------------------------- */
 

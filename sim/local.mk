@@ -18,7 +18,6 @@ sim_dupg_sim_SOURCES = \
 	sim/stage/prune.c \
 	sim/stage/recover.c \
 	sim/stage/rollback.c \
-	sim/sim.h \
 	sim/scenario/catalog.h \
 	sim/scenario/catalog.c \
 	sim/scenario/site.h \
@@ -37,11 +36,35 @@ sim_dupg_sim_SOURCES = \
 	sim/model/server.c \
 	sim/model/baseline.h \
 	sim/model/baseline.c \
-	sim/engine.h \
-	sim/engine.c \
-	sim/devices.c \
-	sim/site_json.c \
-	sim/report.c \
+	sim/model/result.h \
+	sim/model/result.c \
+	sim/model/siterun.h \
+	sim/model/siterun.c \
+	sim/model/devices.h \
+	sim/model/devices.c \
+	sim/driver/context.h \
+	sim/driver/fetch.h \
+	sim/driver/fetch.c \
+	sim/driver/store.h \
+	sim/driver/store.c \
+	sim/driver/flow.h \
+	sim/driver/flow.c \
+	sim/driver/rollout.h \
+	sim/driver/rollout.c \
+	sim/output/json.h \
+	sim/output/json.c \
+	sim/output/site_json.h \
+	sim/output/site_json.c \
+	sim/output/totals.h \
+	sim/output/totals.c \
+	sim/output/table.h \
+	sim/output/table.c \
+	sim/output/report.h \
+	sim/output/report.c \
+	sim/output/progress.h \
+	sim/output/progress.c \
+	sim/output/dot.h \
+	sim/output/dot.c \
 	sim/run.h \
 	sim/run.c \
 	sim/draw.h \

@@ -72,17 +72,19 @@ sim_dupg_sim_SOURCES = \
 sim_dupg_sim_LDADD = libdupg/libdupg.la $(ARCHIVE_LIBS) $(XXHASH_LIBS) $(JSONC_LIBS) -lm
 sim_dupg_sim_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sim $(ARCHIVE_CFLAGS) $(XXHASH_CFLAGS) $(JSONC_CFLAGS)
 
-# Shipped topologies and scenarios.
-EXTRA_DIST += sim/README.md sim/topologies
+# Shipped topologies and scenarios; the layer list and its checker.
+EXTRA_DIST += sim/README.md sim/topologies sim/LAYERS scripts/layers.py
 
 # The simulator's tests: every shipped topology end to end, faults, crashes,
-# fleets against the baselines, determinism, bad files (shell + python3 json).
+# fleets against the baselines, determinism, bad files (shell + python3 json);
+# the include graph against sim/LAYERS.
 sim_tests = \
 	tests/sim/test_fig3a.sh \
 	tests/sim/test_crash.sh \
 	tests/sim/test_cascade.sh \
 	tests/sim/test_listed.sh \
 	tests/sim/test_fleet.sh \
-	tests/sim/test_bad.sh
+	tests/sim/test_bad.sh \
+	tests/sim/test_layers.sh
 TESTS += $(sim_tests)
 EXTRA_DIST += $(sim_tests) tests/sim/lib.sh tests/sim/listed.json tests/sim/halt.json tests/sim/bad

@@ -38,16 +38,6 @@ static int add_event(struct sim_scenario *sc, const struct sim_fault *f)
 	return rc;
 }
 
-long sim_scenario_find_site(const struct sim_scenario *sc, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < sc->nsites; i++)
-		if (strcmp(sc->sites[i].id, id) == 0)
-			return (long)i;
-	return -1;
-}
-
 int sim_scenario_place(struct sim_scenario *sc, const struct sim_fault *f, const char *origin)
 {
 	size_t i, hits = 0;

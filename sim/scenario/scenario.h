@@ -61,7 +61,5 @@ int sim_scenario_place(struct sim_scenario *sc, const struct sim_fault *f, const
  * it can. origin starts error messages ("--fail HUB9:switch").
  */
 int sim_scenario_add_event(struct sim_scenario *sc, const struct sim_fault *f, const char *origin);
-/* Index of a listed site, or -1. */
-long sim_scenario_find_site(const struct sim_scenario *sc, const char *id);
 
 #endif

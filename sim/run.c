@@ -114,67 +114,71 @@ static char *split_site(char *arg, char **rest)
 	return arg;
 }
 
+/* --corrupt PKG: a property of the server's copy, seen by every site that downloads it. */
+static int corrupt(struct sim_scenario *sc, const char *pkg)
+{
+	long pi = sim_catalog_find(&sc->cat, pkg);
+
+	if (pi < 0 || !sc->cat.pkgs[pi].on_server)
+		return sim_error(DUPG_ENOTFOUND, "--corrupt %s: no package %s in the server's set "
+						 "of %s", pkg, pkg, sc->file);
+	sc->cat.pkgs[pi].corrupt = 2;
+	return 0;
+}
+
+/* What --fail, --cut or --crash ARG says after its site part (rest, cut in place). */
+static int parse_fault(struct sim_fault *f, int opt, char *rest, const char *arg)
+{
+	char *colon = strrchr(rest, ':');
+
+	if (opt == OPT_FAIL) {
+		int k = colon ? sim_fault_parse(colon + 1) : -1;
+		if (colon == NULL || k < 0 || k > SIM_FAULT_HEALTH || colon == rest)
+			return sim_error(DUPG_EINVAL, "--fail %s: expected [SITE/]DEVICE:stage|switch|health",
+					 arg);
+		*colon = '\0';
+		f->kind = (enum sim_fault_kind)k;
+		f->device = rest;
+	} else if (opt == OPT_CUT) {
+		f->kind = SIM_FAULT_CUT;
+		if (colon != NULL) {
+			char *end;
+			*colon = '\0';
+			f->fraction = strtod(colon + 1, &end);
+			if (*end != '\0' || end == colon + 1 || !(f->fraction >= 0 && f->fraction < 1))
+				return sim_error(DUPG_EINVAL, "--cut %s: the fraction must be in [0, 1)",
+						 arg);
+		}
+		f->package = rest;
+	} else {
+		f->kind = SIM_FAULT_CRASH;
+		if (dupg_apply_step_parse(&f->step, rest) != 0)
+			return sim_error(DUPG_EINVAL, "--crash %s: unknown step (journal_temp, journal, "
+						      "rollback_temp, rollback, list_temp, list, "
+						      "delete, done)", arg);
+	}
+	return 0;
+}
+
 static int add_cli_event(struct sim_scenario *sc, const struct cli_event *ev)
 {
 	struct sim_fault f;
-	char *copy = sim_strdup(ev->arg), *rest, *colon;
-	const char *opt = ev->opt == OPT_FAIL ? "--fail" : ev->opt == OPT_CUT ? "--cut" :
-			  ev->opt == OPT_CRASH ? "--crash" : "--corrupt";
-	int rc = 0;
+	char *copy, *rest, origin[512];
+	const char *opt = ev->opt == OPT_FAIL ? "--fail" : ev->opt == OPT_CUT ? "--cut" : "--crash";
+	int rc;
 
-	if (copy == NULL)
+	if (ev->opt == OPT_CORRUPT)
+		return corrupt(sc, ev->arg);
+	if ((copy = sim_strdup(ev->arg)) == NULL)
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	memset(&f, 0, sizeof(f));
 	f.origin = opt;
 	f.fraction = 0.5;
-	if (ev->opt == OPT_CORRUPT) {
-		long pi = sim_catalog_find(&sc->cat, copy);
-		if (pi < 0 || !sc->cat.pkgs[pi].on_server)
-			rc = sim_error(DUPG_ENOTFOUND, "--corrupt %s: no package %s in the server's set "
-						       "of %s", ev->arg, copy, sc->file);
-		else
-			sc->cat.pkgs[pi].corrupt = 2;
-		free(copy);
-		return rc;
-	}
 	f.site = split_site(copy, &rest);
-	colon = strrchr(rest, ':');
-	if (ev->opt == OPT_FAIL) {
-		int k = colon ? sim_fault_parse(colon + 1) : -1;
-		if (colon == NULL || k < 0 || k > SIM_FAULT_HEALTH || colon == rest) {
-			free(copy);
-			return sim_error(DUPG_EINVAL, "--fail %s: expected [SITE/]DEVICE:stage|switch|health",
-					 ev->arg);
-		}
-		*colon = '\0';
-		f.kind = (enum sim_fault_kind)k;
-		f.device = rest;
-	} else if (ev->opt == OPT_CUT) {
-		f.kind = SIM_FAULT_CUT;
-		if (colon != NULL) {
-			char *end;
-			*colon = '\0';
-			f.fraction = strtod(colon + 1, &end);
-			if (*end != '\0' || end == colon + 1 || !(f.fraction >= 0 && f.fraction < 1)) {
-				free(copy);
-				return sim_error(DUPG_EINVAL, "--cut %s: the fraction must be in [0, 1)",
-						 ev->arg);
-			}
-		}
-		f.package = rest;
-	} else {
-		f.kind = SIM_FAULT_CRASH;
-		if (dupg_apply_step_parse(&f.step, rest) != 0) {
-			free(copy);
-			return sim_error(DUPG_EINVAL, "--crash %s: unknown step (journal_temp, journal, "
-						      "rollback_temp, rollback, list_temp, list, "
-						      "delete, done)", ev->arg);
-		}
-	}
-	if (f.site == NULL && sc->recipe == NULL && sc->nsites == 1)
-		f.site = sc->sites[0].id;
-	{
-		char origin[512];
+	rc = parse_fault(&f, ev->opt, rest, ev->arg);
+	if (rc == 0) {
+		if (f.site == NULL && sc->recipe == NULL && sc->nsites == 1)
+			f.site = sc->sites[0].id;
 		snprintf(origin, sizeof(origin), "%s %s", opt, ev->arg);
 		rc = sim_scenario_add_event(sc, &f, origin);
 	}

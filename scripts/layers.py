@@ -208,21 +208,25 @@ def check(layer_file):
     return ordered, unit_layer, edges, problems
 
 
+def quoted(text):
+    """A DOT string."""
+    return '"%s"' % text.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def dot(name, ordered, unit_layer, edges):
-    ident = re.sub(r"\W", "_", name)
-    out = ["digraph %s {" % ident,
-           "\tlabel=\"%s: layers, lowest at the bottom; an edge is an include\";" % name,
+    out = ["digraph %s {" % quoted(name),
+           "\tlabel=%s;" % quoted(name + ": layers, lowest at the bottom; an edge is an include"),
            "\tlabelloc=t;", "\trankdir=TB;", "\tnewrank=true;",
            "\tnode [shape=box, style=\"rounded,filled\", fillcolor=white, fontname=\"Helvetica\"];"]
     for i, layer in enumerate(reversed(ordered)):
         out.append("\tsubgraph cluster_%d {" % (len(ordered) - 1 - i))
-        out.append("\t\tlabel=\"%s\"; style=filled; fillcolor=\"#f0f0f0\";" % layer)
+        out.append("\t\tlabel=%s; style=filled; fillcolor=\"#f0f0f0\";" % quoted(layer))
         for unit in sorted(u for u, l in unit_layer.items() if l == layer):
-            out.append("\t\t\"%s\";" % unit)
+            out.append("\t\t%s;" % quoted(unit))
         out.append("\t}")
     for unit in sorted(edges):
         for target in sorted(edges[unit]):
-            out.append("\t\"%s\" -> \"%s\";" % (unit, target))
+            out.append("\t%s -> %s;" % (quoted(unit), quoted(target)))
     out.append("}")
     return "\n".join(out) + "\n"
 

@@ -1,7 +1,6 @@
 /*
- * dupg-sim draw: Graphviz DOT of one site. From a report, devices are
- * coloured by their state after the run; from a scenario, the site as it
- * stands before any run.
+ * dupg-sim draw: Graphviz DOT of one site, of a run's report (found by its
+ * line, or in the parsed document) or of a scenario before any run.
  */
 #include "config.h"
 
@@ -13,7 +12,11 @@
 #include <string.h>
 
 #include "cli.h"
-#include "sim.h"
+#include "draw.h"
+#include "output/dot.h"
+#include "output/json.h"
+#include "scenario/load.h"
+#include "util.h"
 
 /* Reports of big fleets are big; this caps what draw is willing to parse. */
 #define REPORT_MAX_BYTES ((size_t)2 << 30)
@@ -21,115 +24,6 @@
 static const char usage_text[] =
 	"usage: dupg-sim draw SITE --report FILE   a site of a run's report, coloured by state\n"
 	"       dupg-sim draw SCENARIO [--site ID]  a site of a scenario, before any run\n";
-
-static void quoted(const char *s)
-{
-	putchar('"');
-	for (; s != NULL && *s; s++) {
-		if (*s == '\n') {
-			fputs("\\n", stdout); /* DOT's line break inside a label */
-			continue;
-		}
-		if (*s == '"' || *s == '\\')
-			putchar('\\');
-		putchar(*s);
-	}
-	putchar('"');
-}
-
-static const char *color_of(const char *state)
-{
-	if (strcmp(state, "upgraded") == 0)
-		return "palegreen";
-	if (strcmp(state, "rolled_back") == 0)
-		return "orange";
-	if (strcmp(state, "failed") == 0)
-		return "tomato";
-	return "white";
-}
-
-static const char *role_shape(const char *role)
-{
-	if (strcmp(role, "bbu") == 0)
-		return "box3d";
-	if (strcmp(role, "hub") == 0)
-		return "box";
-	return "ellipse";
-}
-
-static const char *get(json_object *o, const char *key)
-{
-	json_object *v = NULL;
-
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static int draw_report_site(json_object *site, const char *file)
-{
-	json_object *devs = NULL;
-	const char *id = get(site, "site"), *outcome = get(site, "outcome");
-	size_t i, n;
-
-	if (!json_object_object_get_ex(site, "devices", &devs) ||
-	    !json_object_is_type(devs, json_type_array))
-		return sim_error(DUPG_EFORMAT, "%s: site %s has no devices array", file, id);
-	n = json_object_array_length(devs);
-	printf("digraph ");
-	quoted(id);
-	printf(" {\n\tlabel=");
-	{
-		char label[512];
-		json_object *cause = NULL, *detail = NULL;
-		snprintf(label, sizeof(label), "%s: %s", id, outcome ? outcome : "?");
-		if (json_object_object_get_ex(site, "cause", &cause) && cause != NULL &&
-		    json_object_object_get_ex(cause, "detail", &detail)) {
-			size_t len = strlen(label);
-			snprintf(label + len, sizeof(label) - len, " (%s)", json_object_get_string(detail));
-		}
-		quoted(label);
-	}
-	printf(";\n\tlabelloc=t;\n\trankdir=TB;\n\tnode [style=\"rounded,filled\", fontname=\"Helvetica\"];\n");
-	for (i = 0; i < n; i++) {
-		json_object *d = json_object_array_get_idx(devs, i);
-		const char *dev = get(d, "id"), *hw = get(d, "hw"), *before = get(d, "version_before");
-		const char *after = get(d, "version_after"), *state = get(d, "state"), *role = get(d, "role");
-		const char *pkg = get(d, "package");
-		char label[512];
-
-		if (dev == NULL || hw == NULL || before == NULL || after == NULL)
-			return sim_error(DUPG_EFORMAT, "%s: site %s: devices[%zu] lacks id, hw or versions",
-					 file, id, i);
-		if (state == NULL)
-			state = "unchanged";
-		if (strcmp(before, after) != 0)
-			snprintf(label, sizeof(label), "%s\n%s %s -> %s", dev, hw, before, after);
-		else if (pkg != NULL && strcmp(state, "unchanged") != 0)
-			snprintf(label, sizeof(label), "%s\n%s %s (%s: %s)", dev, hw, before,
-				 strcmp(state, "failed") == 0 ? "failed with" : "rolled back from", pkg);
-		else
-			snprintf(label, sizeof(label), "%s\n%s %s", dev, hw, before);
-		putchar('\t');
-		quoted(dev);
-		printf(" [label=");
-		quoted(label);
-		printf(", shape=%s, fillcolor=%s];\n", role_shape(role ? role : "rru"), color_of(state));
-	}
-	for (i = 0; i < n; i++) {
-		json_object *d = json_object_array_get_idx(devs, i);
-		const char *parent = get(d, "parent");
-		if (parent == NULL)
-			continue;
-		putchar('\t');
-		quoted(parent);
-		printf(" -> ");
-		quoted(get(d, "id"));
-		printf(";\n");
-	}
-	printf("}\n");
-	return fflush(stdout) == 0 ? 0 : sim_error(DUPG_EIO, "cannot write to stdout");
-}
 
 /*
  * dupg-sim writes one site per line (see sim/README.md): find the site's line
@@ -167,7 +61,7 @@ static int scan_report(const char *site_id, const char *file)
 			rc = sim_error(DUPG_EFORMAT, "%s: site %s: invalid JSON", file, site_id);
 			break;
 		}
-		rc = draw_report_site(site, file);
+		rc = sim_dot_report_site(site, file);
 		json_object_put(site);
 		break;
 	}
@@ -199,9 +93,9 @@ static int draw_from_report(const char *site_id, const char *file)
 	n = json_object_array_length(sites);
 	for (i = 0; i < n; i++) {
 		json_object *s = json_object_array_get_idx(sites, i);
-		const char *id = get(s, "site");
+		const char *id = sim_json_get_str(s, "site");
 		if (id != NULL && strcmp(id, site_id) == 0) {
-			rc = draw_report_site(s, file);
+			rc = sim_dot_report_site(s, file);
 			json_object_put(root);
 			return rc;
 		}
@@ -209,39 +103,6 @@ static int draw_from_report(const char *site_id, const char *file)
 	json_object_put(root);
 	return sim_error(DUPG_ENOTFOUND, "%s: no site %s in the report (a halted rollout leaves "
 					 "sites out)", file, site_id);
-}
-
-static void draw_site(const struct sim_site *s)
-{
-	size_t i;
-	char label[256];
-
-	printf("digraph ");
-	quoted(s->id);
-	printf(" {\n\tlabel=");
-	snprintf(label, sizeof(label), "%s (before the run)", s->id);
-	quoted(label);
-	printf(";\n\tlabelloc=t;\n\trankdir=TB;\n\tnode [style=\"rounded,filled\", fontname=\"Helvetica\"];\n");
-	for (i = 0; i < s->ndev; i++) {
-		const struct sim_dev *d = &s->devs[i];
-		snprintf(label, sizeof(label), "%s\n%s %s", d->id, d->hw, d->version);
-		putchar('\t');
-		quoted(d->id);
-		printf(" [label=");
-		quoted(label);
-		printf(", shape=%s, fillcolor=white];\n", role_shape(sim_role_name(d->role)));
-	}
-	for (i = 0; i < s->ndev; i++) {
-		const struct sim_dev *d = &s->devs[i];
-		if (d->parent == NULL)
-			continue;
-		putchar('\t');
-		quoted(d->parent);
-		printf(" -> ");
-		quoted(d->id);
-		printf(" [label=\"%g Mb/s\"];\n", d->link_mbps);
-	}
-	printf("}\n");
 }
 
 static int draw_from_scenario(const char *file, const char *site_id)
@@ -262,7 +123,7 @@ static int draw_from_scenario(const char *file, const char *site_id)
 			break;
 		}
 		if (site_id == NULL || strcmp(s.id, site_id) == 0) {
-			draw_site(&s);
+			sim_dot_site(&s);
 			sim_site_clear(&s);
 			rc = fflush(stdout) == 0 ? 0 : sim_error(DUPG_EIO, "cannot write to stdout");
 			break;

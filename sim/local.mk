@@ -1,36 +1,90 @@
 # The simulator and command-line driver.
 bin_PROGRAMS += sim/dupg-sim
 sim_dupg_sim_SOURCES = \
-	sim/cli.h \
 	sim/main.c \
-	sim/cli_core.c \
-	sim/sim.h \
+	sim/cli.h \
+	sim/cli.c \
+	sim/util.h \
 	sim/util.c \
-	sim/scenario.c \
-	sim/fleet.c \
-	sim/build.c \
-	sim/baseline.c \
-	sim/engine.h \
-	sim/engine.c \
-	sim/devices.c \
-	sim/site_json.c \
-	sim/report.c \
+	sim/names.h \
+	sim/names.c \
+	sim/stage/stage.h \
+	sim/stage/common.h \
+	sim/stage/common.c \
+	sim/stage/pack.c \
+	sim/stage/manifest.c \
+	sim/stage/merge.c \
+	sim/stage/match.c \
+	sim/stage/prune.c \
+	sim/stage/recover.c \
+	sim/stage/rollback.c \
+	sim/scenario/catalog.h \
+	sim/scenario/catalog.c \
+	sim/scenario/site.h \
+	sim/scenario/site.c \
+	sim/scenario/fields.h \
+	sim/scenario/fields.c \
+	sim/scenario/fleet.h \
+	sim/scenario/fleet.c \
+	sim/scenario/scenario.h \
+	sim/scenario/scenario.c \
+	sim/scenario/load_site.h \
+	sim/scenario/load_site.c \
+	sim/scenario/load.h \
+	sim/scenario/load.c \
+	sim/model/server.h \
+	sim/model/server.c \
+	sim/model/baseline.h \
+	sim/model/baseline.c \
+	sim/model/result.h \
+	sim/model/result.c \
+	sim/model/siterun.h \
+	sim/model/siterun.c \
+	sim/model/devices.h \
+	sim/model/devices.c \
+	sim/driver/context.h \
+	sim/driver/fetch.h \
+	sim/driver/fetch.c \
+	sim/driver/store.h \
+	sim/driver/store.c \
+	sim/driver/flow.h \
+	sim/driver/flow.c \
+	sim/driver/rollout.h \
+	sim/driver/rollout.c \
+	sim/output/json.h \
+	sim/output/json.c \
+	sim/output/site_json.h \
+	sim/output/site_json.c \
+	sim/output/totals.h \
+	sim/output/totals.c \
+	sim/output/table.h \
+	sim/output/table.c \
+	sim/output/report.h \
+	sim/output/report.c \
+	sim/output/progress.h \
+	sim/output/progress.c \
+	sim/output/dot.h \
+	sim/output/dot.c \
+	sim/run.h \
 	sim/run.c \
+	sim/draw.h \
 	sim/draw.c
 sim_dupg_sim_LDADD = libdupg/libdupg.la $(ARCHIVE_LIBS) $(XXHASH_LIBS) $(JSONC_LIBS) -lm
-sim_dupg_sim_CPPFLAGS = $(AM_CPPFLAGS) $(ARCHIVE_CFLAGS) $(XXHASH_CFLAGS) $(JSONC_CFLAGS)
+sim_dupg_sim_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sim $(ARCHIVE_CFLAGS) $(XXHASH_CFLAGS) $(JSONC_CFLAGS)
 
-# Shipped topologies and scenarios.
-EXTRA_DIST += sim/README.md sim/topologies
+# Shipped topologies and scenarios; the layer list and its checker.
+EXTRA_DIST += sim/README.md sim/topologies sim/LAYERS scripts/layers.py
 
 # The simulator's tests: every shipped topology end to end, faults, crashes,
-# fleets against the baselines, determinism, bad files (shell + python3 json).
+# fleets against the baselines, determinism, bad files (shell + python3 json);
+# the include graph against sim/LAYERS.
 sim_tests = \
 	tests/sim/test_fig3a.sh \
 	tests/sim/test_crash.sh \
 	tests/sim/test_cascade.sh \
 	tests/sim/test_listed.sh \
 	tests/sim/test_fleet.sh \
-	tests/sim/test_bad.sh
+	tests/sim/test_bad.sh \
+	tests/sim/test_layers.sh
 TESTS += $(sim_tests)
 EXTRA_DIST += $(sim_tests) tests/sim/lib.sh tests/sim/listed.json tests/sim/halt.json tests/sim/bad

@@ -1,13 +1,18 @@
-/* dupg-sim: drives libdupg on real files; JSON on stdout, one-line errors on stderr. */
+/*
+ * dupg-sim: drives libdupg on real files; JSON on stdout, one-line errors on
+ * stderr. This file only dispatches: the stage commands live in stage/, the
+ * simulator proper in run.c and draw.c.
+ */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "draw.h"
 #include "dupg.h"
+#include "run.h"
+#include "stage/stage.h"
 
 struct command {
 	const char *name;
@@ -44,32 +49,6 @@ static void usage(FILE *out)
 	fprintf(out, "\nJSON goes to stdout; errors are one line on stderr naming the file; "
 		     "the exit status is non-zero on error.\n"
 		     "`dupg-sim COMMAND --help` describes one command.\n");
-}
-
-void cli_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("dupg-sim: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-int cli_lib_fail(int rc)
-{
-	cli_fail("%s (%s)", dupg_error_last(), dupg_strerror(rc));
-	return 1;
-}
-
-int cli_print_json(const char *json)
-{
-	if (puts(json) == EOF || fflush(stdout) != 0) {
-		cli_fail("cannot write to stdout");
-		return 1;
-	}
-	return 0;
 }
 
 int main(int argc, char **argv)

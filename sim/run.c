@@ -3,15 +3,21 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <json-c/json.h>
-#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include "sim.h"
+#include "driver/context.h"
+#include "driver/rollout.h"
+#include "model/baseline.h"
+#include "model/server.h"
+#include "output/progress.h"
+#include "output/report.h"
+#include "run.h"
+#include "scenario/load.h"
+#include "util.h"
 
 static const char usage_text[] =
 	"usage: dupg-sim run SCENARIO [options]\n"
@@ -108,68 +114,71 @@ static char *split_site(char *arg, char **rest)
 	return arg;
 }
 
+/* --corrupt PKG: a property of the server's copy, seen by every site that downloads it. */
+static int corrupt(struct sim_scenario *sc, const char *pkg)
+{
+	long pi = sim_catalog_find(&sc->cat, pkg);
+
+	if (pi < 0 || !sc->cat.pkgs[pi].on_server)
+		return sim_error(DUPG_ENOTFOUND, "--corrupt %s: no package %s in the server's set "
+						 "of %s", pkg, pkg, sc->file);
+	sc->cat.pkgs[pi].corrupt = 2;
+	return 0;
+}
+
+/* What --fail, --cut or --crash ARG says after its site part (rest, cut in place). */
+static int parse_fault(struct sim_fault *f, int opt, char *rest, const char *arg)
+{
+	char *colon = strrchr(rest, ':');
+
+	if (opt == OPT_FAIL) {
+		int k = colon ? sim_fault_parse(colon + 1) : -1;
+		if (colon == NULL || k < 0 || k > SIM_FAULT_HEALTH || colon == rest)
+			return sim_error(DUPG_EINVAL, "--fail %s: expected [SITE/]DEVICE:stage|switch|health",
+					 arg);
+		*colon = '\0';
+		f->kind = (enum sim_fault_kind)k;
+		f->device = rest;
+	} else if (opt == OPT_CUT) {
+		f->kind = SIM_FAULT_CUT;
+		if (colon != NULL) {
+			char *end;
+			*colon = '\0';
+			f->fraction = strtod(colon + 1, &end);
+			if (*end != '\0' || end == colon + 1 || !(f->fraction >= 0 && f->fraction < 1))
+				return sim_error(DUPG_EINVAL, "--cut %s: the fraction must be in [0, 1)",
+						 arg);
+		}
+		f->package = rest;
+	} else {
+		f->kind = SIM_FAULT_CRASH;
+		if (dupg_apply_step_parse(&f->step, rest) != 0)
+			return sim_error(DUPG_EINVAL, "--crash %s: unknown step (journal_temp, journal, "
+						      "rollback_temp, rollback, list_temp, list, "
+						      "delete, done)", arg);
+	}
+	return 0;
+}
+
 static int add_cli_event(struct sim_scenario *sc, const struct cli_event *ev)
 {
 	struct sim_fault f;
-	char *copy = sim_strdup(ev->arg), *rest, *colon;
-	const char *opt = ev->opt == OPT_FAIL ? "--fail" : ev->opt == OPT_CUT ? "--cut" :
-			  ev->opt == OPT_CRASH ? "--crash" : "--corrupt";
-	int rc = 0;
+	char *copy, *rest, origin[512];
+	const char *opt = ev->opt == OPT_FAIL ? "--fail" : ev->opt == OPT_CUT ? "--cut" : "--crash";
+	int rc;
 
-	if (copy == NULL)
+	if (ev->opt == OPT_CORRUPT)
+		return corrupt(sc, ev->arg);
+	if ((copy = sim_strdup(ev->arg)) == NULL)
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	memset(&f, 0, sizeof(f));
 	f.origin = opt;
 	f.fraction = 0.5;
-	if (ev->opt == OPT_CORRUPT) {
-		long pi = sim_scenario_find_pkg(sc, copy);
-		if (pi < 0 || !sc->pkgs[pi].on_server)
-			rc = sim_error(DUPG_ENOTFOUND, "--corrupt %s: no package %s in the server's set "
-						       "of %s", ev->arg, copy, sc->file);
-		else
-			sc->pkgs[pi].corrupt = 2;
-		free(copy);
-		return rc;
-	}
 	f.site = split_site(copy, &rest);
-	colon = strrchr(rest, ':');
-	if (ev->opt == OPT_FAIL) {
-		int k = colon ? sim_fault_parse(colon + 1) : -1;
-		if (colon == NULL || k < 0 || k > SIM_FAULT_HEALTH || colon == rest) {
-			free(copy);
-			return sim_error(DUPG_EINVAL, "--fail %s: expected [SITE/]DEVICE:stage|switch|health",
-					 ev->arg);
-		}
-		*colon = '\0';
-		f.kind = (enum sim_fault_kind)k;
-		f.device = rest;
-	} else if (ev->opt == OPT_CUT) {
-		f.kind = SIM_FAULT_CUT;
-		if (colon != NULL) {
-			char *end;
-			*colon = '\0';
-			f.fraction = strtod(colon + 1, &end);
-			if (*end != '\0' || end == colon + 1 || !(f.fraction >= 0 && f.fraction < 1)) {
-				free(copy);
-				return sim_error(DUPG_EINVAL, "--cut %s: the fraction must be in [0, 1)",
-						 ev->arg);
-			}
-		}
-		f.package = rest;
-	} else {
-		f.kind = SIM_FAULT_CRASH;
-		f.step = sim_step_parse(rest);
-		if (f.step < 0) {
-			free(copy);
-			return sim_error(DUPG_EINVAL, "--crash %s: unknown step (journal_temp, journal, "
-						      "rollback_temp, rollback, list_temp, list, "
-						      "delete, done)", ev->arg);
-		}
-	}
-	if (f.site == NULL && sc->recipe == NULL && sc->nsites == 1)
-		f.site = sc->sites[0].id;
-	{
-		char origin[512];
+	rc = parse_fault(&f, ev->opt, rest, ev->arg);
+	if (rc == 0) {
+		if (f.site == NULL && sc->recipe == NULL && sc->nsites == 1)
+			f.site = sc->sites[0].id;
 		snprintf(origin, sizeof(origin), "%s %s", opt, ev->arg);
 		rc = sim_scenario_add_event(sc, &f, origin);
 	}
@@ -248,43 +257,6 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 	return 0;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-struct progress {
-	int on;
-	double last;
-	uint64_t total;
-};
-
-static void progress_show(struct progress *p, uint64_t done, unsigned wave, unsigned nwaves,
-			  int force)
-{
-	char bar[41];
-	double t;
-	int i, fill;
-
-	if (!p->on)
-		return;
-	t = now_s();
-	if (!force && t - p->last < 0.2)
-		return;
-	p->last = t;
-	fill = p->total ? (int)(40 * done / p->total) : 40;
-	for (i = 0; i < 40; i++)
-		bar[i] = i < fill ? '#' : '.';
-	bar[40] = '\0';
-	fprintf(stderr, "\r  wave %u/%u [%s] %llu/%llu sites", wave, nwaves, bar,
-		(unsigned long long)done, (unsigned long long)p->total);
-	if (force)
-		fputc('\n', stderr);
-}
-
 /* A fresh temporary work directory under $TMPDIR. */
 static char *temp_workdir(void)
 {
@@ -303,80 +275,129 @@ static char *temp_workdir(void)
 	return dir;
 }
 
-/* Visit sites in a seeded order: canary waves are a random sample, as operators pick them. */
-static uint64_t *site_order(uint64_t n, uint64_t seed)
-{
-	uint64_t *order = malloc((n ? n : 1) * sizeof(*order)), i, rng = sim_rng_derive(seed, 0x3A7E);
+/* The sink of the rollout: each result into the report, and the progress bar. */
+struct sink_state {
+	struct sim_report *rep;
+	struct sim_progress prog;
+};
 
-	if (order == NULL)
-		return NULL;
-	for (i = 0; i < n; i++)
-		order[i] = i;
-	for (i = n; i > 1; i--) {
-		uint64_t j = sim_rng_below(&rng, i), x = order[i - 1];
-		order[i - 1] = order[j];
-		order[j] = x;
-	}
-	return order;
+static int sink_site(void *payload, const struct sim_result *res, uint64_t done, unsigned nwaves)
+{
+	struct sink_state *st = payload;
+	int rc = sim_report_site(st->rep, res);
+
+	sim_progress_show(&st->prog, done, res->wave, nwaves, 0);
+	return rc;
 }
 
-static int rollout(struct sim_ctx *ctx, struct sim_report *rep, int quiet, uint64_t *halted)
+static void sink_wave(void *payload, const struct sim_wave_result *w)
 {
-	struct sim_scenario *sc = ctx->sc;
-	static const double default_waves[] = { 0.01, 0.1, 1 };
-	const double *waves = sc->waves;
-	uint64_t n = sim_scenario_site_count(sc), *order, pos = 0;
-	size_t nwaves = sc->nwaves, w;
-	struct progress prog = { 0, 0, n };
-	int rc = 0;
+	struct sink_state *st = payload;
 
-	if (waves == NULL) {
-		static const double one[] = { 1 };
-		waves = n > 1 ? default_waves : one;
-		nwaves = n > 1 ? 3 : 1;
+	sim_report_wave(st->rep, w);
+}
+
+/* The scenario as this run sees it: the file, then --seed, --halt-threshold, --sites and events. */
+static int load(struct sim_scenario **out, struct run_args *a)
+{
+	struct sim_scenario *sc;
+	size_t i;
+	int rc;
+
+	if ((rc = sim_scenario_load(&sc, a->scenario)) != 0)
+		return rc;
+	if (a->has_seed)
+		sc->seed = a->seed;
+	if (a->has_halt)
+		sc->halt_threshold = a->halt;
+	if (a->sites > 0) {
+		if (sc->recipe == NULL)
+			rc = sim_error(DUPG_EINVAL, "--sites: %s lists its sites; only a fleet recipe "
+						    "can be cut down", sc->file);
+		else
+			sim_recipe_set_count(sc->recipe, a->sites);
 	}
-	order = site_order(n, sc->seed);
-	if (order == NULL)
-		return sim_error(DUPG_ENOMEM, "out of memory");
-	prog.on = !quiet && n > 1 && isatty(2);
-	*halted = 0;
-	for (w = 0; w < nwaves && rc == 0; w++) {
-		uint64_t end = (uint64_t)ceil(waves[w] * (double)n), sites = 0, attempted = 0, failures = 0;
-		int halt;
-
-		if (w + 1 == nwaves || end > n)
-			end = n;
-		for (; pos < end && rc == 0; pos++) {
-			struct sim_site site;
-			struct sim_site_sum sum;
-			json_object *json = NULL;
-
-			if ((rc = sim_scenario_site(&site, sc, order[pos])) != 0)
-				break;
-			rc = sim_site_run(&json, &sum, ctx, &site, (unsigned)w + 1);
-			if (rc == 0)
-				rc = sim_report_site(rep, json, &sum, site.id);
-			json_object_put(json);
-			sim_site_clear(&site);
-			sites++;
-			attempted += sum.outcome != SIM_CURRENT;
-			failures += sum.outcome == SIM_ROLLED_BACK || sum.outcome == SIM_FAILED;
-			progress_show(&prog, pos + 1, (unsigned)w + 1, (unsigned)nwaves, 0);
-		}
-		if (rc != 0)
-			break;
-		/* an operator stops a rollout whose wave fails too often; the last wave has no after */
-		halt = w + 1 < nwaves && attempted > 0 &&
-		       (double)failures / (double)attempted > sc->halt_threshold;
-		sim_report_wave(rep, (unsigned)w + 1, sites, attempted, failures, halt);
-		if (halt) {
-			*halted = n - pos;
-			break;
-		}
-	}
-	progress_show(&prog, pos, (unsigned)(w < nwaves ? w + 1 : nwaves), (unsigned)nwaves, 1);
-	free(order);
+	for (i = 0; rc == 0 && i < a->nevents; i++)
+		rc = add_cli_event(sc, &a->events[i]);
+	*out = sc;
 	return rc;
+}
+
+/* The work directory, the server's packages, the sites' directory, the baselines. */
+static int setup(struct sim_ctx *ctx, struct sim_scenario *sc, struct run_args *a, char **workdir)
+{
+	char *basedir;
+	int rc;
+
+	if (a->workdir != NULL) {
+		*workdir = sim_strdup(a->workdir);
+		if (*workdir == NULL)
+			return sim_error(DUPG_ENOMEM, "out of memory");
+		if ((rc = sim_mkdirs(*workdir)) != 0)
+			return rc;
+	} else if ((*workdir = temp_workdir()) == NULL) {
+		return DUPG_EIO;
+	}
+	a->opt.workdir = *workdir;
+	ctx->sc = sc;
+	ctx->opt = &a->opt;
+	if ((rc = sim_server_build(&ctx->server, &sc->cat, *workdir, a->opt.no_fsync)) != 0)
+		return rc;
+	ctx->sites_dir = sim_printf("%s/sites", *workdir);
+	basedir = sim_printf("%s/baseline", *workdir);
+	if (ctx->sites_dir == NULL || basedir == NULL)
+		rc = sim_error(DUPG_ENOMEM, "out of memory");
+	else if ((rc = sim_mkdirs(ctx->sites_dir)) == 0)
+		rc = sim_baseline_new(&ctx->base, basedir, &sc->cat);
+	free(basedir);
+	return rc;
+}
+
+/* Every site through the flow into the report; the totals and the table at the end. */
+static int run(struct sim_ctx *ctx, const struct run_args *a, double t0)
+{
+	const struct sim_scenario *sc = ctx->sc;
+	struct sim_run_head head = { sc->name, sc->base, sc->seed, sim_scenario_site_count(sc),
+				     a->opt.no_fsync, a->opt.link };
+	struct sink_state st;
+	struct sim_sink sink = { sink_site, sink_wave, &st };
+	struct sim_rollout_end end = { 0, 0, 0, 0 };
+	struct sim_figures f;
+	int rc;
+
+	memset(&st, 0, sizeof(st));
+	st.prog.total = head.sites;
+	st.prog.on = !a->quiet && head.sites > 1 && isatty(2);
+	if ((rc = sim_report_open(&st.rep, a->report, &head)) != 0)
+		return rc;
+	rc = sim_rollout(&end, ctx, &sink);
+	sim_progress_show(&st.prog, end.done, end.wave, end.nwaves, 1);
+	if (rc == 0) {
+		sim_rollout_figures(&f, ctx);
+		rc = sim_report_close(st.rep, &f, end.halted, sim_clock_s() - t0, a->quiet);
+	}
+	sim_report_free(st.rep);
+	return rc;
+}
+
+/* Remove what the run made: the whole work directory when it chose it, else its parts. */
+static void cleanup(const char *workdir, const struct run_args *a)
+{
+	static const char *const sub[] = { "catalog", "server", "sites", "baseline", "payload" };
+	size_t i;
+
+	if (workdir == NULL || a->opt.keep)
+		return;
+	if (a->workdir == NULL) {
+		sim_rmtree(workdir);
+		return;
+	}
+	for (i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
+		char *p = sim_printf("%s/%s", workdir, sub[i]);
+		if (p != NULL)
+			sim_rmtree(p);
+		free(p);
+	}
 }
 
 int sim_run_main(int argc, char **argv)
@@ -384,11 +405,8 @@ int sim_run_main(int argc, char **argv)
 	struct run_args a;
 	struct sim_scenario *sc = NULL;
 	struct sim_ctx ctx;
-	struct sim_report *rep = NULL;
-	char *workdir = NULL, *basedir = NULL;
-	uint64_t halted = 0;
-	double t0 = now_s();
-	size_t i;
+	char *workdir = NULL;
+	double t0 = sim_clock_s();
 	int rc;
 
 	memset(&ctx, 0, sizeof(ctx));
@@ -398,66 +416,19 @@ int sim_run_main(int argc, char **argv)
 		return 0;
 	}
 	if (rc == 0)
-		rc = sim_scenario_load(&sc, a.scenario);
-	if (rc == 0 && a.has_seed)
-		sc->seed = a.seed;
-	if (rc == 0 && a.has_halt)
-		sc->halt_threshold = a.halt;
-	if (rc == 0 && a.sites > 0) {
-		if (sc->recipe == NULL)
-			rc = sim_error(DUPG_EINVAL, "--sites: %s lists its sites; only a fleet recipe "
-						    "can be cut down", sc->file);
-		else
-			sim_recipe_set_count(sc->recipe, a.sites);
-	}
-	for (i = 0; rc == 0 && i < a.nevents; i++)
-		rc = add_cli_event(sc, &a.events[i]);
-	if (rc == 0) {
-		if (a.workdir != NULL) {
-			workdir = sim_strdup(a.workdir);
-			rc = workdir ? sim_mkdirs(workdir) : sim_error(DUPG_ENOMEM, "out of memory");
-		} else if ((workdir = temp_workdir()) == NULL) {
-			rc = DUPG_EIO;
-		}
-	}
-	a.opt.workdir = workdir;
-	ctx.sc = sc;
-	ctx.opt = &a.opt;
+		rc = load(&sc, &a);
 	if (rc == 0)
-		rc = sim_build_packages(&ctx);
-	if (rc == 0) {
-		basedir = sim_printf("%s/baseline", workdir);
-		rc = basedir ? sim_baseline_new(&ctx.base, basedir, sc)
-			     : sim_error(DUPG_ENOMEM, "out of memory");
-	}
+		rc = setup(&ctx, sc, &a, &workdir);
 	if (rc == 0)
-		rc = sim_report_open(&rep, a.report, sc, &a.opt);
-	if (rc == 0)
-		rc = rollout(&ctx, rep, a.quiet, &halted);
-	if (rc == 0)
-		rc = sim_report_close(rep, &ctx, halted, now_s() - t0, a.quiet);
+		rc = run(&ctx, &a, t0);
 	if (rc != 0)
 		cli_fail("%s", sim_errmsg());
-	sim_report_free(rep);
 	sim_baseline_free(ctx.base);
-	dupg_pkgset_free(ctx.set);
-	free(ctx.set_pkg);
-	free(ctx.server_dir);
+	sim_server_clear(&ctx.server);
 	free(ctx.sites_dir);
-	if (workdir != NULL && !a.opt.keep && a.workdir == NULL)
-		sim_rmtree(workdir);
-	else if (workdir != NULL && !a.opt.keep)
-		for (i = 0; i < 5; i++) {
-			static const char *const sub[] = { "catalog", "server", "sites", "baseline",
-							   "payload" };
-			char *p = sim_printf("%s/%s", workdir, sub[i]);
-			if (p != NULL)
-				sim_rmtree(p);
-			free(p);
-		}
+	cleanup(workdir, &a);
 	if (a.opt.keep && workdir != NULL && rc == 0 && !a.quiet)
 		fprintf(stderr, "work directory kept: %s\n", workdir);
-	free(basedir);
 	free(workdir);
 	free(a.events);
 	sim_scenario_free(sc);

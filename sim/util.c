@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,7 +13,7 @@
 #include <json-c/json.h>
 #include <xxhash.h>
 
-#include "sim.h"
+#include "util.h"
 
 static char errbuf[2048];
 

@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "model/devices.h"
+#include "model/siterun.h"
 
 static int is_ancestor(const struct site_run *r, size_t a, size_t d)
 {
@@ -173,8 +174,8 @@ static int roll_back(struct site_run *r, double t_fail)
 	for (i = 0; i < r->ndev; i++) {
 		if (r->devs[i].step < 0)
 			continue;
-		if (r->devs[i].state != DEV_FAILED)
-			r->devs[i].state = DEV_ROLLED_BACK;
+		if (r->devs[i].state != SIM_DEV_FAILED)
+			r->devs[i].state = SIM_DEV_ROLLED_BACK;
 		/* a switch already under way finishes before it can be undone */
 		if (r->devs[i].switched) {
 			want[i] = 1;
@@ -192,17 +193,6 @@ static int roll_back(struct site_run *r, double t_fail)
 	return 0;
 }
 
-static int fault_index(struct site_run *r, enum sim_fault_kind kind, const char *device)
-{
-	size_t i;
-
-	for (i = 0; i < r->site->nfaults; i++)
-		if (r->site->faults[i].kind == kind && r->site->faults[i].device != NULL &&
-		    strcmp(r->site->faults[i].device, device) == 0)
-			return (int)i;
-	return -1;
-}
-
 /* Device d failed at t_fail with a fault of kind: say why, then roll the whole site back. */
 static int device_failed(struct site_run *r, enum sim_fault_kind kind, long d, double t_fail)
 {
@@ -210,22 +200,20 @@ static int device_failed(struct site_run *r, enum sim_fault_kind kind, long d, d
 					     "failed to switch to its new slot",
 					     "failed its health check after switching" };
 	const char *id = r->devs[d].spec->id;
-	int fi = fault_index(r, kind, id);
+	int fi = site_fault_index(r, kind, id);
 
 	site_fired(r, (size_t)fi);
-	r->devs[d].state = DEV_FAILED;
+	r->devs[d].state = SIM_DEV_FAILED;
 	site_set_cause(r, kind, id, r->site->faults[fi].origin, "%s %s", id, what[kind]);
 	return roll_back(r, t_fail);
 }
 
-int site_devices_run(struct site_run *r)
+/* Random device faults aim at a device of the plan; each planned device learns its faults. */
+static int aim_faults(struct site_run *r)
 {
 	size_t nsteps = dupg_plan_count(r->up), s, i;
-	int *want = NULL, k, rc;
-	double t_fail;
-	long failed;
+	int k;
 
-	/* random device faults aim at a device of the plan */
 	for (i = 0; i < r->site->nfaults; i++) {
 		struct sim_fault *f = &r->site->faults[i];
 		if (f->kind <= SIM_FAULT_HEALTH && f->device == NULL && nsteps > 0) {
@@ -237,10 +225,29 @@ int site_devices_run(struct site_run *r)
 	for (s = 0; s < nsteps; s++) {
 		size_t d = dupg_plan_device_index(r->up, s);
 		for (k = 0; k < 3; k++)
-			r->devs[d].fault[k] = fault_index(r, (enum sim_fault_kind)k, r->devs[d].spec->id) >= 0;
+			r->devs[d].fault[k] = site_fault_index(r, (enum sim_fault_kind)k,
+							       r->devs[d].spec->id) >= 0;
 	}
-	if ((rc = check_switch_order(r)) != 0)
-		return rc;
+	return 0;
+}
+
+/*
+ * The phases below return 0 when every device got through, 1 when one failed
+ * and the site has rolled back, or a negative error.
+ */
+static int failed_phase(struct site_run *r, enum sim_fault_kind kind, long d, double t_fail)
+{
+	int rc = device_failed(r, kind, d, t_fail);
+
+	return rc != 0 ? rc : 1;
+}
+
+/* Every planned device writes its package into its inactive slot. */
+static int stage_phase(struct site_run *r)
+{
+	size_t nsteps = dupg_plan_count(r->up), s;
+	double t_fail;
+	long failed;
 
 	r->staging_reached = 1;
 	failed = stage(r, &t_fail);
@@ -256,11 +263,19 @@ int site_devices_run(struct site_run *r)
 	}
 	if (failed >= 0) {
 		r->t_staged = t_fail;
-		return device_failed(r, SIM_FAULT_STAGE, failed, t_fail);
+		return failed_phase(r, SIM_FAULT_STAGE, failed, t_fail);
 	}
+	return 0;
+}
 
-	/* every device has staged: the site switches, deepest first, the master last */
-	want = calloc(r->ndev, sizeof(*want));
+/* Every device has staged: the site switches, deepest first, the master last. */
+static int switch_phase(struct site_run *r)
+{
+	size_t nsteps = dupg_plan_count(r->up), s;
+	double t_fail = INFINITY;
+	long failed = -1;
+	int *want = calloc(r->ndev, sizeof(*want));
+
 	if (want == NULL)
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	for (s = 0; s < nsteps; s++)
@@ -269,8 +284,6 @@ int site_devices_run(struct site_run *r)
 	free(want);
 	if (isnan(r->t_switched))
 		return sim_error(DUPG_ENOMEM, "out of memory");
-	t_fail = INFINITY;
-	failed = -1;
 	for (s = 0; s < nsteps; s++) {
 		size_t d = dupg_plan_device_index(r->up, s);
 		double ft = r->devs[d].sw_start + r->devs[d].spec->switch_s / 2.0;
@@ -285,10 +298,18 @@ int site_devices_run(struct site_run *r)
 	}
 	if (failed >= 0) {
 		r->t_switched = t_fail;
-		return device_failed(r, SIM_FAULT_SWITCH, failed, t_fail);
+		return failed_phase(r, SIM_FAULT_SWITCH, failed, t_fail);
 	}
+	return 0;
+}
 
-	/* every device runs its new slot: success only once each passes its health check */
+/* Every device runs its new slot: success only once each passes its health check. */
+static int health_phase(struct site_run *r)
+{
+	size_t nsteps = dupg_plan_count(r->up), s;
+	double t_fail = INFINITY;
+	long failed = -1;
+
 	r->t_done = r->t_switched;
 	for (s = 0; s < nsteps; s++) {
 		size_t d = dupg_plan_device_index(r->up, s);
@@ -302,14 +323,35 @@ int site_devices_run(struct site_run *r)
 	}
 	if (failed >= 0) {
 		r->t_done = t_fail;
-		return device_failed(r, SIM_FAULT_HEALTH, failed, t_fail);
+		return failed_phase(r, SIM_FAULT_HEALTH, failed, t_fail);
 	}
+	return 0;
+}
+
+/* The upgrade held: the topology now describes the new versions. */
+static int commit(struct site_run *r)
+{
+	size_t nsteps = dupg_plan_count(r->up), s;
+	int rc;
+
 	for (s = 0; s < nsteps; s++) {
 		size_t d = dupg_plan_device_index(r->up, s);
-		r->devs[d].state = DEV_UPGRADED;
+		r->devs[d].state = SIM_DEV_UPGRADED;
 		if ((rc = dupg_topology_set_version(r->topo, d, r->devs[d].pkg->version)) != 0)
 			return sim_error_lib(rc, "site %s", r->site->id);
 	}
 	r->t = r->t_done;
 	return 0;
+}
+
+int site_devices_run(struct site_run *r)
+{
+	int rc;
+
+	if ((rc = aim_faults(r)) != 0 || (rc = check_switch_order(r)) != 0)
+		return rc;
+	if ((rc = stage_phase(r)) != 0 || (rc = switch_phase(r)) != 0 ||
+	    (rc = health_phase(r)) != 0)
+		return rc < 0 ? rc : 0;
+	return commit(r);
 }

@@ -16,10 +16,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "sim.h"
+#include "model/baseline.h"
+#include "util.h"
 
 struct sim_baseline {
-	const struct sim_scenario *sc;
+	const struct sim_catalog *cat;
 	char *dir;
 	uint64_t universal;
 	sim_map *needs;        /* "3,7,12" -> archive index */
@@ -89,7 +90,7 @@ static int copy_into(struct archive *out, const struct sim_pkg *p, const char *o
 }
 
 /* Decompress the packages and recompress them into one tar.gz; *size receives its bytes. */
-static int repack(uint64_t *size, const char *path, const struct sim_scenario *sc,
+static int repack(uint64_t *size, const char *path, const struct sim_catalog *cat,
 		  const size_t *pkgs, size_t n)
 {
 	struct archive *out = archive_write_new();
@@ -109,7 +110,7 @@ static int repack(uint64_t *size, const char *path, const struct sim_scenario *s
 		return rc;
 	}
 	for (i = 0; i < n && rc == 0; i++)
-		rc = copy_into(out, &sc->pkgs[pkgs[i]], path);
+		rc = copy_into(out, &cat->pkgs[pkgs[i]], path);
 	if (archive_write_close(out) != ARCHIVE_OK && rc == 0)
 		rc = sim_error(DUPG_EARCHIVE, "%s: %s", path, archive_error_string(out));
 	archive_write_free(out);
@@ -120,7 +121,7 @@ static int repack(uint64_t *size, const char *path, const struct sim_scenario *s
 	return rc;
 }
 
-int sim_baseline_new(struct sim_baseline **out, const char *dir, const struct sim_scenario *sc)
+int sim_baseline_new(struct sim_baseline **out, const char *dir, const struct sim_catalog *cat)
 {
 	struct sim_baseline *b = calloc(1, sizeof(*b));
 	size_t *all = NULL, n = 0, i;
@@ -130,9 +131,9 @@ int sim_baseline_new(struct sim_baseline **out, const char *dir, const struct si
 	*out = NULL;
 	if (b == NULL)
 		return sim_error(DUPG_ENOMEM, "out of memory");
-	b->sc = sc;
+	b->cat = cat;
 	b->dir = sim_strdup(dir);
-	all = calloc(sc->npkg ? sc->npkg : 1, sizeof(*all));
+	all = calloc(cat->npkg ? cat->npkg : 1, sizeof(*all));
 	path = sim_printf("%s/universal.tar.gz", dir);
 	if (b->dir == NULL || all == NULL || path == NULL) {
 		rc = sim_error(DUPG_ENOMEM, "out of memory");
@@ -140,10 +141,10 @@ int sim_baseline_new(struct sim_baseline **out, const char *dir, const struct si
 	}
 	if ((rc = sim_map_new(&b->needs)) != 0 || (rc = sim_mkdirs(dir)) != 0)
 		goto out;
-	for (i = 0; i < sc->npkg; i++)
-		if (sc->pkgs[i].on_server)
+	for (i = 0; i < cat->npkg; i++)
+		if (cat->pkgs[i].on_server)
 			all[n++] = i;
-	rc = repack(&b->universal, path, sc, all, n);
+	rc = repack(&b->universal, path, cat, all, n);
 out:
 	free(all);
 	free(path);
@@ -209,7 +210,7 @@ int sim_baseline_repack(uint64_t *bytes, struct sim_baseline *b, const size_t *p
 	if (path == NULL)
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	t0 = cpu_now();
-	rc = repack(&b->sizes[b->count], path, b->sc, sorted, n);
+	rc = repack(&b->sizes[b->count], path, b->cat, sorted, n);
 	b->cpu[b->count] = cpu_now() - t0;
 	b->cpu_s += b->cpu[b->count];
 	b->uncached_s += b->cpu[b->count];

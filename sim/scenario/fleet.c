@@ -6,10 +6,13 @@
 #include "config.h"
 
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim.h"
+#include "scenario/fields.h"
+#include "scenario/fleet.h"
+#include "util.h"
 
 struct gen {
 	char *name;
@@ -44,6 +47,7 @@ struct sim_recipe {
 	unsigned store_depth;
 	unsigned server_releases;
 	double uplink[2];
+	struct sim_timing timing; /* the scenario's defaults for generated devices */
 };
 
 void sim_recipe_free(struct sim_recipe *r)
@@ -84,33 +88,29 @@ void sim_recipe_set_count(struct sim_recipe *r, uint64_t n)
 
 /* ---- parsing ------------------------------------------------------------- */
 
-static int bad(const struct sim_scenario *sc, const char *where, const char *what)
+/* What the parser writes to: the scenario's catalogue; file names the scenario in errors. */
+struct parse {
+	const char *file;
+	struct sim_catalog *cat;
+};
+
+static int bad(const struct parse *sc, const char *where, const char *what)
 {
 	return sim_error(DUPG_EFORMAT, "%s: fleet: %s: %s", sc->file, where, what);
 }
 
-static int num(double *out, const struct sim_scenario *sc, json_object *o, const char *key,
+static int num(double *out, const struct parse *sc, json_object *o, const char *key,
 	       const char *where, double lo, double hi)
 {
-	json_object *v;
-	char msg[128];
+	struct sim_pctx p;
 
-	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
-		return 0;
-	if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double)) {
-		snprintf(msg, sizeof(msg), "%s must be a number", key);
-		return bad(sc, where, msg);
-	}
-	if (!(json_object_get_double(v) >= lo && json_object_get_double(v) <= hi)) {
-		snprintf(msg, sizeof(msg), "%s must be between %g and %g", key, lo, hi);
-		return bad(sc, where, msg);
-	}
-	*out = json_object_get_double(v);
-	return 0;
+	p.file = sc->file;
+	snprintf(p.where, sizeof(p.where), "fleet: %s", where);
+	return sim_get_num(out, &p, o, key, lo, hi);
 }
 
 /* [min, max] of whole numbers, or one number for both. */
-static int range(unsigned out[2], const struct sim_scenario *sc, json_object *o, const char *key,
+static int range(unsigned out[2], const struct parse *sc, json_object *o, const char *key,
 		 const char *where, unsigned hi)
 {
 	json_object *v;
@@ -143,7 +143,7 @@ fail:
 	return bad(sc, where, msg);
 }
 
-static int str(const char **out, const struct sim_scenario *sc, json_object *o, const char *key,
+static int str(const char **out, const struct parse *sc, json_object *o, const char *key,
 	       const char *where)
 {
 	json_object *v;
@@ -158,7 +158,7 @@ static int str(const char **out, const struct sim_scenario *sc, json_object *o, 
 	return 0;
 }
 
-static int add_pkg(struct sim_scenario *sc, size_t *index, const char *name, const char *version,
+static int add_pkg(const struct parse *sc, size_t *index, const char *name, const char *version,
 		   const char *const *hw, size_t nhw, double kib, unsigned files, int on_server)
 {
 	struct sim_pkg p;
@@ -171,14 +171,13 @@ static int add_pkg(struct sim_scenario *sc, size_t *index, const char *name, con
 	p.payload_bytes = (uint64_t)(kib * 1024);
 	p.files = files;
 	p.on_server = on_server;
-	if (sim_scenario_find_pkg(sc, name) >= 0)
+	if (sim_catalog_find(sc->cat, name) >= 0)
 		return bad(sc, name, "generated package name clashes with a listed package");
-	return sim_scenario_add_pkg(sc, &p, index);
+	return sim_catalog_add(sc->cat, &p, index);
 }
 
-static int parse_gen(struct sim_scenario *sc, struct sim_recipe *r, json_object *o, size_t gi)
+static int parse_gen(const struct parse *sc, struct sim_recipe *r, json_object *o, size_t gi)
 {
-	static const char *const suffix[3] = { "bbu", "hub", "rru" };
 	struct gen *g = &r->gens[gi];
 	json_object *rel;
 	const char *name;
@@ -202,7 +201,7 @@ static int parse_gen(struct sim_scenario *sc, struct sim_recipe *r, json_object 
 	    (rc = num(&files, sc, o, "files", where, 1, 64)) != 0)
 		return rc;
 	for (k = 0; k < 3; k++)
-		if ((g->hw[k] = sim_printf("%s-%s", name, suffix[k])) == NULL)
+		if ((g->hw[k] = sim_printf("%s-%s", name, sim_role_name((enum sim_role)k))) == NULL)
 			return sim_error(DUPG_ENOMEM, "out of memory");
 	if (!json_object_object_get_ex(o, "releases", &rel) ||
 	    !json_object_is_type(rel, json_type_array) || json_object_array_length(rel) == 0)
@@ -245,7 +244,7 @@ static int parse_gen(struct sim_scenario *sc, struct sim_recipe *r, json_object 
 	return 0;
 }
 
-static int parse_shape(struct sim_scenario *sc, struct shape *s, json_object *o, size_t si)
+static int parse_shape(const struct parse *sc, struct shape *s, json_object *o, size_t si)
 {
 	const char *name;
 	char where[96];
@@ -273,7 +272,7 @@ static int parse_shape(struct sim_scenario *sc, struct shape *s, json_object *o,
 	return 0;
 }
 
-static int parse_array(json_object **out, const struct sim_scenario *sc, json_object *o,
+static int parse_array(json_object **out, const struct parse *sc, json_object *o,
 		       const char *key)
 {
 	char msg[96];
@@ -286,18 +285,15 @@ static int parse_array(json_object **out, const struct sim_scenario *sc, json_ob
 	return 0;
 }
 
-int sim_recipe_parse(struct sim_scenario *sc, json_object *fleet)
+/* The recipe's numbers: fleet size, seed, shares, store depth, server releases, uplinks. */
+static int parse_scalars(struct sim_recipe *r, const struct parse *sc, uint64_t default_seed,
+			 json_object *fleet)
 {
-	struct sim_recipe *r;
-	json_object *gens, *shapes, *spread = NULL;
 	double sites = 0, seed = -1, depth = 3, srv = 2;
-	size_t i;
+	const char *prefix = "site";
+	json_object *v;
 	int rc;
 
-	r = calloc(1, sizeof(*r));
-	if (r == NULL)
-		return sim_error(DUPG_ENOMEM, "out of memory");
-	sc->recipe = r;
 	r->uplink[0] = 20;
 	r->uplink[1] = 200;
 	if ((rc = num(&sites, sc, fleet, "sites", "recipe", 1, 1e8)) != 0 ||
@@ -310,27 +306,33 @@ int sim_recipe_parse(struct sim_scenario *sc, json_object *fleet)
 	if (sites < 1)
 		return bad(sc, "recipe", "sites must be a number of sites (at least 1)");
 	r->sites = (uint64_t)sites;
-	r->seed = seed >= 0 ? (uint64_t)seed : sc->seed;
+	r->seed = seed >= 0 ? (uint64_t)seed : default_seed;
 	r->store_depth = (unsigned)depth;
 	r->server_releases = (unsigned)srv;
-	{
-		json_object *v;
-		const char *prefix = "site";
-		if (json_object_object_get_ex(fleet, "site_prefix", &v) &&
-		    (rc = str(&prefix, sc, fleet, "site_prefix", "recipe")) != 0)
+	if (json_object_object_get_ex(fleet, "site_prefix", &v) &&
+	    (rc = str(&prefix, sc, fleet, "site_prefix", "recipe")) != 0)
+		return rc;
+	if ((r->prefix = sim_strdup(prefix)) == NULL)
+		return sim_error(DUPG_ENOMEM, "out of memory");
+	if (json_object_object_get_ex(fleet, "uplink_mbps", &v)) {
+		unsigned up[2];
+		if ((rc = range(up, sc, fleet, "uplink_mbps", "recipe", 1000000)) != 0)
 			return rc;
-		if ((r->prefix = sim_strdup(prefix)) == NULL)
-			return sim_error(DUPG_ENOMEM, "out of memory");
-		if (json_object_object_get_ex(fleet, "uplink_mbps", &v)) {
-			unsigned up[2];
-			if ((rc = range(up, sc, fleet, "uplink_mbps", "recipe", 1000000)) != 0)
-				return rc;
-			if (up[0] == 0)
-				return bad(sc, "recipe", "uplink_mbps must be positive");
-			r->uplink[0] = up[0];
-			r->uplink[1] = up[1];
-		}
+		if (up[0] == 0)
+			return bad(sc, "recipe", "uplink_mbps must be positive");
+		r->uplink[0] = up[0];
+		r->uplink[1] = up[1];
 	}
+	return 0;
+}
+
+/* Generations (with their packages, added to the catalogue) and site shapes. */
+static int parse_kinds(struct sim_recipe *r, const struct parse *sc, json_object *fleet)
+{
+	json_object *gens, *shapes;
+	size_t i;
+	int rc;
+
 	if ((rc = parse_array(&gens, sc, fleet, "generations")) != 0 ||
 	    (rc = parse_array(&shapes, sc, fleet, "shapes")) != 0)
 		return rc;
@@ -346,6 +348,16 @@ int sim_recipe_parse(struct sim_scenario *sc, json_object *fleet)
 	for (i = 0; i < r->nshape; i++)
 		if ((rc = parse_shape(sc, &r->shapes[i], json_object_array_get_idx(shapes, i), i)) != 0)
 			return rc;
+	return 0;
+}
+
+/* How many releases behind the latest a site runs, as weights (default: the latest). */
+static int parse_spread(struct sim_recipe *r, const struct parse *sc, json_object *fleet)
+{
+	json_object *spread = NULL;
+	size_t i;
+	int rc;
+
 	if (json_object_object_get_ex(fleet, "version_spread", &spread) &&
 	    (rc = parse_array(&spread, sc, fleet, "version_spread")) != 0)
 		return rc;
@@ -361,6 +373,27 @@ int sim_recipe_parse(struct sim_scenario *sc, json_object *fleet)
 			return bad(sc, "version_spread", "must list non-negative weights");
 		r->spread[i] = json_object_get_double(e);
 	}
+	return 0;
+}
+
+int sim_recipe_parse(struct sim_recipe **out, struct sim_catalog *cat, const struct sim_timing *tm,
+		     const char *file, uint64_t default_seed, json_object *fleet)
+{
+	struct parse ps = { file, cat };
+	struct sim_recipe *r;
+	int rc;
+
+	*out = NULL;
+	r = calloc(1, sizeof(*r));
+	if (r == NULL)
+		return sim_error(DUPG_ENOMEM, "out of memory");
+	r->timing = *tm;
+	if ((rc = parse_scalars(r, &ps, default_seed, fleet)) != 0 ||
+	    (rc = parse_kinds(r, &ps, fleet)) != 0 || (rc = parse_spread(r, &ps, fleet)) != 0) {
+		sim_recipe_free(r);
+		return rc;
+	}
+	*out = r;
 	return 0;
 }
 
@@ -390,12 +423,12 @@ static unsigned between(uint64_t *rng, const unsigned r[2])
 	return r[0] + (unsigned)sim_rng_below(rng, (uint64_t)(r[1] - r[0]) + 1);
 }
 
-static int add_dev(struct sim_site *s, const struct sim_scenario *sc, uint64_t *rng,
+static int add_dev(struct sim_site *s, const struct sim_timing *tm, uint64_t *rng,
 		   enum sim_role role, unsigned n, const char *hw, const char *version,
 		   const char *parent)
 {
-	static const char *const prefix[3] = { "BBU", "HUB", "RRU" };
-	const struct sim_timing *tm = &sc->timing;
+	/* device ids, not role names: BBU1, HUB3, RRU12 */
+	static const char *const prefix[SIM_ROLES] = { "BBU", "HUB", "RRU" };
 	struct sim_dev *d;
 	int rc;
 
@@ -442,9 +475,9 @@ static const char *dev_version(const struct sim_recipe *r, const struct gen *g, 
 	return g->releases[idx];
 }
 
-int sim_recipe_site(struct sim_site *out, const struct sim_scenario *sc, uint64_t i)
+int sim_recipe_site(struct sim_site *out, const struct sim_recipe *r, uint64_t i)
 {
-	const struct sim_recipe *r = sc->recipe;
+	const struct sim_timing *tm = &r->timing;
 	uint64_t rng = sim_rng_derive(r->seed, i);
 	const struct shape *sh;
 	const struct gen *g, *rg;
@@ -470,7 +503,7 @@ int sim_recipe_site(struct sim_site *out, const struct sim_scenario *sc, uint64_
 	ridx = rgi == gi ? idx : (age < rg->nrel ? rg->nrel - 1 - age : 0);
 	out->uplink_mbps = r->uplink[0] + (double)sim_rng_below(&rng, (uint64_t)(r->uplink[1] - r->uplink[0]) + 1);
 
-	if ((rc = add_dev(out, sc, &rng, SIM_ROLE_BBU, 1, g->hw[0], g->releases[idx], NULL)) != 0)
+	if ((rc = add_dev(out, tm, &rng, SIM_ROLE_BBU, 1, g->hw[0], g->releases[idx], NULL)) != 0)
 		return rc;
 	hubs = between(&rng, sh->hubs);
 	for (c = 0; c < hubs; c++) {
@@ -482,11 +515,11 @@ int sim_recipe_site(struct sim_site *out, const struct sim_scenario *sc, uint64_
 			char hub[32];
 
 			snprintf(hub, sizeof(hub), "HUB%u", ++nhub);
-			if ((rc = add_dev(out, sc, &rng, SIM_ROLE_HUB, nhub, g->hw[1],
+			if ((rc = add_dev(out, tm, &rng, SIM_ROLE_HUB, nhub, g->hw[1],
 					  dev_version(r, g, idx, &rng), parent)) != 0)
 				return rc;
 			for (j = 0; j < m; j++)
-				if ((rc = add_dev(out, sc, &rng, SIM_ROLE_RRU, ++nrru, rg->hw[2],
+				if ((rc = add_dev(out, tm, &rng, SIM_ROLE_RRU, ++nrru, rg->hw[2],
 						  dev_version(r, rg, ridx, &rng), hub)) != 0)
 					return rc;
 			memcpy(parent, hub, sizeof(parent));

@@ -1,8 +1,8 @@
 /*
- * The scenario's packages, built for real with the library into the work
- * directory: workdir/catalog holds one good copy of every package,
- * workdir/server the management server's set (links to the catalog, or a
- * corrupted copy when an event says so).
+ * The management server: the catalogue's packages, built for real with the
+ * library into the work directory: workdir/catalog holds one good copy of
+ * every package, workdir/server the management server's set (links to the
+ * catalog, or a corrupted copy when an event says so).
  */
 #include "config.h"
 
@@ -13,7 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim.h"
+#include "model/server.h"
+#include "util.h"
 
 #define BUILD_TIME "2024-01-01T00:00:00Z"
 
@@ -192,40 +193,38 @@ done:
 	return rc;
 }
 
-int sim_build_packages(struct sim_ctx *ctx)
+int sim_server_build(struct sim_server *srv, struct sim_catalog *cat, const char *workdir,
+		     int no_fsync)
 {
-	struct sim_scenario *sc = ctx->sc;
-	const char *workdir = ctx->opt->workdir;
 	char *catalog = sim_printf("%s/catalog", workdir);
 	size_t i, n = 0;
 	int rc;
 
-	ctx->server_dir = sim_printf("%s/server", workdir);
-	ctx->sites_dir = sim_printf("%s/sites", workdir);
-	ctx->set_pkg = calloc(sc->npkg ? sc->npkg : 1, sizeof(*ctx->set_pkg));
-	if (!catalog || !ctx->server_dir || !ctx->sites_dir || !ctx->set_pkg) {
+	memset(srv, 0, sizeof(*srv));
+	srv->dir = sim_printf("%s/server", workdir);
+	srv->set_pkg = calloc(cat->npkg ? cat->npkg : 1, sizeof(*srv->set_pkg));
+	if (!catalog || !srv->dir || !srv->set_pkg) {
 		free(catalog);
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	}
 	rc = sim_mkdirs(catalog);
 	free(catalog);
-	if (rc != 0 || (rc = sim_mkdirs(ctx->server_dir)) != 0 ||
-	    (rc = sim_mkdirs(ctx->sites_dir)) != 0)
+	if (rc != 0 || (rc = sim_mkdirs(srv->dir)) != 0)
 		return rc;
-	if ((rc = dupg_pkgset_new(&ctx->set)) != 0)
+	if ((rc = dupg_pkgset_new(&srv->set)) != 0)
 		return sim_error_lib(rc, "package set");
-	for (i = 0; i < sc->npkg; i++) {
-		struct sim_pkg *p = &sc->pkgs[i];
+	for (i = 0; i < cat->npkg; i++) {
+		struct sim_pkg *p = &cat->pkgs[i];
 		dupg_manifest *m;
 		char *server_path, *rel;
 
-		if ((rc = build_one(p, workdir, ctx->opt->no_fsync, &m)) != 0)
+		if ((rc = build_one(p, workdir, no_fsync, &m)) != 0)
 			return rc;
 		if (!p->on_server) {
 			dupg_manifest_free(m);
 			continue;
 		}
-		server_path = sim_printf("%s/%s", ctx->server_dir, p->base);
+		server_path = sim_printf("%s/%s", srv->dir, p->base);
 		rel = sim_printf("server/%s", p->base);
 		if (server_path == NULL || rel == NULL)
 			rc = sim_error(DUPG_ENOMEM, "out of memory");
@@ -235,13 +234,13 @@ int sim_build_packages(struct sim_ctx *ctx)
 		else if (p->corrupt)
 			rc = write_corrupt(p->file, server_path);
 		else
-			rc = sim_link_file(p->file, server_path, ctx->opt->no_fsync);
+			rc = sim_link_file(p->file, server_path, no_fsync);
 		/* the server indexes what the manifest says; the task names server/NAME.tar.gz */
-		if (rc == 0 && (rc = dupg_pkgset_add_manifest(ctx->set, rel, m)) != 0)
+		if (rc == 0 && (rc = dupg_pkgset_add_manifest(srv->set, rel, m)) != 0)
 			rc = sim_error_lib(rc, "server package set: %s", rel);
 		if (rc == 0) {
 			p->set_index = (long)n;
-			ctx->set_pkg[n++] = i;
+			srv->set_pkg[n++] = i;
 		}
 		free(server_path);
 		free(rel);
@@ -250,4 +249,23 @@ int sim_build_packages(struct sim_ctx *ctx)
 			return rc;
 	}
 	return 0;
+}
+
+void sim_server_clear(struct sim_server *srv)
+{
+	dupg_pkgset_free(srv->set);
+	free(srv->set_pkg);
+	free(srv->dir);
+	memset(srv, 0, sizeof(*srv));
+}
+
+uint64_t sim_server_bytes(const struct sim_catalog *cat)
+{
+	uint64_t bytes = 0;
+	size_t i;
+
+	for (i = 0; i < cat->npkg; i++)
+		if (cat->pkgs[i].on_server)
+			bytes += cat->pkgs[i].size;
+	return bytes;
 }

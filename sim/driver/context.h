@@ -1,0 +1,24 @@
+/* What a run shares across its sites: the scenario, the options, the server, the baselines. */
+#ifndef DUPG_SIM_CONTEXT_H
+#define DUPG_SIM_CONTEXT_H
+
+#include "model/baseline.h"
+#include "model/server.h"
+#include "scenario/scenario.h"
+
+struct sim_options {
+	const char *workdir;
+	int keep;          /* keep the work directory (and every site's store) */
+	int no_fsync;
+	int link;          /* downloads hard-link the server's file instead of copying it */
+};
+
+struct sim_ctx {
+	const struct sim_scenario *sc;
+	const struct sim_options *opt;
+	struct sim_server server;
+	struct sim_baseline *base;
+	char *sites_dir;          /* workdir/sites */
+};
+
+#endif

@@ -1,0 +1,14 @@
+/* dot.c: Graphviz DOT of one site on stdout. */
+#ifndef DUPG_SIM_DOT_H
+#define DUPG_SIM_DOT_H
+
+#include <json-c/json.h>
+
+#include "scenario/site.h"
+
+/* A site entry of a report, devices coloured by state; file names the report in errors. */
+int sim_dot_report_site(json_object *site, const char *file);
+/* A site as a scenario describes it, links labelled with their bandwidth. */
+void sim_dot_site(const struct sim_site *s);
+
+#endif

@@ -1,0 +1,197 @@
+/*
+ * The run's report: the JSON document streamed site by site (a 100,000-site
+ * run never holds its sites in memory), the totals beside both baselines at
+ * the end, and a readable table on stderr.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "output/json.h"
+#include "output/report.h"
+#include "output/site_json.h"
+#include "output/table.h"
+#include "output/totals.h"
+#include "util.h"
+
+struct sim_report {
+	FILE *out;
+	char *path, *tmp;       /* NULL: stdout */
+	struct sim_run_head head;
+	struct sim_totals totals;
+	struct sim_table table;
+	json_object *waves;
+	int write_failed;
+};
+
+static const char *const SEP = ",\n";
+
+/* The head of the document; its "sites" array is streamed between head and tail. */
+static int write_head(struct sim_report *r)
+{
+	json_object *head = json_object_new_object();
+	const char *s;
+	size_t len;
+
+	if (head == NULL)
+		return sim_error(DUPG_ENOMEM, "out of memory");
+	json_object_object_add(head, "format", json_object_new_int(1));
+	json_object_object_add(head, "scenario", json_object_new_string(r->head.name));
+	json_object_object_add(head, "file", json_object_new_string(r->head.file));
+	json_object_object_add(head, "seed", json_object_new_int64((int64_t)r->head.seed));
+	json_object_object_add(head, "no_fsync", json_object_new_boolean(r->head.no_fsync));
+	json_object_object_add(head, "downloads", json_object_new_string(r->head.link ? "link" : "copy"));
+	s = sim_json_text(head);
+	len = s ? strlen(s) : 0;
+	if (len < 2 || fwrite(s, 1, len - 1, r->out) != len - 1 || fputs(",\"sites\":[\n", r->out) < 0)
+		r->write_failed = 1;
+	json_object_put(head);
+	return 0;
+}
+
+int sim_report_open(struct sim_report **out, const char *file, const struct sim_run_head *head)
+{
+	struct sim_report *r = calloc(1, sizeof(*r));
+
+	*out = NULL;
+	if (r == NULL)
+		return sim_error(DUPG_ENOMEM, "out of memory");
+	r->head = *head;
+	r->waves = json_object_new_array();
+	if (r->waves == NULL) {
+		free(r);
+		return sim_error(DUPG_ENOMEM, "out of memory");
+	}
+	if (file != NULL) {
+		/* written beside, renamed at the end: a failed run leaves no half report */
+		r->path = sim_strdup(file);
+		r->tmp = sim_printf("%s.tmp", file);
+		if (r->path == NULL || r->tmp == NULL) {
+			sim_report_free(r);
+			return sim_error(DUPG_ENOMEM, "out of memory");
+		}
+		r->out = fopen(r->tmp, "w");
+		if (r->out == NULL) {
+			int e = errno;
+			sim_report_free(r);
+			return sim_error(DUPG_EIO, "%s: cannot create: %s", file, strerror(e));
+		}
+	} else {
+		r->out = stdout;
+	}
+	if (write_head(r) != 0) {
+		sim_report_free(r);
+		return DUPG_ENOMEM;
+	}
+	*out = r;
+	return 0;
+}
+
+int sim_report_site(struct sim_report *r, const struct sim_result *res)
+{
+	json_object *site = sim_site_json(res);
+	const char *s = site ? sim_json_text(site) : NULL;
+
+	if (s == NULL) {
+		json_object_put(site);
+		return sim_error(DUPG_ENOMEM, "out of memory");
+	}
+	if ((r->totals.nsites > 0 && fputs(SEP, r->out) < 0) || fputs(s, r->out) < 0)
+		r->write_failed = 1;
+	json_object_put(site);
+	sim_totals_add(&r->totals, res);
+	sim_table_add(&r->table, &r->head, res);
+	return 0;
+}
+
+void sim_report_wave(struct sim_report *r, const struct sim_wave_result *wr)
+{
+	json_object *w = json_object_new_object();
+
+	if (w == NULL)
+		return;
+	json_object_object_add(w, "wave", json_object_new_int((int)wr->wave));
+	json_object_object_add(w, "sites", json_object_new_int64((int64_t)wr->sites));
+	json_object_object_add(w, "attempted", json_object_new_int64((int64_t)wr->attempted));
+	json_object_object_add(w, "failures", json_object_new_int64((int64_t)wr->failures));
+	json_object_object_add(w, "failure_rate",
+			       sim_json_num(wr->attempted ? (double)wr->failures / (double)wr->attempted : 0, 4));
+	json_object_object_add(w, "halted_after", json_object_new_boolean(wr->halted_after));
+	json_object_array_add(r->waves, w);
+}
+
+/* The end of the document: halted, waves, totals, and the measurements of this machine. */
+static int write_tail(struct sim_report *r, const struct sim_figures *f, uint64_t halted_sites,
+		      double wall_s)
+{
+	json_object *tail = json_object_new_object(), *measured;
+	const char *s;
+
+	if (tail == NULL)
+		return sim_error(DUPG_ENOMEM, "out of memory");
+	json_object_object_add(tail, "halted", json_object_new_boolean(halted_sites > 0));
+	json_object_object_add(tail, "waves", json_object_get(r->waves));
+	json_object_object_add(tail, "totals", sim_totals_json(&r->totals, f, halted_sites,
+							       r->head.no_fsync));
+	/* the only values that change from run to run: measurements of this machine */
+	measured = json_object_new_object();
+	json_object_object_add(measured, "wall_s", sim_json_num(wall_s, 3));
+	json_object_object_add(measured, "baseline_repack_cpu_s", sim_json_num(f->repack_cpu_s, 3));
+	json_object_object_add(measured, "baseline_repack_cpu_s_uncached",
+			       sim_json_num(f->repack_cpu_uncached_s, 3));
+	json_object_object_add(tail, "measured", measured);
+	s = sim_json_text(tail);
+	if (s == NULL || fputs("\n],", r->out) < 0 || fputs(s + 1, r->out) < 0 ||
+	    fputc('\n', r->out) == EOF)
+		r->write_failed = 1;
+	json_object_put(tail);
+	return 0;
+}
+
+int sim_report_close(struct sim_report *r, const struct sim_figures *f, uint64_t halted_sites,
+		     double wall_s, int quiet)
+{
+	int rc = write_tail(r, f, halted_sites, wall_s);
+
+	if (rc != 0)
+		return rc;
+	if (fflush(r->out) != 0)
+		r->write_failed = 1;
+	if (r->path != NULL) {
+		if (fclose(r->out) != 0)
+			r->write_failed = 1;
+		r->out = NULL;
+		if (r->write_failed)
+			rc = sim_error(DUPG_EIO, "%s: write failed", r->path);
+		else if (rename(r->tmp, r->path) != 0)
+			rc = sim_error(DUPG_EIO, "%s: cannot rename %s: %s", r->path, r->tmp,
+				       strerror(errno));
+		if (rc != 0)
+			unlink(r->tmp);
+	} else if (r->write_failed) {
+		rc = sim_error(DUPG_EIO, "cannot write the report to stdout");
+	}
+	if (!quiet)
+		sim_table_print(&r->table, &r->head, &r->totals, f, halted_sites, wall_s);
+	return rc;
+}
+
+void sim_report_free(struct sim_report *r)
+{
+	if (r == NULL)
+		return;
+	if (r->out != NULL && r->out != stdout) {
+		fclose(r->out);
+		unlink(r->tmp);
+	}
+	sim_table_clear(&r->table);
+	json_object_put(r->waves);
+	free(r->path);
+	free(r->tmp);
+	free(r);
+}

@@ -1,0 +1,133 @@
+/* A site's entry in the report: outcome, task, bytes, cause, timeline, store, faults, devices. */
+#include "config.h"
+
+#include "output/json.h"
+#include "output/site_json.h"
+
+static json_object *devices_json(const struct sim_result *r)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; a != NULL && i < r->ndev; i++) {
+		const struct sim_dev_result *d = &r->devs[i];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "id", json_object_new_string(d->id));
+		json_object_object_add(o, "role", json_object_new_string(sim_role_name(d->role)));
+		json_object_object_add(o, "hw", json_object_new_string(d->hw));
+		json_object_object_add(o, "parent", sim_json_str(d->parent));
+		json_object_object_add(o, "version_before", json_object_new_string(d->version_before));
+		json_object_object_add(o, "version_after", json_object_new_string(d->version_after));
+		json_object_object_add(o, "state", json_object_new_string(sim_dev_state_name(d->state)));
+		json_object_object_add(o, "package", sim_json_str(d->package));
+		if (d->has_staged)
+			json_object_object_add(o, "staged_s", sim_json_num(d->staged_s, 3));
+		if (d->has_switched)
+			json_object_object_add(o, "switched_s", sim_json_num(d->switched_s, 3));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static json_object *faults_json(const struct sim_result *r)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; a != NULL && i < r->nfaults; i++) {
+		const struct sim_fault_result *f = &r->faults[i];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "kind", json_object_new_string(sim_fault_name(f->kind)));
+		if (f->device != NULL)
+			json_object_object_add(o, "device", json_object_new_string(f->device));
+		if (f->package != NULL)
+			json_object_object_add(o, "package", json_object_new_string(f->package));
+		if (f->kind == SIM_FAULT_CRASH)
+			json_object_object_add(o, "step", json_object_new_string(dupg_apply_step_name(f->step)));
+		json_object_object_add(o, "origin", json_object_new_string(f->origin));
+		json_object_object_add(o, "fired", json_object_new_boolean(f->fired));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static json_object *cause_json(const struct sim_cause *c)
+{
+	json_object *o;
+
+	if (c->kind < 0 && !c->corrupt)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "kind", json_object_new_string(
+		c->corrupt ? "corrupt" : sim_fault_name((enum sim_fault_kind)c->kind)));
+	json_object_object_add(o, "device", sim_json_str(c->device));
+	json_object_object_add(o, "origin", sim_json_str(c->origin));
+	json_object_object_add(o, "detail", json_object_new_string(c->detail));
+	return o;
+}
+
+static json_object *timeline_json(const struct sim_result *r)
+{
+	json_object *t = json_object_new_object();
+
+	json_object_object_add(t, "download_s", sim_json_num(r->timeline.download_s, 3));
+	json_object_object_add(t, "staged_s", sim_json_num(r->timeline.staged_s, 3));
+	json_object_object_add(t, "switched_s", sim_json_num(r->timeline.switched_s, 3));
+	json_object_object_add(t, "done_s", sim_json_num(r->timeline.done_s, 3));
+	json_object_object_add(t, "rollback_s", sim_json_num(r->timeline.rollback_s, 3));
+	return t;
+}
+
+static json_object *recovery_json(const struct sim_result *r)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "crash_step", json_object_new_string(dupg_apply_step_name(r->crash_step)));
+	json_object_object_add(o, "action", json_object_new_string(dupg_recover_action_name(r->recovery.action)));
+	json_object_object_add(o, "temps_removed", json_object_new_int64((int64_t)r->recovery.temps_removed));
+	json_object_object_add(o, "files_deleted", json_object_new_int64((int64_t)r->recovery.files_deleted));
+	return o;
+}
+
+static json_object *store_json(const struct sim_result *r)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "list", sim_json_strv(&r->store.list));
+	json_object_object_add(o, "rollback", sim_json_strv(&r->store.rollback));
+	json_object_object_add(o, "consistent", json_object_new_boolean(r->store.consistent));
+	if (!r->store.consistent)
+		json_object_object_add(o, "problem", json_object_new_string(r->store.problem));
+	json_object_object_add(o, "bytes", json_object_new_int64((int64_t)r->store.bytes));
+	json_object_object_add(o, "baseline_bytes", json_object_new_int64((int64_t)r->store.baseline_bytes));
+	return o;
+}
+
+json_object *sim_site_json(const struct sim_result *r)
+{
+	json_object *o = json_object_new_object();
+
+	if (o == NULL)
+		return NULL;
+	json_object_object_add(o, "site", json_object_new_string(r->site));
+	json_object_object_add(o, "wave", json_object_new_int((int)r->wave));
+	json_object_object_add(o, "outcome", json_object_new_string(sim_outcome_name(r->outcome)));
+	json_object_object_add(o, "kind", json_object_new_string(dupg_task_kind_name(r->kind)));
+	json_object_object_add(o, "task", sim_json_strv(&r->task));
+	json_object_object_add(o, "bytes_downloaded", json_object_new_int64((int64_t)r->bytes_downloaded));
+	json_object_object_add(o, "downloaded", sim_json_strv(&r->downloaded));
+	json_object_object_add(o, "deleted", sim_json_strv(&r->deleted));
+	json_object_object_add(o, "virtual_time_s", sim_json_num(r->virtual_time_s, 3));
+	json_object_object_add(o, "cause", cause_json(&r->cause));
+	json_object_object_add(o, "timeline", timeline_json(r));
+	if (r->crashed)
+		json_object_object_add(o, "recovery", recovery_json(r));
+	json_object_object_add(o, "store", store_json(r));
+	json_object_object_add(o, "faults", faults_json(r));
+	json_object_object_add(o, "devices", devices_json(r));
+	if (r->current_after >= 0)
+		json_object_object_add(o, "current_after", json_object_new_boolean(r->current_after));
+	return o;
+}

@@ -1,0 +1,29 @@
+/*
+ * table.c: the readable table on stderr: one row per site of a small run (the
+ * first sites that rolled back or failed of a big one), then the totals beside
+ * the baselines.
+ */
+#ifndef DUPG_SIM_TABLE_H
+#define DUPG_SIM_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/result.h"
+#include "output/totals.h"
+
+#define SIM_TABLE_ROWS 20
+
+struct sim_table {
+	char *rows[SIM_TABLE_ROWS];
+	size_t nrows;
+};
+
+/* Keep r's row when the run shows it and there is room. */
+void sim_table_add(struct sim_table *t, const struct sim_run_head *h, const struct sim_result *r);
+void sim_table_print(const struct sim_table *t, const struct sim_run_head *h,
+		     const struct sim_totals *tot, const struct sim_figures *f, uint64_t halted,
+		     double wall_s);
+void sim_table_clear(struct sim_table *t);
+
+#endif

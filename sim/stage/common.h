@@ -1,0 +1,24 @@
+/* common.c: what the stage commands share. */
+#ifndef DUPG_SIM_STAGE_COMMON_H
+#define DUPG_SIM_STAGE_COMMON_H
+
+#include <stddef.h>
+
+struct json_object;
+
+/* getopt keeps state between calls; each subcommand parses a fresh vector. */
+void stage_reset_getopt(void);
+/* 1 when any argument asks for --help (or -h). */
+int stage_wants_help(int argc, char **argv);
+/* Print json and free it (dupg_free); on rc != 0 print the library's error instead. Exit status. */
+int stage_print_owned(char *json, int rc);
+/* Read a whole file; on failure print the reason naming path and return NULL. Caller frees. */
+char *stage_read_text(const char *path, size_t *len_out);
+/* Parse a JSON file; on failure print the reason naming path and return NULL. */
+struct json_object *stage_load_json(const char *path);
+/* A JSON array of the strings. */
+struct json_object *stage_json_paths(const char *const *paths, size_t n);
+/* Print o as one line of plain JSON and release it. Exit status. */
+int stage_print_object(struct json_object *o);
+
+#endif

@@ -1,0 +1,180 @@
+/* dupg-sim pack: build an upgrade package and print its manifest. */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "dupg.h"
+#include "stage/common.h"
+#include "stage/stage.h"
+
+static const char usage_text[] =
+	"usage: dupg-sim pack --out FILE --name NAME --version VER --hw T1[,T2...]\n"
+	"                     [--format auto|tar|tar.gz|tar.xz|tar.zst|zip] [--vendor V]\n"
+	"                     [--build-time T] [PAYLOAD_FILE[=INSTALL_PATH]...]\n"
+	"Builds an upgrade package (manifest.json first, then the payload files, each\n"
+	"installed at INSTALL_PATH or at its base name) and prints its manifest.\n"
+	"The format follows FILE's suffix unless --format is given.";
+
+struct pack_args {
+	const char *out, *name, *version, *hw_csv;
+	dupg_pack_options opts;
+	char *hw_copy;           /* hw_csv split in place; hw points into it */
+	const char **hw;
+	size_t nhw;
+	char **sources;          /* PAYLOAD_FILE copies, cut at '=' */
+	dupg_pack_file *files;
+	size_t nfiles;
+};
+
+static void args_free(struct pack_args *a)
+{
+	size_t i;
+
+	for (i = 0; a->sources != NULL && i < a->nfiles; i++)
+		free(a->sources[i]);
+	free(a->sources);
+	free(a->files);
+	free(a->hw);
+	free(a->hw_copy);
+}
+
+/* Split "A,B,C" into a malloc'd vector pointing into a malloc'd copy. */
+static int split_csv(const char *csv, char **copy_out, const char ***items_out, size_t *n_out)
+{
+	char *copy = strdup(csv), *tok, *save = NULL;
+	const char **items = NULL;
+	size_t n = 0;
+
+	if (copy == NULL)
+		return -1;
+	items = calloc(strlen(csv) / 2 + 2, sizeof(*items));
+	if (items == NULL) {
+		free(copy);
+		return -1;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save))
+		items[n++] = tok;
+	*copy_out = copy;
+	*items_out = items;
+	*n_out = n;
+	return 0;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* The options; 0, or the exit status of a bad command line. */
+static int parse_options(struct pack_args *a, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "version", required_argument, NULL, 'v' },
+		{ "hw", required_argument, NULL, 'w' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "vendor", required_argument, NULL, 'V' },
+		{ "build-time", required_argument, NULL, 'b' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	stage_reset_getopt();
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': a->out = optarg; break;
+		case 'n': a->name = optarg; break;
+		case 'v': a->version = optarg; break;
+		case 'w': a->hw_csv = optarg; break;
+		case 'V': a->opts.vendor = optarg; break;
+		case 'b': a->opts.build_time = optarg; break;
+		case 'f':
+			if (dupg_pack_format_parse(&a->opts.format, optarg) != 0) {
+				cli_fail("pack: unknown --format '%s'", optarg);
+				return 2;
+			}
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (a->out == NULL || a->name == NULL || a->version == NULL || a->hw_csv == NULL) {
+		cli_fail("pack: --out, --name, --version and --hw are required (see --help)");
+		return 2;
+	}
+	return 0;
+}
+
+/* The hardware list and the payload files, PAYLOAD_FILE[=INSTALL_PATH] each; 0 or 1. */
+static int payload(struct pack_args *a, int argc, char **argv)
+{
+	size_t i;
+
+	if (split_csv(a->hw_csv, &a->hw_copy, &a->hw, &a->nhw) != 0) {
+		cli_fail("pack: out of memory");
+		return 1;
+	}
+	a->nfiles = (size_t)(argc - optind);
+	a->files = calloc(a->nfiles + 1, sizeof(*a->files));
+	a->sources = calloc(a->nfiles + 1, sizeof(*a->sources));
+	if (a->files == NULL || a->sources == NULL) {
+		cli_fail("pack: out of memory");
+		return 1;
+	}
+	for (i = 0; i < a->nfiles; i++) {
+		char *eq;
+
+		a->sources[i] = strdup(argv[optind + (int)i]);
+		if (a->sources[i] == NULL) {
+			cli_fail("pack: out of memory");
+			return 1;
+		}
+		eq = strchr(a->sources[i], '=');
+		if (eq != NULL) {
+			*eq = '\0';
+			a->files[i].path = eq + 1;
+		} else {
+			a->files[i].path = base_name(a->sources[i]);
+		}
+		a->files[i].source = a->sources[i];
+	}
+	return 0;
+}
+
+int cli_pack(int argc, char **argv)
+{
+	struct pack_args a;
+	dupg_pack_options init = DUPG_PACK_OPTIONS_INIT;
+	dupg_manifest *m = NULL;
+	char *json = NULL;
+	int rc, status;
+
+	if (stage_wants_help(argc, argv)) {
+		puts(usage_text);
+		return 0;
+	}
+	memset(&a, 0, sizeof(a));
+	a.opts = init;
+	status = parse_options(&a, argc, argv);
+	if (status == 0)
+		status = payload(&a, argc, argv);
+	if (status == 0) {
+		rc = dupg_package_build(&m, a.out, a.name, a.version, a.hw, a.nhw, a.files, a.nfiles,
+					&a.opts);
+		if (rc != 0) {
+			status = cli_lib_fail(rc);
+		} else {
+			rc = dupg_manifest_to_json(&json, m);
+			status = stage_print_owned(json, rc);
+		}
+	}
+	dupg_manifest_free(m);
+	args_free(&a);
+	return status;
+}

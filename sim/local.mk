@@ -69,8 +69,8 @@ sim_dupg_sim_SOURCES = \
 	sim/run.c \
 	sim/draw.h \
 	sim/draw.c
-sim_dupg_sim_LDADD = libdupg/libdupg.la $(ARCHIVE_LIBS) $(XXHASH_LIBS) $(JSONC_LIBS) -lm
-sim_dupg_sim_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sim $(ARCHIVE_CFLAGS) $(XXHASH_CFLAGS) $(JSONC_CFLAGS)
+sim_dupg_sim_LDADD = libdupg/libdupg.la $(DUPG_UTIL_LIBS) $(ARCHIVE_LIBS) $(JSONC_LIBS) -lm
+sim_dupg_sim_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sim $(DUPG_UTIL_CPPFLAGS) $(ARCHIVE_CFLAGS) $(JSONC_CFLAGS)
 
 # Shipped topologies and scenarios; the layer list and its checker.
 EXTRA_DIST += sim/README.md sim/topologies sim/LAYERS scripts/layers.py

@@ -2,61 +2,57 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <json-c/json.h>
-#include <xxhash.h>
 
 #include "util.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/rng.h"
+#include "util/strmap.h"
 
-static char errbuf[2048];
-
-static int verror(int code, const char *suffix, const char *fmt, va_list ap)
-{
-	int n = vsnprintf(errbuf, sizeof(errbuf), fmt, ap);
-
-	if (n >= 0 && (size_t)n < sizeof(errbuf) && suffix != NULL)
-		snprintf(errbuf + n, sizeof(errbuf) - (size_t)n, ": %s", suffix);
-	return code;
-}
+/*
+ * Everything here but the JSON loader is the shared utility layer's
+ * (libdupg/util/): the simulator's own copy, so its error buffer is its own.
+ */
 
 int sim_error(int code, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	verror(code, NULL, fmt, ap);
+	dupg__error_v(code, fmt, ap);
 	va_end(ap);
 	return code;
 }
 
 int sim_error_lib(int code, const char *fmt, ...)
 {
-	char lib[1024];
+	char context[1024];
+	const char *lib = dupg_error_last();
 	va_list ap;
 
-	/* copy first: formatting may not call the library, but keep the order obvious */
-	snprintf(lib, sizeof(lib), "%s", dupg_error_last());
 	va_start(ap, fmt);
-	verror(code, lib[0] != '\0' ? lib : dupg_strerror(code), fmt, ap);
+	vsnprintf(context, sizeof(context), fmt, ap);
 	va_end(ap);
-	return code;
+	return dupg__error(code, "%s: %s", context, lib[0] != '\0' ? lib : dupg_strerror(code));
 }
 
 const char *sim_errmsg(void)
 {
-	return errbuf[0] != '\0' ? errbuf : "unknown error";
+	const char *m = dupg__error_msg();
+
+	return m[0] != '\0' ? m : "unknown error";
 }
 
 char *sim_strdup(const char *s)
 {
-	return s == NULL ? NULL : strdup(s);
+	return dupg__strdup(s);
 }
 
 char *sim_printf(const char *fmt, ...)
@@ -73,199 +69,70 @@ char *sim_printf(const char *fmt, ...)
 
 int sim_grow(void *arr, size_t *cap, size_t need, size_t elem)
 {
-	void **p = arr;
-	size_t ncap;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap : 4;
-	while (ncap < need) {
-		if (ncap > SIZE_MAX / 2 / elem)
-			return sim_error(DUPG_ENOMEM, "out of memory");
-		ncap *= 2;
-	}
-	q = realloc(*p, ncap * elem);
-	if (q == NULL)
-		return sim_error(DUPG_ENOMEM, "out of memory");
-	*p = q;
-	*cap = ncap;
-	return 0;
+	return dupg__grow_p(arr, cap, need, elem);
 }
 
 int sim_mkdirs(const char *path)
 {
-	char *p = strdup(path), *s;
-
-	if (p == NULL)
-		return sim_error(DUPG_ENOMEM, "out of memory");
-	for (s = p + 1; ; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		{
-			char c = *s;
-			*s = '\0';
-			if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-				int e = errno;
-				sim_error(DUPG_EIO, "%s: cannot create directory: %s", p, strerror(e));
-				free(p);
-				return DUPG_EIO;
-			}
-			*s = c;
-			if (c == '\0')
-				break;
-		}
-	}
-	free(p);
-	return 0;
-}
-
-static int rm_one(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-	(void)sb;
-	(void)ftw;
-	if (type == FTW_DP)
-		return rmdir(path) != 0 ? -1 : 0;
-	return unlink(path) != 0 ? -1 : 0;
+	return dupg__fs_mkdirs(path);
 }
 
 int sim_rmtree(const char *path)
 {
-	struct stat sb;
-
-	if (lstat(path, &sb) != 0 && errno == ENOENT)
-		return 0;
-	if (nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) != 0)
-		return sim_error(DUPG_EIO, "%s: cannot remove: %s", path, strerror(errno));
-	return 0;
+	return dupg__fs_rmtree(path);
 }
 
 int64_t sim_file_size(const char *path)
 {
-	struct stat sb;
-
-	if (stat(path, &sb) != 0)
-		return -1;
-	return (int64_t)sb.st_size;
+	return dupg__fs_size(path);
 }
 
 int sim_copy_file(const char *src, const char *dst, uint64_t limit, int no_fsync,
 		  uint64_t *copied)
 {
-	char buf[65536];
-	int in, out, rc = 0;
-
-	*copied = 0;
-	in = open(src, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return sim_error(DUPG_EIO, "%s: cannot open: %s", src, strerror(errno));
-	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (out < 0) {
-		rc = sim_error(DUPG_EIO, "%s: cannot create: %s", dst, strerror(errno));
-		close(in);
-		return rc;
-	}
-	while (*copied < limit) {
-		size_t want = sizeof(buf);
-		ssize_t n, off = 0;
-
-		if (limit - *copied < want)
-			want = (size_t)(limit - *copied);
-		n = read(in, buf, want);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = sim_error(DUPG_EIO, "%s: read failed: %s", src, strerror(errno));
-			break;
-		}
-		if (n == 0)
-			break;
-		while (off < n) {
-			ssize_t w = write(out, buf + off, (size_t)(n - off));
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0) {
-				rc = sim_error(DUPG_EIO, "%s: write failed: %s", dst, strerror(errno));
-				break;
-			}
-			off += w;
-		}
-		if (rc != 0)
-			break;
-		*copied += (uint64_t)n;
-	}
-	if (rc == 0 && !no_fsync && fsync(out) != 0)
-		rc = sim_error(DUPG_EIO, "%s: fsync failed: %s", dst, strerror(errno));
-	if (close(out) != 0 && rc == 0)
-		rc = sim_error(DUPG_EIO, "%s: close failed: %s", dst, strerror(errno));
-	close(in);
-	return rc;
+	return dupg__fs_copy(src, dst, limit, no_fsync, copied);
 }
 
 int sim_link_file(const char *src, const char *dst, int no_fsync)
 {
-	uint64_t copied;
-
-	if (link(src, dst) == 0)
-		return 0;
-	if (errno != EXDEV && errno != EPERM && errno != EMLINK)
-		return sim_error(DUPG_EIO, "%s: cannot link to %s: %s", dst, src, strerror(errno));
-	return sim_copy_file(src, dst, UINT64_MAX, no_fsync, &copied);
+	return dupg__fs_link_or_copy(src, dst, no_fsync);
 }
 
 int sim_write_file(const char *path, const void *data, size_t len)
 {
-	FILE *f = fopen(path, "w");
-
-	if (f == NULL)
-		return sim_error(DUPG_EIO, "%s: cannot create: %s", path, strerror(errno));
-	if ((len > 0 && fwrite(data, 1, len, f) != len) | (fclose(f) != 0))
-		return sim_error(DUPG_EIO, "%s: write failed: %s", path, strerror(errno));
-	return 0;
+	return dupg__fs_write(path, data, len);
 }
 
 uint64_t sim_rng_next(uint64_t *state)
 {
-	uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-	return z ^ (z >> 31);
+	return dupg__rng_next(state);
 }
 
 double sim_rng_unit(uint64_t *state)
 {
-	return (double)(sim_rng_next(state) >> 11) * (1.0 / 9007199254740992.0);
+	return dupg__rng_unit(state);
 }
 
 uint64_t sim_rng_below(uint64_t *state, uint64_t n)
 {
-	/* rejection keeps it unbiased; n is small in practice so this loops rarely */
-	uint64_t limit = UINT64_MAX - UINT64_MAX % n, x;
-
-	do
-		x = sim_rng_next(state);
-	while (x >= limit);
-	return x % n;
+	return dupg__rng_below(state, n);
 }
 
 uint64_t sim_rng_derive(uint64_t seed, uint64_t stream)
 {
-	uint64_t s = seed ^ (stream * UINT64_C(0xD1B54A32D192ED03));
-
-	return sim_rng_next(&s);
+	return dupg__rng_derive(seed, stream);
 }
 
 uint64_t sim_hash_str(const char *s)
 {
-	return XXH3_64bits(s, strlen(s));
+	return dupg__strmap_hash(s);
 }
 
+/* A string map with a value per key: the utility layer's map gives the ids. */
 struct sim_map {
-	char **keys;
+	dupg_strmap *ids;
 	size_t *values;
-	size_t cap;   /* power of two */
-	size_t count;
+	size_t cap;
 };
 
 int sim_map_new(sim_map **out)
@@ -273,13 +140,8 @@ int sim_map_new(sim_map **out)
 	sim_map *m = calloc(1, sizeof(*m));
 
 	*out = NULL;
-	if (m == NULL)
-		return sim_error(DUPG_ENOMEM, "out of memory");
-	m->cap = 16;
-	m->keys = calloc(m->cap, sizeof(*m->keys));
-	m->values = calloc(m->cap, sizeof(*m->values));
-	if (m->keys == NULL || m->values == NULL) {
-		sim_map_free(m);
+	if (m == NULL || dupg__strmap_new(&m->ids) != 0) {
+		free(m);
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	}
 	*out = m;
@@ -288,81 +150,34 @@ int sim_map_new(sim_map **out)
 
 void sim_map_free(sim_map *m)
 {
-	size_t i;
-
 	if (m == NULL)
 		return;
-	if (m->keys != NULL)
-		for (i = 0; i < m->cap; i++)
-			free(m->keys[i]);
-	free(m->keys);
+	dupg__strmap_free(m->ids);
 	free(m->values);
 	free(m);
 }
 
-static size_t slot_of(const sim_map *m, const char *key)
-{
-	size_t i = (size_t)sim_hash_str(key) & (m->cap - 1);
-
-	while (m->keys[i] != NULL && strcmp(m->keys[i], key) != 0)
-		i = (i + 1) & (m->cap - 1);
-	return i;
-}
-
 long sim_map_get(const sim_map *m, const char *key)
 {
-	size_t i = slot_of(m, key);
+	size_t id = dupg__strmap_find(m->ids, key);
 
-	return m->keys[i] == NULL ? -1 : (long)m->values[i];
-}
-
-static int rehash(sim_map *m)
-{
-	sim_map bigger = { NULL, NULL, m->cap * 2, 0 };
-	size_t i;
-
-	bigger.keys = calloc(bigger.cap, sizeof(*bigger.keys));
-	bigger.values = calloc(bigger.cap, sizeof(*bigger.values));
-	if (bigger.keys == NULL || bigger.values == NULL) {
-		free(bigger.keys);
-		free(bigger.values);
-		return sim_error(DUPG_ENOMEM, "out of memory");
-	}
-	for (i = 0; i < m->cap; i++) {
-		if (m->keys[i] != NULL) {
-			size_t j = slot_of(&bigger, m->keys[i]);
-			bigger.keys[j] = m->keys[i];
-			bigger.values[j] = m->values[i];
-		}
-	}
-	free(m->keys);
-	free(m->values);
-	m->keys = bigger.keys;
-	m->values = bigger.values;
-	m->cap = bigger.cap;
-	return 0;
+	return id == DUPG_NONE ? -1 : (long)m->values[id];
 }
 
 int sim_map_put(sim_map *m, const char *key, size_t value)
 {
-	size_t i;
+	size_t id;
 
-	if ((m->count + 1) * 2 > m->cap && rehash(m) != 0)
-		return DUPG_ENOMEM;
-	i = slot_of(m, key);
-	if (m->keys[i] == NULL) {
-		m->keys[i] = strdup(key);
-		if (m->keys[i] == NULL)
-			return sim_error(DUPG_ENOMEM, "out of memory");
-		m->count++;
-	}
-	m->values[i] = value;
+	if (dupg__strmap_intern(m->ids, key, &id, NULL) != 0 ||
+	    DUPG__GROW(&m->values, &m->cap, id + 1) != 0)
+		return sim_error(DUPG_ENOMEM, "out of memory");
+	m->values[id] = value;
 	return 0;
 }
 
 size_t sim_map_count(const sim_map *m)
 {
-	return m->count;
+	return dupg__strmap_count(m->ids);
 }
 
 int sim_json_load(struct json_object **out, const char *file, size_t max)

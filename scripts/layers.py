@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check that C sources keep to their layers, and draw the layers.
 
-usage: layers.py [-q] [--dot] LAYER_FILE
+usage: layers.py [-q] [--dot | --layers-dot] LAYER_FILE
 
 LAYER_FILE lists layers lowest first, one a line, each with the files in it
 as globs relative to the layer file's directory:
@@ -25,8 +25,10 @@ file's directory; what resolves to no listed file (the library's public
 headers, config.h, system headers) is not the layers' business.
 
 --dot prints the layers as Graphviz DOT on stdout (one cluster per layer,
-lowest at the bottom, an edge per unit that includes another); problems
-still go to stderr and still set the exit status. Standard library only.
+lowest at the bottom, an edge per unit that includes another); --layers-dot
+prints the layers alone (a node each, with its number of units, and an edge
+where some unit of one includes a unit of another). Problems still go to
+stderr and still set the exit status. Standard library only.
 """
 
 import glob
@@ -231,11 +233,28 @@ def dot(name, ordered, unit_layer, edges):
     return "\n".join(out) + "\n"
 
 
+def layers_dot(name, ordered, unit_layer, edges):
+    """The layers alone: a node each, an edge where some unit of one includes one of another."""
+    between = sorted({(unit_layer[u], unit_layer[t]) for u in edges for t in edges[u]
+                      if unit_layer[u] != unit_layer[t]})
+    out = ["digraph %s {" % quoted(name),
+           "\tlabel=%s;" % quoted(name + ": layers, lowest at the bottom; an edge is an include"),
+           "\tlabelloc=t;", "\trankdir=TB;",
+           "\tnode [shape=box, style=\"rounded,filled\", fillcolor=\"#f0f0f0\", fontname=\"Helvetica\"];"]
+    for layer in reversed(ordered):
+        units = sum(1 for l in unit_layer.values() if l == layer)
+        out.append("\t%s [label=%s];" % (quoted(layer), quoted("%s (%d)" % (layer, units))))
+    for a, b in between:
+        out.append("\t%s -> %s;" % (quoted(a), quoted(b)))
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
 def main(argv):
     args = [a for a in argv[1:] if not a.startswith("-")]
     opts = [a for a in argv[1:] if a.startswith("-")]
-    if len(args) != 1 or any(o not in ("-q", "--dot", "-h", "--help") for o in opts):
-        sys.stderr.write("usage: layers.py [-q] [--dot] LAYER_FILE\n")
+    if len(args) != 1 or any(o not in ("-q", "--dot", "--layers-dot", "-h", "--help") for o in opts):
+        sys.stderr.write("usage: layers.py [-q] [--dot | --layers-dot] LAYER_FILE\n")
         return 2
     if "-h" in opts or "--help" in opts:
         sys.stdout.write(__doc__)
@@ -246,8 +265,12 @@ def main(argv):
     except (OSError, LayerError) as e:
         sys.stderr.write("layers.py: %s\n" % e)
         return 2
+    # named after the folder the layer file describes, wherever it is run from
+    name = os.path.basename(os.path.dirname(os.path.abspath(layer_file)))
     if "--dot" in opts:
-        sys.stdout.write(dot(os.path.dirname(layer_file) or layer_file, ordered, unit_layer, edges))
+        sys.stdout.write(dot(name, ordered, unit_layer, edges))
+    elif "--layers-dot" in opts:
+        sys.stdout.write(layers_dot(name, ordered, unit_layer, edges))
     elif "-q" not in opts:
         for layer in ordered:
             units = sorted(u for u, l in unit_layer.items() if l == layer)
@@ -259,7 +282,7 @@ def main(argv):
         sys.stderr.write("%s: %d problem%s\n" % (layer_file, len(problems),
                                                  "" if len(problems) == 1 else "s"))
         return 1
-    if "--dot" not in opts and "-q" not in opts:
+    if "--dot" not in opts and "--layers-dot" not in opts and "-q" not in opts:
         sys.stdout.write("%s: %d layers, %d units, %d includes between units: none goes up, no cycle\n"
                          % (layer_file, len(ordered), len(unit_layer), nedges))
     return 0

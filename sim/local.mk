@@ -73,18 +73,17 @@ sim_dupg_sim_LDADD = libdupg/libdupg.la $(DUPG_UTIL_LIBS) $(ARCHIVE_LIBS) $(JSON
 sim_dupg_sim_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sim $(DUPG_UTIL_CPPFLAGS) $(ARCHIVE_CFLAGS) $(JSONC_CFLAGS)
 
 # Shipped topologies and scenarios; the layer list and its checker.
-EXTRA_DIST += sim/README.md sim/topologies sim/LAYERS scripts/layers.py
+EXTRA_DIST += sim/README.md sim/topologies sim/LAYERS
 
 # The simulator's tests: every shipped topology end to end, faults, crashes,
-# fleets against the baselines, determinism, bad files (shell + python3 json);
-# the include graph against sim/LAYERS.
+# fleets against the baselines, determinism, bad files (shell + python3 json).
+# The include graph against sim/LAYERS is tests/check-layers.sh.
 sim_tests = \
 	tests/sim/test_fig3a.sh \
 	tests/sim/test_crash.sh \
 	tests/sim/test_cascade.sh \
 	tests/sim/test_listed.sh \
 	tests/sim/test_fleet.sh \
-	tests/sim/test_bad.sh \
-	tests/sim/test_layers.sh
+	tests/sim/test_bad.sh
 TESTS += $(sim_tests)
 EXTRA_DIST += $(sim_tests) tests/sim/lib.sh tests/sim/listed.json tests/sim/halt.json tests/sim/bad

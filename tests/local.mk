@@ -40,7 +40,9 @@ EXTRA_DIST += tests/cli/test_cli.sh
 TESTS += tests/check-headers.sh
 EXTRA_DIST += tests/check-headers.sh tests/data
 
-# libdupg/core/ includes and calls nothing that does I/O (libdupg/README.md).
-TESTS += tests/check-purity.sh
-EXTRA_DIST += tests/check-purity.sh
+# libdupg/core/ includes and calls nothing that does I/O (libdupg/README.md);
+# the library and the simulator keep to their layers, as ARCHITECTURE.md draws them.
+TESTS += tests/check-purity.sh tests/check-layers.sh
+EXTRA_DIST += tests/check-purity.sh tests/check-layers.sh scripts/layers.py libdupg/LAYERS \
+	ARCHITECTURE.md
 TESTS_ENVIRONMENT = top_srcdir='$(top_srcdir)' top_builddir='$(top_builddir)' CC='$(CC)'; export top_srcdir top_builddir CC;

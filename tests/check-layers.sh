@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The simulator keeps to its layers (sim/LAYERS): no file includes a header of
-# a higher layer and no units include each other in a circle. Then the checker
-# itself: a tiny tree with an upward include, cycles and a stray file must be
-# refused, naming each, and pass once they are gone.
+# The library and the simulator keep to their layers (libdupg/LAYERS,
+# sim/LAYERS): no file includes a header of a higher layer and no units
+# include each other in a circle; ARCHITECTURE.md draws the layers as the
+# layer files say. Then the checker itself: a tiny tree with an upward
+# include, cycles and a stray file must be refused, naming each, and pass once
+# they are gone.
 set -euo pipefail
 : "${top_srcdir:=.}"
 PY=/usr/bin/python3
@@ -16,13 +18,30 @@ bad() { echo "FAIL - $1"; fails=$((fails + 1)); }
 # has NAME FILE TEXT: FILE holds TEXT (fixed string)
 has() { if grep -qF -- "$3" "$2"; then ok "$1"; else bad "$1: no '$3'"; cat "$2"; fi; }
 
-if "$PY" "$CHECK" "$top_srcdir/sim/LAYERS" >"$W/out" 2>"$W/err"; then
-	ok "sim/LAYERS: no upward include, no cycle"
-else
-	bad "sim/LAYERS"
-	cat "$W/err"
-fi
-has "the verdict names the layer file" "$W/out" "none goes up, no cycle"
+for layers in libdupg/LAYERS sim/LAYERS; do
+	if "$PY" "$CHECK" "$top_srcdir/$layers" >"$W/out" 2>"$W/err"; then
+		ok "$layers: no upward include, no cycle"
+	else
+		bad "$layers"
+		cat "$W/err"
+	fi
+	has "$layers: the verdict names the layer file" "$W/out" "none goes up, no cycle"
+	# the picture in ARCHITECTURE.md is the one the layer file gives today
+	"$PY" "$CHECK" --layers-dot "$top_srcdir/$layers" >"$W/want.dot"
+	"$PY" - "$top_srcdir/ARCHITECTURE.md" "$(head -n1 "$W/want.dot")" >"$W/got.dot" <<'PYEOF'
+import sys
+text = open(sys.argv[1], encoding="utf-8").read().split("\n")
+start = text.index(sys.argv[2])
+end = text.index("}", start)
+print("\n".join(text[start:end + 1]))
+PYEOF
+	if cmp -s "$W/want.dot" "$W/got.dot"; then
+		ok "ARCHITECTURE.md draws $layers as it is"
+	else
+		bad "ARCHITECTURE.md's picture of $layers is stale: put in the output of scripts/layers.py --layers-dot $layers"
+		diff "$W/want.dot" "$W/got.dot" || true
+	fi
+done
 "$PY" "$CHECK" --dot "$top_srcdir/sim/LAYERS" >"$W/dot" 2>"$W/err" || bad "--dot on sim/LAYERS"
 if [ "$(grep -c 'subgraph cluster_' "$W/dot")" -eq 7 ]; then ok "--dot: one cluster per layer"; else bad "--dot: clusters"; fi
 has "--dot: the flow uses the device clock" "$W/dot" '"driver/flow" -> "model/devices";'

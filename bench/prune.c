@@ -133,29 +133,6 @@ static int add_entry(dupg_pathlist *pl, const struct plist *l, size_t i)
 	return dupg_pathlist_add(pl, l->paths[i], hw, l->e[i].nhw);
 }
 
-/* The same figures in one pass over type ids: fills the types the naive sample skipped. */
-static void ref_pass(const struct plist *l, per_type *t)
-{
-	size_t i, j;
-
-	for (i = 0; i < l->ntypes; i++) {
-		t[i].count = 0;
-		t[i].earliest = t[i].latest_merged = t[i].latest_first = -1;
-	}
-	for (i = 0; i < l->n; i++) {
-		for (j = 0; j < l->e[i].nhw; j++) {
-			per_type *r = &t[l->e[i].hw[j]];
-
-			r->count++;
-			if (r->earliest < 0)
-				r->earliest = (long)i;
-			r->latest_merged = (long)i;
-			if (i < l->nfirst)
-				r->latest_first = (long)i;
-		}
-	}
-}
-
 /*
  * The naive method within its budget: per-type scans (spread over the types,
  * extrapolated to all of them when sampled), then the decision. Returns the
@@ -174,7 +151,8 @@ static double naive_run(const struct bench_opts *o, const struct plist *l, struc
 		(*mismatches)++;
 		return NAN;
 	}
-	ref_pass(l, ref);
+	/* the one-pass figures fill the types the naive sample skips */
+	dupg__pm_scan_all(&l->pm, ref);
 	memcpy(out->t, ref, l->ntypes * sizeof(*ref));
 	for (k = 0; k < l->ntypes && (o->check || k == 0 || scan_ns < o->naive_budget * 1e9); k++) {
 		uint32_t t = (uint32_t)(((uint64_t)k * PRUNE_STRIDE) % l->ntypes);

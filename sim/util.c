@@ -59,12 +59,11 @@ char *sim_printf(const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
+	s = dupg__vprintf(fmt, ap);
 	va_end(ap);
-	return n < 0 ? NULL : s;
+	return s;
 }
 
 int sim_grow(void *arr, size_t *cap, size_t need, size_t elem)

@@ -15,16 +15,22 @@ char *dupg__strdup(const char *s)
 	return s == NULL ? NULL : strdup(s);
 }
 
+char *dupg__vprintf(const char *fmt, va_list ap)
+{
+	char *s;
+
+	return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
+}
+
 char *dupg__printf(const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
+	s = dupg__vprintf(fmt, ap);
 	va_end(ap);
-	return n < 0 ? NULL : s;
+	return s;
 }
 
 int dupg__grow(void **arr, size_t *cap, size_t need, size_t elem)

@@ -2,12 +2,15 @@
 #ifndef DUPG_UTIL_BUF_H
 #define DUPG_UTIL_BUF_H
 
+#include <stdarg.h>
+
 #include "util/common.h"
 
 /* strdup that treats NULL as NULL. */
 DUPG_HIDDEN char *dupg__strdup(const char *s);
 /* A malloc'd formatted string, or NULL when out of memory. */
 DUPG_HIDDEN char *dupg__printf(const char *fmt, ...) DUPG_PRINTF(1, 2);
+DUPG_HIDDEN char *dupg__vprintf(const char *fmt, va_list ap) DUPG_PRINTF(1, 0);
 
 /* Grow *arr (of elem-sized items, capacity *cap) to hold at least need items. 0 or DUPG_ENOMEM. */
 DUPG_HIDDEN int dupg__grow(void **arr, size_t *cap, size_t need, size_t elem);

@@ -38,18 +38,23 @@ int dupg__error(int code, const char *fmt, ...)
 	return code;
 }
 
+/* The text of errnum; strerror_r, as strerror's buffer is shared between threads. */
+static const char *errno_text(int errnum, char *buf, size_t size)
+{
+#if defined(__GLIBC__) && defined(_GNU_SOURCE)
+	return strerror_r(errnum, buf, size);
+#else
+	return strerror_r(errnum, buf, size) == 0 ? buf : "unknown error";
+#endif
+}
+
 int dupg__error_errno(int code, int errnum, const char *fmt, ...)
 {
 	char sys[256];
 	va_list ap;
-	/* strerror_r: strerror's buffer is shared between threads */
-#if defined(__GLIBC__) && defined(_GNU_SOURCE)
-	const char *s = strerror_r(errnum, sys, sizeof(sys));
-#else
-	const char *s = strerror_r(errnum, sys, sizeof(sys)) == 0 ? sys : "unknown error";
-#endif
+
 	va_start(ap, fmt);
-	set_msg(code, fmt, ap, s);
+	set_msg(code, fmt, ap, errno_text(errnum, sys, sizeof(sys)));
 	va_end(ap);
 	return code;
 }
@@ -79,16 +84,11 @@ int dupg__errno_code(int errnum)
 int dupg__error_sys(int errnum, const char *fmt, ...)
 {
 	char sys[256];
-	va_list ap;
-#if defined(__GLIBC__) && defined(_GNU_SOURCE)
-	const char *s = strerror_r(errnum, sys, sizeof(sys));
-#else
-	const char *s = strerror_r(errnum, sys, sizeof(sys)) == 0 ? sys : "unknown error";
-#endif
 	int code = dupg__errno_code(errnum);
+	va_list ap;
 
 	va_start(ap, fmt);
-	set_msg(code, fmt, ap, s);
+	set_msg(code, fmt, ap, errno_text(errnum, sys, sizeof(sys)));
 	va_end(ap);
 	return code;
 }

@@ -34,6 +34,29 @@ void dupg__pm_scan(const dupg__pm_list *l, uint32_t t, dupg__pm_type *r)
 	}
 }
 
+void dupg__pm_scan_all(const dupg__pm_list *l, dupg__pm_type *types)
+{
+	size_t i;
+	uint32_t t, k;
+
+	for (t = 0; t < l->ntypes; t++) {
+		types[t].count = 0;
+		types[t].earliest = types[t].latest_merged = types[t].latest_first = -1;
+	}
+	for (i = 0; i < l->n; i++) {
+		for (k = l->off[i]; k < l->off[i + 1]; k++) {
+			dupg__pm_type *r = &types[l->ids[k]];
+
+			r->count++;
+			if (r->earliest < 0)
+				r->earliest = (long)i;
+			r->latest_merged = (long)i;
+			if (i < l->nfirst)
+				r->latest_first = (long)i;
+		}
+	}
+}
+
 int dupg__pm_configured(const dupg__pm_list *l, const dupg__pm_type *types, long e)
 {
 	uint32_t u;

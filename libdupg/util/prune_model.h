@@ -32,6 +32,8 @@ typedef struct {
 
 /* The seed's method for type t: rescan the whole merged list. */
 DUPG_HIDDEN void dupg__pm_scan(const dupg__pm_list *l, uint32_t t, dupg__pm_type *r);
+/* Every type's figures in one pass over the list: the same as dupg__pm_scan for each. */
+DUPG_HIDDEN void dupg__pm_scan_all(const dupg__pm_list *l, dupg__pm_type *types);
 /* Whether entry e is in either configuration, by scanning every type's figures. */
 DUPG_HIDDEN int dupg__pm_configured(const dupg__pm_list *l, const dupg__pm_type *types, long e);
 /*

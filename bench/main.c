@@ -18,7 +18,9 @@ static const struct benchmark benchmarks[] = {
 	  "               (--packages, default 1e4; N = 1e5 also runs M = 1e2 and 1e3)" },
 	{ "prune", bench_prune,
 	  "variant compute: dupg_prune_compute on lists of N entries (default 1e3..1e6);\n"
-	  "               variant store: dupg_store_prune applied to a real store (default 1e2..1e4)" },
+	  "               variant store: dupg_store_prune applied to a real store (default 1e2..1e4);\n"
+	  "               variant open: dupg_store_open of N listed packages without and with\n"
+	  "               the store's package cache (default 1e3..1e6)" },
 	{ "merge", bench_merge, "dupg_merge of a site of N devices (default 1e3..1e6), 50 types" },
 	{ "vercmp", bench_vercmp, "N dupg_vercmp comparisons (default 1e4..1e7)" },
 	{ "verify", bench_verify,

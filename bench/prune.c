@@ -19,6 +19,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dupg.h"
@@ -650,6 +652,153 @@ out:
 	return rc;
 }
 
+/*
+ * Variant open: a store of n listed packages (hard links to a few built
+ * ones, so that a million cost no disk) opened without its package cache
+ * (every manifest read: what each prune cost before the cache) and with it
+ * (written by the first change; a package is read again only when its file
+ * changed). The limit is reading the list and a stat of every package.
+ */
+#define OPEN_DISTINCT 64
+
+static int open_one(const struct bench_opts *o, const void *arg, json_object *line)
+{
+	const struct store_size *sz = arg;
+	char *dir = bench_scratch(), path[4096], target[4096], list[4096], *text = NULL;
+	dupg_pathlist *dl = NULL;
+	dupg_store *s = NULL;
+	dupg_apply_options ao = DUPG_APPLY_OPTIONS_INIT;
+	dupg_prune_options keep = DUPG_PRUNE_OPTIONS_INIT;
+	double cold_ns = INFINITY, warm_ns = INFINITY, limit_ns = INFINITY;
+	size_t i, len = 0, n = (size_t)sz->n, same = 1;
+	int rep, reps = o->check ? 1 : 3, rc = 2;
+	FILE *f;
+
+	if (dir == NULL || bench_pathf(list, sizeof(list), "%s/list", dir) != 0)
+		return 2;
+	ao.no_fsync = 1;
+	for (i = 0; i <= OPEN_DISTINCT; i++) {
+		dupg_pack_options po = DUPG_PACK_OPTIONS_INIT;
+		char payload[4096], name[32], ver[32], types[2][16];
+		const char *t[2] = { types[0], types[1] };
+		dupg_pack_file pf = { payload, "bin/x" };
+
+		snprintf(payload, sizeof(payload), "%s/payload", dir);
+		if (bench_write(payload, "x\n", 2) != 0 ||
+		    bench_pathf(path, sizeof(path), "%s/d%zu.tar.gz", dir, i) != 0)
+			goto out;
+		snprintf(name, sizeof(name), "d%zu", i);
+		snprintf(ver, sizeof(ver), "1.%zu", i);
+		snprintf(types[0], sizeof(types[0]), "T%zu", i % 16);
+		snprintf(types[1], sizeof(types[1]), "U%zu", i % 7);
+		po.no_fsync = 1;
+		if (dupg_package_build(NULL, path, name, ver, t, 2, &pf, 1, &po) != 0) {
+			bench_lib_fail("dupg_package_build", -1);
+			goto out;
+		}
+	}
+	f = open_memstream(&text, &len);
+	if (f == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		snprintf(target, sizeof(target), "%s/d%zu.tar.gz", dir, i % OPEN_DISTINCT);
+		if (bench_pathf(path, sizeof(path), "%s/p%07zu.tar.gz", dir, i) != 0 ||
+		    link(target, path) != 0) {
+			bench_fail("%s: %s", path, strerror(errno));
+			fclose(f);
+			goto out;
+		}
+		fprintf(f, "p%07zu.tar.gz\n", i);
+	}
+	fclose(f);
+	if (bench_write(list, text, len) != 0 ||
+	    bench_pathf(path, sizeof(path), "%s/new", dir) != 0 ||
+	    bench_write(path, "d64.tar.gz\n", 11) != 0)
+		goto out;
+	for (rep = 0; rep < reps; rep++) {
+		uint64_t t0 = bench_now_ns();
+		int lrc = dupg_store_open(&s, list);
+
+		if (lrc != 0) {
+			bench_lib_fail("dupg_store_open", lrc);
+			goto out;
+		}
+		if ((double)(bench_now_ns() - t0) < cold_ns)
+			cold_ns = (double)(bench_now_ns() - t0);
+		dupg_store_free(s);
+		s = NULL;
+	}
+	/* the limit: read the list and stat every package */
+	for (rep = 0; rep < reps; rep++) {
+		char **paths = NULL;
+		size_t np = 0;
+		struct stat st;
+		uint64_t t0 = bench_now_ns();
+
+		if (dupg_listfile_read(&paths, &np, list) != 0)
+			goto out;
+		for (i = 0; i < np; i++) {
+			snprintf(path, sizeof(path), "%s/%s", dir, paths[i]);
+			if (stat(path, &st) != 0)
+				same = 0;
+		}
+		if ((double)(bench_now_ns() - t0) < limit_ns)
+			limit_ns = (double)(bench_now_ns() - t0);
+		dupg_free(paths);
+	}
+	/* one change writes the cache; keeping every package, so the list stays as it is */
+	keep.policy = DUPG_PRUNE_KEEP_LATEST;
+	keep.keep = n + 2;
+	if (dupg_store_open(&s, list) != 0 ||
+	    bench_pathf(path, sizeof(path), "%s/new", dir) != 0 ||
+	    dupg_pathlist_load(&dl, path) != 0 || dupg_store_prune(NULL, s, dl, &keep, &ao) != 0) {
+		bench_lib_fail("the first prune", -1);
+		goto out;
+	}
+	dupg_store_free(s);
+	s = NULL;
+	for (rep = 0; rep < reps; rep++) {
+		uint64_t t0 = bench_now_ns();
+
+		if (dupg_store_open(&s, list) != 0) {
+			bench_lib_fail("dupg_store_open", -1);
+			goto out;
+		}
+		if ((double)(bench_now_ns() - t0) < warm_ns)
+			warm_ns = (double)(bench_now_ns() - t0);
+		/* what the cache said is what the packages say */
+		if (rep == 0) {
+			const dupg_pathlist *l = dupg_store_list(s);
+			for (i = 0; i < n && same; i++) {
+				char want[16];
+				snprintf(want, sizeof(want), "T%zu", (i % OPEN_DISTINCT) % 16);
+				same = dupg_pathlist_hw_count(l, i) == 2 &&
+				       strcmp(dupg_pathlist_hw(l, i, 0), want) == 0;
+			}
+			same = same && dupg_pathlist_count(l) == n + 1;
+		}
+		dupg_store_free(s);
+		s = NULL;
+	}
+	bench_head(line, "prune", "open", n);
+	jput_num(line, "open_cold_ms", cold_ns / 1e6);
+	jput_num(line, "open_warm_ms", warm_ns / 1e6);
+	jput_num(line, "limit_ms", limit_ns / 1e6);
+	jput_num(line, "speedup", cold_ns / warm_ns);
+	jput_num(line, "warm_vs_limit", warm_ns / limit_ns);
+	jput_bool(line, "identical", (int)same);
+	jput_null(line, "target");
+	jput_null(line, "target_met");
+	rc = same ? 0 : 1;
+out:
+	dupg_pathlist_free(dl);
+	dupg_store_free(s);
+	free(text);
+	bench_rmrf(dir);
+	free(dir);
+	return rc;
+}
+
 int bench_prune(const struct bench_opts *o)
 {
 	static const uint64_t compute_sizes[] = { 1000, 10000, 100000, 1000000 };
@@ -658,13 +807,16 @@ int bench_prune(const struct bench_opts *o)
 	static const uint64_t smoke_store[] = { 60 };
 	int do_compute = o->variant == NULL || strcmp(o->variant, "compute") == 0;
 	int do_store = o->variant == NULL || strcmp(o->variant, "store") == 0;
+	int do_open = o->variant == NULL || strcmp(o->variant, "open") == 0;
+	static const uint64_t open_sizes[] = { 1000, 10000, 100000, 1000000 };
+	static const uint64_t smoke_open[] = { 200 };
 	char *scratch_cache = NULL;
 	struct store_size st;
 	size_t i;
 	int fail = 0;
 
-	if (!do_compute && !do_store)
-		return bench_fail("prune variants: compute, store");
+	if (!do_compute && !do_store && !do_open)
+		return bench_fail("prune variants: compute, store, open");
 	if (do_compute) {
 		const uint64_t *sizes = o->check ? smoke_compute : compute_sizes;
 		size_t n = o->check ? 2 : 4;
@@ -697,6 +849,19 @@ int bench_prune(const struct bench_opts *o)
 		if (scratch_cache != NULL) {
 			bench_rmrf(scratch_cache);
 			free(scratch_cache);
+		}
+	}
+	if (do_open) {
+		const uint64_t *sizes = o->check ? smoke_open : open_sizes;
+		size_t n = o->check ? 1 : 4;
+
+		if (o->have_size) {
+			sizes = &o->size;
+			n = 1;
+		}
+		for (i = 0; i < n; i++) {
+			st.n = sizes[i];
+			fail |= bench_in_child(o, open_one, &st);
 		}
 	}
 	return fail;

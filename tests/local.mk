@@ -20,6 +20,7 @@ dupg_unit_tests = \
 	tests/test_pathlist \
 	tests/test_prune \
 	tests/test_store \
+	tests/test_store_hands \
 	tests/test_topology \
 	tests/test_plan
 
@@ -27,10 +28,21 @@ check_PROGRAMS += $(dupg_unit_tests)
 TESTS += $(dupg_unit_tests)
 
 tests_test_errors_LDADD = $(LDADD) -lpthread
+tests_test_store_hands_LDADD = $(LDADD) -lpthread
 # crafts malformed archives with libarchive's write API
 tests_test_package_LDADD = $(LDADD) $(ARCHIVE_LIBS)
 tests_test_package_CPPFLAGS = $(AM_CPPFLAGS) $(ARCHIVE_CFLAGS)
 endif
+
+# I/O faults in prune and rollback, one call at a time, then recover (an
+# LD_PRELOAD shim; built without sanitizers: it only wraps libc).
+check_LTLIBRARIES = tests/faultshim.la
+tests_faultshim_la_SOURCES = tests/faultshim.c
+tests_faultshim_la_CFLAGS = $(WARN_CFLAGS)
+tests_faultshim_la_LDFLAGS = -module -avoid-version -shared -rpath /nowhere
+tests_faultshim_la_LIBADD = -ldl
+TESTS += tests/test_faults.sh
+EXTRA_DIST += tests/test_faults.sh
 
 # dupg-sim's core subcommands on real files (the worked example, bad input).
 TESTS += tests/cli/test_cli.sh

@@ -4,8 +4,9 @@
  *        (`LIST.rollback`) and the package files they name (I/O).
  *
  * Two operations change a store:
- * - dupg_store_prune() after a download: `LIST` becomes the third list,
- *   `LIST.rollback` the fourth, and the deletable package files are removed;
+ * - dupg_store_prune() after a download: `LIST` becomes the kept list,
+ *   `LIST.rollback` the rollback list (the seed's third and fourth lists),
+ *   and the deletable package files are removed;
  * - dupg_store_rollback() after the site rolled back (every device is back on
  *   the configuration of `LIST.rollback`): `LIST` becomes the rollback list,
  *   `LIST.rollback` stays, and the packages the old `LIST` named beyond it
@@ -23,7 +24,49 @@
  * dupg_store_recover() after a crash anywhere finishes the change when step 3
  * was reached (`LIST` holds the journal's new text) and undoes it otherwise;
  * either way no list names a missing package and temporary files are removed.
- * It does not need to know which operation was interrupted.
+ * It does not need to know which operation was interrupted. It deletes only
+ * what the change itself would have: a journal that names anything else (a
+ * path with "..", one of the store's own files, a file the old `LIST` did not
+ * name, a file outside the store's directory that is not a package) is
+ * refused with ::DUPG_EFORMAT before anything is removed.
+ *
+ * **I/O errors.** Every failed write, fsync, close, rename, unlink or
+ * directory fsync fails the call with the code errno stands for
+ * (::DUPG_ENOSPC, ::DUPG_EACCES, ::DUPG_EIO, ...) and a message naming the
+ * file and the cause. A failure before the commit point is undone at once:
+ * the store is as it was. A failure after it (a deletion, the directory
+ * fsync, removing the journal) returns ::DUPG_ECOMMITTED: the change is made
+ * and the handle holds the new list; what is left over (files to delete, the
+ * journal) is finished by the call's own recovery when it can be, else by
+ * the next dupg_store_recover(). A caller treats ::DUPG_ECOMMITTED as done.
+ *
+ * **The lock.** Every call that reads the lists to change them, or repairs
+ * them, holds the store's lock: an advisory lock (flock) on the store's
+ * directory, which the kernel drops when its holder dies, so a crashed
+ * holder never blocks the next one and recovery can tell a live change (the
+ * lock is held) from a dead one (a journal and no holder). Prune, rollback
+ * and recover take it exclusive; dupg_store_open() takes it shared while it
+ * reads. A call that finds it held waits up to the options'
+ * `lock_timeout_ms`, then returns ::DUPG_EBUSY with a message naming the
+ * store and the holder's pid when the system says it (Linux /proc/locks).
+ * Computing a prune without applying it (dupg_prune_compute() on
+ * dupg_store_list()) takes no lock: it reads only the handle's list. Every
+ * change reads `LIST` again under the lock, so a handle opened before another
+ * process changed the store acts on what `LIST` holds now.
+ *
+ * **Two processes, two threads.** Any number of processes and threads may
+ * open and change one store: the lock serialises the changes, each on its
+ * own open of the directory, so two threads of one process exclude each
+ * other as two processes do. One handle (dupg_store) must not be used by two
+ * threads at once; give each thread its own handle.
+ *
+ * **Files.** `LIST` and `LIST.rollback` must be regular files: a symbolic
+ * link is refused with ::DUPG_EUNSUPPORTED (the lists are replaced by
+ * rename, which would replace the link and leave its target stale). A file
+ * that is replaced keeps its mode and owner. A path the list format cannot
+ * hold (a line break, white space at either end) is refused before anything
+ * is written. A lock on a directory on NFS works only as far as NFS carries
+ * flock.
  */
 #ifndef DUPG_STORE_H
 #define DUPG_STORE_H
@@ -41,10 +84,14 @@ extern "C" {
 typedef struct dupg_store dupg_store;
 
 /**
- * Open a store by its list file: loads the list (see dupg_pathlist_load()).
+ * Open a store by its list file: loads the list (see dupg_pathlist_load())
+ * under the store's lock, shared; returns ::DUPG_EBUSY at once when another
+ * process or thread is changing the store (dupg_store_open_ext() waits).
  * @param out receives the store; the caller owns it (dupg_store_free()).
- * @return 0, the codes of dupg_pathlist_load(), or ::DUPG_EINVAL when an
- *         interrupted apply is pending (its journal exists): recover first
+ * @return 0, the codes of dupg_pathlist_load(), ::DUPG_EBUSY,
+ *         ::DUPG_EUNSUPPORTED (a symlinked `LIST`), or ::DUPG_EPENDING when
+ *         an interrupted change is pending (its journal exists and nobody
+ *         holds the lock): recover first
  */
 DUPG_EXTERN(int) dupg_store_open(dupg_store **out, const char *list_file);
 /**
@@ -63,19 +110,23 @@ DUPG_EXTERN(const dupg_pathlist *) dupg_store_list(const dupg_store *s);
 
 /**
  * Prune the store after a download and apply the result crash-safely (see
- * the steps above); the handle's list becomes the new `LIST`. To compute a
- * prune without changing anything, call dupg_prune_compute() on
- * dupg_store_list().
+ * the steps above), under the store's lock, on the list `LIST` holds then;
+ * the handle's list becomes the new `LIST`. An empty download is refused
+ * (::DUPG_EINVAL, nothing changes): `LIST.rollback` would become `LIST` and
+ * the rollback list before it be lost. To compute a prune without changing
+ * anything, call dupg_prune_compute() on dupg_store_list().
  * @param out receives the prune result (caller owns it); may be NULL
  * @param downloaded the downloaded packages, in download order (usually
  *        loaded with dupg_pathlist_load() from a list of new paths)
  * @param prune the pruning policy, or NULL for the seed's minimal rule
  * @param opts how the change reaches the disk, or NULL for the defaults
- * After ::DUPG_EABORTED or a failure part-way through an apply, the handle's
- * list no longer says what is on disk: run dupg_store_recover() and open the
- * store again. (On an I/O failure the apply runs recovery itself.)
- * @return 0, the codes of dupg_prune_compute(), ::DUPG_EIO, ::DUPG_EABORTED,
- *         or ::DUPG_EINVAL when an interrupted apply is pending
+ * After ::DUPG_EABORTED (a simulated crash) the handle's list no longer says
+ * what is on disk: run dupg_store_recover() and open the store again.
+ * @return 0, ::DUPG_ECOMMITTED (done; see I/O errors above), the codes of
+ *         dupg_prune_compute(), ::DUPG_EINVAL (an empty download),
+ *         ::DUPG_EBUSY, ::DUPG_EPENDING, ::DUPG_EUNSUPPORTED, the I/O codes,
+ *         ::DUPG_EABORTED. On every failure but ::DUPG_ECOMMITTED the store
+ *         on disk is as it was.
  */
 DUPG_EXTERN(int) dupg_store_prune(dupg_prune **out, dupg_store *s,
 				  const dupg_pathlist *downloaded,
@@ -99,15 +150,16 @@ DUPG_EXTERN(int) dupg_store_prune(dupg_prune **out, dupg_store *s,
  * @param ndeleted receives their number; may be NULL
  * @param s the store; its list is taken as the old `LIST`
  * @param opts how the change reaches the disk, or NULL for the defaults
- * After ::DUPG_EABORTED or a failure part-way through, the handle's list no
- * longer says what is on disk: run dupg_store_recover() and open the store
- * again. (On an I/O failure it runs recovery itself.)
- * @return 0; ::DUPG_ENOTFOUND when `LIST.rollback` is missing (the message
- *         names it) or names a missing package; the other codes of
- *         dupg_pathlist_load() for a bad `LIST.rollback`; ::DUPG_EIO,
- *         ::DUPG_EABORTED; ::DUPG_EINVAL when an interrupted apply is pending
- *         or the options' version is unknown. On every failure before the
- *         first step nothing on disk changes.
+ * After ::DUPG_EABORTED (a simulated crash) the handle's list no longer says
+ * what is on disk: run dupg_store_recover() and open the store again.
+ * @return 0; ::DUPG_ECOMMITTED (done; see I/O errors above);
+ *         ::DUPG_ENOTFOUND when `LIST.rollback` is missing (the message names
+ *         it) or names a missing package; the other codes of
+ *         dupg_pathlist_load() for a bad `LIST.rollback`; ::DUPG_EBUSY,
+ *         ::DUPG_EPENDING, ::DUPG_EUNSUPPORTED, the I/O codes,
+ *         ::DUPG_EABORTED; ::DUPG_EINVAL when the options' version is
+ *         unknown. On every failure but ::DUPG_ECOMMITTED the store on disk
+ *         is as it was.
  */
 DUPG_EXTERN(int) dupg_store_rollback(char ***deleted, size_t *ndeleted, dupg_store *s,
 				     const dupg_apply_options *opts);
@@ -136,10 +188,12 @@ typedef struct {
  * apply (of a prune or a rollback). Idempotent; safe to run at every start.
  * @param report receives what was done; may be NULL
  * @param list_file the store's list file
- * @param opts how the repair reaches the disk (no_fsync; the step callback is
- *        not called), or NULL for the defaults
- * @return 0, ::DUPG_ENOTFOUND, ::DUPG_EFORMAT (unreadable journal), ::DUPG_EIO
- *         or ::DUPG_EINVAL (unknown options version)
+ * @param opts how the repair reaches the disk (no_fsync, lock_timeout_ms; the
+ *        step callback is not called), or NULL for the defaults
+ * @return 0, ::DUPG_ENOTFOUND, ::DUPG_EFORMAT (an unreadable journal, or one
+ *         naming what the change would not have deleted), ::DUPG_EBUSY (a
+ *         change is under way: it is not interrupted), ::DUPG_EUNSUPPORTED,
+ *         the I/O codes, or ::DUPG_EINVAL (unknown options version)
  */
 DUPG_EXTERN(int) dupg_store_recover(dupg_recover_report *report, const char *list_file,
 				    const dupg_apply_options *opts);

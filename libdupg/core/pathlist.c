@@ -204,10 +204,17 @@ int dupg__pathlist_add_entry(dupg_pathlist *l, const char *path, const char *con
 /* A path must fit on one line of a list file. */
 int dupg__pathlist_check_path(const char *path, const char *fn)
 {
+	size_t n;
+
 	if (path == NULL || *path == '\0')
 		return dupg__error(DUPG_EINVAL, "%s: empty path", fn);
 	if (strpbrk(path, "\n\r") != NULL)
-		return dupg__error(DUPG_EINVAL, "%s: line break in path", path);
+		return dupg__error(DUPG_EINVAL, "%s: line break in path: a list file cannot hold it", path);
+	n = strlen(path);
+	if (strchr(" \t\v\f", path[0]) != NULL || strchr(" \t\v\f", path[n - 1]) != NULL)
+		return dupg__error(DUPG_EINVAL,
+				   "\"%s\": leading or trailing white space in path: a list file cannot hold it",
+				   path);
 	return 0;
 }
 

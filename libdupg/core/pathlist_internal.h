@@ -75,7 +75,10 @@ DUPG_HIDDEN int dupg__pathlist_add_entry(dupg_pathlist *l, const char *path,
 					 const char *const *hw, size_t hw_count, const char *base,
 					 const char *resolved);
 
-/* A path a list file can hold: non-empty, on one line. fn names the caller in the message. */
+/*
+ * A path a list file can hold: non-empty, on one line (no '\n', '\r'), no
+ * white space at either end. fn names the caller in the message.
+ */
 DUPG_HIDDEN int dupg__pathlist_check_path(const char *path, const char *fn);
 
 /* Locate entry i: its segment and index inside it. i must be in range. */

@@ -42,7 +42,7 @@ static int same_dir(signed char *cache, const char *base, const struct stat *tar
 }
 
 static int render_entry(dupg_buf *b, const dupg_pathlist *l, size_t i, signed char **cache,
-			const struct stat *target)
+			const struct stat *target, const char *target_file)
 {
 	size_t local, k = dupg__pathlist_locate_k(l, i, &local);
 	const struct dupg__plseg *s = l->segs[k];
@@ -66,10 +66,14 @@ static int render_entry(dupg_buf *b, const dupg_pathlist *l, size_t i, signed ch
 			dupg__buf_puts(b, path);
 		} else {
 			rc = absolute_path(&abs, e->res != NULL ? e->res : path, base, path);
-			if (rc != 0)
-				return rc;
-			dupg__buf_puts(b, abs);
+			/* a directory's name may hold what a list file cannot: refuse before writing */
+			if (rc == 0)
+				rc = dupg__pathlist_check_path(abs, "list file");
+			if (rc == 0)
+				dupg__buf_puts(b, abs);
 			free(abs);
+			if (rc != 0)
+				return dupg__error_prefix(DUPG_EFORMAT, "%s", target_file);
 		}
 	}
 	dupg__buf_put(b, "\n", 1);
@@ -102,7 +106,7 @@ int dupg__pathlist_render(char **out, size_t *len, const dupg_pathlist *l, const
 	if (sel == NULL)
 		n = l->count;
 	for (i = 0; rc == 0 && i < n; i++)
-		rc = render_entry(&b, l, sel != NULL ? sel[i] : i, cache, &target);
+		rc = render_entry(&b, l, sel != NULL ? sel[i] : i, cache, &target, list_file);
 	for (k = 0; k < l->nsegs; k++)
 		free(cache[k]);
 	free(cache);
@@ -267,8 +271,12 @@ static int at_line(int rc, const char *list_file, size_t lineno)
 	return dupg__error_prefix(rc, "%s:%zu", list_file, lineno);
 }
 
-/* Read the package at path (resolved against base_dir) and append it. */
-static int add_from_disk(dupg_pathlist *l, const char *path, const char *base_dir)
+/*
+ * Read the package at path (resolved against base_dir) and append it; with a
+ * cache, a package whose file did not change is not read again.
+ */
+static int add_from_disk(dupg_pathlist *l, const char *path, const char *base_dir,
+			 dupg__pkgcache *cache)
 {
 	dupg_manifest *m = NULL;
 	const char *small[8] = { NULL }, **hw = small;
@@ -293,6 +301,15 @@ static int add_from_disk(dupg_pathlist *l, const char *path, const char *base_di
 		free(resolved);
 		return rc;
 	}
+	{
+		const char *const *known = dupg__pkgcache_find(cache, resolved, &st, &n);
+		if (known != NULL) {
+			rc = dupg__pathlist_add_entry(l, path, known, n, relative ? base_dir : NULL,
+						      resolved);
+			free(resolved);
+			return rc;
+		}
+	}
 	rc = dupg_package_read_manifest(&m, resolved);
 	if (rc != 0) {
 		free(resolved);
@@ -313,6 +330,8 @@ static int add_from_disk(dupg_pathlist *l, const char *path, const char *base_di
 		rc = dupg__error(DUPG_EFORMAT, "%s: manifest.json: hardware list is empty", resolved);
 	else
 		rc = dupg__pathlist_add_entry(l, path, hw, n, relative ? base_dir : NULL, resolved);
+	if (rc == 0 && cache != NULL)
+		rc = dupg__pkgcache_put(cache, resolved, &st, hw, n);
 	if (hw != small)
 		free(hw);
 	dupg_manifest_free(m);
@@ -329,7 +348,7 @@ int dupg_pathlist_add_file(dupg_pathlist *l, const char *path, const char *base_
 	rc = dupg__pathlist_check_path(path, "dupg_pathlist_add_file");
 	if (rc != 0)
 		return rc;
-	return add_from_disk(l, path, base_dir != NULL && *base_dir != '\0' ? base_dir : ".");
+	return add_from_disk(l, path, base_dir != NULL && *base_dir != '\0' ? base_dir : ".", NULL);
 }
 
 int dupg_pathlist_load(dupg_pathlist **out, const char *list_file)
@@ -344,12 +363,13 @@ int dupg_pathlist_load(dupg_pathlist **out, const char *list_file)
 		return dupg__error(DUPG_EINVAL, "dupg_pathlist_load: list file is required");
 	rc = dupg__fs_read(&text, &len, list_file, DUPG__LIST_MAX_BYTES);
 	if (rc == 0)
-		rc = dupg__listfile_load_text(out, list_file, text, len);
+		rc = dupg__listfile_load_text(out, list_file, text, len, NULL);
 	free(text);
 	return rc;
 }
 
-int dupg__listfile_load_text(dupg_pathlist **out, const char *list_file, char *text, size_t len)
+int dupg__listfile_load_text(dupg_pathlist **out, const char *list_file, char *text, size_t len,
+			     dupg__pkgcache *cache)
 {
 	dupg_pathlist *l = NULL;
 	struct line *lines = NULL;
@@ -367,7 +387,7 @@ int dupg__listfile_load_text(dupg_pathlist **out, const char *list_file, char *t
 	if (rc == 0)
 		rc = dupg_pathlist_new(&l);
 	for (i = 0; rc == 0 && i < n; i++) {
-		rc = add_from_disk(l, lines[i].path, dir);
+		rc = add_from_disk(l, lines[i].path, dir, cache);
 		if (rc != 0)
 			rc = at_line(rc, list_file, lines[i].lineno);
 	}

@@ -3,6 +3,7 @@
 #define DUPG_LISTFILE_INTERNAL_H
 
 #include "core/pathlist_internal.h"
+#include "pkgcache_internal.h"
 
 /*
  * The text of a list file at list_file holding entries sel[0 .. n) of l, or
@@ -15,9 +16,10 @@ DUPG_HIDDEN int dupg__pathlist_render(char **out, size_t *len, const dupg_pathli
 /*
  * Load a list file whose text was read already (io/listfile.c): parse it (in
  * place: text is changed) and read every package's manifest, as
- * dupg_pathlist_load() does.
+ * dupg_pathlist_load() does, but for the packages cache (may be NULL) knows
+ * unchanged; what is read is put in the cache.
  */
 DUPG_HIDDEN int dupg__listfile_load_text(dupg_pathlist **out, const char *list_file, char *text,
-					 size_t len);
+					 size_t len, dupg__pkgcache *cache);
 
 #endif

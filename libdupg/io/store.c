@@ -2,6 +2,7 @@
 #include "internal.h"
 #include "core/json_internal.h"
 #include "listfile_internal.h"
+#include "pkgcache_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -43,6 +44,8 @@
 
 struct dupg_store {
 	char *list_file;
+	char *cache_file;          /* LIST.cache: what the store knows of its packages */
+	dupg__pkgcache *cache;
 	dupg_pathlist *list;
 	/* the LIST text the list was loaded from: a change under the lock reloads it */
 	uint64_t list_hash;
@@ -145,6 +148,20 @@ static int check_options(const dupg_apply_options **opts)
 }
 
 /*
+ * Keep what the store knows of its packages for the next open, after a
+ * change (an open writes nothing). Only a cache: a failure to write it fails
+ * nothing, and the next open reads the packages again.
+ */
+static void save_cache(const dupg_store *s, int no_fsync)
+{
+	dupg__error_saved saved;
+
+	dupg__error_save(&saved);
+	(void)dupg__pkgcache_save(s->cache, s->cache_file, s->list, no_fsync);
+	dupg__error_restore(&saved);
+}
+
+/*
  * Make the handle's list what LIST holds now (the caller holds the lock):
  * loaded again only when its text changed since the handle last read it.
  */
@@ -163,7 +180,7 @@ static int refresh(dupg_store *s)
 		free(text);
 		return 0;
 	}
-	rc = dupg__listfile_load_text(&l, s->list_file, text, len);
+	rc = dupg__listfile_load_text(&l, s->list_file, text, len, s->cache);
 	free(text);
 	if (rc != 0)
 		return rc;
@@ -202,8 +219,11 @@ int dupg_store_open_ext(dupg_store **out, const char *list_file, const dupg_appl
 		return dupg__error_nomem();
 	}
 	s->list_file = strdup(list_file);
-	if (s->list_file == NULL)
+	s->cache_file = suffixed(list_file, ".cache");
+	if (s->list_file == NULL || s->cache_file == NULL)
 		rc = dupg__error_nomem();
+	if (rc == 0)
+		rc = dupg__pkgcache_load(&s->cache, s->cache_file);
 	if (rc == 0)
 		rc = check_not_link(list_file, list_file);
 	/* a reader: it waits for a change under way, and sees a journal only when one died */
@@ -228,6 +248,8 @@ void dupg_store_free(dupg_store *s)
 	if (s == NULL)
 		return;
 	dupg_pathlist_free(s->list);
+	dupg__pkgcache_free(s->cache);
+	free(s->cache_file);
 	free(s->list_file);
 	free(s);
 }
@@ -311,7 +333,7 @@ static int remove_temps(const struct names *n, size_t *removed)
 		return dupg__error_sys(errno, "%s: cannot open directory", n->dir);
 	while (rc == 0 && (e = readdir(d)) != NULL) {
 		if (is_temp_of(e->d_name, n->base, "") || is_temp_of(e->d_name, n->base, ".rollback") ||
-		    is_temp_of(e->d_name, n->base, ".journal"))
+		    is_temp_of(e->d_name, n->base, ".journal") || is_temp_of(e->d_name, n->base, ".cache"))
 			rc = remove_in_store(n, e->d_name, removed);
 	}
 	closedir(d);
@@ -321,8 +343,8 @@ static int remove_temps(const struct names *n, size_t *removed)
 /* The parts of a journal recovery uses, borrowed from the parsed JSON. */
 struct journal {
 	json_object *root;
-	const char *third, *fourth, *rollback_prev;
-	size_t third_len, fourth_len, rollback_prev_len;
+	const char *third, *fourth, *rollback_prev, *list_prev;
+	size_t third_len, fourth_len, rollback_prev_len, list_prev_len;
 	json_object *deletable;
 };
 
@@ -343,13 +365,136 @@ static int journal_string(const char **out, size_t *len, json_object *root, cons
 	return 0;
 }
 
-static int journal_read(struct journal *j, const char *path)
+/* The lines of a list file's text, interned. */
+static int lines_of(dupg_strmap **out, const char *text, size_t len)
 {
+	const char *p = text, *end = text + len;
+	char *line = NULL;
+	size_t cap = 0, id;
+	int rc = dupg__strmap_new(out);
+
+	while (rc == 0 && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl != NULL ? nl : end) - p);
+		void *buf = line;
+
+		rc = dupg__grow(&buf, &cap, n + 1, 1);
+		line = buf;
+		if (rc == 0) {
+			memcpy(line, p, n);
+			line[n] = '\0';
+			rc = dupg__strmap_intern(*out, line, &id, NULL);
+		}
+		p += n + 1;
+	}
+	free(line);
+	return rc;
+}
+
+static int inside_store(const struct names *n, const char *path);
+
+/* Is path, as a list names it, one of the store's own files (LIST, its rollback list, journal, temporaries)? */
+static int is_store_file(const struct names *n, const char *path)
+{
+	const char *slash = strrchr(path, '/'), *name = slash != NULL ? slash + 1 : path;
+	size_t bl = strlen(n->base);
+
+	if (strncmp(name, n->base, bl) != 0)
+		return 0;
+	name += bl;
+	if (*name != '\0' && strcmp(name, ".rollback") != 0 && strcmp(name, ".journal") != 0 &&
+	    strcmp(name, ".cache") != 0 && strncmp(name, ".rollback.tmp.", 14) != 0 &&
+	    strncmp(name, ".journal.tmp.", 13) != 0 && strncmp(name, ".cache.tmp.", 11) != 0 &&
+	    strncmp(name, ".tmp.", 5) != 0)
+		return 0;
+	return inside_store(n, path);
+}
+
+/* Whether path, as a list names it, stays inside the store's directory. */
+static int inside_store(const struct names *n, const char *path)
+{
+	char *full = dupg__path_join(n->dir, path), *parent = NULL, *rp = NULL, *rd = NULL;
+	int in = 0;
+
+	if (full != NULL && (parent = dupg__path_dirname(full)) != NULL &&
+	    (rp = realpath(parent, NULL)) != NULL && (rd = realpath(n->dir, NULL)) != NULL) {
+		size_t dl = strlen(rd);
+		in = strcmp(rp, rd) == 0 ||
+		     (strncmp(rp, rd, dl) == 0 && (rp[dl] == '/' || strcmp(rd, "/") == 0));
+	}
+	free(full);
+	free(parent);
+	free(rp);
+	free(rd);
+	return in;
+}
+
+/*
+ * What recovery would delete must be what the change it finishes would have
+ * deleted: a package the old LIST named and neither new list keeps, not one
+ * of the store's own files, no ".." in its path, inside the store's
+ * directory or, when the old LIST named it absolute elsewhere, a package
+ * still. Anything else in a journal is damage or mischief: refused whole,
+ * before anything is removed.
+ */
+static int journal_check_deletable(const struct journal *j, const struct names *n,
+				   const char *path)
+{
+	dupg_strmap *prev = NULL, *kept3 = NULL, *kept4 = NULL;
+	size_t i;
+	int rc;
+
+	rc = lines_of(&prev, j->list_prev, j->list_prev_len);
+	if (rc == 0)
+		rc = lines_of(&kept3, j->third, j->third_len);
+	if (rc == 0)
+		rc = lines_of(&kept4, j->fourth, j->fourth_len);
+	for (i = 0; rc == 0 && i < json_object_array_length(j->deletable); i++) {
+		json_object *v = json_object_array_get_idx(j->deletable, i);
+		const char *e = json_object_get_string(v);
+		const char *why = NULL;
+		dupg_manifest *m = NULL;
+		char *full;
+
+		if (strlen(e) != (size_t)json_object_get_string_len(v))
+			why = "a NUL byte in the path";
+		else if (dupg__strmap_find(prev, e) == DUPG_NONE)
+			why = "the list it replaced did not name it";
+		else if (dupg__strmap_find(kept3, e) != DUPG_NONE ||
+			 dupg__strmap_find(kept4, e) != DUPG_NONE)
+			why = "a new list still names it";
+		else if (is_store_file(n, e))
+			why = "one of the store's own files";
+		else if (strcmp(e, "..") == 0 || strncmp(e, "../", 3) == 0 || strstr(e, "/../") != NULL ||
+			 (strlen(e) >= 3 && strcmp(e + strlen(e) - 3, "/..") == 0))
+			why = "a \"..\" in the path";
+		else if (!inside_store(n, e)) {
+			if (e[0] != '/')
+				why = "outside the store's directory";
+			else if ((full = strdup(e)) != NULL) {
+				/* a download kept elsewhere: only a package may go */
+				if (dupg__fs_exists(full) && dupg_package_read_manifest(&m, full) != 0)
+					why = "outside the store's directory and not a package";
+				dupg_manifest_free(m);
+				free(full);
+			}
+		}
+		if (why != NULL)
+			rc = dupg__error(DUPG_EFORMAT, "%s: \"deletable\" entry %zu (\"%s\"): %s: refused, "
+					 "nothing deleted", path, i, e, why);
+	}
+	dupg__strmap_free(prev);
+	dupg__strmap_free(kept3);
+	dupg__strmap_free(kept4);
+	return rc;
+}
+
+static int journal_read(struct journal *j, const struct names *n)
+{
+	const char *path = n->journal;
 	char *text;
 	size_t len, i;
 	json_object *v;
-	const char *unused;
-	size_t unused_len;
 	int rc;
 
 	memset(j, 0, sizeof(*j));
@@ -374,7 +519,7 @@ static int journal_read(struct journal *j, const char *path)
 		rc = journal_string(&j->rollback_prev, &j->rollback_prev_len, j->root,
 				    "rollback_previous", 1, path);
 	if (rc == 0)
-		rc = journal_string(&unused, &unused_len, j->root, "list_previous", 0, path);
+		rc = journal_string(&j->list_prev, &j->list_prev_len, j->root, "list_previous", 0, path);
 	if (rc == 0 && (!json_object_object_get_ex(j->root, "deletable", &j->deletable) ||
 			!json_object_is_type(j->deletable, json_type_array)))
 		rc = dupg__error(DUPG_EFORMAT, "%s: \"deletable\" missing or not an array", path);
@@ -383,6 +528,8 @@ static int journal_read(struct journal *j, const char *path)
 		if (!json_object_is_type(v, json_type_string) || json_object_get_string_len(v) == 0)
 			rc = dupg__error(DUPG_EFORMAT, "%s: \"deletable\" entry %zu is not a path", path, i);
 	}
+	if (rc == 0)
+		rc = journal_check_deletable(j, n, path);
 	if (rc != 0) {
 		json_object_put(j->root);
 		memset(j, 0, sizeof(*j));
@@ -443,7 +590,7 @@ static int recover(dupg_recover_report *r, const struct names *n, int no_fsync)
 		rc = exists(n->journal);
 	if (rc <= 0)
 		return rc; /* no journal: nothing was interrupted */
-	rc = journal_read(&j, n->journal);
+	rc = journal_read(&j, n);
 	if (rc != 0)
 		return rc;
 	rc = dupg__fs_read(&list, &list_len, n->list, DUPG__LIST_MAX_BYTES);
@@ -846,8 +993,10 @@ static int transition_apply(dupg_store *s, struct transition *tr, const struct n
 		s->list_hash = XXH3_64bits(tr->list, tr->list_len);
 		s->list_len = tr->list_len;
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		save_cache(s, o->no_fsync);
 		return step_done(o, DUPG_STEP_DONE, n->list);
+	}
 	dupg__error_save(&saved);
 	if (recover(&r, n, o->no_fsync) != 0)
 		r.action = DUPG_RECOVER_CLEAN; /* it could not: the caller's recover will */

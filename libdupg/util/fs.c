@@ -85,9 +85,20 @@ int dupg__fs_atomic_commit(dupg__atomic *w, int no_fsync, int (*stop_before_rena
 {
 	char *dir;
 	int rc = 0, fd = w->fd;
+	struct stat old;
+	mode_t mode = 0644;
 
-	/* mkstemp creates 0600; lists and packages are read by other tools of the master */
-	if (fchmod(fd, 0644) != 0)
+	/*
+	 * mkstemp creates 0600: a new file is 0644 (lists and packages are read
+	 * by other tools of the master); a file replaced keeps its mode and owner.
+	 */
+	if (lstat(w->path, &old) == 0 && S_ISREG(old.st_mode)) {
+		mode = old.st_mode & 07777;
+		if ((old.st_uid != geteuid() || old.st_gid != getegid()) &&
+		    fchown(fd, old.st_uid, old.st_gid) != 0)
+			rc = dupg__error_sys(errno, "%s: cannot keep the owner of %s", w->tmp, w->path);
+	}
+	if (rc == 0 && fchmod(fd, mode) != 0)
 		rc = dupg__error_sys(errno, "%s: chmod failed", w->tmp);
 	if (rc == 0 && !no_fsync && fsync(fd) != 0)
 		rc = dupg__error_sys(errno, "%s: fsync failed", w->tmp);

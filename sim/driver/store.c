@@ -232,7 +232,10 @@ static int listed(char **a, size_t na, char **b, size_t nb, const char *name)
 	return 0;
 }
 
-/* Nothing in the directory but the lists and what they name (no partial download, no temp). */
+/*
+ * Nothing in the directory but the lists, the store's package cache and what
+ * the lists name (no partial download, no temp).
+ */
 static void check_dir(const struct site_run *r, char **list, size_t nl, char **rb, size_t nr,
 		      int *consistent, char *problem, size_t size)
 {
@@ -241,7 +244,8 @@ static void check_dir(const struct site_run *r, char **list, size_t nl, char **r
 
 	while (*consistent && dir != NULL && (e = readdir(dir)) != NULL) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
-		    strcmp(e->d_name, "list") == 0 || strcmp(e->d_name, "list.rollback") == 0)
+		    strcmp(e->d_name, "list") == 0 || strcmp(e->d_name, "list.rollback") == 0 ||
+		    strcmp(e->d_name, "list.cache") == 0)
 			continue;
 		if (!listed(list, nl, rb, nr, e->d_name)) {
 			*consistent = 0;

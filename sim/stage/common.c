@@ -27,6 +27,21 @@ int stage_wants_help(int argc, char **argv)
 	return 0;
 }
 
+int stage_parse_wait(unsigned int *ms, const char *arg, const char *command)
+{
+	char *end;
+	double s;
+
+	errno = 0;
+	s = strtod(arg, &end);
+	if (errno != 0 || end == arg || *end != '\0' || !(s >= 0) || s > 86400) {
+		cli_fail("%s: --wait needs a number of seconds from 0 to 86400, not '%s'", command, arg);
+		return 2;
+	}
+	*ms = (unsigned int)(s * 1000.0 + 0.5);
+	return 0;
+}
+
 int stage_print_owned(char *json, int rc)
 {
 	int status;

@@ -10,6 +10,12 @@ struct json_object;
 void stage_reset_getopt(void);
 /* 1 when any argument asks for --help (or -h). */
 int stage_wants_help(int argc, char **argv);
+/*
+ * --wait SECONDS of the store commands: how long to wait for the store's lock
+ * held by another process (0: not at all). Prints the problem and returns 2
+ * on a bad value, else 0.
+ */
+int stage_parse_wait(unsigned int *ms, const char *arg, const char *command);
 /* Print json and free it (dupg_free); on rc != 0 print the library's error instead. Exit status. */
 int stage_print_owned(char *json, int rc);
 /* Read a whole file; on failure print the reason naming path and return NULL. Caller frees. */

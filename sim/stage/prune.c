@@ -20,6 +20,7 @@ int cli_prune(int argc, char **argv)
 		{ "apply", no_argument, NULL, 'a' },
 		{ "keep", required_argument, NULL, 'k' },
 		{ "no-fsync", no_argument, NULL, 'F' },
+		{ "wait", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
 	dupg_prune_options po = DUPG_PRUNE_OPTIONS_INIT;
@@ -33,7 +34,8 @@ int cli_prune(int argc, char **argv)
 	unsigned long keep;
 
 	if (stage_wants_help(argc, argv)) {
-		puts("usage: dupg-sim prune --list LIST --new NEW_LIST [--apply] [--keep N] [--no-fsync]\n"
+		puts("usage: dupg-sim prune --list LIST --new NEW_LIST [--apply] [--keep N] [--wait SECONDS]\n"
+		     "                      [--no-fsync]\n"
 		     "LIST is the master's path list, NEW_LIST the newly downloaded packages in download\n"
 		     "order (relative paths are relative to each list file's directory). Prints\n"
 		     "{\"second\", \"third\", \"fourth\", \"deletable\", \"latest\", \"rollback\"} with paths as\n"
@@ -41,7 +43,9 @@ int cli_prune(int argc, char **argv)
 		     "LIST becomes the third list, LIST.rollback the fourth, and the deletable files are\n"
 		     "removed, crash-safely (run `dupg-sim recover` after a crash).\n"
 		     "--keep N (N >= 2) keeps the N latest packages per hardware type instead of the\n"
-		     "minimal rule. --no-fsync is for simulations only.");
+		     "minimal rule. An empty NEW_LIST is refused. --wait SECONDS waits that long for\n"
+		     "the store's lock when another process is changing the store (default: fail at\n"
+		     "once, saying who holds it). --no-fsync is for simulations only.");
 		return 0;
 	}
 	stage_reset_getopt();
@@ -51,6 +55,10 @@ int cli_prune(int argc, char **argv)
 		case 'n': new_list = optarg; break;
 		case 'a': apply = 1; break;
 		case 'F': ao.no_fsync = 1; break;
+		case 'w':
+			if (stage_parse_wait(&ao.lock_timeout_ms, optarg, "prune") != 0)
+				return 2;
+			break;
 		case 'k':
 			errno = 0;
 			keep = strtoul(optarg, &end, 10);
@@ -69,7 +77,7 @@ int cli_prune(int argc, char **argv)
 		cli_fail("prune: --list LIST and --new NEW_LIST are required (see --help)");
 		return 2;
 	}
-	rc = dupg_store_open(&store, list);
+	rc = dupg_store_open_ext(&store, list, &ao);
 	if (rc == 0)
 		rc = dupg_pathlist_load(&downloaded, new_list);
 	if (rc == 0 && apply)

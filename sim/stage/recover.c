@@ -19,11 +19,13 @@ int cli_recover(int argc, char **argv)
 	int rc, no_fsync = 0, i;
 
 	if (stage_wants_help(argc, argv)) {
-		puts("usage: dupg-sim recover --list LIST [--no-fsync]\n"
+		puts("usage: dupg-sim recover --list LIST [--wait SECONDS] [--no-fsync]\n"
 		     "Brings the store of LIST back to a consistent state after an interrupted\n"
 		     "`prune --apply` or `rollback`: finishes it when it had reached its commit point, undoes it\n"
 		     "otherwise, removes temporary files. Prints {\"action\": \"clean|finished|undone\",\n"
-		     "\"temps_removed\": N, \"files_deleted\": N}.");
+		     "\"temps_removed\": N, \"files_deleted\": N}. A change still under way in another\n"
+		     "process holds the store's lock: recover fails at once saying who holds it, or\n"
+		     "waits --wait SECONDS for it.");
 		return 0;
 	}
 	for (i = 1; i < argc; i++) {
@@ -33,6 +35,10 @@ int cli_recover(int argc, char **argv)
 			list = argv[i] + 7;
 		else if (strcmp(argv[i], "--no-fsync") == 0)
 			no_fsync = 1;
+		else if (strcmp(argv[i], "--wait") == 0 && i + 1 < argc) {
+			if (stage_parse_wait(&ao.lock_timeout_ms, argv[++i], "recover") != 0)
+				return 2;
+		}
 		else {
 			cli_fail("recover: unexpected argument '%s' (see --help)", argv[i]);
 			return 2;

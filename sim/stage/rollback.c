@@ -24,14 +24,15 @@ int cli_rollback(int argc, char **argv)
 	int rc, status = 1;
 
 	if (stage_wants_help(argc, argv)) {
-		puts("usage: dupg-sim rollback --list LIST [--no-fsync]\n"
+		puts("usage: dupg-sim rollback --list LIST [--wait SECONDS] [--no-fsync]\n"
 		     "After the site rolled back (every device is back on the configuration of\n"
 		     "LIST.rollback), makes the store say so: LIST becomes the rollback list\n"
 		     "(LIST.rollback stays) and the packages LIST named beyond it, those of the\n"
 		     "failed upgrade, are removed, crash-safely (run `dupg-sim recover` after a\n"
 		     "crash). A later `prune --apply` of the same download then works again.\n"
 		     "Prints {\"list\": [...], \"rollback\": [...], \"deleted\": [...]} with paths as\n"
-		     "they stand in the lists. --no-fsync is for simulations only.");
+		     "they stand in the lists. --wait SECONDS waits that long for the store's lock\n"
+		     "(default: fail at once). --no-fsync is for simulations only.");
 		return 0;
 	}
 	for (i = 1; i < (size_t)argc; i++) {
@@ -41,6 +42,10 @@ int cli_rollback(int argc, char **argv)
 			list = argv[i] + 7;
 		else if (strcmp(argv[i], "--no-fsync") == 0)
 			so.no_fsync = 1;
+		else if (strcmp(argv[i], "--wait") == 0 && i + 1 < (size_t)argc) {
+			if (stage_parse_wait(&so.lock_timeout_ms, argv[++i], "rollback") != 0)
+				return 2;
+		}
 		else {
 			cli_fail("rollback: unexpected argument '%s' (see --help)", argv[i]);
 			return 2;
@@ -50,7 +55,7 @@ int cli_rollback(int argc, char **argv)
 		cli_fail("rollback: --list LIST is required (see --help)");
 		return 2;
 	}
-	rc = dupg_store_open(&store, list);
+	rc = dupg_store_open_ext(&store, list, &so);
 	if (rc == 0)
 		rc = dupg_store_rollback(&deleted, &ndel, store, &so);
 	if (rc != 0) {

@@ -137,7 +137,7 @@ check "rollback: list and rollback list 2, 3, 4; packages 5 and 6 deleted" "$W/r
 	"$(cq worked 'tgz(c["expect"]["rolled_back"])')"
 list_is "$W/store/list" worked 'c["expect"]["rolled_back"]["list"]' && ok "rollback: list is the rollback list" || bad "rollback: list is not the rollback list"
 list_is "$W/store/list.rollback" worked 'c["expect"]["rolled_back"]["rollback"]' && ok "rollback: list.rollback stays" || bad "rollback: list.rollback changed"
-[ "$(ls "$W/store" | tr '\n' ' ')" = "$(cq worked '" ".join(["list", "list.rollback", "new"] + tgz(c["expect"]["rolled_back"]["list"])) + " "')" ] && ok "rollback: packages 5 and 6 gone, nothing else left" || { bad "rollback: store directory"; ls "$W/store"; }
+[ "$(ls "$W/store" | tr '\n' ' ')" = "$(cq worked '" ".join(["list", "list.cache", "list.rollback", "new"] + tgz(c["expect"]["rolled_back"]["list"])) + " "')" ] && ok "rollback: packages 5 and 6 gone, nothing else left" || { bad "rollback: store directory"; ls "$W/store"; }
 "$SIM" rollback --list "$W/store/list" --no-fsync >"$W/rolledback2.json"
 check "rollback again: same lists, nothing deleted" "$W/rolledback2.json" '[d["list"], d["deleted"]]' "$(cq worked '[tgz(c["expect"]["rolled_back"]["list"]), []]')"
 
@@ -159,6 +159,29 @@ cq worked-h 'listfile(c["download"])' >"$W/storeh/new"
 "$SIM" prune --list "$W/storeh/list" --new "$W/storeh/new" --apply >"$W/pruneh.json"
 check "prune: package 1 fitting H is kept" "$W/pruneh.json" 'd' "$(cq worked-h 'tgz(c["expect"]["prune"])')"
 list_is "$W/storeh/list" worked-h 'c["expect"]["applied"]["list"]' && ok "H: list is the third list" || bad "H: list is not the third list"
+
+# The store's lock: another process holds it (flock on the store's directory).
+if command -v flock >/dev/null; then
+	mkdir -p "$W/locked"
+	cp "$W/storeh/"*.tar.gz "$W/storeh/new" "$W/locked/"
+	cq worked-h 'listfile(c["store"])' >"$W/locked/list"
+	exec 9<"$W/locked"
+	flock -x 9
+	before=$(snap "$W/locked")
+	expect_fail "prune while another process holds the store: busy, naming the pid" "held by pid" \
+		"$SIM" prune --list "$W/locked/list" --new "$W/locked/new" --apply
+	expect_fail "recover while another process holds the store: busy" "busy" "$SIM" recover --list "$W/locked/list"
+	[ "$before" = "$(snap "$W/locked")" ] && ok "busy: store unchanged" || bad "busy: store changed"
+	( sleep 0.3; flock -u 9 ) &
+	releaser=$!
+	"$SIM" prune --list "$W/locked/list" --new "$W/locked/new" --apply --wait 20 >"$W/waited.json" \
+		&& ok "prune --wait waits for the lock, then applies" || bad "prune --wait"
+	wait $releaser
+	exec 9<&-
+	expect_fail "prune --wait: a bad value" "--wait" "$SIM" prune --list "$W/locked/list" --new "$W/locked/new" --wait -1
+	printf '' >"$W/locked/empty"
+	expect_fail "prune of an empty download is refused" "empty" "$SIM" prune --list "$W/locked/list" --new "$W/locked/empty" --apply
+fi
 
 # Bad input: one line naming the file, non-zero exit, nothing changed.
 echo "not an archive" >"$W/junk.tar.gz"

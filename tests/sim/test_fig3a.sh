@@ -38,7 +38,7 @@ if cmp -s "$W/third" "$store/list" && cmp -s "$W/fourth" "$store/list.rollback";
 else
 	bad "fig3a: list files on disk"; cat "$store/list" "$store/list.rollback"
 fi
-if [ ! -e "$store/pkg1.tar.gz" ] && [ "$(ls "$store" | sort | tr '\n' ' ')" = "list list.rollback pkg2.tar.gz pkg3.tar.gz pkg4.tar.gz pkg5.tar.gz pkg6.tar.gz " ]; then
+if [ ! -e "$store/pkg1.tar.gz" ] && [ "$(ls "$store" | sort | tr '\n' ' ')" = "list list.cache list.rollback pkg2.tar.gz pkg3.tar.gz pkg4.tar.gz pkg5.tar.gz pkg6.tar.gz " ]; then
 	ok "fig3a: package 1 is gone from the store, nothing else is there"
 else
 	bad "fig3a: store directory"; ls -la "$store"
@@ -99,7 +99,7 @@ if cmp -s "$W/fourth" "$W/wd2/sites/fig3a/list" && cmp -s "$W/fourth" "$W/wd2/si
 else
 	bad "HUB2:switch: list files on disk"; cat "$W/wd2/sites/fig3a/list" "$W/wd2/sites/fig3a/list.rollback"
 fi
-if [ "$(ls "$W/wd2/sites/fig3a" | sort | tr '\n' ' ')" = "list list.rollback pkg2.tar.gz pkg3.tar.gz pkg4.tar.gz " ]; then
+if [ "$(ls "$W/wd2/sites/fig3a" | sort | tr '\n' ' ')" = "list list.cache list.rollback pkg2.tar.gz pkg3.tar.gz pkg4.tar.gz " ]; then
 	ok "HUB2:switch: packages 1, 5 and 6 are gone from the store, nothing else is there"
 else
 	bad "HUB2:switch: store directory"; ls -la "$W/wd2/sites/fig3a"

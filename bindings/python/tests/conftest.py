@@ -65,10 +65,16 @@ def read_list(path):
 
 
 def snapshot(directory):
-    """Every file under directory with its contents: equal snapshots mean nothing changed."""
+    """Every file under directory with its contents: equal snapshots mean nothing changed.
+
+    A store's package cache (LIST.cache) is left out: it records inodes and
+    times, which differ between two copies of one store.
+    """
     snap = {}
     for root, _dirs, files in os.walk(str(directory)):
         for name in files:
+            if name.endswith(".cache"):
+                continue
             p = os.path.join(root, name)
             with open(p, "rb") as f:
                 snap[os.path.relpath(p, str(directory))] = hashlib.sha256(f.read()).hexdigest()

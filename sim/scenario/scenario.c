@@ -38,6 +38,19 @@ static int add_event(struct sim_scenario *sc, const struct sim_fault *f)
 	return rc;
 }
 
+/* The event applies to the site: it names it or none, and the device it names is there. */
+static int applies(const struct sim_fault *f, const struct sim_site *s)
+{
+	return (f->site == NULL || strcmp(f->site, s->id) == 0) &&
+	       (f->device == NULL || sim_site_has_device(s, f->device));
+}
+
+/*
+ * Events are kept once, in the scenario, and tied to a site when the site is
+ * copied for its run (sim_scenario_site): an event that names no site is
+ * not copied into thousands of sites. Listed sites are checked here, so that
+ * an event naming what no site has is an error of the file.
+ */
 int sim_scenario_place(struct sim_scenario *sc, const struct sim_fault *f, const char *origin)
 {
 	size_t i, hits = 0;
@@ -45,8 +58,7 @@ int sim_scenario_place(struct sim_scenario *sc, const struct sim_fault *f, const
 	if (sc->recipe != NULL)
 		return add_event(sc, f);
 	for (i = 0; i < sc->nsites; i++) {
-		struct sim_site *s = &sc->sites[i];
-		int rc;
+		const struct sim_site *s = &sc->sites[i];
 
 		if (f->site != NULL && strcmp(f->site, s->id) != 0)
 			continue;
@@ -56,8 +68,6 @@ int sim_scenario_place(struct sim_scenario *sc, const struct sim_fault *f, const
 						 origin, s->id, f->device);
 			continue;
 		}
-		if ((rc = sim_site_add_fault(s, f)) != 0)
-			return rc;
 		hits++;
 	}
 	if (hits == 0 && f->site != NULL)
@@ -65,7 +75,7 @@ int sim_scenario_place(struct sim_scenario *sc, const struct sim_fault *f, const
 	if (hits == 0)
 		return sim_error(DUPG_ENOTFOUND, "%s: no device %s in %s", origin,
 				 f->device ? f->device : "?", sc->file);
-	return 0;
+	return add_event(sc, f);
 }
 
 int sim_scenario_add_event(struct sim_scenario *sc, const struct sim_fault *f, const char *origin)
@@ -115,14 +125,11 @@ int sim_scenario_site(struct sim_site *out, const struct sim_scenario *sc, uint6
 		sim_site_clear(out);
 		return rc;
 	}
-	/* recipe sites pick up the scenario's and the command line's events here */
-	for (k = 0; sc->recipe != NULL && k < sc->nevents; k++) {
-		const struct sim_fault *f = &sc->events[k];
-		if (f->site != NULL && strcmp(f->site, out->id) != 0)
+	/* the site picks up the scenario's and the command line's events here, sharing them */
+	for (k = 0; k < sc->nevents; k++) {
+		if (!applies(&sc->events[k], out))
 			continue;
-		if (f->device != NULL && !sim_site_has_device(out, f->device))
-			continue;
-		if ((rc = sim_site_add_fault(out, f)) != 0) {
+		if ((rc = sim_site_share_fault(out, &sc->events[k])) != 0) {
 			sim_site_clear(out);
 			return rc;
 		}

@@ -9,6 +9,8 @@
 
 void sim_fault_clear(struct sim_fault *f)
 {
+	if (f->borrowed)
+		return;
 	free(f->site);
 	free(f->device);
 	free(f->package);
@@ -17,6 +19,7 @@ void sim_fault_clear(struct sim_fault *f)
 int sim_fault_copy(struct sim_fault *dst, const struct sim_fault *src)
 {
 	*dst = *src;
+	dst->borrowed = 0;
 	dst->site = sim_strdup(src->site);
 	dst->device = sim_strdup(src->device);
 	dst->package = sim_strdup(src->package);
@@ -36,6 +39,18 @@ int sim_site_add_fault(struct sim_site *s, const struct sim_fault *f)
 		rc = sim_fault_copy(&s->faults[s->nfaults], f);
 	if (rc == 0)
 		s->nfaults++;
+	return rc;
+}
+
+int sim_site_share_fault(struct sim_site *s, const struct sim_fault *f)
+{
+	int rc = sim_grow(&s->faults, &s->faultcap, s->nfaults + 1, sizeof(*s->faults));
+
+	if (rc == 0) {
+		s->faults[s->nfaults] = *f;
+		s->faults[s->nfaults].borrowed = 1;
+		s->nfaults++;
+	}
 	return rc;
 }
 

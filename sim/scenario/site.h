@@ -29,6 +29,7 @@ struct sim_fault {
 	double fraction;   /* cut: share of the package transferred before the cut */
 	dupg_apply_step step; /* crash: where the master stops */
 	const char *origin;/* "scenario", "--fail", "random" (static) */
+	int borrowed;      /* the strings are the scenario event's: a site's run shares them */
 };
 
 struct sim_dev {
@@ -61,6 +62,8 @@ void sim_site_clear(struct sim_site *s);
 /* A deep copy of src into dst (cleared by the caller with sim_site_clear() even on error). */
 int sim_site_copy(struct sim_site *dst, const struct sim_site *src);
 int sim_site_add_fault(struct sim_site *s, const struct sim_fault *f);
+/* Add a fault that shares the strings of f, which must outlive the site (a scenario's event). */
+int sim_site_share_fault(struct sim_site *s, const struct sim_fault *f);
 int sim_site_has_device(const struct sim_site *s, const char *id);
 /* Build a checked topology of a site; origin names the file and site in errors. */
 int sim_site_topology(dupg_topology **out, const struct sim_site *s, const char *origin);

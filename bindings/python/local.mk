@@ -36,6 +36,7 @@ pydupg_tests = \
 	bindings/python/tests/test_memory.py \
 	bindings/python/tests/test_sim.py \
 	bindings/python/tests/test_threads.py \
+	bindings/python/tests/test_names.py \
 	bindings/python/tests/test_readme.py
 
 EXTRA_DIST += \

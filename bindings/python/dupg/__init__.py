@@ -17,7 +17,12 @@ reading; freeing or changing one while another call uses it raises
 :class:`dupg.BusyError` instead.
 
 Every exception raised derives from :class:`dupg.Error` and carries the
-library's message and code; see dupg.errors.
+library's message, code and code name; see dupg.errors.
+
+The names the library gives its enums' values, in value order, are tuples:
+APPLY_STEPS (what Store's on_step callbacks receive), PACK_FORMATS,
+TASK_KINDS, PLAN_ACTIONS, RECOVER_ACTIONS, PRUNE_LISTS, PRUNE_POLICIES and
+PRUNE_CONFIGS.
 
     >>> import dupg
     >>> dupg.vercmp("1.10", "1.9") > 0
@@ -59,8 +64,16 @@ from .errors import (
     OK,
 )
 from .core import (
+    APPLY_STEPS,
     MANIFEST_FORMAT,
     MANIFEST_MAX_BYTES,
+    PACK_FORMATS,
+    PLAN_ACTIONS,
+    PRUNE_CONFIGS,
+    PRUNE_LISTS,
+    PRUNE_POLICIES,
+    RECOVER_ACTIONS,
+    TASK_KINDS,
     Configuration,
     Manifest,
     PackageSet,

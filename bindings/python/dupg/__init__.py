@@ -119,8 +119,15 @@ def verify(path):
 
 
 def read_manifest(path):
-    """The manifest of a package as a dict (the keys of manifest.json), after full verification."""
-    with verify(path) as m:
+    """The manifest of a package as a dict (the keys of manifest.json).
+
+    Like dupg_package_read_manifest(), only the manifest is read: the payload
+    is not verified (use verify() for that).
+
+    :raises NotFoundError, ArchiveError, FormatError, UnsupportedError, IOError:
+        naming the package and the problem
+    """
+    with Manifest.from_package(path, verify=False) as m:
         return m.to_dict()
 
 

@@ -23,6 +23,11 @@ pydupg_src = \
 	bindings/python/dupg/__init__.py \
 	bindings/python/dupg/__init__.pyi \
 	bindings/python/dupg/errors.py \
+	bindings/python/dupg/_package.py \
+	bindings/python/dupg/_vd.py \
+	bindings/python/dupg/_match.py \
+	bindings/python/dupg/_prune.py \
+	bindings/python/dupg/_store.py \
 	bindings/python/dupg/sim.py \
 	bindings/python/dupg/py.typed
 pydupg_tests = \
@@ -153,6 +158,11 @@ CLEANFILES += \
 	$(pydupg_pkg)/__init__.py \
 	$(pydupg_pkg)/__init__.pyi \
 	$(pydupg_pkg)/errors.py \
+	$(pydupg_pkg)/_package.py \
+	$(pydupg_pkg)/_vd.py \
+	$(pydupg_pkg)/_match.py \
+	$(pydupg_pkg)/_prune.py \
+	$(pydupg_pkg)/_store.py \
 	$(pydupg_pkg)/sim.py \
 	$(pydupg_pkg)/py.typed
 endif

@@ -9,6 +9,7 @@
 %typemap(doctype) int dupg_config_equal "bool"
 %typemap(doctype) int dupg_config_dup "Configuration"
 %typemap(doctype) int dupg_config_to_json "str"
+%typemap(doctype) PyObject *mapping "dict or list of pairs, or None"
 %include "dupg/configuration.h"
 
 /**

@@ -15,6 +15,7 @@
 %typemap(doctype) int dupg_manifest_fits "bool"
 %typemap(doctype) int dupg_manifest_parse "Manifest"
 %typemap(doctype) int dupg_manifest_to_json "str"
+%typemap(doctype) PyObject *xxh128 "str or bytes"
 DUPG_PY_NOGIL_IF(dupg_manifest_parse, arg3 >= DUPG_PY_NOGIL_JSON)
 %include "dupg/manifest.h"
 

@@ -7,6 +7,7 @@
 %rename(_PathList_config) dupg_pathlist_config;
 %typemap(doctype) int dupg_pathlist_load "PathList"
 %typemap(doctype) int dupg_pathlist_config "Configuration"
+%typemap(doctype) PyObject *entries "dict or list of pairs, or None"
 DUPG_PY_NOGIL(dupg_pathlist_load)
 /* the list has it to itself meanwhile: its typemap makes other calls on it busy */
 DUPG_PY_NOGIL(dupg_pathlist_add_file)

@@ -1,6 +1,7 @@
 /* Store (dupg/store.h, dupg/apply.h): the master's package store on disk, changed crash-safely. */
 
 %rename(_apply_step_name) dupg_apply_step_name;
+%typemap(doctype) PyObject *new_paths "list of str, or str"
 %include "dupg/apply.h"
 %rename(_Store_list_file) dupg_store_list_file;
 %rename(_recover_action_name) dupg_recover_action_name;

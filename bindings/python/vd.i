@@ -5,6 +5,7 @@
 %rename(_SystemDescription_hw_count) dupg_sysvd_hw_count;
 %typemap(doctype) int dupg_sysvd_from_json "SystemDescription"
 %typemap(doctype) int dupg_sysvd_to_json "str"
+%typemap(doctype) PyObject *devices "list of dict or None"
 DUPG_PY_NOGIL_IF(dupg_sysvd_from_json, arg3 >= DUPG_PY_NOGIL_JSON)
 %include "dupg/vd.h"
 

@@ -3,10 +3,31 @@
 # in $(builddir)/bindings/python/pkg/dupg, so the tests (and anyone with
 # PYTHONPATH=$(builddir)/bindings/python/pkg) import it from the build tree.
 
+# The interface: dupg.i includes the shared files, then one file per concept.
+pydupg_interface = \
+	bindings/python/dupg.i \
+	bindings/python/errors.i \
+	bindings/python/typemaps.i \
+	bindings/python/common.i \
+	bindings/python/manifest.i \
+	bindings/python/package.i \
+	bindings/python/vd.i \
+	bindings/python/match.i \
+	bindings/python/configuration.i \
+	bindings/python/pathlist.i \
+	bindings/python/prune.i \
+	bindings/python/store.i \
+	bindings/python/topology.i \
+	bindings/python/plan.i
 pydupg_src = \
 	bindings/python/dupg/__init__.py \
 	bindings/python/dupg/__init__.pyi \
 	bindings/python/dupg/errors.py \
+	bindings/python/dupg/_package.py \
+	bindings/python/dupg/_vd.py \
+	bindings/python/dupg/_match.py \
+	bindings/python/dupg/_prune.py \
+	bindings/python/dupg/_store.py \
 	bindings/python/dupg/sim.py \
 	bindings/python/dupg/py.typed
 pydupg_tests = \
@@ -20,10 +41,11 @@ pydupg_tests = \
 	bindings/python/tests/test_memory.py \
 	bindings/python/tests/test_sim.py \
 	bindings/python/tests/test_threads.py \
+	bindings/python/tests/test_names.py \
 	bindings/python/tests/test_readme.py
 
 EXTRA_DIST += \
-	bindings/python/dupg.i \
+	$(pydupg_interface) \
 	bindings/python/README.md \
 	bindings/python/run-pytest.in \
 	$(pydupg_src) \
@@ -32,11 +54,29 @@ EXTRA_DIST += \
 if ENABLE_PYTHON
 pydupg_pkg = bindings/python/pkg/dupg
 
+# The helper C the interface calls, built with the project's warnings.
+noinst_LTLIBRARIES += bindings/python/libdupg_py.la
+bindings_python_libdupg_py_la_SOURCES = \
+	bindings/python/dupg_py.h \
+	bindings/python/dupg_py.c \
+	bindings/python/dupg_py_manifest.c \
+	bindings/python/dupg_py_package.c \
+	bindings/python/dupg_py_vd.c \
+	bindings/python/dupg_py_match.c \
+	bindings/python/dupg_py_configuration.c \
+	bindings/python/dupg_py_pathlist.c \
+	bindings/python/dupg_py_prune.c \
+	bindings/python/dupg_py_store.c \
+	bindings/python/dupg_py_topology.c \
+	bindings/python/dupg_py_plan.c
+bindings_python_libdupg_py_la_CPPFLAGS = $(AM_CPPFLAGS) $(PYTHON_DEV_CFLAGS)
+bindings_python_libdupg_py_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
+
 pydupg_LTLIBRARIES = bindings/python/_dupg.la
 nodist_bindings_python__dupg_la_SOURCES = bindings/python/dupg_wrap.c
-bindings_python__dupg_la_CPPFLAGS = $(AM_CPPFLAGS) $(PYTHON_DEV_CFLAGS)
-# SWIG's generated code trips some of our warnings; the interface's own code
-# is still built with the rest.
+bindings_python__dupg_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)/bindings/python $(PYTHON_DEV_CFLAGS)
+# SWIG's generated code trips some of our warnings; it is the only code
+# built with them relaxed.
 bindings_python__dupg_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden \
 	-Wno-unused-parameter -Wno-missing-prototypes -Wno-cast-function-type \
 	-Wno-shadow -Wno-missing-field-initializers
@@ -44,18 +84,19 @@ bindings_python__dupg_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden \
 # interpreter left undefined.
 bindings_python__dupg_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
 	-shrext $(PYTHON_EXT_SUFFIX)
-bindings_python__dupg_la_LIBADD = libdupg/libdupg.la $(PYTHON_DEV_LIBS)
+bindings_python__dupg_la_LIBADD = bindings/python/libdupg_py.la libdupg/libdupg.la \
+	$(PYTHON_DEV_LIBS)
 
 pydupg_DATA = $(pydupg_src)
 nodist_pydupg_DATA = $(pydupg_pkg)/core.py $(pydupg_pkg)/_config.py
 
-pydupg_swig_deps = $(include_HEADERS) $(dupginclude_HEADERS)
+pydupg_swig_deps = $(pydupg_interface) $(include_HEADERS) $(dupginclude_HEADERS)
 
 # One SWIG run writes the C wrapper and the proxy module; docstrings come from
 # the doxygen comments.
-bindings/python/dupg_wrap.c: $(srcdir)/bindings/python/dupg.i $(pydupg_swig_deps)
+bindings/python/dupg_wrap.c: $(pydupg_swig_deps)
 	$(AM_V_GEN)$(MKDIR_P) $(pydupg_pkg) && \
-	$(SWIG) -python -doxygen -interface _dupg \
+	$(SWIG) -python -doxygen -interface _dupg -I$(srcdir)/bindings/python \
 		-I$(top_builddir)/include -I$(top_srcdir)/include \
 		-outdir $(pydupg_pkg) -o $@ $(srcdir)/bindings/python/dupg.i
 $(pydupg_pkg)/core.py: bindings/python/dupg_wrap.c
@@ -117,6 +158,11 @@ CLEANFILES += \
 	$(pydupg_pkg)/__init__.py \
 	$(pydupg_pkg)/__init__.pyi \
 	$(pydupg_pkg)/errors.py \
+	$(pydupg_pkg)/_package.py \
+	$(pydupg_pkg)/_vd.py \
+	$(pydupg_pkg)/_match.py \
+	$(pydupg_pkg)/_prune.py \
+	$(pydupg_pkg)/_store.py \
 	$(pydupg_pkg)/sim.py \
 	$(pydupg_pkg)/py.typed
 endif

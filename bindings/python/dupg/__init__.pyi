@@ -43,6 +43,27 @@ MANIFEST_FORMAT: int
 __version__: str
 
 
+StepName = Literal["journal_temp", "journal", "rollback_temp", "rollback", "list_temp", "list",
+                   "delete", "done"]
+PackFormat = Literal["auto", "tar", "tar.gz", "tar.xz", "tar.zst", "zip"]
+TaskKind = Literal["none", "incremental", "full"]
+PlanAction = Literal["local", "send"]
+RecoverAction = Literal["clean", "finished", "undone"]
+PruneListKey = Literal["second", "third", "fourth", "deletable"]
+PrunePolicy = Literal["minimal", "keep_latest"]
+PruneConfigKind = Literal["latest", "rollback"]
+
+# The library's names of its enums' values, in value order (dupg_*_name()).
+APPLY_STEPS: Tuple[StepName, ...]
+PACK_FORMATS: Tuple[PackFormat, ...]
+TASK_KINDS: Tuple[TaskKind, ...]
+PLAN_ACTIONS: Tuple[PlanAction, ...]
+RECOVER_ACTIONS: Tuple[RecoverAction, ...]
+PRUNE_LISTS: Tuple[PruneListKey, ...]
+PRUNE_POLICIES: Tuple[PrunePolicy, ...]
+PRUNE_CONFIGS: Tuple[PruneConfigKind, ...]
+
+
 class ManifestFile(TypedDict):
     path: str
     size: int
@@ -59,7 +80,7 @@ class SystemDict(TypedDict):
 
 
 class Task(TypedDict):
-    kind: Literal["full", "incremental", "none"]
+    kind: TaskKind
     task: List[str]
 
 
@@ -76,7 +97,7 @@ class RollbackDict(TypedDict):
 
 
 class RecoverReport(TypedDict):
-    action: Literal["clean", "finished", "undone"]
+    action: RecoverAction
     temps_removed: int
     files_deleted: int
 
@@ -103,13 +124,10 @@ class Step(TypedDict):
     hw: str
     package: Optional[str]
     previous: Optional[str]
-    action: Literal["local", "send"]
+    action: PlanAction
     via: List[str]
 
 
-StepName = Literal["journal_temp", "journal", "rollback_temp", "rollback", "list_temp", "list",
-                   "delete", "done"]
-PackFormat = Literal["auto", "tar", "tar.gz", "tar.xz", "tar.zst", "zip"]
 ConfigLike = Union["Configuration", Mapping[str, str]]
 
 
@@ -209,7 +227,8 @@ class PathList(_Handle):
     def prune(self, downloaded: PathList, keep: Optional[int] = ...) -> Prune: ...
 
 
-ListName = Literal["second", "third", "fourth", "deletable"]
+# A prune list by its key, or by what it holds (the first three).
+ListName = Union[PruneListKey, Literal["merged", "kept", "rollback"]]
 
 
 class Prune(_Handle):
@@ -222,7 +241,7 @@ class Prune(_Handle):
     def list(self, which: ListName) -> List[str]: ...
     def indexes(self, which: ListName) -> List[int]: ...
     def pathlist(self, which: ListName) -> PathList: ...
-    def config(self, which: Literal["latest", "rollback"]) -> Configuration: ...
+    def config(self, which: PruneConfigKind) -> Configuration: ...
     def to_json(self) -> str: ...
     def to_dict(self) -> PruneDict: ...
 
@@ -278,6 +297,8 @@ def strerror(code: int) -> str: ...
 def version_number() -> int: ...
 def version_string() -> str: ...
 def file_xxh128(path: StrPath) -> str: ...
+# verify() checks the whole package (sizes, digests, the file set); read_manifest()
+# reads the manifest only, as dupg_package_read_manifest() does.
 def verify(path: StrPath) -> Manifest: ...
 def read_manifest(path: StrPath) -> Dict[str, Any]: ...
 def build_package(out_path: StrPath, name: str, version: str, hw: Sequence[str],

@@ -33,6 +33,7 @@ class Error(Exception):
     :ivar message: what went wrong, e.g.
         ``"pkg5.tar.gz: manifest.json: hardware list is empty"``
     :ivar code: the library's error code (a negative int, see dupg.strerror())
+    :ivar code_name: the code's identifier in the library, e.g. ``"DUPG_EFORMAT"``
     """
 
     default_code = ERROR
@@ -44,6 +45,12 @@ class Error(Exception):
 
     def __str__(self):
         return self.message
+
+    @property
+    def code_name(self):
+        """The identifier of code, as dupg_error_name() spells it ("unknown" for an unknown code)."""
+        from . import core  # core imports this module first
+        return core.error_name(self.code)
 
     def __reduce__(self):
         return (type(self), (self.message, self.code))

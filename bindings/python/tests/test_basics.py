@@ -1,12 +1,15 @@
 """Every binding: values in and out, Python protocols, closing, docstrings."""
 
+import glob
 import os
 import pathlib
+import re
 import weakref
 
 import pytest
 
 import dupg
+from conftest import srcpath
 
 DIGEST = "6bba86c7e069f56d5a10b435f1c8e49c"
 
@@ -360,6 +363,48 @@ def test_docstrings_come_from_the_headers():
     for name in dupg.__all__:
         obj = getattr(dupg, name)
         assert obj.__doc__, name
+
+
+# Methods that are library functions, wrapped from their headers.
+FROM_HEADERS = {
+    "Manifest.parse": "dupg_manifest_parse", "Manifest.to_json": "dupg_manifest_to_json",
+    "Manifest.add_hw": "dupg_manifest_add_hw", "Manifest.fits": "dupg_manifest_fits",
+    "SystemDescription.from_json": "dupg_sysvd_from_json",
+    "SystemDescription.to_json": "dupg_sysvd_to_json",
+    "PackageSet.add": "dupg_pkgset_add", "Configuration.copy": "dupg_config_dup",
+    "Configuration.to_json": "dupg_config_to_json", "PathList.load": "dupg_pathlist_load",
+    "PathList.add": "dupg_pathlist_add", "PathList.add_file": "dupg_pathlist_add_file",
+    "PathList.config": "dupg_pathlist_config", "Prune.to_json": "dupg_prune_to_json",
+    "Topology.check": "dupg_topology_check", "Topology.merge": "dupg_topology_merge",
+    "Plan.to_json": "dupg_plan_to_json",
+}
+
+
+def words(text, drop):
+    """text's words without the markup words matching drop."""
+    return " ".join(w for w in text.replace("*", " ").split() if not re.fullmatch(drop, w))
+
+
+def header_comment(function):
+    """The first words of the doxygen comment right before a function's declaration."""
+    for header in glob.glob(srcpath("include", "dupg", "*.h")):
+        with open(header) as f:
+            text = f.read()
+        m = re.search(r"/\*\*((?:(?!\*/).)*)\*/\s*DUPG_EXTERN\([^)]*\)\s*%s\(" % function,
+                      text, re.S)
+        if m:
+            # the description before the first command, or the first command's text
+            brief = words(m.group(1).split(" @")[0], r"@\w+") or words(m.group(1), r"@\w+")
+            assert brief, function
+            return brief[:40]
+    raise AssertionError("no comment before %s" % function)
+
+
+@pytest.mark.parametrize("method", sorted(FROM_HEADERS))
+def test_methods_that_are_library_functions_carry_the_header_comment(method):
+    cls, name = method.split(".")
+    doc = words(getattr(getattr(dupg, cls), name).__doc__, r":\w+:")
+    assert header_comment(FROM_HEADERS[method]) in doc
 
 
 def test_type_stub_matches_the_package():

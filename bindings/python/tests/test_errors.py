@@ -191,15 +191,33 @@ def test_bad_package(tmp_path, case):
     pkg = tar_package(tmp_path / "bad.tar.gz", entries)
     before = snapshot(tmp_path)
     with pytest.raises(cls) as e:
-        dupg.read_manifest(pkg)
+        dupg.verify(pkg)
     assert "bad.tar.gz" in str(e.value) and names in str(e.value)
     assert e.value.code == cls.default_code
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("case", sorted(BAD_PACKAGES))
+def test_read_manifest_reads_the_manifest_only(tmp_path, case):
+    """As dupg_package_read_manifest(): payload faults pass, manifest faults do not."""
+    entries, cls, names = BAD_PACKAGES[case]
+    pkg = tar_package(tmp_path / "bad.tar.gz", entries)
+    before = snapshot(tmp_path)
+    if cls is dupg.IntegrityError:
+        with dupg.Manifest.from_package(pkg, verify=False) as m:
+            assert dupg.read_manifest(pkg) == m.to_dict()
+        assert dupg.read_manifest(pkg)["files"][0]["path"] == "bin/app"
+    else:
+        with pytest.raises(cls) as e:
+            dupg.read_manifest(pkg)
+        assert "bad.tar.gz" in str(e.value) and names in str(e.value)
     assert snapshot(tmp_path) == before
 
 
 def test_manifest_only_read_skips_payload_checks(tmp_path):
     pkg = tar_package(tmp_path / "p.tar.gz", BAD_PACKAGES["digest mismatch"][0])
     assert dupg.Manifest.from_package(pkg, verify=False).name == "pkg"
+    assert dupg.read_manifest(pkg)["name"] == "pkg"
     with pytest.raises(dupg.IntegrityError):
         dupg.verify(pkg)
 
@@ -219,7 +237,7 @@ def test_truncated_archive(tmp_path, fmt):
     cut = tmp_path / ("cut." + fmt)
     cut.write_bytes(data[:len(data) // 2])
     with pytest.raises((dupg.ArchiveError, dupg.IntegrityError), match="cut." + fmt):
-        dupg.read_manifest(cut)
+        dupg.verify(cut)
 
 
 def test_zip_with_unlisted_file(tmp_path):
@@ -229,7 +247,7 @@ def test_zip_with_unlisted_file(tmp_path):
         z.writestr("bin/app", PAYLOAD)
         z.writestr("bin/other", b"x")
     with pytest.raises(dupg.IntegrityError, match="bin/other"):
-        dupg.read_manifest(p)
+        dupg.verify(p)
 
 
 def test_missing_package(tmp_path):

@@ -67,6 +67,8 @@ def test_main_functions_keep_memory_flat(setting):
         assert dupg.match(site, pkgs)["kind"] == "incremental"
         assert dupg.prune(first, new, WORKED_STORE)["deletable"] == ["pkg1"]
         assert dupg.read_manifest(pkgs[i % 2])["version"] in ("5", "6")
+        with dupg.verify(pkgs[i % 2]) as m:
+            assert m.version in ("5", "6")
 
     growth = flat(body, ITERATIONS)
     assert dupg.core._live_handles() == handles

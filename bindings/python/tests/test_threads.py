@@ -71,8 +71,14 @@ def packages(tmp_path):
     return good + corrupt + [junk] + missing
 
 
+def verified(path):
+    """The manifest of a fully verified package, as a dict."""
+    with dupg.verify(path) as m:
+        return m.to_dict()
+
+
 def test_verify_on_threads_gives_the_serial_results(packages):
-    serial = {p: outcome(dupg.read_manifest, p) for p in packages}
+    serial = {p: outcome(verified, p) for p in packages}
     # Every failure names its own package, with the class of its fault.
     kinds = {os.path.basename(p): r[0] for p, r in serial.items()}
     assert [kinds["good%d.%s" % (i, f)] for i, f in enumerate(("tar.gz", "tar", "zip", "tar.xz"))] \
@@ -91,7 +97,7 @@ def test_verify_on_threads_gives_the_serial_results(packages):
             order = packages[(i + n) % len(packages):] + packages[:(i + n) % len(packages)]
             if i % 2:
                 order.reverse()
-            got.extend((p, outcome(dupg.read_manifest, p)) for p in order)
+            got.extend((p, outcome(verified, p)) for p in order)
         return got
 
     before = dupg.core._live_handles()
@@ -100,6 +106,24 @@ def test_verify_on_threads_gives_the_serial_results(packages):
         for p, r in got:
             assert r == serial[p], p
     assert dupg.core._live_handles() == before
+
+
+def test_read_manifest_on_threads_gives_the_serial_results(packages):
+    """read_manifest() reads the manifest only: a corrupt payload still gives its manifest."""
+    serial = {p: outcome(dupg.read_manifest, p) for p in packages}
+    kinds = {os.path.basename(p): r[0] for p, r in serial.items()}
+    assert kinds["corrupt0.tar"] == kinds["corrupt1.tar"] == "ok"
+    assert serial[[p for p in packages if "corrupt0" in p][0]][1]["name"] == "corrupt0"
+    assert kinds["junk.tar.gz"] is dupg.ArchiveError
+    assert kinds["missing0.tar.gz"] is dupg.NotFoundError
+
+    def read_all(i):
+        order = packages[i % len(packages):] + packages[:i % len(packages)]
+        return [(p, outcome(dupg.read_manifest, p)) for _ in range(ROUNDS) for p in order]
+
+    for got in run_threads(read_all):
+        for p, r in got:
+            assert r == serial[p], p
 
 
 def test_error_stays_in_its_thread(packages):

@@ -1,0 +1,79 @@
+"""Packages: building, verifying and reading them (package.i, manifest.i)."""
+
+import os as _os
+
+from .core import Manifest, _build_package
+from .errors import ArgumentError
+
+__all__ = ["build_package", "read_manifest", "verify"]
+
+
+def verify(path):
+    """Verify a package fully and return its Manifest.
+
+    Every file is streamed through XXH3-128 and checked against the manifest
+    (size and digest); the archive must hold exactly the listed regular files.
+
+    :raises NotFoundError, ArchiveError, FormatError, UnsupportedError,
+        IntegrityError, IOError: naming the package and the problem
+    """
+    return Manifest.from_package(path, verify=True)
+
+
+def read_manifest(path):
+    """The manifest of a package as a dict (the keys of manifest.json).
+
+    Like dupg_package_read_manifest(), only the manifest is read: the payload
+    is not verified (use verify() for that).
+
+    :raises NotFoundError, ArchiveError, FormatError, UnsupportedError, IOError:
+        naming the package and the problem
+    """
+    with Manifest.from_package(path, verify=False) as m:
+        return m.to_dict()
+
+
+def _pack_files(files):
+    """Normalise build_package's files to (sources, install paths)."""
+    if isinstance(files, (str, bytes, _os.PathLike)):
+        raise ArgumentError("files: expected a list of files or a mapping, not a single path")
+    if hasattr(files, "items"):
+        pairs = [(src, dst) for dst, src in files.items()]
+    else:
+        pairs = []
+        for f in files:
+            if isinstance(f, (str, bytes, _os.PathLike)):
+                pairs.append((f, _os.path.basename(_os.fsdecode(f))))
+            elif isinstance(f, (tuple, list)) and len(f) == 2:
+                pairs.append((f[0], f[1]))
+            else:
+                raise ArgumentError(
+                    "files: each file is a path or a (source, install_path) pair, not %r" % (f,))
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+def build_package(out_path, name, version, hw, files=(), *, format="auto", build_time=None,
+                  vendor=None, no_fsync=False):
+    """Build an upgrade package and return its Manifest.
+
+    manifest.json goes first, then the files; the archive is written to a
+    temporary file beside out_path and renamed over it, so on failure
+    nothing is left at out_path.
+
+    :param out_path: the package file to create or replace
+    :param name: package name
+    :param version: package version
+    :param hw: the hardware types the package fits (at least one)
+    :param files: the install files: paths (installed under their base
+        name), (source, install_path) pairs, or a mapping
+        {install_path: source}
+    :param format: one of PACK_FORMATS: "auto" (from the file name; tar.gz
+        when it says nothing), "tar", "tar.gz", "tar.xz", "tar.zst" or "zip"
+    :param build_time: optional manifest build_time
+    :param vendor: optional manifest vendor
+    :param no_fsync: skip fsync (simulation only)
+    :raises BadInputError, NotFoundError, IOError, ArchiveError, DuplicateError
+    """
+    sources, paths = _pack_files(files)
+    return _build_package(out_path, name, version, hw, sources, paths, format,
+                          build_time, vendor, no_fsync)

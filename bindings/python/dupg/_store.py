@@ -1,0 +1,10 @@
+"""Stores on disk (store.i)."""
+
+from .core import Store
+
+__all__ = ["recover"]
+
+
+def recover(list_file, no_fsync=False):
+    """Repair a store after an interrupted apply; see Store.recover()."""
+    return Store.recover(list_file, no_fsync=no_fsync)

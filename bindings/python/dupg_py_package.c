@@ -1,0 +1,68 @@
+/* Building packages and digesting files for Python (package.i). */
+#include "dupg_py.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+Manifest *dupg_py_build_package(const char *out_path, const char *name, const char *version,
+				const char *const *hw, size_t hw_count,
+				const char *const *sources, size_t source_count,
+				const char *const *install_paths, size_t install_count,
+				const char *format, const char *build_time,
+				const char *vendor, bool no_fsync)
+{
+	dupg_pack_options opts = DUPG_PACK_OPTIONS_INIT;
+	dupg_pack_file *files;
+	dupg_manifest *m = NULL;
+	PyThreadState *ts;
+	size_t i;
+	int rc;
+
+	if (source_count != install_count) {
+		dupg_py_argerror("sources and install paths differ in length");
+		return NULL;
+	}
+	/* an unknown name is a format this version does not know, as in the C API's EUNSUPPORTED */
+	if (format != NULL && dupg_pack_format_parse(&opts.format, format) < 0) {
+		dupg_py_errorf(NULL, DUPG_EUNSUPPORTED, "%s: %s", out_path, dupg_error_last());
+		return NULL;
+	}
+	opts.build_time = build_time;
+	opts.vendor = vendor;
+	opts.no_fsync = no_fsync;
+	files = calloc(source_count + 1, sizeof(*files));
+	if (files == NULL) {
+		dupg_py_nomem();
+		return NULL;
+	}
+	for (i = 0; i < source_count; i++) {
+		files[i].source = sources[i];
+		files[i].path = install_paths[i];
+	}
+	ts = dupg_py_unlock();
+	rc = dupg_package_build(&m, out_path, name, version, hw, hw_count, files, source_count,
+				&opts);
+	dupg_py_relock(ts);
+	free(files);
+	if (DUPG_PY_FAILED(rc))
+		return NULL;
+	return dupg_py_hold_Manifest(m);
+}
+
+PyObject *dupg_py_file_xxh128(const char *path)
+{
+	unsigned char d[16];
+	char hex[33];
+	PyThreadState *ts;
+	size_t i;
+	int rc;
+
+	ts = dupg_py_unlock();
+	rc = dupg_file_xxh128(d, NULL, path);
+	dupg_py_relock(ts);
+	if (DUPG_PY_FAILED(rc))
+		return NULL;
+	for (i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	return dupg_py_str(hex);
+}

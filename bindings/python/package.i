@@ -1,0 +1,34 @@
+/* Packages (dupg/package.h): building them, digesting files, the archive formats. */
+
+%rename(_pack_format_name) dupg_pack_format_name;
+%include "dupg/package.h"
+
+%pythoncode %{
+PACK_FORMATS = _names(_pack_format_name)
+%}
+
+%newobject dupg_py_build_package;
+%rename(_build_package) dupg_py_build_package;
+%rename(file_xxh128) dupg_py_file_xxh128;
+
+/**
+ * Build a package: digests every source file, writes manifest.json first and
+ * then the files, into a temporary file beside out_path that is fsynced and
+ * renamed over out_path. On failure nothing is left at out_path.
+ * (Use dupg.build_package(), which accepts the files in friendlier shapes.)
+ * @param format one of PACK_FORMATS, or None for "auto"
+ */
+Manifest *dupg_py_build_package(const char *out_path, const char *name, const char *version,
+				const char *const *hw, size_t hw_count,
+				const char *const *sources, size_t source_count,
+				const char *const *install_paths, size_t install_count,
+				const char *format = NULL, const char *build_time = NULL,
+				const char *vendor = NULL, bool no_fsync = false);
+
+/**
+ * XXH3-128 of a file on disk, streamed.
+ * @param path the file
+ * @return the digest as 32 lowercase hex digits (as `xxhsum -H2` prints it)
+ * @exception NotFoundError, IOError
+ */
+PyObject *dupg_py_file_xxh128(const char *path);

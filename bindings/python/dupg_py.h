@@ -300,14 +300,14 @@ Configuration *dupg_py_prune_config(const dupg_prune *p, const char *which);
 
 /* ---- Stores (dupg_py_store.c) ------------------------------------------ */
 
-Store *dupg_py_store_open(const char *list_file);
-PyObject *dupg_py_store_recover(const char *list_file, bool no_fsync);
+Store *dupg_py_store_open(const char *list_file, double wait);
+PyObject *dupg_py_store_recover(const char *list_file, bool no_fsync, double wait);
 PyObject *dupg_py_store_paths(const dupg_store *s);
 size_t dupg_py_store_count(const dupg_store *s);
 Configuration *dupg_py_store_config(const dupg_store *s);
 Prune *dupg_py_store_prune(Store *self, PyObject *new_paths, bool apply, size_t keep,
-			   bool no_fsync, PyObject *on_step);
-PyObject *dupg_py_store_rollback(Store *self, bool no_fsync, PyObject *on_step);
+			   bool no_fsync, PyObject *on_step, double wait);
+PyObject *dupg_py_store_rollback(Store *self, bool no_fsync, PyObject *on_step, double wait);
 
 /* ---- Topologies and plans (dupg_py_topology.c, dupg_py_plan.c) --------- */
 

@@ -4,21 +4,35 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-Store *dupg_py_store_open(const char *list_file)
+/* A wait in seconds as the store's lock timeout; -1 (an ArgumentError set) when it is not one. */
+static int wait_ms(unsigned int *ms, double wait)
 {
+	if (!(wait >= 0) || wait > 86400) {
+		dupg_py_argerror("wait: a number of seconds from 0 to 86400");
+		return -1;
+	}
+	*ms = (unsigned int)(wait * 1000.0 + 0.5);
+	return 0;
+}
+
+Store *dupg_py_store_open(const char *list_file, double wait)
+{
+	dupg_apply_options o = DUPG_APPLY_OPTIONS_INIT;
 	dupg_store *s = NULL;
 	PyThreadState *ts;
 	int rc;
 
+	if (wait_ms(&o.lock_timeout_ms, wait) < 0)
+		return NULL;
 	ts = dupg_py_unlock();
-	rc = dupg_store_open(&s, list_file);
+	rc = dupg_store_open_ext(&s, list_file, &o);
 	dupg_py_relock(ts);
 	if (DUPG_PY_FAILED(rc))
 		return NULL;
 	return dupg_py_hold_Store(s);
 }
 
-PyObject *dupg_py_store_recover(const char *list_file, bool no_fsync)
+PyObject *dupg_py_store_recover(const char *list_file, bool no_fsync, double wait)
 {
 	dupg_apply_options o = DUPG_APPLY_OPTIONS_INIT;
 	dupg_recover_report r;
@@ -28,6 +42,8 @@ PyObject *dupg_py_store_recover(const char *list_file, bool no_fsync)
 
 	memset(&r, 0, sizeof(r));
 	o.no_fsync = no_fsync;
+	if (wait_ms(&o.lock_timeout_ms, wait) < 0)
+		return NULL;
 	ts = dupg_py_unlock();
 	rc = dupg_store_recover(&r, list_file, &o);
 	dupg_py_relock(ts);
@@ -171,16 +187,17 @@ static int dupg_py_new_load(struct dupg_py_new *n)
 }
 
 Prune *dupg_py_store_prune(Store *self, PyObject *new_paths, bool apply, size_t keep,
-			   bool no_fsync, PyObject *on_step)
+			   bool no_fsync, PyObject *on_step, double wait)
 {
 	dupg_prune_options po;
 	dupg_apply_options o;
 	struct dupg_py_step_ctx step;
 	struct dupg_py_new dl;
 	dupg_prune *p = NULL;
+	unsigned int ms;
 	int rc;
 
-	if (dupg_py_new_init(&dl, self->h, new_paths) < 0)
+	if (wait_ms(&ms, wait) < 0 || dupg_py_new_init(&dl, self->h, new_paths) < 0)
 		return NULL;
 	/* a dry run only reads the store; an apply changes it */
 	if (apply && dupg_py_change_begin(&self->use, "Store") < 0) {
@@ -189,6 +206,7 @@ Prune *dupg_py_store_prune(Store *self, PyObject *new_paths, bool apply, size_t 
 	}
 	dupg_py_prune_options(&po, keep);
 	dupg_py_apply_options(&o, no_fsync, on_step, &step);
+	o.lock_timeout_ms = ms;
 	step.ts = dupg_py_unlock();
 	rc = dupg_py_new_load(&dl);
 	if (rc == 0 && apply)
@@ -218,7 +236,7 @@ static PyObject *dupg_py_rollback_dict(const dupg_pathlist *now, char *const *rb
 	return res;
 }
 
-PyObject *dupg_py_store_rollback(Store *self, bool no_fsync, PyObject *on_step)
+PyObject *dupg_py_store_rollback(Store *self, bool no_fsync, PyObject *on_step, double wait)
 {
 	const char *list_file = dupg_store_list_file(self->h);
 	struct dupg_py_step_ctx step;
@@ -226,8 +244,11 @@ PyObject *dupg_py_store_rollback(Store *self, bool no_fsync, PyObject *on_step)
 	char **rb = NULL, **deleted = NULL, *rb_file;
 	size_t nrb = 0, ndeleted = 0;
 	PyObject *res = NULL;
+	unsigned int ms;
 	int rc;
 
+	if (wait_ms(&ms, wait) < 0)
+		return NULL;
 	rb_file = malloc(strlen(list_file) + sizeof(".rollback"));
 	if (rb_file == NULL) {
 		dupg_py_nomem();
@@ -240,6 +261,7 @@ PyObject *dupg_py_store_rollback(Store *self, bool no_fsync, PyObject *on_step)
 		return NULL;
 	}
 	dupg_py_apply_options(&o, no_fsync, on_step, &step);
+	o.lock_timeout_ms = ms;
 	step.ts = dupg_py_unlock();
 	rc = dupg_store_rollback(&deleted, &ndeleted, self->h, &o);
 	if (rc == 0)

@@ -26,12 +26,15 @@ typedef struct {} Store;
 
 %extend Store {
 	/**
-	 * Open a store by its list file: loads the list.
+	 * Open a store by its list file: loads the list, under the store's lock
+	 * (shared), which another process or thread changing the store holds.
+	 * @param wait seconds to wait for that lock; 0 raises BusyError at once
 	 * @exception NotFoundError, DuplicateError, FormatError, IOError,
-	 *            BadInputError when an interrupted apply is pending (its
-	 *            journal exists): run Store.recover() first
+	 *            BusyError (the store's lock is held), PendingError (a
+	 *            BadInputError: an interrupted change is pending, its journal
+	 *            exists): run Store.recover() first
 	 */
-	Store(const char *list_file) { return dupg_py_store_open(list_file); }
+	Store(const char *list_file, double wait = 0) { return dupg_py_store_open(list_file, wait); }
 
 	~Store() { dupg_py_destroy_Store($self); }
 
@@ -47,13 +50,18 @@ typedef struct {} Store;
 	 * an apply. Idempotent; safe to run at every start.
 	 * @param list_file the store's list file
 	 * @param no_fsync skip fsync (simulation only)
+	 * @param wait seconds to wait for the store's lock, held while a change
+	 *        runs in another process or thread (it is not interrupted: it is
+	 *        waited for); 0 raises BusyError at once
 	 * @return {"action": one of RECOVER_ACTIONS ("clean", "finished",
 	 *         "undone"), "temps_removed": n, "files_deleted": n}
-	 * @exception NotFoundError, FormatError (unreadable journal), IOError
+	 * @exception NotFoundError, FormatError (an unreadable journal, or one
+	 *            naming what the change would not have deleted), IOError,
+	 *            BusyError
 	 */
-	static PyObject *recover(const char *list_file, bool no_fsync = false)
+	static PyObject *recover(const char *list_file, bool no_fsync = false, double wait = 0)
 	{
-		return dupg_py_store_recover(list_file, no_fsync);
+		return dupg_py_store_recover(list_file, no_fsync, wait);
 	}
 
 	/** The stored list's paths as written (as loaded, or as left by the last apply). */
@@ -82,13 +90,18 @@ typedef struct {} Store;
 	 *        "list_temp", "list", "delete", "done") after each step of an
 	 *        apply; a true result stops the apply there as a crash would
 	 *        (AbortedError), an exception stops it and propagates
-	 * @exception DuplicateError, NotFoundError, IOError, AbortedError,
-	 *            BusyError (an apply while another call uses the store)
+	 * @param wait with apply: seconds to wait for the store's lock held by
+	 *        another process or thread; 0 raises BusyError at once
+	 * @exception DuplicateError, NotFoundError, IOError (NoSpaceError,
+	 *            AccessError), AbortedError, BadInputError (an empty
+	 *            download), PendingError, BusyError (an apply while another
+	 *            call uses the store, or the store's lock is held),
+	 *            CommittedError (done, but leftovers remain for recover())
 	 */
 	Prune *prune_result(PyObject *new_paths, bool apply = false, size_t keep = 0,
-			    bool no_fsync = false, PyObject *on_step = NULL)
+			    bool no_fsync = false, PyObject *on_step = NULL, double wait = 0)
 	{
-		return dupg_py_store_prune($self, new_paths, apply, keep, no_fsync, on_step);
+		return dupg_py_store_prune($self, new_paths, apply, keep, no_fsync, on_step, wait);
 	}
 
 	/**
@@ -111,28 +124,30 @@ typedef struct {} Store;
 	 *         "rollback": [...], "deleted": [...]}, paths as written in the
 	 *         lists; "deleted" holds the package paths the rollback removed,
 	 *         as the old LIST named them
+	 * @param wait seconds to wait for the store's lock held by another
+	 *        process or thread; 0 raises BusyError at once
 	 * @exception NotFoundError (no LIST.rollback: nothing to roll back to;
 	 *            or it names a missing package), DuplicateError, FormatError
-	 *            (a bad LIST.rollback), IOError, AbortedError, BadInputError
-	 *            (an interrupted apply is pending), BusyError (another call
-	 *            uses the store)
+	 *            (a bad LIST.rollback), IOError, AbortedError, PendingError
+	 *            (an interrupted change is pending), BusyError (another call
+	 *            uses the store, or its lock is held), CommittedError
 	 */
-	PyObject *rollback(bool no_fsync = false, PyObject *on_step = NULL)
+	PyObject *rollback(bool no_fsync = false, PyObject *on_step = NULL, double wait = 0)
 	{
-		return dupg_py_store_rollback($self, no_fsync, on_step);
+		return dupg_py_store_rollback($self, no_fsync, on_step, wait);
 	}
 
 	%pythoncode %{
     list_file = property(_Store_list_file)
 
-    def prune(self, new_paths, apply=False, keep=None, no_fsync=False, on_step=None):
+    def prune(self, new_paths, apply=False, keep=None, no_fsync=False, on_step=None, wait=0):
         """Prune the store after a download; the dict `dupg-sim prune` prints.
 
         Same arguments as prune_result(). Without apply nothing on disk
         changes; with apply=True the store is updated crash-safely.
         """
         with self.prune_result(new_paths, apply=apply, keep=keep, no_fsync=no_fsync,
-                               on_step=on_step) as p:
+                               on_step=on_step, wait=wait) as p:
             return p.to_dict()
 
     def __iter__(self):

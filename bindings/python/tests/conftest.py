@@ -14,26 +14,19 @@ import dupg
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP_SRCDIR = os.environ.get("DUPG_TOP_SRCDIR") or os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 
-# The worked example of the core issue (seed tables 1-8).
-WORKED_DEVICES = [
-    {"id": "BBU1", "hw": "A", "version": "3", "parent": None},
-    {"id": "HUB1", "hw": "B", "version": "4", "parent": "BBU1"},
-    {"id": "HUB2", "hw": "C", "version": "2", "parent": "BBU1"},
-    {"id": "HUB3", "hw": "B", "version": "4", "parent": "HUB2"},
-    {"id": "RRU1", "hw": "D", "version": "2", "parent": "HUB1"},
-    {"id": "RRU2", "hw": "E", "version": "2", "parent": "HUB1"},
-    {"id": "RRU3", "hw": "D", "version": "2", "parent": "HUB2"},
-    {"id": "RRU4", "hw": "E", "version": "2", "parent": "HUB3"},
-]
-# Stored packages 1-4, downloaded 5 and 6: name -> hardware types.
-WORKED_STORE = {
-    "pkg1": ["A", "B"],
-    "pkg2": ["C", "D", "E"],
-    "pkg3": ["A"],
-    "pkg4": ["B"],
-    "pkg5": ["A"],
-    "pkg6": ["B", "C"],
-}
+def _case(name):
+    """A shared test case of tests/data/cases (the C and command-line tests read it too)."""
+    import json
+    with open(os.path.join(TOP_SRCDIR, "tests", "data", "cases", name + ".json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+# The worked example of the core design (seed tables 1-8).
+WORKED = _case("worked")
+WORKED_DEVICES = WORKED["devices"]
+# Stored packages 1-4, downloaded 5 and 6: name -> hardware types, in list order.
+WORKED_STORE = {p["name"]: p["hw"] for n in WORKED["store"] + WORKED["download"]
+                for p in WORKED["packages"] if p["name"] == n}
 
 
 def srcpath(*parts):

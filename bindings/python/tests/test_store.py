@@ -2,6 +2,8 @@
 
 import os
 import shutil
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -492,3 +494,48 @@ def test_rollback_leaves_no_handle_behind(worked_store, tmp_path_factory):
             store.prune(NEW, apply=True, no_fsync=True)
             assert store.rollback(no_fsync=True)["deleted"] == NEW
     assert dupg.core._live_handles() == before
+
+
+def _hold_store_lock(directory):
+    """A child process holding the store's lock (flock on its directory) until told to let go."""
+    code = ("import fcntl, os, sys\n"
+            "fd = os.open(sys.argv[1], os.O_RDONLY)\n"
+            "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+            "print('held', flush=True)\n"
+            "sys.stdin.read()\n")
+    p = subprocess.Popen([sys.executable, "-c", code, str(directory)], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True)
+    assert p.stdout.readline().strip() == "held"
+    return p
+
+
+def test_the_store_lock_between_processes(worked_store):
+    """Another process changing the store holds its lock: BusyError naming its pid, or a wait."""
+    d = worked_store()
+    holder = _hold_store_lock(d)
+    try:
+        before = snapshot(d)
+        with pytest.raises(dupg.BusyError, match="held by pid %d" % holder.pid) as e:
+            dupg.Store(d / "list")
+        assert e.value.code == dupg.EBUSY and e.value.code_name == "DUPG_EBUSY"
+        with pytest.raises(dupg.BusyError):
+            dupg.recover(d / "list")
+        assert snapshot(d) == before
+        with pytest.raises(dupg.ArgumentError, match="wait"):
+            dupg.Store(d / "list", wait=-1)
+        threading.Timer(0.3, holder.stdin.close).start()
+        with dupg.Store(d / "list", wait=20) as store:
+            assert store.prune(NEW, apply=True, wait=20)["deletable"] == ["pkg1.tar.gz"]
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+        holder.wait()
+
+
+def test_an_empty_download_is_refused(worked_store):
+    d = worked_store()
+    with dupg.Store(d / "list") as store:
+        before = snapshot(d)
+        with pytest.raises(dupg.BadInputError, match="empty"):
+            store.prune([], apply=True)
+        assert snapshot(d) == before

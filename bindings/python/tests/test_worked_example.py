@@ -7,27 +7,13 @@ import subprocess
 import pytest
 
 import dupg
-from conftest import (WORKED_DEVICES, WORKED_STORE, dupg_sim_path, make_pkg, read_list,
+from conftest import (WORKED, WORKED_DEVICES, WORKED_STORE, dupg_sim_path, make_pkg, read_list,
                       snapshot, write_list)
 
-MERGED = {"hw": {
-    "A": [{"version": "3", "devices": ["BBU1"]}],
-    "B": [{"version": "4", "devices": ["HUB1", "HUB3"]}],
-    "C": [{"version": "2", "devices": ["HUB2"]}],
-    "D": [{"version": "2", "devices": ["RRU1", "RRU3"]}],
-    "E": [{"version": "2", "devices": ["RRU2", "RRU4"]}],
-}}
-
-FIRST = ["pkg1", "pkg2", "pkg3", "pkg4"]
-NEW = ["pkg5", "pkg6"]
-PRUNED = {
-    "second": ["pkg1", "pkg2", "pkg3", "pkg4", "pkg5", "pkg6"],
-    "third": ["pkg2", "pkg3", "pkg4", "pkg5", "pkg6"],
-    "fourth": ["pkg2", "pkg3", "pkg4"],
-    "deletable": ["pkg1"],
-    "latest": {"A": "pkg5", "B": "pkg6", "C": "pkg6", "D": "pkg2", "E": "pkg2"},
-    "rollback": {"A": "pkg3", "B": "pkg4", "C": "pkg2", "D": "pkg2", "E": "pkg2"},
-}
+MERGED = WORKED["expect"]["merge"]
+FIRST = WORKED["store"]
+NEW = WORKED["download"]
+PRUNED = WORKED["expect"]["prune"]
 
 
 def with_suffix(result, suffix=".tar.gz"):

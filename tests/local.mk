@@ -20,7 +20,8 @@ dupg_unit_tests = \
 	tests/test_prune \
 	tests/test_store \
 	tests/test_topology \
-	tests/test_plan
+	tests/test_plan \
+	tests/test_txn
 
 check_PROGRAMS += $(dupg_unit_tests)
 TESTS += $(dupg_unit_tests)

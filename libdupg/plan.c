@@ -1,34 +1,11 @@
 /* Upgrade and rollback dispatch plans over a checked topology (pure). */
 #include "internal.h"
 #include "json_internal.h"
+#include "plan_internal.h"
 
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
-
-/*
- * Device ids and hardware types are borrowed from the topology (they live as
- * long as it does); package paths come from configurations the caller may
- * free at once, so they are copied. Routes are not stored at all: the
- * devices on the way are the device's ancestors, read from the topology's
- * parent links (a copy per step would cost the sum of all depths: 5e9
- * entries for a cascade 100,000 deep).
- */
-struct step {
-	size_t dev;
-	const char *id;
-	const char *hw;
-	char *package;
-	char *previous;
-	dupg_plan_action action;
-	size_t via_count;  /* the device's depth - 1; 0 for the master */
-};
-
-struct dupg_plan {
-	const dupg_topology *topo;
-	struct step *steps;
-	size_t count;
-};
 
 static const char *const action_names[] = { "local", "send" };
 
@@ -141,7 +118,7 @@ int dupg_plan_upgrade(dupg_plan **out, const dupg_topology *t, const dupg_config
 		const dupg_device_vd *dev = dupg_topology_device(t, d);
 		const char *want = dupg_config_get(to, dev->hw);
 		const char *now = dupg_config_get(from, dev->hw);
-		struct step *s;
+		struct dupg__plan_step *s;
 
 		if (want == NULL || (now != NULL && strcmp(now, want) == 0))
 			continue;
@@ -188,8 +165,8 @@ int dupg_plan_rollback(dupg_plan **out, const dupg_plan *upgrade)
 		return dupg__error_nomem();
 	}
 	for (i = 0; i < upgrade->count; i++) {
-		const struct step *u = &upgrade->steps[i];
-		struct step *s = &p->steps[i];
+		const struct dupg__plan_step *u = &upgrade->steps[i];
+		struct dupg__plan_step *s = &p->steps[i];
 
 		*s = *u;
 		s->package = dupg__strdup(u->previous);
@@ -204,7 +181,7 @@ int dupg_plan_rollback(dupg_plan **out, const dupg_plan *upgrade)
 	return 0;
 }
 
-static const struct step *step_at(const dupg_plan *p, size_t i)
+static const struct dupg__plan_step *step_at(const dupg_plan *p, size_t i)
 {
 	return p == NULL || i >= p->count ? NULL : &p->steps[i];
 }
@@ -216,56 +193,56 @@ size_t dupg_plan_count(const dupg_plan *p)
 
 const char *dupg_plan_device(const dupg_plan *p, size_t i)
 {
-	const struct step *s = step_at(p, i);
+	const struct dupg__plan_step *s = step_at(p, i);
 
 	return s == NULL ? NULL : s->id;
 }
 
 size_t dupg_plan_device_index(const dupg_plan *p, size_t i)
 {
-	const struct step *s = step_at(p, i);
+	const struct dupg__plan_step *s = step_at(p, i);
 
 	return s == NULL ? DUPG_NONE : s->dev;
 }
 
 const char *dupg_plan_hw(const dupg_plan *p, size_t i)
 {
-	const struct step *s = step_at(p, i);
+	const struct dupg__plan_step *s = step_at(p, i);
 
 	return s == NULL ? NULL : s->hw;
 }
 
 const char *dupg_plan_package(const dupg_plan *p, size_t i)
 {
-	const struct step *s = step_at(p, i);
+	const struct dupg__plan_step *s = step_at(p, i);
 
 	return s == NULL ? NULL : s->package;
 }
 
 const char *dupg_plan_previous(const dupg_plan *p, size_t i)
 {
-	const struct step *s = step_at(p, i);
+	const struct dupg__plan_step *s = step_at(p, i);
 
 	return s == NULL ? NULL : s->previous;
 }
 
 dupg_plan_action dupg_plan_action_get(const dupg_plan *p, size_t i)
 {
-	const struct step *s = step_at(p, i);
+	const struct dupg__plan_step *s = step_at(p, i);
 
 	return s == NULL ? DUPG_ACTION_LOCAL : s->action;
 }
 
 size_t dupg_plan_via_count(const dupg_plan *p, size_t i)
 {
-	const struct step *s = step_at(p, i);
+	const struct dupg__plan_step *s = step_at(p, i);
 
 	return s == NULL ? 0 : s->via_count;
 }
 
 size_t dupg_plan_via_index(const dupg_plan *p, size_t i, size_t j)
 {
-	const struct step *s = step_at(p, i);
+	const struct dupg__plan_step *s = step_at(p, i);
 
 	/* the j-th device from the master is the ancestor at depth j + 1 */
 	return s == NULL || j >= s->via_count ? DUPG_NONE : dupg_topology_ancestor(p->topo, s->dev, j + 1);
@@ -314,7 +291,7 @@ static int add_str(json_object *obj, const char *key, const char *s)
 }
 
 /* ids: room for the longest route; filled from the device's parent upward, so backwards */
-static json_object *step_to_jobj(const dupg_plan *p, const struct step *s, const char **ids)
+static json_object *step_to_jobj(const dupg_plan *p, const struct dupg__plan_step *s, const char **ids)
 {
 	json_object *obj = json_object_new_object(), *via;
 	size_t cur = dupg_topology_parent(p->topo, s->dev), j;

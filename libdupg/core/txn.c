@@ -5,6 +5,7 @@
  */
 #include "internal.h"
 #include "json_internal.h"
+#include "plan_internal.h"
 
 #include <json-c/json.h>
 #include <math.h>
@@ -12,7 +13,15 @@
 #include <string.h>
 #include <xxhash.h>
 
+/* the small steps every event takes: inlined, their call would cost more than they do */
+#if defined(__GNUC__)
+#define HOT static inline __attribute__((always_inline))
+#else
+#define HOT static inline
+#endif
+
 #define NONE32 UINT32_MAX
+#define OLD_UNSET (UINT32_MAX - 1)
 #define OUT_NONE 0xff
 
 #define JOURNAL_MAGIC "dupg-txn "
@@ -20,6 +29,13 @@
 /* appended blocks are replaced by a whole journal once they outgrow it this much */
 #define WHOLE_FACTOR 4
 #define WHOLE_SLACK 4096
+/*
+ * Journal buffers start with this much room for the block's header, written
+ * in front of the body once its length and hash are known: no copy.
+ */
+#define HEAD_ROOM 96
+/* a whole journal's records per device, at most (run, slot), reserved on its first render */
+#define WHOLE_PER_DEVICE 64
 
 enum { RUNS_OLD, RUNS_NEW, RUNS_OTHER };
 
@@ -39,25 +55,51 @@ struct member {
 };
 
 /*
- * One device, kept to 64 bytes: the hot loop touches one of these per event.
- * aux is the count of plan children not yet switched while switching, and
- * the union-find link while rolling back (the two never overlap).
+ * One device, what every event touches, in 32 bytes: ten thousand of them
+ * stay in a core's L2 cache. aux is the count of plan children not yet
+ * switched while switching, and the union-find link while rolling back (the
+ * two never overlap).
  */
 struct dev {
-	uint64_t deadline;
-	uint32_t member;
-	uint32_t pparent;  /* nearest ancestor in the same plan (device index), NONE32 */
+	uint64_t deadline;   /* of the action under way */
+	uint32_t timeout_ms; /* of each of its actions */
+	uint32_t pparent;    /* nearest ancestor in the same plan (device index), NONE32 */
 	uint32_t aux;
-	uint32_t wait_head, wait_tail, wait_next; /* rollback: devices waiting for this one */
-	uint32_t heap_at;  /* place in the deadline heap, NONE32 */
-	uint32_t pos;      /* place in the switch order */
-	uint32_t old_v, new_v; /* interned versions, NONE32 when unknown */
-	uint32_t duration_s;
-	int32_t slot;      /* the slot it staged into, -1 unknown */
-	uint16_t taken;    /* answers taken, a bit per event kind */
+	uint32_t pos;        /* place in the switch order */
+	uint16_t taken;      /* answers taken, a bit per event kind */
 	uint8_t state, failure, out; /* out: the action under way, OUT_NONE */
 	uint8_t handed, overtaken;   /* a bit per action kind */
 	uint8_t flags;
+};
+
+/* The rest of a device: rollbacks and reports only. */
+struct cold {
+	uint32_t member;
+	uint32_t wait_head, wait_tail, wait_next; /* rollback: devices waiting for this one */
+	uint32_t old_v, new_v; /* interned versions, NONE32 when unknown; old_v OLD_UNSET until a report */
+	int32_t slot;          /* the slot it staged into, -1 unknown */
+};
+
+/* What an action names, read only when one is handed out. */
+struct info {
+	const char *id, *package;  /* borrowed from the plan and its topology */
+	uint32_t topo;             /* index in the member's topology */
+	uint32_t via;              /* route length; bit 31: the master sends it */
+	uint32_t member, step;
+};
+#define VIA_SEND 0x80000000u
+
+/*
+ * The deadline heap holds its keys, so sifting never reaches into the
+ * devices. An answered action leaves its entry behind (stale: the device's
+ * deadline no longer matches or nothing is under way) instead of paying a
+ * removal per answer; stale entries are dropped when they reach the top, and
+ * all at once when the array (twice the devices) is full.
+ */
+struct due {
+	uint64_t at;
+	uint32_t g;
+	uint32_t seq; /* order of the push: equal deadlines pass in the order they were set */
 };
 
 struct dupg_txn {
@@ -65,6 +107,8 @@ struct dupg_txn {
 	struct member *members;
 	size_t nmembers;
 	struct dev *d;
+	struct cold *c;
+	struct info *info;
 	size_t n;
 	char **detail;          /* per device, only for failed ones */
 	dupg_strmap *versions;
@@ -82,15 +126,26 @@ struct dupg_txn {
 	size_t failed, inflight, unsettled, nswitched, cursor;
 	uint32_t *queue;        /* ring: to stage (prepare), to abandon (rollback) */
 	size_t qhead, qlen;
-	uint32_t *ready;        /* min-heap by switch position (reversed when rolling back) */
+	/*
+	 * Devices ready to switch (or switch back), by place in the switch order
+	 * (reversed when rolling back): a bitset in levels of 64-bit words, so
+	 * the first is found in log64(n) steps without a comparison.
+	 */
+	uint64_t *bits;
+	size_t bits_off[8];
+	int bits_levels;
+	uint32_t *by_pos;       /* device at each place of the switch order */
 	size_t nready;
-	uint32_t *dl;           /* min-heap by deadline, indexed through dev.heap_at */
-	size_t ndl;
+	struct due *dl;         /* min-heap of deadlines, stale entries included */
+	size_t ndl, dl_cap;
+	uint32_t dl_seq;
 	uint64_t now;
+	int have_fingerprint;
 
 	/* the journal */
 	int recording;          /* append records for the changes */
 	int quiet;              /* no progress callbacks (replaying a journal) */
+	int watched;            /* recording, or a device callback to call: set_state's one test */
 	int dirty;              /* changes not written yet */
 	int need_whole;         /* the next write replaces the journal */
 	int broken;             /* the sink refused: only free is left */
@@ -98,8 +153,7 @@ struct dupg_txn {
 	size_t run_at;          /* offset in body of the last state record, SIZE_MAX */
 	uint32_t run_first, run_count;
 	uint8_t run_state;
-	dupg_buf block;         /* what goes to the sink */
-	dupg_buf whole;         /* a whole journal's body, while it is rendered */
+	dupg_buf whole;         /* a whole journal, while it is rendered */
 	size_t seq, appended, whole_len;
 };
 
@@ -122,6 +176,7 @@ static const char *const event_names[] = {
 	"healthy", "unhealthy", "switched_back", "switch_back_failed", "report",
 };
 static const char *const taken_names[] = { "taken", "duplicate", "late" };
+static uint8_t state_name_len[DUPG_TXN_DEV_STATES];
 
 #define NAME_PAIR(TYPE, FN, TABLE, WHAT)                                                  \
 	const char *FN##_name(TYPE v)                                                     \
@@ -156,12 +211,24 @@ static const uint8_t answers[] = {
 /* v in decimal at the end of tmp[20]; returns where it starts */
 static size_t fmt_u64(char tmp[20], uint64_t v)
 {
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
 	size_t i = 20;
 
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		tmp[--i] = pairs[2 * r + 1];
+		tmp[--i] = pairs[2 * r];
+	}
+	if (v >= 10) {
+		tmp[--i] = pairs[2 * v + 1];
+		tmp[--i] = pairs[2 * v];
+	} else {
+		tmp[--i] = (char)('0' + v);
+	}
 	return i;
 }
 
@@ -205,19 +272,40 @@ static void rec_begin(dupg_txn *t)
 	t->dirty = 1;
 }
 
+/* "state FIRST COUNT NAME\n" in one reservation: the record of every state change */
 static void rec_state_run(dupg_buf *b, uint32_t first, uint32_t count, uint8_t state)
 {
-	put_lit(b, "state ");
-	put_u64(b, first);
-	put_lit(b, " ");
-	put_u64(b, count);
-	put_lit(b, " ");
-	put_lit(b, state_names[state]);
-	put_lit(b, "\n");
+	char tmp[20], *p;
+	size_t i, len = state_name_len[state];
+	void *data = b->data;
+
+	if (len == 0)
+		len = state_name_len[state] = (uint8_t)strlen(state_names[state]);
+	if (b->failed || dupg__grow(&data, &b->cap, b->len + 64, 1) != 0) {
+		b->failed = 1;
+		return;
+	}
+	b->data = data;
+	p = b->data + b->len;
+	memcpy(p, "state ", 6);
+	p += 6;
+	i = fmt_u64(tmp, first);
+	memcpy(p, tmp + i, 20 - i);
+	p += 20 - i;
+	*p++ = ' ';
+	i = fmt_u64(tmp, count);
+	memcpy(p, tmp + i, 20 - i);
+	p += 20 - i;
+	*p++ = ' ';
+	memcpy(p, state_names[state], len);
+	p += len;
+	*p++ = '\n';
+	*p = '\0';
+	b->len = (size_t)(p - b->data);
 }
 
 /* Devices changing to one state one after the other (an abort, a batch) make one record. */
-static void rec_state(dupg_txn *t, uint32_t g, uint8_t state)
+HOT void rec_state(dupg_txn *t, uint32_t g, uint8_t state)
 {
 	if (t->run_at != SIZE_MAX && t->run_state == state && t->run_first + t->run_count == g) {
 		t->body.len = t->run_at;
@@ -274,131 +362,193 @@ static void rec_outcome(dupg_buf *b, dupg_txn_outcome o)
 
 /* ---- heaps and the queue ------------------------------------------------- */
 
-static int dl_less(const dupg_txn *t, uint32_t a, uint32_t b)
+HOT int due_less(const struct due *a, const struct due *b)
 {
-	/* ties by index, so a run is the same on every machine */
-	return t->d[a].deadline < t->d[b].deadline ||
-	       (t->d[a].deadline == t->d[b].deadline && a < b);
+	/*
+	 * Ties in the order they were set: a run is the same on every machine,
+	 * and pushes at one time, the usual case, never move up the heap.
+	 * (The sequence wraps after 2^32 pushes; a compaction renumbers first.)
+	 */
+	return a->at < b->at || (a->at == b->at && a->seq < b->seq);
 }
 
-static void dl_set(dupg_txn *t, size_t i, uint32_t g)
+static void dl_sift_down(struct due *h, size_t n, size_t i)
 {
-	t->dl[i] = g;
-	t->d[g].heap_at = (uint32_t)i;
-}
-
-static void dl_up(dupg_txn *t, size_t i)
-{
-	uint32_t g = t->dl[i];
-
-	while (i > 0) {
-		size_t p = (i - 1) / 2;
-		if (!dl_less(t, g, t->dl[p]))
-			break;
-		dl_set(t, i, t->dl[p]);
-		i = p;
-	}
-	dl_set(t, i, g);
-}
-
-static void dl_down(dupg_txn *t, size_t i)
-{
-	uint32_t g = t->dl[i];
+	struct due x = h[i];
 
 	for (;;) {
 		size_t c = 2 * i + 1;
-		if (c >= t->ndl)
+		if (c >= n)
 			break;
-		if (c + 1 < t->ndl && dl_less(t, t->dl[c + 1], t->dl[c]))
+		if (c + 1 < n && due_less(&h[c + 1], &h[c]))
 			c++;
-		if (!dl_less(t, t->dl[c], g))
+		if (!due_less(&h[c], &x))
 			break;
-		dl_set(t, i, t->dl[c]);
+		h[i] = h[c];
 		i = c;
 	}
-	dl_set(t, i, g);
+	h[i] = x;
 }
 
-static void dl_remove(dupg_txn *t, uint32_t g)
+HOT int due_live(const dupg_txn *t, const struct due *e)
 {
-	size_t i = t->d[g].heap_at;
-	uint32_t last;
-
-	if (i == NONE32)
-		return;
-	t->d[g].heap_at = NONE32;
-	last = t->dl[--t->ndl];
-	if (i == t->ndl)
-		return;
-	dl_set(t, i, last);
-	dl_up(t, i);
-	dl_down(t, t->d[last].heap_at);
+	return t->d[e->g].out != OUT_NONE && t->d[e->g].deadline == e->at;
 }
 
-static uint32_t ready_key(const dupg_txn *t, uint32_t g)
+/* Drop every stale entry and heapify what is left: O(n), after at least n/2 answers. */
+static void dl_compact(dupg_txn *t)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < t->ndl; i++)
+		if (due_live(t, &t->dl[i]))
+			t->dl[k++] = t->dl[i];
+	t->ndl = k;
+	for (i = k / 2; i > 0; i--)
+		dl_sift_down(t->dl, k, i - 1);
+	if (t->dl_seq > UINT32_MAX / 2) {
+		/* renumber in heap order, which keeps the order of equal deadlines */
+		struct due *h = t->dl;
+		for (i = 0; i < k; i++)
+			h[i].seq = (uint32_t)i;
+		t->dl_seq = (uint32_t)k;
+	}
+}
+
+HOT void dl_push(dupg_txn *t, uint32_t g)
+{
+	struct due x;
+	size_t i;
+
+	/* full: at most n entries are live, so at least half of the 2n go */
+	if (t->ndl == t->dl_cap || t->dl_seq == UINT32_MAX)
+		dl_compact(t);
+	x.at = t->d[g].deadline;
+	x.g = g;
+	x.seq = t->dl_seq++;
+	/* deadlines mostly come in time order: this loop rarely runs */
+	for (i = t->ndl++; i > 0 && due_less(&x, &t->dl[(i - 1) / 2]); i = (i - 1) / 2)
+		t->dl[i] = t->dl[(i - 1) / 2];
+	t->dl[i] = x;
+}
+
+static void dl_pop(dupg_txn *t)
+{
+	t->dl[0] = t->dl[--t->ndl];
+	if (t->ndl > 0)
+		dl_sift_down(t->dl, t->ndl, 0);
+}
+
+/* The action under way on g ended without its deadline: its entry is stale, left for later. */
+HOT void dl_forget(dupg_txn *t, uint32_t g)
+{
+	(void)t;
+	(void)g;
+}
+
+static int first_bit(uint64_t w)
+{
+#if defined(__GNUC__)
+	return __builtin_ctzll(w);
+#else
+	int i = 0;
+
+	while (!(w & 1)) {
+		w >>= 1;
+		i++;
+	}
+	return i;
+#endif
+}
+
+/* The bitset's levels: level 0 one bit per place, each level above one bit per word below. */
+static int bits_init(dupg_txn *t)
+{
+	size_t words = 0, n = t->n > 0 ? t->n : 1;
+	int l = 0;
+
+	do {
+		n = (n + 63) / 64;
+		t->bits_off[l++] = words;
+		words += n;
+	} while (n > 1 && l < 8);
+	t->bits_levels = l;
+	t->bits = calloc(words, sizeof(*t->bits));
+	return t->bits == NULL ? dupg__error_nomem() : 0;
+}
+
+HOT uint32_t ready_key(const dupg_txn *t, uint32_t g)
 {
 	/* switching: in switch order; rolling back: the reverse */
 	return t->phase == DUPG_TXN_COMMIT ? t->d[g].pos : (uint32_t)(t->n - 1) - t->d[g].pos;
 }
 
-static void ready_push(dupg_txn *t, uint32_t g)
+HOT void ready_push(dupg_txn *t, uint32_t g)
 {
-	size_t i;
-	uint32_t k = ready_key(t, g);
+	size_t k;
+	int l;
 
 	if (t->d[g].flags & F_READY)
 		return;
 	t->d[g].flags |= F_READY;
-	for (i = t->nready++; i > 0; i = (i - 1) / 2) {
-		uint32_t p = t->ready[(i - 1) / 2];
-		if (ready_key(t, p) <= k)
+	t->nready++;
+	for (k = ready_key(t, g), l = 0; l < t->bits_levels; l++, k >>= 6) {
+		uint64_t *w = &t->bits[t->bits_off[l] + (k >> 6)], was = *w;
+		*w = was | (uint64_t)1 << (k & 63);
+		if (was != 0)
 			break;
-		t->ready[i] = p;
 	}
-	t->ready[i] = g;
 }
 
 static uint32_t ready_pop(dupg_txn *t)
 {
-	uint32_t top = t->ready[0], last = t->ready[--t->nready], k = ready_key(t, last);
-	size_t i = 0;
+	size_t k = 0;
+	uint32_t g;
+	int l;
 
-	for (;;) {
-		size_t c = 2 * i + 1;
-		if (c >= t->nready)
+	for (l = t->bits_levels - 1; l >= 0; l--)
+		k = k << 6 | (size_t)first_bit(t->bits[t->bits_off[l] + k]);
+	g = t->by_pos[t->phase == DUPG_TXN_COMMIT ? k : t->n - 1 - k];
+	for (l = 0; l < t->bits_levels; l++, k >>= 6) {
+		uint64_t *w = &t->bits[t->bits_off[l] + (k >> 6)];
+		*w &= ~((uint64_t)1 << (k & 63));
+		if (*w != 0)
 			break;
-		if (c + 1 < t->nready && ready_key(t, t->ready[c + 1]) < ready_key(t, t->ready[c]))
-			c++;
-		if (ready_key(t, t->ready[c]) >= k)
-			break;
-		t->ready[i] = t->ready[c];
-		i = c;
 	}
-	if (t->nready > 0)
-		t->ready[i] = last;
-	t->d[top].flags &= (uint8_t)~F_READY;
-	return top;
+	t->nready--;
+	t->d[g].flags &= (uint8_t)~F_READY;
+	return g;
 }
 
 static void ready_clear(dupg_txn *t)
 {
-	while (t->nready > 0)
-		t->d[t->ready[--t->nready]].flags &= (uint8_t)~F_READY;
+	size_t words = t->bits_off[t->bits_levels - 1] + 1;
+	uint32_t g;
+
+	if (t->nready == 0)
+		return;
+	memset(t->bits, 0, words * sizeof(*t->bits));
+	for (g = 0; g < t->n; g++)
+		t->d[g].flags &= (uint8_t)~F_READY;
+	t->nready = 0;
 }
 
-static void queue_push(dupg_txn *t, uint32_t g)
+HOT void queue_push(dupg_txn *t, uint32_t g)
 {
 	if (t->d[g].flags & F_QUEUED)
 		return;
+	size_t i = t->qhead + t->qlen++;
+
 	t->d[g].flags |= F_QUEUED;
-	t->queue[(t->qhead + t->qlen++) % t->n] = g;
+	t->queue[i >= t->n ? i - t->n : i] = g;
 }
 
-static uint32_t queue_pop(dupg_txn *t)
+HOT uint32_t queue_pop(dupg_txn *t)
 {
 	uint32_t g = t->queue[t->qhead];
 
-	t->qhead = (t->qhead + 1) % t->n;
+	if (++t->qhead == t->n)
+		t->qhead = 0;
 	t->qlen--;
 	t->d[g].flags &= (uint8_t)~F_QUEUED;
 	return g;
@@ -413,7 +563,7 @@ static void queue_clear(dupg_txn *t)
 
 /* ---- state changes ------------------------------------------------------ */
 
-static void set_state(dupg_txn *t, uint32_t g, dupg_txn_state s)
+HOT void set_state(dupg_txn *t, uint32_t g, dupg_txn_state s)
 {
 	struct dev *d = &t->d[g];
 	dupg_txn_state from = (dupg_txn_state)d->state;
@@ -423,6 +573,8 @@ static void set_state(dupg_txn *t, uint32_t g, dupg_txn_state s)
 	t->counts[from]--;
 	t->counts[s]++;
 	d->state = (uint8_t)s;
+	if (!t->watched)
+		return;
 	if (t->recording)
 		rec_state(t, g, (uint8_t)s);
 	if (t->o.on_device != NULL && !t->quiet)
@@ -444,13 +596,13 @@ static void set_phase(dupg_txn *t, dupg_txn_phase p)
 		t->o.on_phase(t, from, p, t->o.progress_payload);
 }
 
-static int slot_free(const dupg_txn *t)
+HOT int slot_free(const dupg_txn *t)
 {
 	return t->o.parallel == 0 || t->inflight < t->o.parallel;
 }
 
 /* The action under way ends without its answer: a timeout, or a rollback passing it by. */
-static void overtake(dupg_txn *t, uint32_t g)
+HOT void overtake(dupg_txn *t, uint32_t g)
 {
 	struct dev *d = &t->d[g];
 
@@ -458,8 +610,21 @@ static void overtake(dupg_txn *t, uint32_t g)
 		return;
 	d->overtaken |= (uint8_t)(1u << d->out);
 	d->out = OUT_NONE;
-	dl_remove(t, g);
+	dl_forget(t, g);
 	t->inflight--;
+}
+
+/* The per-device details, made on the first failure that has one. */
+static int details(dupg_txn *t)
+{
+	if (t->detail == NULL && (t->detail = calloc(t->n + 1, sizeof(*t->detail))) == NULL)
+		return DUPG_ENOMEM;
+	return 0;
+}
+
+static const char *detail_of(const dupg_txn *t, size_t g)
+{
+	return t->detail == NULL ? NULL : t->detail[g];
 }
 
 /* Record device g's first failure. 0 or DUPG_ENOMEM. */
@@ -470,7 +635,8 @@ static int note_failure(dupg_txn *t, uint32_t g, dupg_txn_failure kind, int time
 
 	if (d->failure != DUPG_TXN_FAIL_NONE)
 		return 0;
-	if (detail != NULL && *detail != '\0' && (t->detail[g] = strdup(detail)) == NULL)
+	if (detail != NULL && *detail != '\0' &&
+	    (details(t) != 0 || (t->detail[g] = strdup(detail)) == NULL))
 		return dupg__error_nomem();
 	d->failure = (uint8_t)kind;
 	if (timed_out)
@@ -502,7 +668,7 @@ static int set_cause(dupg_txn *t, size_t g, dupg_txn_failure kind, int timed_out
 	return 0;
 }
 
-static int rolling_back(const dupg_txn *t)
+HOT int rolling_back(const dupg_txn *t)
 {
 	return t->phase == DUPG_TXN_ABORT || t->phase == DUPG_TXN_REVERT;
 }
@@ -525,12 +691,12 @@ static uint32_t find_unsettled(dupg_txn *t, uint32_t x)
 static void waiter_add(dupg_txn *t, uint32_t a, uint32_t g)
 {
 	t->d[g].flags |= F_WAITING;
-	t->d[g].wait_next = NONE32;
-	if (t->d[a].wait_head == NONE32)
-		t->d[a].wait_head = g;
+	t->c[g].wait_next = NONE32;
+	if (t->c[a].wait_head == NONE32)
+		t->c[a].wait_head = g;
 	else
-		t->d[t->d[a].wait_tail].wait_next = g;
-	t->d[a].wait_tail = g;
+		t->c[t->c[a].wait_tail].wait_next = g;
+	t->c[a].wait_tail = g;
 }
 
 /* g runs (or may run) its new slot and must switch back once everything in front of it is back. */
@@ -572,23 +738,23 @@ static void settle(dupg_txn *t, uint32_t g)
 	t->unsettled--;
 	d->aux = d->pparent;
 	a = find_unsettled(t, g);
-	if (d->wait_head == NONE32)
+	if (t->c[g].wait_head == NONE32)
 		return;
 	if (a != NONE32) {
 		/* they wait for the next one up instead */
-		if (t->d[a].wait_head == NONE32)
-			t->d[a].wait_head = d->wait_head;
+		if (t->c[a].wait_head == NONE32)
+			t->c[a].wait_head = t->c[g].wait_head;
 		else
-			t->d[t->d[a].wait_tail].wait_next = d->wait_head;
-		t->d[a].wait_tail = d->wait_tail;
+			t->c[t->c[a].wait_tail].wait_next = t->c[g].wait_head;
+		t->c[a].wait_tail = t->c[g].wait_tail;
 	} else {
-		for (w = d->wait_head; w != NONE32; w = next) {
-			next = t->d[w].wait_next;
+		for (w = t->c[g].wait_head; w != NONE32; w = next) {
+			next = t->c[w].wait_next;
 			t->d[w].flags &= (uint8_t)~F_WAITING;
 			ready_push(t, w);
 		}
 	}
-	d->wait_head = d->wait_tail = NONE32;
+	t->c[g].wait_head = t->c[g].wait_tail = NONE32;
 }
 
 /*
@@ -633,13 +799,12 @@ static void enter_rollback(dupg_txn *t, int resumed)
 		struct dev *d = &t->d[g];
 		int wait = 0, back = 0;
 
-		d->wait_head = d->wait_tail = d->wait_next = NONE32;
+		t->c[g].wait_head = t->c[g].wait_tail = t->c[g].wait_next = NONE32;
 		d->flags &= (uint8_t)~F_WAITING;
 		/* only a switch under way is waited for; its slot is the only one still taken */
 		if (d->out != OUT_NONE && d->out != DUPG_TXN_ACT_SWITCH) {
 			d->overtaken |= (uint8_t)(1u << d->out);
 			d->out = OUT_NONE;
-			dl_remove(t, g);
 		}
 		if (d->out != OUT_NONE)
 			t->inflight++;
@@ -678,6 +843,8 @@ static void enter_rollback(dupg_txn *t, int resumed)
 			d->aux = d->pparent;
 		}
 	}
+	/* only switches under way still have deadlines */
+	dl_compact(t);
 	/* dispatch order: everything in front of a device is linked before it */
 	for (g = 0; g < t->n; g++)
 		if (t->d[g].aux == g && t->d[g].out == OUT_NONE)
@@ -760,7 +927,7 @@ static void finish(dupg_txn *t, dupg_txn_outcome o)
 }
 
 /* Move to the next phase when this one is complete. 1 when the phase changed. */
-static int advance(dupg_txn *t)
+HOT int advance(dupg_txn *t)
 {
 	switch (t->phase) {
 	case DUPG_TXN_PREPARE:
@@ -787,36 +954,32 @@ static int advance(dupg_txn *t)
 
 /* ---- handing out actions ---------------------------------------------------- */
 
-static uint64_t deadline_of(const dupg_txn *t, uint32_t g)
+HOT uint64_t deadline_of(const dupg_txn *t, uint32_t g)
 {
-	double ms = (double)t->o.timeout_floor_ms +
-		    t->o.timeout_factor * (double)t->d[g].duration_s * 1000.0;
-	uint64_t add = ms >= 1.8e19 ? UINT64_MAX : (uint64_t)ms;
+	uint64_t add = t->d[g].timeout_ms;
 
 	return add > UINT64_MAX - t->now ? UINT64_MAX : t->now + add;
 }
 
-static void fill(const dupg_txn *t, dupg_txn_action *a, uint32_t g, dupg_txn_action_kind kind)
+HOT void fill(const dupg_txn *t, dupg_txn_action *a, uint32_t g, dupg_txn_action_kind kind)
 {
 	const struct dev *d = &t->d[g];
-	const struct member *m = &t->members[d->member];
-	size_t step = g - m->first;
+	const struct info *in = &t->info[g];
 
 	a->kind = kind;
 	a->device = g;
-	a->member = d->member;
-	a->step = step;
-	a->topology_index = dupg_plan_device_index(m->plan, step);
-	a->id = dupg_plan_device(m->plan, step);
-	a->package = kind == DUPG_TXN_ACT_SEND || kind == DUPG_TXN_ACT_STAGE ?
-		     dupg_plan_package(m->plan, step) : NULL;
-	a->via_count = kind == DUPG_TXN_ACT_SEND ? dupg_plan_via_count(m->plan, step) : 0;
+	a->member = in->member;
+	a->step = in->step;
+	a->topology_index = in->topo;
+	a->id = in->id;
+	a->package = kind == DUPG_TXN_ACT_SEND || kind == DUPG_TXN_ACT_STAGE ? in->package : NULL;
+	a->via_count = kind == DUPG_TXN_ACT_SEND ? (in->via & ~VIA_SEND) : 0;
 	a->deadline_ms = kind == DUPG_TXN_ACT_ABANDON ? 0 : d->deadline;
 	a->outcome = DUPG_TXN_RUNNING;
 }
 
 /* Hand out an action that waits for an answer. in_flight: it takes a parallel slot. */
-static void hand(dupg_txn *t, dupg_txn_action *a, uint32_t g, dupg_txn_action_kind kind,
+HOT void hand(dupg_txn *t, dupg_txn_action *a, uint32_t g, dupg_txn_action_kind kind,
 		 dupg_txn_state state, int in_flight)
 {
 	struct dev *d = &t->d[g];
@@ -825,19 +988,15 @@ static void hand(dupg_txn *t, dupg_txn_action *a, uint32_t g, dupg_txn_action_ki
 	d->out = (uint8_t)kind;
 	d->handed |= (uint8_t)(1u << kind);
 	d->deadline = deadline_of(t, g);
-	t->dl[t->ndl] = g;
-	d->heap_at = (uint32_t)t->ndl++;
-	dl_up(t, d->heap_at);
+	dl_push(t, g);
 	if (in_flight)
 		t->inflight++;
 	fill(t, a, g, kind);
 }
 
-static int is_send(const dupg_txn *t, uint32_t g)
+HOT int is_send(const dupg_txn *t, uint32_t g)
 {
-	const struct member *m = &t->members[t->d[g].member];
-
-	return dupg_plan_action_get(m->plan, g - m->first) == DUPG_ACTION_SEND;
+	return (t->info[g].via & VIA_SEND) != 0;
 }
 
 /* One action of the current phase into *a: 1, or 0 when none can start now. */
@@ -967,36 +1126,82 @@ static int time_out(dupg_txn *t, uint32_t g)
 	}
 }
 
-static int expire(dupg_txn *t, uint64_t now)
+/* The deadlines now has reached pass; *passed (when not NULL) is set when one did. */
+static int expire_due(dupg_txn *t, int *passed)
 {
 	int rc = 0;
 
+	while (rc == 0 && t->ndl > 0 && t->dl[0].at <= t->now) {
+		struct due top = t->dl[0];
+
+		dl_pop(t);
+		if (due_live(t, &top)) {
+			rc = time_out(t, top.g);
+			if (passed != NULL)
+				*passed = 1;
+		}
+	}
+	return rc;
+}
+
+HOT int expire_some(dupg_txn *t, uint64_t now, int *passed)
+{
 	if (now > t->now)
 		t->now = now;
-	while (rc == 0 && t->ndl > 0 && t->d[t->dl[0]].deadline <= t->now)
-		rc = time_out(t, t->dl[0]);
-	return rc;
+	/* the usual case: nothing is due */
+	if (t->ndl == 0 || t->dl[0].at > t->now)
+		return 0;
+	return expire_due(t, passed);
+}
+
+HOT int expire(dupg_txn *t, uint64_t now)
+{
+	return expire_some(t, now, NULL);
 }
 
 /* ---- events ------------------------------------------------------------------------ */
 
-/* What a report says device g runs. 0 or DUPG_EINVAL (it cannot tell; the caller names g). */
-static int report_runs(int *runs, const dupg_txn *t, uint32_t g, const dupg_txn_event *ev)
+/*
+ * The old version of device g, interned when a report first needs it: most
+ * transactions see no report, and each device's version is its own copy in
+ * the topology, so doing it up front would cost a comparison per device.
+ */
+static int old_version(dupg_txn *t, uint32_t g)
 {
-	const struct dev *d = &t->d[g];
-	size_t v = ev->version != NULL ? dupg__strmap_find(t->versions, ev->version) : DUPG_NONE;
+	const struct member *m;
+	size_t id;
+	int rc;
 
-	if (ev->version != NULL && d->new_v != NONE32 && d->new_v != d->old_v) {
-		*runs = v == d->new_v ? RUNS_NEW : v == d->old_v ? RUNS_OLD : RUNS_OTHER;
+	if (t->c[g].old_v != OLD_UNSET)
+		return 0;
+	m = &t->members[t->c[g].member];
+	rc = dupg__strmap_intern(t->versions, dupg_topology_device(m->topo, t->info[g].topo)->version,
+				 &id, NULL);
+	if (rc == 0)
+		t->c[g].old_v = (uint32_t)id;
+	return rc;
+}
+
+/* What a report says device g runs. 0, DUPG_ENOMEM or DUPG_EINVAL (it cannot tell; the caller names g). */
+static int report_runs(int *runs, dupg_txn *t, uint32_t g, const dupg_txn_event *ev)
+{
+	int rc = old_version(t, g);
+	size_t v;
+
+	if (rc != 0)
+		return rc;
+	v = ev->version != NULL ? dupg__strmap_find(t->versions, ev->version) : DUPG_NONE;
+	if (ev->version != NULL && t->c[g].new_v != NONE32 && t->c[g].new_v != t->c[g].old_v) {
+		*runs = v == t->c[g].new_v ? RUNS_NEW : v == t->c[g].old_v ? RUNS_OLD : RUNS_OTHER;
 		return 0;
 	}
-	if (ev->slot >= 0 && d->slot >= 0) {
-		*runs = ev->slot == d->slot ? RUNS_NEW : RUNS_OLD;
+	if (ev->slot >= 0 && t->c[g].slot >= 0) {
+		*runs = ev->slot == t->c[g].slot ? RUNS_NEW : RUNS_OLD;
 		return 0;
 	}
-	if (ev->version != NULL && d->new_v == NONE32) {
+	if (ev->version != NULL && t->c[g].new_v == NONE32) {
 		/* the new version is not known: anything but the old one is taken for it */
-		*runs = v == d->old_v ? RUNS_OLD : RUNS_NEW;
+		*runs = v == t->c[g].old_v ? RUNS_OLD : RUNS_NEW;
 		return 0;
 	}
 	return dupg__error(DUPG_EINVAL, "the report cannot tell its old version from its new: %s",
@@ -1006,7 +1211,7 @@ static int report_runs(int *runs, const dupg_txn *t, uint32_t g, const dupg_txn_
 
 static const char *dev_id(const dupg_txn *t, uint32_t g)
 {
-	const struct member *m = &t->members[t->d[g].member];
+	const struct member *m = &t->members[t->c[g].member];
 
 	return dupg_plan_device(m->plan, g - m->first);
 }
@@ -1028,7 +1233,7 @@ static int take_report(dupg_txn *t, uint32_t g, int runs, const char *detail, in
 	*taken = DUPG_TXN_TAKEN;
 	if (d->out == DUPG_TXN_ACT_QUERY) {
 		d->out = OUT_NONE;
-		dl_remove(t, g);
+		dl_forget(t, g);
 		t->inflight--;
 	}
 	if (s == DUPG_TXN_DEV_SWITCHING && d->out == OUT_NONE && runs != RUNS_OTHER) {
@@ -1103,7 +1308,7 @@ static int take_answer(dupg_txn *t, uint32_t g, const dupg_txn_event *ev)
 	case DUPG_TXN_EV_SENT:
 		/* the send's slot stays taken until staging is done */
 		d->out = OUT_NONE;
-		dl_remove(t, g);
+		dl_forget(t, g);
 		queue_push(t, g);
 		return 0;
 	case DUPG_TXN_EV_SEND_FAILED:
@@ -1111,11 +1316,11 @@ static int take_answer(dupg_txn *t, uint32_t g, const dupg_txn_event *ev)
 		return fail(t, g, DUPG_TXN_FAIL_SEND, 0, ev->detail);
 	case DUPG_TXN_EV_STAGED:
 		overtake(t, g);
-		if (ev->slot >= 0 && d->slot != ev->slot) {
-			d->slot = ev->slot;
+		if (ev->slot >= 0 && t->c[g].slot != ev->slot) {
+			t->c[g].slot = ev->slot;
 			if (t->recording) {
 				rec_begin(t);
-				rec_slot(&t->body, g, d->slot);
+				rec_slot(&t->body, g, t->c[g].slot);
 			}
 		}
 		set_state(t, g, DUPG_TXN_DEV_STAGED);
@@ -1159,7 +1364,7 @@ static int take_answer(dupg_txn *t, uint32_t g, const dupg_txn_event *ev)
 }
 
 /* Is ev an answer g waits for (0), or what else: DUPLICATE, LATE or a negative error. */
-static int classify(const dupg_txn *t, uint32_t g, const dupg_txn_event *ev)
+HOT int classify(const dupg_txn *t, uint32_t g, const dupg_txn_event *ev)
 {
 	const struct dev *d = &t->d[g];
 	int a = answers[ev->kind];
@@ -1183,7 +1388,7 @@ static int classify(const dupg_txn *t, uint32_t g, const dupg_txn_event *ev)
 int dupg_txn_feed(dupg_txn *t, const dupg_txn_event *ev, uint64_t now_ms)
 {
 	uint32_t g;
-	int rc, runs = RUNS_OLD, taken;
+	int rc, runs = RUNS_OLD, taken, passed = 0;
 
 	if (t == NULL || ev == NULL)
 		return dupg__error(DUPG_EINVAL, "dupg_txn_feed: NULL argument");
@@ -1200,12 +1405,15 @@ int dupg_txn_feed(dupg_txn *t, const dupg_txn_event *ev, uint64_t now_ms)
 		if (ev->version == NULL && ev->slot < 0)
 			return dupg__error(DUPG_EINVAL, "report of device %s: neither version nor slot",
 					   dev_id(t, g));
+		/* after the end the topology may say the new version already: nothing to tell apart */
+		if (t->phase == DUPG_TXN_DONE)
+			return DUPG_TXN_LATE;
 		if ((rc = report_runs(&runs, t, g, ev)) != 0)
 			return dupg__error_prefix(rc, "report of device %s", dev_id(t, g));
 	} else if ((rc = classify(t, g, ev)) != DUPG_TXN_TAKEN) {
 		return rc;
 	}
-	if ((rc = expire(t, now_ms)) != 0)
+	if ((rc = expire_some(t, now_ms, &passed)) != 0)
 		return rc;
 	if (t->phase == DUPG_TXN_DONE)
 		return ev->kind == DUPG_TXN_EV_REPORT ? DUPG_TXN_LATE : classify(t, g, ev);
@@ -1213,8 +1421,9 @@ int dupg_txn_feed(dupg_txn *t, const dupg_txn_event *ev, uint64_t now_ms)
 		rc = take_report(t, g, runs, ev->detail, &taken);
 	} else {
 		/* a deadline that passed just now turns the answer into a late one */
-		if ((taken = classify(t, g, ev)) != DUPG_TXN_TAKEN)
+		if (passed && (taken = classify(t, g, ev)) != DUPG_TXN_TAKEN)
 			return taken;
+		taken = DUPG_TXN_TAKEN;
 		rc = take_answer(t, g, ev);
 	}
 	while (rc == 0 && advance(t))
@@ -1223,6 +1432,20 @@ int dupg_txn_feed(dupg_txn *t, const dupg_txn_event *ev, uint64_t now_ms)
 }
 
 /* ---- the journal writes -------------------------------------------------------- */
+
+static uint64_t fingerprint_of(const dupg_txn *t);
+
+/* Computed when first needed: a transaction without a journal never pays for it. */
+static uint64_t fingerprint(const dupg_txn *t)
+{
+	dupg_txn *w = (dupg_txn *)t;
+
+	if (!t->have_fingerprint) {
+		w->fingerprint = fingerprint_of(t);
+		w->have_fingerprint = 1;
+	}
+	return t->fingerprint;
+}
 
 static void render_whole(dupg_buf *b, const dupg_txn *t)
 {
@@ -1233,7 +1456,7 @@ static void render_whole(dupg_buf *b, const dupg_txn *t)
 	put_lit(b, " ");
 	put_u64(b, t->n);
 	put_lit(b, " ");
-	put_hex64(b, t->fingerprint);
+	put_hex64(b, fingerprint(t));
 	put_lit(b, "\n");
 	rec_phase(b, t->phase, t->committed);
 	for (g = 0; g < t->n; g = run) {
@@ -1243,11 +1466,11 @@ static void render_whole(dupg_buf *b, const dupg_txn *t)
 			rec_state_run(b, (uint32_t)g, (uint32_t)(run - g), t->d[g].state);
 	}
 	for (g = 0; g < t->n; g++) {
-		if (t->d[g].slot >= 0)
-			rec_slot(b, (uint32_t)g, t->d[g].slot);
+		if (t->c[g].slot >= 0)
+			rec_slot(b, (uint32_t)g, t->c[g].slot);
 		if (t->d[g].failure != DUPG_TXN_FAIL_NONE)
 			rec_failure(b, "fail", g, (dupg_txn_failure)t->d[g].failure,
-				    (t->d[g].flags & F_TIMED_OUT) != 0, t->detail[g]);
+				    (t->d[g].flags & F_TIMED_OUT) != 0, detail_of(t, g));
 	}
 	if (t->cause_kind != DUPG_TXN_FAIL_NONE)
 		rec_failure(b, "cause", t->cause_device, t->cause_kind, t->cause_timed_out,
@@ -1256,28 +1479,58 @@ static void render_whole(dupg_buf *b, const dupg_txn *t)
 		rec_outcome(b, t->outcome);
 }
 
-/* "B SEQ LEN HASH\n" then the body; with whole, the magic line first. */
-static void render_block(dupg_buf *out, int whole, size_t seq, const char *body, size_t len)
+/* Empty b, keeping room for a block header in front. 0 or DUPG_ENOMEM (b latches failed). */
+static int buf_reset(dupg_buf *b, size_t reserve)
 {
-	if (whole) {
-		put_lit(out, JOURNAL_MAGIC);
-		put_u64(out, JOURNAL_FORMAT);
-		put_lit(out, "\n");
+	void *data = b->data;
+
+	b->len = 0;
+	if (b->failed || dupg__grow(&data, &b->cap, HEAD_ROOM + reserve + 1, 1) != 0) {
+		b->failed = 1;
+		return DUPG_ENOMEM;
 	}
-	put_lit(out, "B ");
-	put_u64(out, seq);
-	put_lit(out, " ");
-	put_u64(out, len);
-	put_lit(out, " ");
-	put_hex64(out, XXH3_64bits(body, len));
-	put_lit(out, "\n");
-	dupg__buf_put(out, body, len);
+	b->data = data;
+	b->len = HEAD_ROOM;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+/*
+ * Write "B SEQ LEN HASH\n" (after the magic line for a whole journal) in the
+ * room in front of b's body; *len receives the block's length.
+ */
+static char *frame(dupg_buf *b, int whole, size_t seq, size_t *len)
+{
+	size_t blen = b->len - HEAD_ROOM;
+	dupg_buf h = { 0 };
+	char room[HEAD_ROOM], *start;
+
+	h.data = room;
+	h.cap = sizeof(room);
+	if (whole) {
+		put_lit(&h, JOURNAL_MAGIC);
+		put_u64(&h, JOURNAL_FORMAT);
+		put_lit(&h, "\n");
+	}
+	put_lit(&h, "B ");
+	put_u64(&h, seq);
+	put_lit(&h, " ");
+	put_u64(&h, blen);
+	put_lit(&h, " ");
+	put_hex64(&h, XXH3_64bits(b->data + HEAD_ROOM, blen));
+	put_lit(&h, "\n");
+	start = b->data + HEAD_ROOM - h.len;
+	memcpy(start, room, h.len);
+	*len = h.len + blen;
+	return start;
 }
 
 /* Hand the changes to the sink. */
 static int write_journal(dupg_txn *t)
 {
 	int replace, rc;
+	char *data;
+	size_t len;
 
 	if (t->o.journal == NULL || !t->dirty)
 		return 0;
@@ -1285,21 +1538,18 @@ static int write_journal(dupg_txn *t)
 	replace = t->need_whole || t->o.journal_replace_only || t->body.failed ||
 		  t->appended > WHOLE_FACTOR * t->whole_len + WHOLE_SLACK;
 	t->seq++;
-	t->block.len = 0;
 	if (replace) {
-		t->whole.len = 0;
+		/* room for the worst case once, so a growing journal never reallocates */
+		buf_reset(&t->whole, t->n * WHOLE_PER_DEVICE + WHOLE_SLACK);
 		render_whole(&t->whole, t);
-		if (!t->whole.failed)
-			render_block(&t->block, 1, t->seq, t->whole.data, t->whole.len);
-	} else {
-		render_block(&t->block, 0, t->seq, t->body.data, t->body.len);
 	}
-	if (t->block.failed || t->whole.failed) {
+	if (t->whole.failed && replace) {
 		/* nothing reached the sink and the changes cannot be written: as a crash */
 		t->broken = 1;
 		return dupg__error_nomem();
 	}
-	rc = t->o.journal(t->block.data, t->block.len, replace, t->o.journal_payload);
+	data = frame(replace ? &t->whole : &t->body, replace, t->seq, &len);
+	rc = t->o.journal(data, len, replace, t->o.journal_payload);
 	if (rc != 0) {
 		t->broken = 1;
 		if (rc < 0)
@@ -1308,17 +1558,18 @@ static int write_journal(dupg_txn *t)
 				   t->seq);
 	}
 	if (replace) {
-		t->whole_len = t->block.len;
+		t->whole_len = len;
 		t->appended = 0;
 		t->need_whole = 0;
 	} else {
-		t->appended += t->block.len;
+		t->appended += len;
 	}
 	if (t->body.failed) {
 		free(t->body.data);
 		memset(&t->body, 0, sizeof(t->body));
 	}
-	t->body.len = 0;
+	/* no room means the next changes fail to be kept: they are then made good by a whole journal */
+	buf_reset(&t->body, 0);
 	t->run_at = SIZE_MAX;
 	t->dirty = 0;
 	return 0;
@@ -1394,7 +1645,8 @@ int dupg_txn_abort(dupg_txn *t, const char *detail, uint64_t now_ms)
 
 uint64_t dupg_txn_wake(const dupg_txn *t)
 {
-	return t == NULL || t->ndl == 0 ? UINT64_MAX : t->d[t->dl[0]].deadline;
+	/* the top may be a stale entry: early, never late */
+	return t == NULL || t->ndl == 0 ? UINT64_MAX : t->dl[0].at;
 }
 
 /* ---- building one ---------------------------------------------------------------------- */
@@ -1434,60 +1686,55 @@ static uint64_t fingerprint_of(const dupg_txn *t)
 }
 
 /*
- * Each step's plan parent: the nearest ancestor in the same plan. near[v] is
- * the nearest device in the plan at or above topology device v, found by one
- * walk up per unvisited chain (each device is walked once).
+ * Each step's plan parent: the nearest ancestor in the same plan. Mostly the
+ * device's parent is in the plan itself; otherwise the chain of devices
+ * outside the plan above it is walked once and remembered (near[v]: 0 not
+ * known yet, 1 none, else the topology index + 2), so the whole is linear.
  */
 static int plan_parents(dupg_txn *t, struct member *m)
 {
 	const dupg_topology *topo = m->topo;
-	uint32_t *near = malloc((m->ntopo + 1) * sizeof(*near));
-	uint32_t *stack = malloc((m->ntopo + 1) * sizeof(*stack));
-	const uint32_t unset = NONE32 - 1;
-	size_t v, s;
+	uint32_t *near = NULL, *stack = NULL;
+	size_t s;
 
-	if (near == NULL || stack == NULL) {
-		free(near);
-		free(stack);
-		return dupg__error_nomem();
-	}
-	for (v = 0; v < m->ntopo; v++)
-		near[v] = unset;
-	for (v = 0; v < m->ntopo; v++) {
-		size_t x = v, top = 0;
+	for (s = 0; s < m->count; s++) {
+		size_t p = dupg_topology_parent(topo, t->info[m->first + s].topo), x, top = 0;
 		uint32_t base;
 
-		while (x != DUPG_NONE && near[x] == unset) {
+		if (p == DUPG_NONE || m->step_of[p] != NONE32) {
+			t->d[m->first + s].pparent = p == DUPG_NONE ? NONE32 : (uint32_t)(m->first + m->step_of[p]);
+			continue;
+		}
+		if (near == NULL) {
+			near = calloc(m->ntopo + 1, sizeof(*near));
+			stack = malloc((m->ntopo + 1) * sizeof(*stack));
+			if (near == NULL || stack == NULL) {
+				free(near);
+				free(stack);
+				return dupg__error_nomem();
+			}
+		}
+		for (x = p; x != DUPG_NONE && near[x] == 0 && m->step_of[x] == NONE32;
+		     x = dupg_topology_parent(topo, x))
 			stack[top++] = (uint32_t)x;
-			if (m->step_of[x] != NONE32)
-				break;
-			x = dupg_topology_parent(topo, x);
-		}
-		if (x == DUPG_NONE)
-			base = NONE32;
-		else if (near[x] != unset)
-			base = near[x];
-		else
-			base = (uint32_t)x; /* in the plan: its own nearest */
-		while (top > 0) {
-			uint32_t y = stack[--top];
-			if (m->step_of[y] != NONE32)
-				base = y;
-			near[y] = base;
-		}
-	}
-	for (s = 0; s < m->count; s++) {
-		size_t p = dupg_topology_parent(topo, dupg_plan_device_index(m->plan, s));
-		uint32_t np = p == DUPG_NONE ? NONE32 : near[p];
-
-		t->d[m->first + s].pparent = np == NONE32 ? NONE32 : (uint32_t)(m->first + m->step_of[np]);
+		base = x == DUPG_NONE ? 1 : near[x] != 0 ? near[x] : (uint32_t)x + 2;
+		while (top > 0)
+			near[stack[--top]] = base;
+		t->d[m->first + s].pparent = base == 1 ? NONE32 :
+					     (uint32_t)(m->first + m->step_of[base - 2]);
 	}
 	free(near);
 	free(stack);
 	return 0;
 }
 
-static int intern(uint32_t *out, dupg_txn *t, const char *v)
+/* A version's id; devices side by side mostly run the same one: the last is kept at hand. */
+struct intern_cache {
+	const char *last;
+	uint32_t id;
+};
+
+static int intern(uint32_t *out, dupg_txn *t, const char *v, struct intern_cache *c)
 {
 	size_t id;
 	int rc;
@@ -1495,15 +1742,23 @@ static int intern(uint32_t *out, dupg_txn *t, const char *v)
 	*out = NONE32;
 	if (v == NULL)
 		return 0;
+	if (c->last != NULL && (c->last == v || strcmp(c->last, v) == 0)) {
+		*out = c->id;
+		return 0;
+	}
 	rc = dupg__strmap_intern(t->versions, v, &id, NULL);
-	if (rc == 0)
+	if (rc == 0) {
 		*out = (uint32_t)id;
+		c->last = v;
+		c->id = (uint32_t)id;
+	}
 	return rc;
 }
 
 static int add_member(dupg_txn *t, size_t mi, const dupg_txn_member *in, size_t first)
 {
 	struct member *m = &t->members[mi];
+	struct intern_cache new_cache = { NULL, 0 };
 	size_t *order = NULL, s;
 	int rc;
 
@@ -1529,28 +1784,42 @@ static int add_member(dupg_txn *t, size_t mi, const dupg_txn_member *in, size_t 
 	}
 	for (s = 0; s < m->ntopo; s++)
 		m->step_of[s] = NONE32;
-	for (s = 0; s < m->count; s++)
-		m->step_of[dupg_plan_device_index(m->plan, s)] = (uint32_t)s;
-	dupg_plan_switch_order(m->plan, order);
-	for (s = 0; s < m->count; s++)
-		t->d[first + order[s]].pos = (uint32_t)(first + s);
-	free(order);
+	/* every field of every device, in one pass (the arrays are not zeroed) */
 	for (s = 0, rc = 0; rc == 0 && s < m->count; s++) {
+		const struct dupg__plan_step *st = &m->plan->steps[s];
 		struct dev *d = &t->d[first + s];
-		const dupg_device_vd *vd = dupg_topology_device(m->topo, dupg_plan_device_index(m->plan, s));
+		struct cold *c = &t->c[first + s];
+		struct info *inf = &t->info[first + s];
+		const dupg_device_vd *vd = dupg_topology_device(m->topo, st->dev);
+		double ms = (double)t->o.timeout_floor_ms +
+			    t->o.timeout_factor * (double)vd->duration_s * 1000.0;
 
-		d->member = (uint32_t)mi;
-		d->duration_s = vd->duration_s;
-		d->slot = -1;
+		m->step_of[st->dev] = (uint32_t)s;
+		memset(d, 0, sizeof(*d));
+		d->timeout_ms = ms >= (double)UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
 		d->out = OUT_NONE;
-		d->heap_at = NONE32;
-		d->wait_head = d->wait_tail = d->wait_next = NONE32;
-		rc = intern(&d->old_v, t, vd->version);
-		if (rc == 0)
-			rc = intern(&d->new_v, t, in->versions != NULL ? in->versions[s] : NULL);
+		c->member = (uint32_t)mi;
+		c->slot = -1;
+		c->wait_head = c->wait_tail = c->wait_next = NONE32;
+		c->old_v = OLD_UNSET;
+		inf->id = st->id;
+		inf->package = st->package;
+		inf->topo = (uint32_t)st->dev;
+		inf->member = (uint32_t)mi;
+		inf->step = (uint32_t)s;
+		inf->via = ((uint32_t)st->via_count & ~VIA_SEND) |
+			   (st->action == DUPG_ACTION_SEND ? VIA_SEND : 0);
+		rc = intern(&c->new_v, t, in->versions != NULL ? in->versions[s] : NULL, &new_cache);
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		dupg_plan_switch_order(m->plan, order);
+		for (s = 0; s < m->count; s++) {
+			t->d[first + order[s]].pos = (uint32_t)(first + s);
+			t->by_pos[first + s] = (uint32_t)(first + order[s]);
+		}
 		rc = plan_parents(t, m);
+	}
+	free(order);
 	return rc;
 }
 
@@ -1599,13 +1868,22 @@ static int build(dupg_txn **out, const dupg_txn_member *members, size_t nmembers
 	t->n = total;
 	t->nmembers = nmembers;
 	t->members = calloc(nmembers + 1, sizeof(*t->members));
-	t->d = calloc(total + 1, sizeof(*t->d));
-	t->detail = calloc(total + 1, sizeof(*t->detail));
+	t->d = malloc((total + 1) * sizeof(*t->d));
+	t->c = malloc((total + 1) * sizeof(*t->c));
+	t->info = malloc((total + 1) * sizeof(*t->info));
 	t->queue = malloc((total + 1) * sizeof(*t->queue));
-	t->ready = malloc((total + 1) * sizeof(*t->ready));
-	t->dl = malloc((total + 1) * sizeof(*t->dl));
-	if (t->members == NULL || t->d == NULL || t->detail == NULL || t->queue == NULL ||
-	    t->ready == NULL || t->dl == NULL)
+	t->by_pos = malloc((total + 1) * sizeof(*t->by_pos));
+	/* one live entry per device at most, and as many stale ones before a compaction */
+	t->dl_cap = 2 * total + 2;
+	t->dl = malloc(t->dl_cap * sizeof(*t->dl));
+	if (t->members == NULL || t->d == NULL || t->c == NULL || t->queue == NULL ||
+	    t->by_pos == NULL || t->dl == NULL || t->info == NULL)
+		rc = dupg__error_nomem();
+	if (rc == 0)
+		rc = bits_init(t);
+	/* the changes between two writes: room for a few thousand, so that it never grows in a run */
+	if (rc == 0 && t->o.journal != NULL &&
+	    buf_reset(&t->body, WHOLE_PER_DEVICE * (total < 4096 ? total : 4096) + WHOLE_SLACK) != 0)
 		rc = dupg__error_nomem();
 	if (rc == 0)
 		rc = dupg__strmap_new(&t->versions);
@@ -1620,9 +1898,9 @@ static int build(dupg_txn **out, const dupg_txn_member *members, size_t nmembers
 	t->counts[DUPG_TXN_DEV_PENDING] = t->n;
 	t->phase = DUPG_TXN_PREPARE;
 	t->cause_device = DUPG_NONE;
-	t->fingerprint = fingerprint_of(t);
 	t->run_at = SIZE_MAX;
 	t->recording = t->o.journal != NULL;
+	t->watched = t->recording || t->o.on_device != NULL;
 	t->need_whole = 1;
 	t->dirty = 1;
 	*out = t;
@@ -1649,14 +1927,16 @@ void dupg_txn_free(dupg_txn *t)
 		free(t->detail[i]);
 	free(t->members);
 	free(t->d);
+	free(t->c);
+	free(t->info);
 	free(t->detail);
 	free(t->queue);
-	free(t->ready);
 	free(t->dl);
 	free(t->cause_detail);
 	free(t->body.data);
-	free(t->block.data);
 	free(t->whole.data);
+	free(t->bits);
+	free(t->by_pos);
 	dupg__strmap_free(t->versions);
 	free(t);
 }
@@ -1803,7 +2083,7 @@ static int replay_record(dupg_txn *t, struct scan *s)
 		if (scan_device(s, t, &g, 0) != 0 || scan_char(s, ' ') != 0 ||
 		    scan_u64(s, &a, INT32_MAX) != 0)
 			return -1;
-		t->d[g].slot = (int32_t)a;
+		t->c[g].slot = (int32_t)a;
 	} else if ((len == 4 && memcmp(w, "fail", 4) == 0) || (len == 5 && memcmp(w, "cause", 5) == 0)) {
 		int is_cause = len == 5, rc;
 		if (scan_device(s, t, &g, is_cause) != 0 || scan_char(s, ' ') != 0 ||
@@ -1822,6 +2102,10 @@ static int replay_record(dupg_txn *t, struct scan *s)
 		} else {
 			if (t->d[g].failure == DUPG_TXN_FAIL_NONE)
 				t->failed++;
+			if (details(t) != 0) {
+				free(str);
+				return dupg__error_nomem();
+			}
 			free(t->detail[g]);
 			t->detail[g] = str;
 			t->d[g].failure = (uint8_t)k;
@@ -1853,12 +2137,12 @@ static int replay_body(dupg_txn *t, const char *body, size_t len, int first)
 		    scan_u64(&s, &n, SIZE_MAX) != 0 || scan_char(&s, ' ') != 0 ||
 		    scan_hex64(&s, &fp) != 0 || scan_char(&s, '\n') != 0)
 			return dupg__error(DUPG_EFORMAT, "transaction journal: bad txn line");
-		if (m != t->nmembers || n != t->n || fp != t->fingerprint)
+		if (m != t->nmembers || n != t->n || fp != fingerprint(t))
 			return dupg__error(DUPG_EINVAL, "transaction journal: it belongs to other members "
 					   "(%llu members, %llu devices, fingerprint %016llx; these are %zu, "
 					   "%zu, %016llx)", (unsigned long long)m, (unsigned long long)n,
 					   (unsigned long long)fp, t->nmembers, t->n,
-					   (unsigned long long)t->fingerprint);
+					   (unsigned long long)fingerprint(t));
 	}
 	while (s.p < s.end) {
 		const char *line = s.p;
@@ -2000,12 +2284,14 @@ int dupg_txn_resume(dupg_txn **out, const dupg_txn_member *members, size_t nmemb
 		return rc;
 	t->recording = 0;
 	t->quiet = 1;
+	t->watched = 0;
 	rc = replay(t, journal == NULL ? "" : journal, len);
 	if (rc != 0) {
 		dupg_txn_free(t);
 		return dupg__error_prefix(rc, "dupg_txn_resume");
 	}
 	t->quiet = 0;
+	t->watched = t->o.on_device != NULL;
 	assume_handed(t);
 	switch (t->phase) {
 	case DUPG_TXN_PREPARE:
@@ -2032,7 +2318,9 @@ int dupg_txn_resume(dupg_txn **out, const dupg_txn_member *members, size_t nmemb
 		return rc;
 	}
 	t->recording = t->o.journal != NULL;
-	t->body.len = 0;
+	t->watched = t->recording || t->o.on_device != NULL;
+	if (t->recording)
+		buf_reset(&t->body, 0);
 	t->run_at = SIZE_MAX;
 	t->need_whole = 1;
 	/* a finished transaction has nothing to write; the others write what resume decided */
@@ -2111,15 +2399,15 @@ int dupg_txn_device_get(const dupg_txn *t, size_t d, dupg_txn_device_info *out)
 
 	if (t == NULL || out == NULL || d >= t->n)
 		return dupg__error(DUPG_ENOTFOUND, "dupg_txn_device_get: no device %zu", d);
-	m = &t->members[t->d[d].member];
-	out->member = t->d[d].member;
+	m = &t->members[t->c[d].member];
+	out->member = t->c[d].member;
 	out->step = d - m->first;
 	out->topology_index = dupg_plan_device_index(m->plan, out->step);
 	out->id = dupg_plan_device(m->plan, out->step);
 	out->state = (dupg_txn_state)t->d[d].state;
 	out->failure = (dupg_txn_failure)t->d[d].failure;
 	out->timed_out = (t->d[d].flags & F_TIMED_OUT) != 0;
-	out->detail = t->detail[d] != NULL ? t->detail[d] : "";
+	out->detail = detail_of(t, d) != NULL ? detail_of(t, d) : "";
 	return 0;
 }
 
@@ -2135,8 +2423,9 @@ void dupg_txn_cause_get(const dupg_txn *t, dupg_txn_cause *out)
 
 int dupg_txn_snapshot(char **out, size_t *len, const dupg_txn *t)
 {
-	dupg_buf body = { 0 }, all = { 0 };
-	int rc;
+	dupg_buf body = { 0 };
+	char *start;
+	size_t n;
 
 	if (out != NULL)
 		*out = NULL;
@@ -2144,19 +2433,20 @@ int dupg_txn_snapshot(char **out, size_t *len, const dupg_txn *t)
 		*len = 0;
 	if (out == NULL || t == NULL)
 		return dupg__error(DUPG_EINVAL, "dupg_txn_snapshot: NULL argument");
+	buf_reset(&body, 0);
 	render_whole(&body, t);
 	if (body.failed) {
 		free(body.data);
 		return dupg__error_nomem();
 	}
-	render_block(&all, 1, t->seq, body.data, body.len);
-	free(body.data);
-	if (len != NULL && !all.failed)
-		*len = all.len;
-	rc = dupg__buf_finish(&all, out);
-	if (rc != 0 && len != NULL)
-		*len = 0;
-	return rc;
+	start = frame(&body, 1, t->seq, &n);
+	/* to the start of the buffer, which is what the caller frees */
+	memmove(body.data, start, n);
+	body.data[n] = '\0';
+	if (len != NULL)
+		*len = n;
+	*out = body.data;
+	return 0;
 }
 
 static json_object *jstr_or_null(const char *s)
@@ -2209,7 +2499,7 @@ int dupg_txn_to_json(char **out, const dupg_txn *t)
 	root = jadd(root, "journal_writes", json_object_new_int64((int64_t)t->seq), 0);
 	if (t->cause_kind != DUPG_TXN_FAIL_NONE) {
 		int has_dev = t->cause_device != DUPG_NONE;
-		const struct member *m = has_dev ? &t->members[t->d[t->cause_device].member] : NULL;
+		const struct member *m = has_dev ? &t->members[t->c[t->cause_device].member] : NULL;
 
 		cause = json_object_new_object();
 		cause = jadd(cause, "member", has_dev ? json_object_new_string(m->name) : NULL, !has_dev);

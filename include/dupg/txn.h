@@ -56,9 +56,9 @@
  * **Timeouts.** Each action but abandon is answered by its deadline:
  * `timeout_floor_ms + timeout_factor * duration_s * 1000` milliseconds after
  * it was handed out, duration_s being the device's expected upgrade duration
- * (dupg_device_vd). A deadline is passed when a call's `now` reaches it; the
- * device then fails (timed_out set). dupg_txn_wake() says when the next one
- * falls.
+ * (dupg_device_vd), at most 2^32 - 1 ms (49 days). A deadline is passed when
+ * a call's `now` reaches it; the device then fails (timed_out set).
+ * dupg_txn_wake() says when to look again.
  *
  * **Events that do not fit.** An event for an unknown device gets
  * ::DUPG_ENOTFOUND; one that answers an action the device was never given
@@ -290,7 +290,9 @@ typedef struct dupg_txn dupg_txn;
 typedef struct {
 	/**
 	 * The member's plan, borrowed: it and its topology must outlive the
-	 * transaction, unchanged (no device added, no version set).
+	 * transaction, unchanged (no device added; no version set before the
+	 * end: a device's old version is the topology's, read when a report
+	 * first needs it).
 	 */
 	const dupg_plan *plan;
 	/** The member's name (a site id), copied; it names the member in the journal. NULL: "member I". */
@@ -458,7 +460,13 @@ DUPG_EXTERN(int) dupg_txn_next(dupg_txn *t, uint64_t now_ms, dupg_txn_action *ac
  */
 DUPG_EXTERN(int) dupg_txn_abort(dupg_txn *t, const char *detail, uint64_t now_ms);
 
-/** @return the earliest deadline of an action under way (ms), UINT64_MAX when none */
+/**
+ * When to call dupg_txn_next() at the latest if no event comes: the earliest
+ * deadline of an action under way, or a little earlier (the deadline of an
+ * action answered since may still be counted; calling then is harmless and
+ * finds nothing due). Never later than a real deadline.
+ * @return milliseconds on the caller's clock; UINT64_MAX when nothing is under way
+ */
 DUPG_EXTERN(uint64_t) dupg_txn_wake(const dupg_txn *t);
 
 /** Number of devices (steps of every member). */
@@ -552,8 +560,10 @@ DUPG_EXTERN(int) dupg_txn_to_json(char **out, const dupg_txn *t);
  *     outcome OUTCOME                   how it ended (with phase done)
  *
  * A whole journal describes every device (states run-length encoded, from
- * all pending); appended blocks hold the changes since. Names are those of
- * the dupg_txn_*_name() functions.
+ * all pending); appended blocks hold the changes since, until they outgrow
+ * both four times the whole journal and eight bytes per device: the next
+ * write is then a whole journal again. Names are those of the
+ * dupg_txn_*_name() functions.
  */
 
 /** The file journal: a sink that keeps the journal in one file, crash-safely. Opaque. */

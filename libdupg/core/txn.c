@@ -26,8 +26,14 @@
 
 #define JOURNAL_MAGIC "dupg-txn "
 #define JOURNAL_FORMAT 1
-/* appended blocks are replaced by a whole journal once they outgrow it this much */
+/*
+ * Appended blocks are replaced by a whole journal once they outgrow it this
+ * much, and outgrow WHOLE_PER_SCAN bytes per device: rendering one scans
+ * every device, so a small journal over many devices (a cascade) must not be
+ * rendered every few writes.
+ */
 #define WHOLE_FACTOR 4
+#define WHOLE_PER_SCAN 8
 #define WHOLE_SLACK 4096
 /*
  * Journal buffers start with this much room for the block's header, written
@@ -1536,7 +1542,8 @@ static int write_journal(dupg_txn *t)
 		return 0;
 	/* records that could not be kept (out of memory) are made good by a whole journal */
 	replace = t->need_whole || t->o.journal_replace_only || t->body.failed ||
-		  t->appended > WHOLE_FACTOR * t->whole_len + WHOLE_SLACK;
+		  (t->appended > WHOLE_FACTOR * t->whole_len + WHOLE_SLACK &&
+		   t->appended > WHOLE_PER_SCAN * t->n);
 	t->seq++;
 	if (replace) {
 		/* room for the worst case once, so a growing journal never reallocates */

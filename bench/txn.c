@@ -506,6 +506,14 @@ static int limit_in_child(const struct gen *g, uint64_t *ns, long *rss_kb)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 && *ns > 0 ? 0 : bench_fail("limit walk failed");
 }
 
+static long rss_kb(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
 struct big_arg {
 	enum shape shape;
 	uint64_t size;
@@ -524,6 +532,7 @@ static int big_one(const struct bench_opts *o, const void *arg, json_object *lin
 	size_t turn, turns = o->check ? 1 : 3;
 	double best_walk = INFINITY, best_build = INFINITY, best_plan = INFINITY, best_run = INFINITY;
 	int rc = 2, lrc, ok = 1;
+	long rss_start = rss_kb(), rss_built = 0, rss_planned = 0, rss_run = 0;
 
 	memset(&r, 0, sizeof(r));
 	memset(&m, 0, sizeof(m));
@@ -552,6 +561,8 @@ static int big_one(const struct bench_opts *o, const void *arg, json_object *lin
 		if (dupg_topology_check(m.topo, "bench") != 0)
 			goto out;
 		t1 = bench_now_ns();
+		if (turn == 0)
+			rss_built = rss_kb();
 		dupg_config_new(&from);
 		dupg_config_new(&to);
 		dupg_config_set(from, "A", "A-old");
@@ -568,6 +579,8 @@ static int big_one(const struct bench_opts *o, const void *arg, json_object *lin
 			goto out;
 		}
 		t2 = bench_now_ns();
+		if (turn == 0)
+			rss_planned = rss_kb();
 		m.versions = malloc((g.n + 1) * sizeof(*m.versions));
 		for (i = 0; m.versions != NULL && i < g.n; i++)
 			m.versions[i] = "2.0";
@@ -585,6 +598,8 @@ static int big_one(const struct bench_opts *o, const void *arg, json_object *lin
 		run_ms = (double)bench_now_ns();
 		run_txn_journal(&r);
 		run_ms = ((double)bench_now_ns() - run_ms) / 1e6;
+		if (turn == 0)
+			rss_run = rss_kb();
 		build_ms = (double)(t1 - t0) / 1e6;
 		plan_ms = (double)(t2 - t1) / 1e6;
 		if (build_ms < best_build)
@@ -609,6 +624,11 @@ static int big_one(const struct bench_opts *o, const void *arg, json_object *lin
 	bench_put_figures(line, a->size, (best_plan + best_run) * 1e6, NAN, best_walk);
 	jput_num(line, "total_ms", best_build + best_plan + best_run);
 	jput_int(line, "limit_peak_rss_kb", walk_rss);
+	/* the high-water mark as it grew: generated input, topology, plan, transaction */
+	jput_int(line, "rss_input_kb", rss_start);
+	jput_int(line, "rss_topology_kb", rss_built);
+	jput_int(line, "rss_plan_kb", rss_planned);
+	jput_int(line, "rss_txn_kb", rss_run);
 	jput_bool(line, "identical", ok);
 	bench_put_target(line, "linear: planned and run to the end", o->check ? -1 : ok);
 	rc = ok ? 0 : 1;

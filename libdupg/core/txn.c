@@ -168,10 +168,13 @@ struct dupg_txn {
 static const char *const phase_names[] = { "prepare", "commit", "abort", "revert", "done" };
 static const char *const outcome_names[] = { "running", "committed", "rolled_back",
 					     "rollback_incomplete" };
-static const char *const state_names[] = {
-	"pending", "sending", "staging", "staged", "switching", "switched", "checking", "healthy",
-	"abandoned", "switching_back", "switched_back", "back_failed",
-};
+/* names and their lengths from one list: records are written without strlen */
+#define DEVICE_STATES(X) X(pending) X(sending) X(staging) X(staged) X(switching) X(switched) \
+	X(checking) X(healthy) X(abandoned) X(switching_back) X(switched_back) X(back_failed)
+#define NAME_OF(n) #n,
+#define LENGTH_OF(n) sizeof(#n) - 1,
+static const char *const state_names[] = { DEVICE_STATES(NAME_OF) };
+static const uint8_t state_name_len[] = { DEVICE_STATES(LENGTH_OF) };
 static const char *const failure_names[] = { "none", "send", "stage", "switch", "fallback",
 					     "health", "version", "switch_back", "interrupted",
 					     "aborted" };
@@ -182,7 +185,6 @@ static const char *const event_names[] = {
 	"healthy", "unhealthy", "switched_back", "switch_back_failed", "report",
 };
 static const char *const taken_names[] = { "taken", "duplicate", "late" };
-static uint8_t state_name_len[DUPG_TXN_DEV_STATES];
 
 #define NAME_PAIR(TYPE, FN, TABLE, WHAT)                                                  \
 	const char *FN##_name(TYPE v)                                                     \
@@ -285,8 +287,6 @@ static void rec_state_run(dupg_buf *b, uint32_t first, uint32_t count, uint8_t s
 	size_t i, len = state_name_len[state];
 	void *data = b->data;
 
-	if (len == 0)
-		len = state_name_len[state] = (uint8_t)strlen(state_names[state]);
 	if (b->failed || dupg__grow(&data, &b->cap, b->len + 64, 1) != 0) {
 		b->failed = 1;
 		return;

@@ -864,6 +864,49 @@ static void test_timeouts(void)
 	site_free(&s);
 }
 
+/* Devices of different durations: deadlines out of hand-out order still pass earliest first. */
+static void test_mixed_timeouts(void)
+{
+	static const uint32_t durations[] = { 9, 1, 5, 1, 3, 7, 2, 1 };
+	dupg_topology *t = NULL;
+	struct site s;
+	dupg_txn_member m;
+	dupg_txn_options o = DUPG_TXN_OPTIONS_INIT;
+	dupg_txn *x = NULL;
+	dupg_txn_action a[16];
+	dupg_txn_cause cause;
+	size_t i, n, first = 0;
+	static const char *const types[] = { "A", "B", "C", "D", "E" };
+
+	CU_ASSERT_EQUAL_FATAL(dupg_topology_new(&t), 0);
+	for (i = 0; worked[i].id != NULL; i++) {
+		dupg_device_vd d = { worked[i].id, worked[i].hw, "1.0", durations[i] };
+		CU_ASSERT_EQUAL_FATAL(dupg_topology_add(t, &d, worked[i].parent), 0);
+	}
+	CU_ASSERT_EQUAL_FATAL(dupg_topology_check(t, NULL), 0);
+	site_from_topology(&s, t, types, 5);
+	m = member_of(&s, "mixed");
+	o.timeout_factor = 1;
+	o.timeout_floor_ms = 0;
+	CU_ASSERT_EQUAL_FATAL(dupg_txn_new(&x, &m, 1, &o), 0);
+	CU_ASSERT_EQUAL(dupg_txn_next(x, 100, a, 16, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 8);
+	/* the first device of the shortest timeout, in dispatch order, is due first */
+	for (i = 1; i < n; i++)
+		if (a[i].deadline_ms < a[first].deadline_ms)
+			first = i;
+	CU_ASSERT_EQUAL(a[first].deadline_ms, 1100);
+	CU_ASSERT_EQUAL(dupg_txn_wake(x), 1100);
+	CU_ASSERT_EQUAL(dupg_txn_next(x, 1099, a, 16, &n), 0);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_EQUAL(dupg_txn_next(x, 1100, a, 16, &n), 0);
+	dupg_txn_cause_get(x, &cause);
+	CU_ASSERT_EQUAL(cause.device, first);
+	CU_ASSERT_EQUAL(cause.timed_out, 1);
+	dupg_txn_free(x);
+	site_free(&s);
+}
+
 /* ---- boot fallback, reports ---------------------------------------------------------- */
 
 static void test_reports(void)
@@ -2004,6 +2047,7 @@ int main(void)
 		{ "every failure of every phase", test_failures },
 		{ "a device that cannot switch back", test_back_failed },
 		{ "timeouts", test_timeouts },
+		{ "timeouts of different lengths", test_mixed_timeouts },
 		{ "reports and boot fallback", test_reports },
 		{ "bad events change nothing", test_bad_events },
 		{ "the sink refuses", test_sink_refuses },

@@ -96,16 +96,19 @@ struct info {
 #define VIA_SEND 0x80000000u
 
 /*
- * The deadline heap holds its keys, so sifting never reaches into the
- * devices. An answered action leaves its entry behind (stale: the device's
- * deadline no longer matches or nothing is under way) instead of paying a
- * removal per answer; stale entries are dropped when they reach the top, and
- * all at once when the array (twice the devices) is full.
+ * Deadlines are now + a device's timeout, and now never goes back: they come
+ * mostly in time order. Those go to a FIFO (append, take from the front);
+ * the others, when devices of different timeouts interleave, to a heap. Both
+ * hold their keys, so nothing reaches into the devices to order them. An
+ * answered action leaves its entry behind (stale: the device's deadline no
+ * longer matches, or nothing is under way) instead of paying a removal per
+ * answer; stale entries are dropped when they come first, and all at once
+ * when either array is full (at most n are live, the FIFO holds 2n and the
+ * heap n + 2, so a compaction frees at least half of one).
  */
 struct due {
 	uint64_t at;
 	uint32_t g;
-	uint32_t seq; /* order of the push: equal deadlines pass in the order they were set */
 };
 
 struct dupg_txn {
@@ -142,9 +145,11 @@ struct dupg_txn {
 	int bits_levels;
 	uint32_t *by_pos;       /* device at each place of the switch order */
 	size_t nready;
-	struct due *dl;         /* min-heap of deadlines, stale entries included */
+	struct due *fq;         /* deadlines in time order, stale entries included */
+	size_t fq_head, fq_tail, fq_cap;
+	struct due *dl;         /* min-heap of the deadlines out of order */
 	size_t ndl, dl_cap;
-	uint32_t dl_seq;
+	uint64_t next_due;      /* the earliest of both (a stale one perhaps); UINT64_MAX when empty */
 	uint64_t now;
 	int have_fingerprint;
 
@@ -370,12 +375,8 @@ static void rec_outcome(dupg_buf *b, dupg_txn_outcome o)
 
 HOT int due_less(const struct due *a, const struct due *b)
 {
-	/*
-	 * Ties in the order they were set: a run is the same on every machine,
-	 * and pushes at one time, the usual case, never move up the heap.
-	 * (The sequence wraps after 2^32 pushes; a compaction renumbers first.)
-	 */
-	return a->at < b->at || (a->at == b->at && a->seq < b->seq);
+	/* ties by device, so a run is the same on every machine */
+	return a->at < b->at || (a->at == b->at && a->g < b->g);
 }
 
 static void dl_sift_down(struct due *h, size_t n, size_t i)
@@ -401,48 +402,82 @@ HOT int due_live(const dupg_txn *t, const struct due *e)
 	return t->d[e->g].out != OUT_NONE && t->d[e->g].deadline == e->at;
 }
 
-/* Drop every stale entry and heapify what is left: O(n), after at least n/2 answers. */
-static void dl_compact(dupg_txn *t)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < t->ndl; i++)
-		if (due_live(t, &t->dl[i]))
-			t->dl[k++] = t->dl[i];
-	t->ndl = k;
-	for (i = k / 2; i > 0; i--)
-		dl_sift_down(t->dl, k, i - 1);
-	if (t->dl_seq > UINT32_MAX / 2) {
-		/* renumber in heap order, which keeps the order of equal deadlines */
-		struct due *h = t->dl;
-		for (i = 0; i < k; i++)
-			h[i].seq = (uint32_t)i;
-		t->dl_seq = (uint32_t)k;
-	}
-}
+static void dl_compact(dupg_txn *t);
 
 HOT void dl_push(dupg_txn *t, uint32_t g)
 {
 	struct due x;
 	size_t i;
 
-	/* full: at most n entries are live, so at least half of the 2n go */
-	if (t->ndl == t->dl_cap || t->dl_seq == UINT32_MAX)
+	if (t->fq_tail == t->fq_cap || t->ndl == t->dl_cap)
 		dl_compact(t);
 	x.at = t->d[g].deadline;
 	x.g = g;
-	x.seq = t->dl_seq++;
-	/* deadlines mostly come in time order: this loop rarely runs */
+	if (x.at < t->next_due)
+		t->next_due = x.at;
+	if (t->fq_tail == t->fq_head || x.at >= t->fq[t->fq_tail - 1].at) {
+		t->fq[t->fq_tail++] = x;
+		return;
+	}
 	for (i = t->ndl++; i > 0 && due_less(&x, &t->dl[(i - 1) / 2]); i = (i - 1) / 2)
 		t->dl[i] = t->dl[(i - 1) / 2];
 	t->dl[i] = x;
 }
 
-static void dl_pop(dupg_txn *t)
+/* The earliest deadline, or NULL. */
+HOT const struct due *dl_top(const dupg_txn *t)
 {
+	const struct due *f = t->fq_head < t->fq_tail ? &t->fq[t->fq_head] : NULL;
+
+	if (t->ndl == 0)
+		return f;
+	return f == NULL || due_less(&t->dl[0], f) ? &t->dl[0] : f;
+}
+
+static void dl_refresh(dupg_txn *t)
+{
+	const struct due *e = dl_top(t);
+
+	t->next_due = e == NULL ? UINT64_MAX : e->at;
+}
+
+/* Drop every stale entry: the FIFO keeps its order, the heap is made again. O(n). */
+static void dl_compact(dupg_txn *t)
+{
+	size_t i, k = 0;
+
+	for (i = t->fq_head; i < t->fq_tail; i++)
+		if (due_live(t, &t->fq[i]))
+			t->fq[k++] = t->fq[i];
+	t->fq_head = 0;
+	t->fq_tail = k;
+	for (i = 0, k = 0; i < t->ndl; i++)
+		if (due_live(t, &t->dl[i]))
+			t->dl[k++] = t->dl[i];
+	t->ndl = k;
+	for (i = k / 2; i > 0; i--)
+		dl_sift_down(t->dl, k, i - 1);
+	dl_refresh(t);
+}
+
+
+/* Take top (what dl_top gave) away. */
+static void dl_pop(dupg_txn *t, const struct due *top)
+{
+	if (top != t->dl) {
+		if (++t->fq_head == t->fq_tail)
+			t->fq_head = t->fq_tail = 0;
+		return;
+	}
 	t->dl[0] = t->dl[--t->ndl];
 	if (t->ndl > 0)
 		dl_sift_down(t->dl, t->ndl, 0);
+}
+
+static void dl_pop_refresh(dupg_txn *t, const struct due *top)
+{
+	dl_pop(t, top);
+	dl_refresh(t);
 }
 
 /* The action under way on g ended without its deadline: its entry is stale, left for later. */
@@ -1137,10 +1172,12 @@ static int expire_due(dupg_txn *t, int *passed)
 {
 	int rc = 0;
 
-	while (rc == 0 && t->ndl > 0 && t->dl[0].at <= t->now) {
-		struct due top = t->dl[0];
+	const struct due *e;
 
-		dl_pop(t);
+	while (rc == 0 && (e = dl_top(t)) != NULL && e->at <= t->now) {
+		struct due top = *e;
+
+		dl_pop_refresh(t, e);
 		if (due_live(t, &top)) {
 			rc = time_out(t, top.g);
 			if (passed != NULL)
@@ -1155,7 +1192,7 @@ HOT int expire_some(dupg_txn *t, uint64_t now, int *passed)
 	if (now > t->now)
 		t->now = now;
 	/* the usual case: nothing is due */
-	if (t->ndl == 0 || t->dl[0].at > t->now)
+	if (t->next_due > t->now)
 		return 0;
 	return expire_due(t, passed);
 }
@@ -1653,7 +1690,7 @@ int dupg_txn_abort(dupg_txn *t, const char *detail, uint64_t now_ms)
 uint64_t dupg_txn_wake(const dupg_txn *t)
 {
 	/* the top may be a stale entry: early, never late */
-	return t == NULL || t->ndl == 0 ? UINT64_MAX : t->dl[0].at;
+	return t == NULL ? UINT64_MAX : t->next_due;
 }
 
 /* ---- building one ---------------------------------------------------------------------- */
@@ -1881,10 +1918,12 @@ static int build(dupg_txn **out, const dupg_txn_member *members, size_t nmembers
 	t->queue = malloc((total + 1) * sizeof(*t->queue));
 	t->by_pos = malloc((total + 1) * sizeof(*t->by_pos));
 	/* one live entry per device at most, and as many stale ones before a compaction */
-	t->dl_cap = 2 * total + 2;
+	t->fq_cap = 2 * total + 2;
+	t->fq = malloc(t->fq_cap * sizeof(*t->fq));
+	t->dl_cap = total + 2;
 	t->dl = malloc(t->dl_cap * sizeof(*t->dl));
 	if (t->members == NULL || t->d == NULL || t->c == NULL || t->queue == NULL ||
-	    t->by_pos == NULL || t->dl == NULL || t->info == NULL)
+	    t->by_pos == NULL || t->dl == NULL || t->fq == NULL || t->info == NULL)
 		rc = dupg__error_nomem();
 	if (rc == 0)
 		rc = bits_init(t);
@@ -1905,6 +1944,7 @@ static int build(dupg_txn **out, const dupg_txn_member *members, size_t nmembers
 	t->counts[DUPG_TXN_DEV_PENDING] = t->n;
 	t->phase = DUPG_TXN_PREPARE;
 	t->cause_device = DUPG_NONE;
+	t->next_due = UINT64_MAX;
 	t->run_at = SIZE_MAX;
 	t->recording = t->o.journal != NULL;
 	t->watched = t->recording || t->o.on_device != NULL;
@@ -1939,6 +1979,7 @@ void dupg_txn_free(dupg_txn *t)
 	free(t->detail);
 	free(t->queue);
 	free(t->dl);
+	free(t->fq);
 	free(t->cause_detail);
 	free(t->body.data);
 	free(t->whole.data);

@@ -39,6 +39,16 @@ int bench_prune(const struct bench_opts *o);
 int bench_merge(const struct bench_opts *o);
 int bench_vercmp(const struct bench_opts *o);
 int bench_verify(const struct bench_opts *o);
+int bench_txn(const struct bench_opts *o);
+
+/* --- allocations (alloc.c: the program's malloc, calloc and realloc count their calls) --- */
+
+/* 0 when the counts are not available (under AddressSanitizer) */
+int bench_alloc_available(void);
+/* Count from now on... */
+void bench_alloc_start(void);
+/* ...until now: the number of malloc, calloc and realloc calls in between. */
+size_t bench_alloc_stop(void);
 
 /* --- running one size ------------------------------------------------------ */
 

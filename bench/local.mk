@@ -10,9 +10,12 @@ bench_dupg_bench_SOURCES = \
 	bench/prune.c \
 	bench/merge.c \
 	bench/vercmp.c \
-	bench/verify.c
+	bench/verify.c \
+	bench/txn.c \
+	bench/alloc.c
 bench_dupg_bench_CPPFLAGS = $(AM_CPPFLAGS) $(DUPG_UTIL_CPPFLAGS) $(JSONC_CFLAGS) $(ARCHIVE_CFLAGS)
-bench_dupg_bench_LDADD = libdupg/libdupg.la $(DUPG_UTIL_LIBS) $(JSONC_LIBS) $(ARCHIVE_LIBS) -lm
+# -ldl: the malloc-counting wrapper finds libc's malloc with dlsym
+bench_dupg_bench_LDADD = libdupg/libdupg.la $(DUPG_UTIL_LIBS) $(JSONC_LIBS) $(ARCHIVE_LIBS) -lm -ldl
 
 TESTS += bench/smoke.sh
 EXTRA_DIST += bench/smoke.sh bench/run.sh bench/report.py bench/notes.md bench/RESULTS.md bench/cost.svg

@@ -26,6 +26,10 @@ static const struct benchmark benchmarks[] = {
 	{ "verify", bench_verify,
 	  "packages of N payload bytes (default 1e6..1e8) as tar, tar.gz, tar.zst (--variant):\n"
 	  "               manifest read and full verification" },
+	{ "txn", bench_txn,
+	  "the transaction on instant devices: variant group, a linked group of N devices\n"
+	  "               (default 1e4) against a plain loop over its plans; variants site and\n"
+	  "               cascade, N devices (default 1e5) planned and run, against a plain walk" },
 };
 
 static void usage(FILE *out)

@@ -197,6 +197,41 @@ def tables(rows):
             ("peak RSS", lambda r: mb(r["peak_rss_kb"]), True),
             ("target met", met, False),
         ])))
+    group = by("txn", "group")
+    if group:
+        parts.append(("txn, group: the coordinator on instant devices, a linked group of 4 sites "
+                      "(item: an event; every action is answered at once)", table(group, [
+            ("devices", lambda r: size(r["size"]), True),
+            ("events", lambda r: "{:,}".format(r["events"]), True),
+            ("ns/event", lambda r: num(r["ns_per_item"]), True),
+            ("of which setup, ns/device", lambda r: num(r["new_ns_per_device"]), True),
+            ("limit ns/event", lambda r: num(r["limit_ns_per_item"]), True),
+            ("vs limit", lambda r: ratio(r["ratio_limit"]), True),
+            ("with journal ns/event", lambda r: num(r["journal_ns_per_item"]), True),
+            ("vs limit", lambda r: ratio(r["journal_ratio_limit"]), True),
+            ("journal B/event", lambda r: num(r["journal_bytes_per_event"]), True),
+            ("allocations after 10%", lambda r: "n/a" if r["steady_allocations"] is None else
+             "%d / %d" % (r["steady_allocations"], r["journal_steady_allocations"]), True),
+            ("peak RSS", lambda r: mb(r["peak_rss_kb"]), True),
+            ("target met", met, False),
+        ])))
+    big = [r for r in rows if r["bench"] == "txn" and r.get("variant") in ("site", "cascade")]
+    if big:
+        parts.append(("txn, site and cascade: built, planned and run through the transaction "
+                      "(with its journal in memory) on instant devices", table(big, [
+            ("shape", lambda r: r["variant"], False),
+            ("devices", lambda r: size(r["size"]), True),
+            ("depth", lambda r: "{:,}".format(r["depth"]), True),
+            ("topology", lambda r: "%s ms" % num(r["build_ms"]), True),
+            ("plan", lambda r: "%s ms" % num(r["plan_ms"]), True),
+            ("run", lambda r: "%s ms" % num(r["run_ms"]), True),
+            ("journal writes", lambda r: "{:,}".format(r["journal_writes"]), True),
+            ("plan + run, ns/device", lambda r: num(r["ns_per_item"]), True),
+            ("plain walk, ns/device", lambda r: num(r["limit_ns_per_item"]), True),
+            ("peak RSS: topology / +plan / +txn", lambda r: "%s / %s / %s" % (
+                mb(r["rss_topology_kb"]), mb(r["rss_plan_kb"]), mb(r["rss_txn_kb"])), False),
+            ("walk peak RSS", lambda r: mb(r["limit_peak_rss_kb"]), True),
+        ])))
     return parts
 
 
@@ -233,6 +268,19 @@ def targets(rows):
                   r["format"] == fmt and r["size"] == 100000000), None)
         one("verification of a 100 MB %s within 1.3× of decompression" % fmt, r,
             r and r["ratio_limit"] <= 1.3, r and ratio(r["ratio_limit"]))
+    g = next((r for r in rows if r["bench"] == "txn" and r.get("variant") == "group" and
+              r["size"] == 10000), None)
+    one("txn, 10,000-device group: coordinator within 3× of a plain loop over the plans", g,
+        g and g["ratio_limit"] <= 3, g and "%s (%s ns/event)" % (ratio(g["ratio_limit"]), num(g["ns_per_item"])))
+    one("txn, 10,000-device group: no allocation per event in the steady state", g,
+        g and g["steady_allocations"] == 0 and g["journal_steady_allocations"] == 0,
+        g and "%s allocations without, %s with the journal" % (g["steady_allocations"],
+                                                            g["journal_steady_allocations"]))
+    for shape in ("site", "cascade"):
+        r = next((r for r in rows if r["bench"] == "txn" and r.get("variant") == shape and
+                  r["size"] == 100000), None)
+        one("txn, 100,000-device %s: planned and run to the end" % shape, r, r and r["identical"],
+            r and "%s ms" % num(r["build_ms"] + r["plan_ms"] + r["run_ms"]))
     vc = [r for r in rows if r["bench"] == "vercmp"]
     worst = min(vc, key=lambda r: r["items_per_s"]) if vc else None
     one("version comparison above 20 million/s (every size)", worst, worst and worst["items_per_s"] > 2e7,

@@ -18,7 +18,7 @@ mkdir -p "$out"
 : > "$out/durations"
 status=0
 start=$SECONDS
-for name in vercmp merge match prune verify; do
+for name in vercmp merge match prune verify txn; do
 	t0=$SECONDS
 	echo "dupg-bench $name ..." >&2
 	"$bench" "$name" >> "$out/results.jsonl" || status=1

@@ -16,7 +16,7 @@ run() {
 }
 
 fail=0
-for name in match prune merge vercmp verify; do
+for name in match prune merge vercmp verify txn; do
 	out=$(run "$name" --check)
 	rc=$?
 	printf '%s\n' "$out"

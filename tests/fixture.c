@@ -406,6 +406,52 @@ void fx_device(dupg_topology *t, const char *id, const char *hw, const char *ver
 	CU_ASSERT_EQUAL_FATAL(dupg_topology_add(t, &d, parent), 0);
 }
 
+static void big_device(dupg_topology *t, const char *id, const char *hw, const char *parent)
+{
+	dupg_device_vd d = { id, hw, "1", 60 };
+
+	CU_ASSERT_EQUAL_FATAL(dupg_topology_add(t, &d, parent), 0);
+}
+
+dupg_topology *fx_site_wide(size_t n)
+{
+	dupg_topology *t = NULL;
+	size_t hubs = n / 100 > 0 ? n / 100 : 1, i;
+	char id[32], parent[32];
+
+	CU_ASSERT_FATAL(n >= 2);
+	CU_ASSERT_EQUAL_FATAL(dupg_topology_new(&t), 0);
+	big_device(t, "BBU", "A", NULL);
+	for (i = 0; i < hubs && i + 1 < n; i++) {
+		snprintf(id, sizeof(id), "HUB%zu", i);
+		snprintf(parent, sizeof(parent), "HUB%zu", i - 1);
+		big_device(t, id, "B", i % 4 == 0 ? "BBU" : parent);
+	}
+	for (i = 0; i + 1 + hubs < n; i++) {
+		snprintf(id, sizeof(id), "RRU%zu", i);
+		snprintf(parent, sizeof(parent), "HUB%zu", i % hubs);
+		big_device(t, id, "D", parent);
+	}
+	CU_ASSERT_EQUAL_FATAL(dupg_topology_check(t, "wide site"), 0);
+	return t;
+}
+
+dupg_topology *fx_site_cascade(size_t n)
+{
+	dupg_topology *t = NULL;
+	char id[32], parent[32];
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(dupg_topology_new(&t), 0);
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "D%zu", i);
+		snprintf(parent, sizeof(parent), "D%zu", i - 1);
+		big_device(t, id, "B", i == 0 ? NULL : parent);
+	}
+	CU_ASSERT_EQUAL_FATAL(dupg_topology_check(t, "cascade"), 0);
+	return t;
+}
+
 uint32_t fx_rand(uint64_t *state, uint32_t n)
 {
 	return (uint32_t)dupg__rng_below(state, n);

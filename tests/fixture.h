@@ -66,6 +66,17 @@ void fx_device(dupg_topology *t, const char *id, const char *hw, const char *ver
 	       const char *parent);
 
 /*
+ * Big checked sites for the scale tests; device i of the topology is the
+ * i-th added. fx_site_wide: "BBU" (hardware A, version "1", duration 60 s),
+ * then one HUB (B) per 100 devices in cascades of four below the BBU, then
+ * RRUs (D) behind the HUBs in turn: n devices in all (n >= 2).
+ * fx_site_cascade: n devices of type B, each behind the one added before it
+ * ("D0" the master, depth n - 1 at the end).
+ */
+dupg_topology *fx_site_wide(size_t n);
+dupg_topology *fx_site_cascade(size_t n);
+
+/*
  * A uniform-enough number in [0, n) from a caller-held splitmix64 state: tests
  * draw their random cases from a fixed seed so that a failure reproduces.
  */

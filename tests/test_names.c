@@ -28,6 +28,13 @@ ADAPT(dupg_pack_format, dupg_pack_format)
 ADAPT(dupg_apply_step, dupg_apply_step)
 ADAPT(dupg_recover_action, dupg_recover_action)
 ADAPT(dupg_plan_action, dupg_plan_action)
+ADAPT(dupg_txn_phase, dupg_txn_phase)
+ADAPT(dupg_txn_outcome, dupg_txn_outcome)
+ADAPT(dupg_txn_state, dupg_txn_state)
+ADAPT(dupg_txn_failure, dupg_txn_failure)
+ADAPT(dupg_txn_action_kind, dupg_txn_action_kind)
+ADAPT(dupg_txn_event_kind, dupg_txn_event_kind)
+ADAPT(dupg_txn_taken, dupg_txn_taken)
 
 static const struct enum_case cases[] = {
 	{ "task kind", 3, dupg_task_kind_n, dupg_task_kind_p },
@@ -38,6 +45,13 @@ static const struct enum_case cases[] = {
 	{ "apply step", 8, dupg_apply_step_n, dupg_apply_step_p },
 	{ "recover action", 3, dupg_recover_action_n, dupg_recover_action_p },
 	{ "plan action", 2, dupg_plan_action_n, dupg_plan_action_p },
+	{ "transaction phase", 5, dupg_txn_phase_n, dupg_txn_phase_p },
+	{ "transaction outcome", 4, dupg_txn_outcome_n, dupg_txn_outcome_p },
+	{ "device state", DUPG_TXN_DEV_STATES, dupg_txn_state_n, dupg_txn_state_p },
+	{ "transaction failure", 10, dupg_txn_failure_n, dupg_txn_failure_p },
+	{ "transaction action", 8, dupg_txn_action_kind_n, dupg_txn_action_kind_p },
+	{ "transaction event", 11, dupg_txn_event_kind_n, dupg_txn_event_kind_p },
+	{ "event result", 3, dupg_txn_taken_n, dupg_txn_taken_p },
 };
 
 static void test_round_trip(void)

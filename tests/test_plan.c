@@ -4,6 +4,7 @@
 #include <json-c/json.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static dupg_topology *worked_topology(void)
@@ -398,6 +399,113 @@ static void test_getters_out_of_range(void)
 	dupg_topology_free(t);
 }
 
+/*
+ * A big plan, checked in linear time against the topology: dispatch order
+ * breadth first (a parent's step before its child's), each route the
+ * device's ancestors, every device switching before its parent.
+ */
+static void expect_big_plan(const dupg_plan *p, const dupg_topology *t, size_t every)
+{
+	size_t n = dupg_topology_count(t), count = dupg_plan_count(p), i, j;
+	size_t *step_of = malloc(n * sizeof(*step_of)), *order = malloc(count * sizeof(*order));
+	size_t *pos = malloc(count * sizeof(*pos));
+	size_t prev_depth = 0, bad = 0;
+
+	CU_ASSERT_FATAL(step_of != NULL && order != NULL && pos != NULL);
+	CU_ASSERT_PTR_EQUAL(dupg_plan_topology(p), t);
+	for (i = 0; i < n; i++)
+		step_of[i] = DUPG_NONE;
+	for (i = 0; i < count; i++) {
+		size_t d = dupg_plan_device_index(p, i), depth = dupg_topology_depth(t, d);
+		size_t par = dupg_topology_parent(t, d);
+
+		step_of[d] = i;
+		bad += depth < prev_depth;
+		bad += par != DUPG_NONE && step_of[par] == DUPG_NONE;
+		bad += dupg_plan_via_count(p, i) != (depth > 0 ? depth - 1 : 0);
+		bad += dupg_plan_action_get(p, i) != (par == DUPG_NONE ? DUPG_ACTION_LOCAL : DUPG_ACTION_SEND);
+		prev_depth = depth;
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	/* routes of a spread of steps and of the last (deepest), hop by hop */
+	for (i = 0; i < count; i += (i + 1 < count && i + every >= count) ? count - 1 - i : every) {
+		size_t nvia = dupg_plan_via_count(p, i);
+		size_t cur = dupg_topology_parent(t, dupg_plan_device_index(p, i));
+
+		for (j = nvia; j > 0; j--) {
+			bad += dupg_plan_via_index(p, i, j - 1) != cur;
+			bad += strcmp(dupg_plan_via(p, i, j - 1), dupg_topology_device(t, cur)->id) != 0;
+			cur = dupg_topology_parent(t, cur);
+		}
+		bad += dupg_plan_via_index(p, i, nvia) != DUPG_NONE;
+		if (i + 1 == count)
+			break;
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	dupg_plan_switch_order(p, order);
+	for (i = 0; i < count; i++)
+		pos[order[i]] = i;
+	for (i = 0; i < count; i++) {
+		size_t par = dupg_topology_parent(t, dupg_plan_device_index(p, i));
+		bad += par != DUPG_NONE && pos[step_of[par]] < pos[i];
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	free(step_of);
+	free(order);
+	free(pos);
+}
+
+static void big_plan(dupg_topology *t, size_t every)
+{
+	const char *const from_pairs[] = { "A", "a1", "B", "b1", "D", "d1", NULL };
+	const char *const to_pairs[] = { "A", "a2", "B", "b2", "D", "d2", NULL };
+	dupg_config *from = config_of(from_pairs), *to = config_of(to_pairs);
+	dupg_plan *p = NULL, *r = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(dupg_plan_upgrade(&p, t, from, to), 0);
+	CU_ASSERT_EQUAL(dupg_plan_count(p), dupg_topology_count(t));
+	expect_big_plan(p, t, every);
+	CU_ASSERT_EQUAL_FATAL(dupg_plan_rollback(&r, p), 0);
+	dupg_plan_free(p);
+	expect_big_plan(r, t, every);
+	/* each step gets back its type's package of `from` */
+	CU_ASSERT_STRING_EQUAL(dupg_plan_package(r, 0), strcmp(dupg_plan_hw(r, 0), "A") == 0 ? "a1" : "b1");
+	dupg_plan_free(r);
+	dupg_config_free(from);
+	dupg_config_free(to);
+}
+
+/* Every one of 100,000 devices changes. */
+static void test_wide_100k(void)
+{
+	dupg_topology *t = fx_site_wide(100000);
+	dupg_plan *p = NULL;
+	dupg_config *c = empty_config(), *e = empty_config();
+	char *json = NULL;
+
+	big_plan(t, 97);
+	/* the JSON still lists every route in full; the last step is the last RRU of the deepest HUB */
+	CU_ASSERT_EQUAL_FATAL(dupg_config_set(c, "D", "d2"), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_plan_upgrade(&p, t, e, c), 0);
+	CU_ASSERT_EQUAL(dupg_plan_to_json(&json, p), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "{\"device\":\"RRU97999\",\"hw\":\"D\",\"package\":\"d2\","
+				      "\"previous\":null,\"action\":\"send\",\"via\":[\"HUB996\",\"HUB997\",\"HUB998\",\"HUB999\"]}]}"));
+	dupg_free(json);
+	dupg_plan_free(p);
+	dupg_config_free(c);
+	dupg_config_free(e);
+	dupg_topology_free(t);
+}
+
+/* A cascade 100,000 deep: its routes alone would hold 5e9 entries if copied. */
+static void test_cascade_100k(void)
+{
+	dupg_topology *t = fx_site_cascade(100000);
+
+	big_plan(t, 9973);
+	dupg_topology_free(t);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -409,6 +517,8 @@ int main(void)
 		{ "no change", test_no_change },
 		{ "errors", test_errors },
 		{ "getters out of range", test_getters_out_of_range },
+		{ "100,000 devices", test_wide_100k },
+		{ "cascade 100,000 deep", test_cascade_100k },
 		CU_TEST_INFO_NULL,
 	};
 	return fx_run("plan", tests);

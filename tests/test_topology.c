@@ -250,6 +250,78 @@ static void test_set_version(void)
 	dupg_topology_free(t);
 }
 
+/* The ancestor at depth k by walking parents: what the jump pointers must agree with. */
+static size_t walk_up(const dupg_topology *t, size_t i, size_t depth)
+{
+	while (i != DUPG_NONE && dupg_topology_depth(t, i) > depth)
+		i = dupg_topology_parent(t, i);
+	return i;
+}
+
+static void test_ancestor(void)
+{
+	dupg_topology *t = worked();
+	uint64_t rng = 0xa11ce;
+	size_t i, k, n, d;
+	int round;
+
+	CU_ASSERT_EQUAL(dupg_topology_ancestor(t, 0, 0), DUPG_NONE); /* not checked yet */
+	CU_ASSERT_EQUAL_FATAL(dupg_topology_check(t, NULL), 0);
+	/* RRU4 -> HUB3 -> HUB2 -> BBU1 */
+	CU_ASSERT_EQUAL(dupg_topology_ancestor(t, 0, 3), 0);
+	CU_ASSERT_EQUAL(dupg_topology_ancestor(t, 0, 2), 4);
+	CU_ASSERT_EQUAL(dupg_topology_ancestor(t, 0, 1), 3);
+	CU_ASSERT_EQUAL(dupg_topology_ancestor(t, 0, 0), 1);
+	CU_ASSERT_EQUAL(dupg_topology_ancestor(t, 0, 4), DUPG_NONE);
+	CU_ASSERT_EQUAL(dupg_topology_ancestor(t, 8, 0), DUPG_NONE);
+	CU_ASSERT_EQUAL(dupg_topology_ancestor(NULL, 0, 0), DUPG_NONE);
+	dupg_topology_free(t);
+
+	/* random trees, parents added in random order, every (device, depth) pair */
+	for (round = 0; round < 50; round++) {
+		char id[16], parent[16];
+
+		n = 1 + fx_rand(&rng, 300);
+		t = new_topology();
+		for (i = 0; i < n; i++) {
+			/* mostly deep: a parent among the last few devices */
+			size_t par = i == 0 ? 0 : i - 1 - fx_rand(&rng, (uint32_t)(i < 4 ? i : 4));
+			snprintf(id, sizeof(id), "d%zu", i);
+			snprintf(parent, sizeof(parent), "d%zu", par);
+			fx_device(t, id, "A", "1", i == 0 ? NULL : parent);
+		}
+		CU_ASSERT_EQUAL_FATAL(dupg_topology_check(t, NULL), 0);
+		for (i = 0; i < n; i++) {
+			d = dupg_topology_depth(t, i);
+			for (k = 0; k <= d; k++)
+				CU_ASSERT_EQUAL(dupg_topology_ancestor(t, i, k), walk_up(t, i, k));
+			CU_ASSERT_EQUAL(dupg_topology_ancestor(t, i, d + 1), DUPG_NONE);
+		}
+		dupg_topology_free(t);
+	}
+}
+
+/* 100,000 deep: the check needs no recursion and the ancestor query no walk. */
+static void test_deep_cascade(void)
+{
+	dupg_topology *t = fx_site_cascade(100000);
+	uint64_t rng = 7;
+	size_t i, k;
+	int round;
+
+	CU_ASSERT_EQUAL(dupg_topology_depth(t, 99999), 99999);
+	CU_ASSERT_EQUAL(dupg_topology_master(t), 0);
+	for (round = 0; round < 1000; round++) {
+		i = fx_rand(&rng, 100000);
+		k = fx_rand(&rng, (uint32_t)i + 1);
+		/* in a cascade device k is the ancestor at depth k */
+		CU_ASSERT_EQUAL(dupg_topology_ancestor(t, i, k), k);
+	}
+	CU_ASSERT_EQUAL(dupg_topology_ancestor(t, 99999, 0), 0);
+	CU_ASSERT_EQUAL(dupg_topology_ancestor(t, 99999, 99998), 99998);
+	dupg_topology_free(t);
+}
+
 static void test_getters_out_of_range(void)
 {
 	dupg_topology *t = worked();
@@ -288,6 +360,8 @@ int main(void)
 		{ "check errors", test_check_errors },
 		{ "add after check", test_add_after_check },
 		{ "set version", test_set_version },
+		{ "ancestor at a depth", test_ancestor },
+		{ "cascade 100,000 deep", test_deep_cascade },
 		{ "getters out of range", test_getters_out_of_range },
 		CU_TEST_INFO_NULL,
 	};

@@ -79,10 +79,29 @@ DUPG_EXTERN(const char *) dupg_plan_package(const dupg_plan *p, size_t i);
 DUPG_EXTERN(const char *) dupg_plan_previous(const dupg_plan *p, size_t i);
 /** @return whether the master installs step i itself or sends it (LOCAL when out of range) */
 DUPG_EXTERN(dupg_plan_action) dupg_plan_action_get(const dupg_plan *p, size_t i);
-/** Number of devices the package of step i travels through between the master and its device. */
+/**
+ * Number of devices the package of step i travels through between the master
+ * and its device: the device's depth - 1 (0 for the master and its children).
+ */
 DUPG_EXTERN(size_t) dupg_plan_via_count(const dupg_plan *p, size_t i);
-/** @return id of the j-th device on the way (nearest the master first), borrowed */
+/**
+ * Topology index of the j-th device on the way of step i (nearest the master
+ * first). Routes are not copied into the plan: they are the device's
+ * ancestors, read from the topology in O(log depth) per call (see
+ * dupg_topology_ancestor()). To walk a whole route from the device back to
+ * the master, dupg_topology_parent() costs O(1) per hop.
+ * @return the index, or ::DUPG_NONE when i or j is out of range
+ */
+DUPG_EXTERN(size_t) dupg_plan_via_index(const dupg_plan *p, size_t i, size_t j);
+/** @return id of the j-th device on the way (nearest the master first), borrowed from the topology; NULL when out of range */
 DUPG_EXTERN(const char *) dupg_plan_via(const dupg_plan *p, size_t i, size_t j);
+/**
+ * The topology the plan was made from (a rollback plan: its upgrade plan's).
+ * The plan reads device ids and routes from it: it must stay alive, and no
+ * device may be added to it, while the plan is in use.
+ * @return the topology, borrowed; NULL for NULL
+ */
+DUPG_EXTERN(const dupg_topology *) dupg_plan_topology(const dupg_plan *p);
 
 /**
  * Order in which the plan's devices switch to their new slot: deepest first,

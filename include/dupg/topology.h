@@ -52,6 +52,14 @@ DUPG_EXTERN(size_t) dupg_topology_parent(const dupg_topology *t, size_t i);
 DUPG_EXTERN(size_t) dupg_topology_master(const dupg_topology *t);
 /** @return depth of device i: 0 for the master (valid after a successful check) */
 DUPG_EXTERN(size_t) dupg_topology_depth(const dupg_topology *t, size_t i);
+/**
+ * The ancestor of device i at a given depth: the master at depth 0, device i
+ * itself at its own depth. O(log depth) (one jump pointer per device, set by
+ * the check), so a route can be read off the tree at any depth.
+ * @return its index; ::DUPG_NONE when i is out of range, depth is beyond
+ *         device i's depth or the topology is not checked
+ */
+DUPG_EXTERN(size_t) dupg_topology_ancestor(const dupg_topology *t, size_t i, size_t depth);
 /** Update device i's running version (copied). @return 0, ::DUPG_EINVAL or ::DUPG_ENOMEM */
 DUPG_EXTERN(int) dupg_topology_set_version(dupg_topology *t, size_t i, const char *version);
 

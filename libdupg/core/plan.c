@@ -1,33 +1,11 @@
 /* Upgrade and rollback dispatch plans over a checked topology (pure). */
 #include "internal.h"
 #include "json_internal.h"
+#include "plan_internal.h"
 
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
-
-/*
- * Device ids, hardware types and via ids are borrowed from the topology
- * (they live as long as it does); package paths come from configurations
- * the caller may free at once, so they are copied.
- */
-struct step {
-	size_t dev;
-	const char *id;
-	const char *hw;
-	char *package;
-	char *previous;
-	dupg_plan_action action;
-	size_t via_start;  /* into the plan's via array */
-	size_t via_count;
-};
-
-struct dupg_plan {
-	struct step *steps;
-	size_t count;
-	const char **via;
-	size_t nvia;
-};
 
 static const char *const action_names[] = { "local", "send" };
 
@@ -56,7 +34,6 @@ void dupg_plan_free(dupg_plan *p)
 		free(p->steps[i].previous);
 	}
 	free(p->steps);
-	free(p->via);
 	free(p);
 }
 
@@ -107,7 +84,7 @@ int dupg_plan_upgrade(dupg_plan **out, const dupg_topology *t, const dupg_config
 		      const dupg_config *to)
 {
 	dupg_plan *p = NULL;
-	size_t *order = NULL, n, master, i, nvia = 0;
+	size_t *order = NULL, n, master, i;
 	int rc;
 
 	if (out == NULL)
@@ -126,6 +103,7 @@ int dupg_plan_upgrade(dupg_plan **out, const dupg_topology *t, const dupg_config
 		rc = dupg__error_nomem();
 		goto out;
 	}
+	p->topo = t;
 	rc = dispatch_order(order, t, n, master);
 	if (rc != 0)
 		goto out;
@@ -140,7 +118,7 @@ int dupg_plan_upgrade(dupg_plan **out, const dupg_topology *t, const dupg_config
 		const dupg_device_vd *dev = dupg_topology_device(t, d);
 		const char *want = dupg_config_get(to, dev->hw);
 		const char *now = dupg_config_get(from, dev->hw);
-		struct step *s;
+		struct dupg__plan_step *s;
 
 		if (want == NULL || (now != NULL && strcmp(now, want) == 0))
 			continue;
@@ -156,28 +134,7 @@ int dupg_plan_upgrade(dupg_plan **out, const dupg_topology *t, const dupg_config
 			goto out;
 		}
 		s->action = d == master ? DUPG_ACTION_LOCAL : DUPG_ACTION_SEND;
-		s->via_start = nvia;
 		s->via_count = depth > 0 ? depth - 1 : 0;
-		nvia += s->via_count;
-	}
-	if (nvia > 0) {
-		p->via = malloc(nvia * sizeof(*p->via));
-		if (p->via == NULL) {
-			rc = dupg__error_nomem();
-			goto out;
-		}
-	}
-	p->nvia = nvia;
-	/* fill each step's via from the device's parent upward, so backwards */
-	for (i = 0; i < p->count; i++) {
-		struct step *s = &p->steps[i];
-		size_t cur = dupg_topology_parent(t, s->dev);
-		size_t j;
-
-		for (j = s->via_count; j > 0; j--) {
-			p->via[s->via_start + j - 1] = dupg_topology_device(t, cur)->id;
-			cur = dupg_topology_parent(t, cur);
-		}
 	}
 out:
 	free(order);
@@ -202,20 +159,14 @@ int dupg_plan_rollback(dupg_plan **out, const dupg_plan *upgrade)
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
 		return dupg__error_nomem();
-	if (upgrade->count > 0)
-		p->steps = calloc(upgrade->count, sizeof(*p->steps));
-	if (upgrade->nvia > 0)
-		p->via = malloc(upgrade->nvia * sizeof(*p->via));
-	if ((upgrade->count > 0 && p->steps == NULL) || (upgrade->nvia > 0 && p->via == NULL)) {
+	p->topo = upgrade->topo;
+	if (upgrade->count > 0 && (p->steps = calloc(upgrade->count, sizeof(*p->steps))) == NULL) {
 		dupg_plan_free(p);
 		return dupg__error_nomem();
 	}
-	if (upgrade->nvia > 0)
-		memcpy(p->via, upgrade->via, upgrade->nvia * sizeof(*p->via));
-	p->nvia = upgrade->nvia;
 	for (i = 0; i < upgrade->count; i++) {
-		const struct step *u = &upgrade->steps[i];
-		struct step *s = &p->steps[i];
+		const struct dupg__plan_step *u = &upgrade->steps[i];
+		struct dupg__plan_step *s = &p->steps[i];
 
 		*s = *u;
 		s->package = dupg__strdup(u->previous);
@@ -230,7 +181,7 @@ int dupg_plan_rollback(dupg_plan **out, const dupg_plan *upgrade)
 	return 0;
 }
 
-static const struct step *step_at(const dupg_plan *p, size_t i)
+static const struct dupg__plan_step *step_at(const dupg_plan *p, size_t i)
 {
 	return p == NULL || i >= p->count ? NULL : &p->steps[i];
 }
@@ -242,58 +193,72 @@ size_t dupg_plan_count(const dupg_plan *p)
 
 const char *dupg_plan_device(const dupg_plan *p, size_t i)
 {
-	const struct step *s = step_at(p, i);
+	const struct dupg__plan_step *s = step_at(p, i);
 
 	return s == NULL ? NULL : s->id;
 }
 
 size_t dupg_plan_device_index(const dupg_plan *p, size_t i)
 {
-	const struct step *s = step_at(p, i);
+	const struct dupg__plan_step *s = step_at(p, i);
 
 	return s == NULL ? DUPG_NONE : s->dev;
 }
 
 const char *dupg_plan_hw(const dupg_plan *p, size_t i)
 {
-	const struct step *s = step_at(p, i);
+	const struct dupg__plan_step *s = step_at(p, i);
 
 	return s == NULL ? NULL : s->hw;
 }
 
 const char *dupg_plan_package(const dupg_plan *p, size_t i)
 {
-	const struct step *s = step_at(p, i);
+	const struct dupg__plan_step *s = step_at(p, i);
 
 	return s == NULL ? NULL : s->package;
 }
 
 const char *dupg_plan_previous(const dupg_plan *p, size_t i)
 {
-	const struct step *s = step_at(p, i);
+	const struct dupg__plan_step *s = step_at(p, i);
 
 	return s == NULL ? NULL : s->previous;
 }
 
 dupg_plan_action dupg_plan_action_get(const dupg_plan *p, size_t i)
 {
-	const struct step *s = step_at(p, i);
+	const struct dupg__plan_step *s = step_at(p, i);
 
 	return s == NULL ? DUPG_ACTION_LOCAL : s->action;
 }
 
 size_t dupg_plan_via_count(const dupg_plan *p, size_t i)
 {
-	const struct step *s = step_at(p, i);
+	const struct dupg__plan_step *s = step_at(p, i);
 
 	return s == NULL ? 0 : s->via_count;
 }
 
+size_t dupg_plan_via_index(const dupg_plan *p, size_t i, size_t j)
+{
+	const struct dupg__plan_step *s = step_at(p, i);
+
+	/* the j-th device from the master is the ancestor at depth j + 1 */
+	return s == NULL || j >= s->via_count ? DUPG_NONE : dupg_topology_ancestor(p->topo, s->dev, j + 1);
+}
+
 const char *dupg_plan_via(const dupg_plan *p, size_t i, size_t j)
 {
-	const struct step *s = step_at(p, i);
+	const dupg_device_vd *d = dupg_topology_device(p == NULL ? NULL : p->topo,
+						       dupg_plan_via_index(p, i, j));
 
-	return s == NULL || j >= s->via_count ? NULL : p->via[s->via_start + j];
+	return d == NULL ? NULL : d->id;
+}
+
+const dupg_topology *dupg_plan_topology(const dupg_plan *p)
+{
+	return p == NULL ? NULL : p->topo;
 }
 
 void dupg_plan_switch_order(const dupg_plan *p, size_t *order)
@@ -311,40 +276,53 @@ void dupg_plan_switch_order(const dupg_plan *p, size_t *order)
 		order[i] = n - 1 - i;
 }
 
-/* Add key: s, or null when s is NULL. 0 or -1. */
-static json_object *step_to_jobj(const dupg_plan *p, const struct step *s)
+/* ids: room for the longest route; filled from the device's parent upward, so backwards */
+static json_object *step_to_jobj(const dupg_plan *p, const struct dupg__plan_step *s, const char **ids)
 {
 	json_object *obj = json_object_new_object();
-	const char *const *ids = s->via_count > 0 ? p->via + s->via_start : NULL;
+	size_t cur = dupg_topology_parent(p->topo, s->dev), j;
 
+	for (j = s->via_count; j > 0; j--) {
+		ids[j - 1] = dupg_topology_device(p->topo, cur)->id;
+		cur = dupg_topology_parent(p->topo, cur);
+	}
 	obj = dupg__jadd_str(obj, "device", s->id, SIZE_MAX);
 	obj = dupg__jadd_str(obj, "hw", s->hw, SIZE_MAX);
 	obj = dupg__jadd_str(obj, "package", s->package, SIZE_MAX);
 	obj = dupg__jadd_str(obj, "previous", s->previous, SIZE_MAX);
 	obj = dupg__jadd_str(obj, "action", dupg_plan_action_name(s->action), SIZE_MAX);
-	return dupg__jadd(obj, "via", dupg__jstr_array(ids, s->via_count));
+	return dupg__jadd(obj, "via", dupg__jstr_array(s->via_count > 0 ? ids : NULL, s->via_count));
 }
 
 int dupg_plan_to_json(char **out, const dupg_plan *p)
 {
 	json_object *root, *steps, *st = NULL;
-	size_t i;
+	const char **ids;
+	size_t i, longest = 1;
 
 	if (out != NULL)
 		*out = NULL;
 	if (out == NULL || p == NULL)
 		return dupg__error(DUPG_EINVAL, "dupg_plan_to_json: NULL argument");
-	steps = dupg__jarray(p->count);
-	if (steps == NULL)
+	for (i = 0; i < p->count; i++)
+		if (p->steps[i].via_count > longest)
+			longest = p->steps[i].via_count;
+	ids = malloc((longest + 1) * sizeof(*ids));
+	steps = ids == NULL ? NULL : dupg__jarray(p->count);
+	if (steps == NULL) {
+		free(ids);
 		return dupg__error_nomem();
+	}
 	for (i = 0; i < p->count; i++) {
-		st = step_to_jobj(p, &p->steps[i]);
+		st = step_to_jobj(p, &p->steps[i], ids);
 		if (st == NULL || json_object_array_add(steps, st) != 0) {
 			json_object_put(st);
 			json_object_put(steps);
+			free(ids);
 			return dupg__error_nomem();
 		}
 	}
+	free(ids);
 	root = json_object_new_object();
 	if (root == NULL || json_object_object_add(root, "steps", steps) != 0) {
 		json_object_put(steps);

@@ -10,6 +10,7 @@ struct device {
 	char *parent_id;    /* owned; NULL for the master */
 	size_t parent;      /* index, resolved by the check; DUPG_NONE for the master */
 	size_t depth;       /* set by the check */
+	size_t jump;        /* an ancestor, set by the check: the master's is itself (see below) */
 	int state;          /* walk state during the check */
 };
 
@@ -177,18 +178,27 @@ int dupg_topology_check(dupg_topology *t, const char *origin)
 	/*
 	 * Walk up from each device until a device whose depth is known. With
 	 * one master and every parent known, the only other way a walk ends is
-	 * by meeting a device of the same walk: a cycle. Depths are filled in
-	 * on a second pass down the same chain.
+	 * by meeting a device of the same walk: a cycle. On the way up each
+	 * device's jump field holds the device below it, so the walk comes back
+	 * down without a stack, filling in depths and jump pointers top-down.
+	 *
+	 * Jump pointers are the skew-binary ones (Myers, 1983): a device jumps
+	 * to its parent's jump's jump when the parent's two jumps span equal
+	 * distances, else to its parent. One pointer per device, and any
+	 * ancestor is found in O(log depth) hops (dupg_topology_ancestor), so a
+	 * route is read from the tree instead of being copied per device.
 	 */
 	t->devs[m]->state = 2;
 	t->devs[m]->depth = 0;
+	t->devs[m]->jump = m;
 	for (i = 0; i < n; i++) {
-		size_t cur = i, len = 0, depth;
+		size_t cur = i, below = DUPG_NONE;
 
 		while (t->devs[cur]->state == 0) {
 			t->devs[cur]->state = 1;
+			t->devs[cur]->jump = below;
+			below = cur;
 			cur = t->devs[cur]->parent;
-			len++;
 		}
 		if (t->devs[cur]->state == 1) {
 			char names[512];
@@ -196,11 +206,19 @@ int dupg_topology_check(dupg_topology *t, const char *origin)
 			return dupg__error(DUPG_EFORMAT, "%s: device %s: cycle of parents: %s", origin,
 					   t->devs[cur]->vd.id, names);
 		}
-		depth = t->devs[cur]->depth + len;
-		for (cur = i; len > 0; len--, depth--) {
-			t->devs[cur]->state = 2;
-			t->devs[cur]->depth = depth;
-			cur = t->devs[cur]->parent;
+		/* cur is the parent of below, all the way down */
+		while (below != DUPG_NONE) {
+			struct device *d = t->devs[below];
+			const struct device *p = t->devs[cur];
+			const struct device *pj = t->devs[p->jump];
+			size_t next = d->jump;
+
+			d->depth = p->depth + 1;
+			d->jump = p->depth - pj->depth == pj->depth - t->devs[pj->jump]->depth ?
+				  pj->jump : cur;
+			d->state = 2;
+			cur = below;
+			below = next;
 		}
 	}
 	t->master = m;
@@ -236,6 +254,17 @@ size_t dupg_topology_master(const dupg_topology *t)
 size_t dupg_topology_depth(const dupg_topology *t, size_t i)
 {
 	return i < dupg_topology_count(t) && t->checked ? t->devs[i]->depth : 0;
+}
+
+size_t dupg_topology_ancestor(const dupg_topology *t, size_t i, size_t depth)
+{
+	const struct device *d;
+
+	if (i >= dupg_topology_count(t) || !t->checked || depth > t->devs[i]->depth)
+		return DUPG_NONE;
+	for (d = t->devs[i]; d->depth > depth; d = t->devs[i])
+		i = t->devs[d->jump]->depth >= depth ? d->jump : d->parent;
+	return i;
 }
 
 int dupg_topology_set_version(dupg_topology *t, size_t i, const char *version)

@@ -451,9 +451,9 @@ static void test_build_failures_leave_nothing(void)
 	ASSERT_ERR(dupg_package_build(&m, blocked, "n", "1", hw_bc, 2, files, 3, NULL), DUPG_ENOTFOUND,
 		   "directory does not exist");
 	ASSERT_NAMES(blocked);
-	/* the archive is written in full, then the rename over a directory fails */
-	ASSERT_ERR(dupg_package_build(&m, isdir, "n", "1", hw_bc, 2, files, 3, NULL), DUPG_EIO,
-		   "cannot rename");
+	/* the archive is written in full, then refused: a directory is never replaced */
+	ASSERT_ERR(dupg_package_build(&m, isdir, "n", "1", hw_bc, 2, files, 3, NULL), DUPG_EUNSUPPORTED,
+		   "not a regular file");
 	ASSERT_NAMES(isdir);
 	CU_ASSERT_PTR_NULL(m);
 	assert_unchanged(before);

@@ -405,6 +405,27 @@ static void test_paths_a_list_cannot_hold(void)
 	free(dir);
 }
 
+/* The atomic writer never replaces what is not a regular file: a FIFO stays a FIFO. */
+static void test_never_replaces_a_device(void)
+{
+	char *dir = fx_tmpdir();
+	const char *hw[] = { "A" };
+	dupg_pathlist *l = NULL;
+	struct stat st;
+
+	CU_ASSERT_EQUAL_FATAL(mkfifo(fx_path(dir, "fifo"), 0600), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_new(&l), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_add(l, "/x/pkg1", hw, 1), 0);
+	fx_expect_error(dupg_pathlist_save(l, fx_path(dir, "fifo"), &fast), DUPG_EUNSUPPORTED,
+			"not a regular file", NULL);
+	CU_ASSERT_EQUAL(lstat(fx_path(dir, "fifo"), &st), 0);
+	CU_ASSERT(S_ISFIFO(st.st_mode));
+	CU_ASSERT(!fx_exists(fx_path(dir, "fifo.tmp")));
+	dupg_pathlist_free(l);
+	fx_rmrf(dir);
+	free(dir);
+}
+
 static void test_modes_kept(void)
 {
 	char *dir = fx_tmpdir();
@@ -800,6 +821,7 @@ int main(void)
 		{ "symlinked lists are refused", test_symlinked_lists },
 		{ "paths a list file cannot hold are refused", test_paths_a_list_cannot_hold },
 		{ "replaced files keep their mode", test_modes_kept },
+		{ "a FIFO is never replaced", test_never_replaces_a_device },
 		{ "hostile journals delete nothing", test_hostile_journals },
 		{ "the package cache beside the list", test_package_cache },
 		{ "every pair of operations raced in two processes", test_races },

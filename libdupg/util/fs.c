@@ -87,12 +87,18 @@ int dupg__fs_atomic_commit(dupg__atomic *w, int no_fsync, int (*stop_before_rena
 	int rc = 0, fd = w->fd;
 	struct stat old;
 	mode_t mode = 0644;
+	int replaced;
 
 	/*
 	 * mkstemp creates 0600: a new file is 0644 (lists and packages are read
 	 * by other tools of the master); a file replaced keeps its mode and owner.
 	 */
-	if (lstat(w->path, &old) == 0 && S_ISREG(old.st_mode)) {
+	replaced = lstat(w->path, &old) == 0;
+	if (replaced && !S_ISREG(old.st_mode)) {
+		/* a rename would replace a device, a FIFO or a link, not write to it */
+		rc = dupg__error(DUPG_EUNSUPPORTED, "%s: not a regular file: refusing to replace it",
+				 w->path);
+	} else if (replaced) {
 		mode = old.st_mode & 07777;
 		if ((old.st_uid != geteuid() || old.st_gid != getegid()) &&
 		    fchown(fd, old.st_uid, old.st_gid) != 0)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "output/json.h"
@@ -27,6 +28,7 @@ struct sim_report {
 	struct sim_table table;
 	json_object *waves;
 	int write_failed;
+	int direct;             /* written straight to a device (no temporary, no rename) */
 };
 
 static const char *const SEP = ",\n";
@@ -54,6 +56,14 @@ static int write_head(struct sim_report *r)
 	return 0;
 }
 
+/* A file that exists and is not a regular one: a rename over it would replace a device. */
+static int is_device(const char *file)
+{
+	struct stat st;
+
+	return stat(file, &st) == 0 && !S_ISREG(st.st_mode);
+}
+
 int sim_report_open(struct sim_report **out, const char *file, const struct sim_run_head *head)
 {
 	struct sim_report *r = calloc(1, sizeof(*r));
@@ -67,7 +77,16 @@ int sim_report_open(struct sim_report **out, const char *file, const struct sim_
 		free(r);
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	}
-	if (file != NULL) {
+	if (file != NULL && is_device(file)) {
+		/* /dev/null, /dev/stdout, a FIFO: written to as it is, never replaced */
+		r->out = fopen(file, "w");
+		if (r->out == NULL) {
+			int e = errno;
+			sim_report_free(r);
+			return sim_error(DUPG_EIO, "%s: cannot open: %s", file, strerror(e));
+		}
+		r->direct = 1;
+	} else if (file != NULL) {
 		/* written beside, renamed at the end: a failed run leaves no half report */
 		r->path = sim_strdup(file);
 		r->tmp = sim_printf("%s.tmp", file);
@@ -162,7 +181,11 @@ int sim_report_close(struct sim_report *r, const struct sim_figures *f, uint64_t
 		return rc;
 	if (fflush(r->out) != 0)
 		r->write_failed = 1;
-	if (r->path != NULL) {
+	if (r->direct) {
+		if (fclose(r->out) != 0 || r->write_failed)
+			rc = sim_error(DUPG_EIO, "cannot write the report");
+		r->out = NULL;
+	} else if (r->path != NULL) {
 		if (fclose(r->out) != 0)
 			r->write_failed = 1;
 		r->out = NULL;

@@ -1216,6 +1216,167 @@ static void test_sparse_entries(void)
 	free(img);
 }
 
+/* ---- hostile archives ---------------------------------------------------- */
+
+/* manifest.json (mj) and bin/app = "hello\n" in the given format and filter. */
+static int craft_with(const char *path, int (*format)(struct archive *),
+		      int (*filter)(struct archive *), const char *mj)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	const char *names[] = { "manifest.json", "bin/app" };
+	const char *data[] = { mj, "hello\n" };
+	int ok = format(a) == ARCHIVE_OK && (filter == NULL || filter(a) == ARCHIVE_OK);
+	size_t i;
+
+	/* iso9660 wants a block-sized output; the others do not mind */
+	archive_write_set_bytes_in_last_block(a, 1);
+	ok = ok && archive_write_open_filename(a, path) == ARCHIVE_OK;
+	for (i = 0; ok && i < 2; i++) {
+		archive_entry_clear(e);
+		archive_entry_set_pathname(e, names[i]);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, (la_int64_t)strlen(data[i]));
+		ok = archive_write_header(a, e) == ARCHIVE_OK &&
+		     archive_write_data(a, data[i], strlen(data[i])) == (la_ssize_t)strlen(data[i]);
+	}
+	ok = ok && archive_write_close(a) == ARCHIVE_OK;
+	archive_write_free(a);
+	archive_entry_free(e);
+	return ok;
+}
+
+/*
+ * Only tar (ustar, pax, GNU) and zip, compressed with gzip, xz or zstd, are
+ * read: a valid archive of any other format or filter is not an archive.
+ */
+static void test_other_formats_refused(void)
+{
+	static const char *const paths[] = { "bin/app" };
+	static const char *const data[] = { "hello\n" };
+	static const struct {
+		const char *name;
+		int (*format)(struct archive *);
+		int (*filter)(struct archive *);
+	} good[] = {
+		{ "ustar", archive_write_set_format_ustar, NULL },
+		{ "v7tar", archive_write_set_format_v7tar, NULL },
+		{ "gnutar.gz", archive_write_set_format_gnutar, archive_write_add_filter_gzip },
+		{ "pax.xz", archive_write_set_format_pax, archive_write_add_filter_xz },
+		{ "pax.zst", archive_write_set_format_pax, archive_write_add_filter_zstd },
+		{ "zip", archive_write_set_format_zip, NULL },
+	}, bad[] = {
+		{ "cpio", archive_write_set_format_cpio_newc, NULL },
+		{ "ar", archive_write_set_format_ar_svr4, NULL },
+		{ "7z", archive_write_set_format_7zip, NULL },
+		{ "iso", archive_write_set_format_iso9660, NULL },
+		{ "xar", archive_write_set_format_xar, NULL },
+		{ "tar.bz2", archive_write_set_format_pax, archive_write_add_filter_bzip2 },
+		{ "tar.lz", archive_write_set_format_pax, archive_write_add_filter_lzip },
+		{ "tar.lzma", archive_write_set_format_pax, archive_write_add_filter_lzma },
+		{ "tar.Z", archive_write_set_format_pax, archive_write_add_filter_compress },
+		{ "tar.lz4", archive_write_set_format_pax, archive_write_add_filter_lz4 },
+		{ "tar.uu", archive_write_set_format_pax, archive_write_add_filter_uuencode },
+		{ "gz.tar.gz", archive_write_set_format_cpio_newc, archive_write_add_filter_gzip },
+	};
+	char *mj = manifest_for(paths, data, 1);
+	dupg_manifest *m = NULL;
+	size_t i, crafted = 0;
+
+	for (i = 0; i < (sizeof(good) / sizeof(good[0])); i++) {
+		const char *p = fx_path(dir, good[i].name);
+		CU_ASSERT_TRUE_FATAL(craft_with(p, good[i].format, good[i].filter, mj));
+		CU_ASSERT_EQUAL(dupg_package_verify(&m, p), 0);
+		CU_ASSERT_EQUAL(dupg_manifest_file_count(m), 1);
+		dupg_manifest_free(m);
+		m = NULL;
+	}
+	for (i = 0; i < (sizeof(bad) / sizeof(bad[0])); i++) {
+		const char *p = fx_path(dir, bad[i].name);
+		/* a writer this libarchive lacks (xar without libxml2) proves nothing */
+		if (!craft_with(p, bad[i].format, bad[i].filter, mj))
+			continue;
+		crafted++;
+		/* an ISO image opens with 32 KiB of zeros: the end of an empty tar */
+		if (strcmp(bad[i].name, "iso") == 0) {
+			ASSERT_ERR(dupg_package_read_manifest(&m, p), DUPG_EFORMAT,
+				   "no manifest.json at the archive root");
+			continue;
+		}
+		ASSERT_ERR(dupg_package_read_manifest(&m, p), DUPG_EARCHIVE, "not an archive");
+		ASSERT_NAMES(p);
+		ASSERT_ERR(dupg_package_verify(&m, p), DUPG_EARCHIVE, "not an archive");
+		CU_ASSERT_PTR_NULL(m);
+	}
+	CU_ASSERT_TRUE(crafted >= 8);
+	free(mj);
+}
+
+/*
+ * A stream whose magic names a filter that libarchive runs as an external
+ * program (lzop, lrzip, grzip) is refused without running anything: with
+ * PATH leading to programs of those names that leave a mark, none is left.
+ */
+static void test_no_external_program(void)
+{
+	static const struct {
+		const char *prog;
+		const char *magic;
+		size_t len;
+	} magics[] = {
+		{ "lzop", "\x89LZO\0\r\n\x1a\n\x10\x30\x20\xa0\x09\x40\x01\x05", 18 },
+		{ "lrzip", "LRZI\0\x06\0\0\0\0\0\0\0\0\0\0", 16 },
+		{ "grzip", "GRZipII\0\x02\x04:)", 12 },
+		{ "bzip2", "BZh91AY&SY", 10 },
+		{ "lz4", "\x04\x22\x4d\x18\x64\x40\xa7", 7 },
+		{ "lzip", "LZIP\x01\x0c", 6 },
+		{ "zstd", "\x28\xb5\x2f\xfd\x04\x58", 6 },
+	};
+	const char *bin = fx_path(dir, "bin"), *old = getenv("PATH");
+	char *saved = old != NULL ? strdup(old) : NULL, *path, script[4400];
+	dupg_manifest *m = NULL;
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(mkdir(bin, 0755), 0);
+	for (i = 0; i < (sizeof(magics) / sizeof(magics[0])); i++) {
+		const char *prog = fx_path(bin, magics[i].prog);
+		snprintf(script, sizeof(script), "#!/bin/sh\ntouch '%s/ran-%s'\ncat >/dev/null\n", dir,
+			 magics[i].prog);
+		fx_write(prog, script);
+		CU_ASSERT_EQUAL_FATAL(chmod(prog, 0755), 0);
+	}
+	path = malloc(strlen(bin) + (saved != NULL ? strlen(saved) : 0) + 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(path);
+	sprintf(path, "%s:%s", bin, saved != NULL ? saved : "");
+	CU_ASSERT_EQUAL_FATAL(setenv("PATH", path, 1), 0);
+	for (i = 0; i < (sizeof(magics) / sizeof(magics[0])); i++) {
+		const char *p = fx_path(dir, magics[i].prog);
+		unsigned char buf[4096];
+
+		memset(buf, 0, sizeof(buf));
+		memcpy(buf, magics[i].magic, magics[i].len);
+		write_bytes(p, buf, sizeof(buf));
+		CU_ASSERT_TRUE(dupg_package_read_manifest(&m, p) == DUPG_EARCHIVE);
+		ASSERT_NAMES(p);
+		CU_ASSERT_TRUE(dupg_package_verify(&m, p) == DUPG_EARCHIVE);
+		CU_ASSERT_PTR_NULL(m);
+	}
+	if (saved != NULL)
+		setenv("PATH", saved, 1);
+	else
+		unsetenv("PATH");
+	for (i = 0; i < (sizeof(magics) / sizeof(magics[0])); i++) {
+		char ran[64];
+		snprintf(ran, sizeof(ran), "ran-%s", magics[i].prog);
+		if (fx_exists(fx_path(dir, ran)))
+			fprintf(stderr, "\n  %s was run\n", magics[i].prog);
+		CU_ASSERT_FALSE(fx_exists(fx_path(dir, ran)));
+	}
+	free(path);
+	free(saved);
+}
+
 static void test_fixture_package(void)
 {
 	const char *p = fx_pkg(dir, "pkg5", "5", "A,B");
@@ -1248,6 +1409,8 @@ IN_DIR(test_verify_errors)
 IN_DIR(test_absurd_sizes)
 IN_DIR(test_digest_sizes)
 IN_DIR(test_sparse_entries)
+IN_DIR(test_other_formats_refused)
+IN_DIR(test_no_external_program)
 IN_DIR(test_fixture_package)
 #define T(name, fn) { name, fn##_in_dir }
 
@@ -1271,6 +1434,8 @@ int main(void)
 		T("absurd declared sizes", test_absurd_sizes),
 		T("digests at XXH3 and read-block boundaries", test_digest_sizes),
 		T("sparse entries: holes hash as zeros, bad maps refused", test_sparse_entries),
+		T("only tar and zip, gzip, xz and zstd are read", test_other_formats_refused),
+		T("no external program is ever run", test_no_external_program),
 		T("fx_pkg builds a valid package", test_fixture_package),
 		CU_TEST_INFO_NULL,
 	};

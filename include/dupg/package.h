@@ -2,7 +2,14 @@
  * @file dupg/package.h
  * @brief Reading, verifying and building upgrade package archives (I/O).
  *
- * Any archive libarchive reads is accepted: tar, tar.gz, tar.xz, tar.zst, zip.
+ * Formats read: tar (ustar, pax and GNU tar, sparse entries included) and
+ * zip; a tar may be compressed with gzip, xz or zstd, each decompressed by
+ * libarchive's built-in code. Nothing else is read: no bzip2 (packages are
+ * never built with it), no filter libarchive would hand to an external
+ * program (lzop, lrzip, grzip, or gzip, xz and zstd themselves when libarchive
+ * was built without their library: such a file is then "not an archive"),
+ * and no 7-Zip, RAR, CAB, LHA, ISO 9660, XAR, cpio, ar or mtree. Reading a
+ * package never starts a process.
  * Packages built here put `manifest.json` first, so the manifest can be read
  * without decompressing the payload.
  *

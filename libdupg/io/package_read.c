@@ -16,29 +16,40 @@ int dupg__pkg_archive_fail(int code, struct archive *a, const char *path, const 
 }
 
 /*
- * Open a read handle on fd. Every format libarchive reads except mtree (whose
- * entries name files on the local disk that libarchive would then read),
- * raw and empty; every filter.
+ * Open a read handle on fd with what the package format is (package.h):
+ * the tar formats (ustar, pax, GNU) and zip; gzip, xz and zstd streams.
+ * Nothing else: libarchive runs an external program (lzop, lrzip, grzip, and
+ * gzip, xz or zstd too when it was built without their library) for a
+ * filter it cannot decompress itself, and its other readers (7-Zip, RAR,
+ * CAB, LHA, ISO 9660, XAR, cpio, ar, mtree) are code a package never needs.
+ * A filter libarchive does not have built in stays off: such a stream is then
+ * "not an archive" rather than a reason to fork.
  */
 int dupg__pkg_reader_new(struct archive **out, int fd, const char *path)
 {
 	struct archive *a = archive_read_new();
+	int r = ARCHIVE_OK;
 
 	*out = NULL;
 	if (a == NULL)
 		return dupg__error_nomem();
-	archive_read_support_filter_all(a);
-	archive_read_support_format_7zip(a);
-	archive_read_support_format_ar(a);
-	archive_read_support_format_cab(a);
-	archive_read_support_format_cpio(a);
-	archive_read_support_format_iso9660(a);
-	archive_read_support_format_lha(a);
-	archive_read_support_format_rar(a);
-	archive_read_support_format_rar5(a);
-	archive_read_support_format_tar(a);
-	archive_read_support_format_xar(a);
-	archive_read_support_format_zip(a);
+	if (archive_zlib_version() != NULL)
+		r = archive_read_support_filter_gzip(a);
+	if (r == ARCHIVE_OK && archive_liblzma_version() != NULL)
+		r = archive_read_support_filter_xz(a);
+	if (r == ARCHIVE_OK && archive_libzstd_version() != NULL)
+		r = archive_read_support_filter_zstd(a);
+	if (r == ARCHIVE_OK)
+		r = archive_read_support_format_tar(a);
+	if (r == ARCHIVE_OK)
+		r = archive_read_support_format_zip(a);
+	/* ARCHIVE_WARN from a filter would mean an external program: refuse it */
+	if (r != ARCHIVE_OK) {
+		int rc = dupg__pkg_archive_fail(DUPG_EUNSUPPORTED, a, path,
+					       "cannot set up the package reader");
+		archive_read_free(a);
+		return rc;
+	}
 	/*
 	 * The format is chosen here. libarchive's error number for "unknown
 	 * format" is private and platform-dependent, its message is what it says.

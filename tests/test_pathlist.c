@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -205,6 +206,46 @@ static void test_listfile_bad(void)
 	expect_error(dupg_listfile_read(&paths, &n, fx_path(dir, "nope")), DUPG_ENOTFOUND, "nope");
 	expect_error(dupg_listfile_read(&paths, &n, dir), DUPG_EIO, dir);
 	expect_error(dupg_listfile_read(NULL, &n, list), DUPG_EINVAL, "dupg_listfile_read");
+	fx_rmrf(dir);
+	free(dir);
+}
+
+/*
+ * Only regular files are read as lists, in bounded time and memory: a FIFO
+ * does not block (no writer ever comes), /dev/zero is refused at once instead
+ * of being read up to the size cap.
+ */
+static void test_listfile_not_regular(void)
+{
+	char *dir = fx_tmpdir(), **paths = (char **)&dir;
+	const char *fifo = fx_path(dir, "fifo");
+	dupg_pathlist *l = (dupg_pathlist *)1;
+	struct rusage before, after;
+	size_t n = 7;
+
+	CU_ASSERT_EQUAL_FATAL(mkfifo(fifo, 0644), 0);
+	/* a test that blocked would hang make check: fail it after 20 s instead */
+	alarm(20);
+	expect_error(dupg_listfile_read(&paths, &n, fifo), DUPG_EIO, "fifo: not a regular file");
+	CU_ASSERT_PTR_NULL(paths);
+	CU_ASSERT_EQUAL(n, 0);
+	expect_error(dupg_pathlist_load(&l, fifo), DUPG_EIO, "fifo: not a regular file");
+	CU_ASSERT_PTR_NULL(l);
+	CU_ASSERT_EQUAL(getrusage(RUSAGE_SELF, &before), 0);
+	expect_error(dupg_listfile_read(&paths, &n, "/dev/zero"), DUPG_EIO,
+		     "/dev/zero: not a regular file");
+	expect_error(dupg_pathlist_load(&l, "/dev/zero"), DUPG_EIO, "/dev/zero: not a regular file");
+	expect_error(dupg_listfile_read(&paths, &n, "/dev/null"), DUPG_EIO,
+		     "/dev/null: not a regular file");
+	/* a regular file above the cap (sparse: no disk used) is refused by its size */
+	fx_write(fx_path(dir, "huge"), "");
+	CU_ASSERT_EQUAL_FATAL(truncate(fx_path(dir, "huge"), ((off_t)1 << 30) + 1), 0);
+	expect_error(dupg_listfile_read(&paths, &n, fx_path(dir, "huge")), DUPG_EFORMAT,
+		     "huge: larger than 1073741824 bytes");
+	CU_ASSERT_EQUAL(getrusage(RUSAGE_SELF, &after), 0);
+	/* not a byte of it was held: the high-water mark did not move by 64 MB */
+	CU_ASSERT_TRUE(after.ru_maxrss - before.ru_maxrss < 64 * 1024);
+	alarm(0);
 	fx_rmrf(dir);
 	free(dir);
 }
@@ -465,6 +506,7 @@ int main(void)
 		{ "configuration", test_config },
 		{ "list file: read", test_listfile_read },
 		{ "list file: malformed, missing, unreadable", test_listfile_bad },
+		{ "list file: a FIFO or a device is refused at once", test_listfile_not_regular },
 		{ "load", test_load },
 		{ "load: every bad input, nothing written", test_load_errors },
 		{ "add_file", test_add_file },

@@ -250,6 +250,50 @@ static void test_listfile_not_regular(void)
 	free(dir);
 }
 
+/* A path may be DUPG_PATH_MAX_BYTES long, a list DUPG_LIST_MAX_ENTRIES long; not more. */
+static void test_listfile_limits(void)
+{
+	char *dir = fx_tmpdir(), **paths = NULL, *text;
+	const char *list = fx_path(dir, "list");
+	size_t n = 0, i, len = 0, cap = (size_t)(DUPG_LIST_MAX_ENTRIES + 1) * 8 + 1;
+	FILE *f;
+
+	text = malloc(DUPG_PATH_MAX_BYTES + 3);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	memset(text, 'p', DUPG_PATH_MAX_BYTES);
+	strcpy(text + DUPG_PATH_MAX_BYTES, "\n");
+	fx_write(list, text);
+	CU_ASSERT_EQUAL(dupg_listfile_read(&paths, &n, list), 0);
+	CU_ASSERT_EQUAL(n, 1);
+	dupg_free(paths);
+	strcpy(text + DUPG_PATH_MAX_BYTES, "p\n");
+	fx_write(list, text);
+	expect_error(dupg_listfile_read(&paths, &n, list), DUPG_EFORMAT, "list:1: path longer than 4095 bytes");
+	free(text);
+
+	text = malloc(cap);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	for (i = 0; i < DUPG_LIST_MAX_ENTRIES; i++)
+		len += (size_t)snprintf(text + len, cap - len, "%zx\n", i);
+	f = fopen(list, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(fwrite(text, 1, len, f), len);
+	CU_ASSERT_EQUAL(fclose(f), 0);
+	CU_ASSERT_EQUAL(dupg_listfile_read(&paths, &n, list), 0);
+	CU_ASSERT_EQUAL(n, DUPG_LIST_MAX_ENTRIES);
+	dupg_free(paths);
+	/* blank lines do not count; one more path does */
+	f = fopen(list, "ab");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("\n\nlast\n", f);
+	CU_ASSERT_EQUAL(fclose(f), 0);
+	expect_error(dupg_listfile_read(&paths, &n, list), DUPG_EFORMAT, "list:4194307: more than 4194304 paths");
+	CU_ASSERT_PTR_NULL(paths);
+	free(text);
+	fx_rmrf(dir);
+	free(dir);
+}
+
 /* A store directory with packages a (A,B), b (C) and sub/c (A). */
 static char *make_packages(void)
 {
@@ -507,6 +551,7 @@ int main(void)
 		{ "list file: read", test_listfile_read },
 		{ "list file: malformed, missing, unreadable", test_listfile_bad },
 		{ "list file: a FIFO or a device is refused at once", test_listfile_not_regular },
+		{ "list file: path length and path count limits", test_listfile_limits },
 		{ "load", test_load },
 		{ "load: every bad input, nothing written", test_load_errors },
 		{ "add_file", test_add_file },

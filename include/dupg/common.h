@@ -49,13 +49,16 @@ typedef enum {
 
 /**
  * @name Limits on outside input
- * Strings that come from outside (a manifest, a system description, a
- * topology, a caller) and that libdupg keeps. Each must be non-empty, UTF-8
- * (RFC 3629) and free of NUL bytes, and at most as long as its limit; else
- * it is refused with a message naming the value and what is wrong:
+ * Strings that libdupg keeps from a manifest, a system description or a
+ * topology, whether parsed from JSON or passed to the functions that build
+ * them. Each must be non-empty, UTF-8 (RFC 3629) and free of NUL bytes, and
+ * at most as long as its limit; else it is refused with a message naming
+ * the value and what is wrong:
  * ::DUPG_EFORMAT when parsed from JSON, ::DUPG_EINVAL when passed as an
  * argument. The limits of each input are beside it: manifest.h, package.h,
- * vd.h, pathlist.h.
+ * vd.h, pathlist.h. (The storage paths of packages, in list files and
+ * configurations, are file names: they are kept as given, whatever their
+ * bytes.)
  * @{
  */
 /** Longest hardware type, in bytes (manifests, system descriptions, topologies). */

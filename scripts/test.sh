@@ -5,6 +5,7 @@
 #   scripts/test.sh              everything
 #   scripts/test.sh --quick      the plain build's `make check` only
 #   scripts/test.sh --valgrind   the plain build's suite with every program under valgrind
+#   scripts/test.sh --fuzz [S]   every libFuzzer harness for S seconds (default 30), clang
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-all}
@@ -47,6 +48,10 @@ case "$mode" in
 --valgrind)
 	CHECK_ENV="LOG_COMPILER=$PWD/scripts/valgrind-wrap.sh" check_in _build-vg || status=1
 	;;
+--fuzz)
+	# tests/fuzz/README; fails on any finding
+	if bash tests/fuzz/run.sh "${2:-30}"; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+	;;
 all)
 	check_in _build-ci || status=1
 	if bash scripts/check-example.sh _build-ci; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
@@ -59,7 +64,7 @@ all)
 	fi
 	;;
 *)
-	echo "usage: scripts/test.sh [--quick|--valgrind]" >&2
+	echo "usage: scripts/test.sh [--quick|--valgrind|--fuzz [SECONDS]]" >&2
 	exit 2
 	;;
 esac

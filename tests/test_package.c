@@ -1554,7 +1554,7 @@ static void test_sparse_limits(void)
 	ASSERT_ERR(dupg_package_verify(NULL, p), DUPG_EFORMAT,
 		   "disk0: sparse holes of more than 17179869184 bytes in all");
 	ASSERT_NAMES(p);
-	CU_ASSERT(seconds() - t0 < 5.0);
+	CU_ASSERT(seconds() - t0 < 5.0 * fx_slowdown());
 	free(mj);
 
 	/* eight of them declare more than a package may; two, a hole too large */
@@ -1579,7 +1579,7 @@ static void test_sparse_limits(void)
 			else
 				ASSERT_ERR(dupg_package_verify(NULL, p), DUPG_EFORMAT,
 					   "disk0: sparse holes of more than");
-			CU_ASSERT(seconds() - t0 < 5.0);
+			CU_ASSERT(seconds() - t0 < 5.0 * fx_slowdown());
 			free(mj);
 		}
 	}
@@ -1592,7 +1592,7 @@ static void test_sparse_limits(void)
 	raw_write(&t, p, archive_write_add_filter_gzip);
 	t0 = seconds();
 	ASSERT_ERR(dupg_package_verify(NULL, p), DUPG_EINTEGRITY, "disk0: digest mismatch");
-	CU_ASSERT(seconds() - t0 < 120.0);
+	CU_ASSERT(seconds() - t0 < 120.0 * fx_slowdown());
 	free(mj);
 
 	/* the limit is for the package: a small hole, then one that is one byte too much */
@@ -1623,7 +1623,7 @@ static void test_sparse_limits(void)
 		raw_write(&t, p, NULL);
 		t0 = seconds();
 		ASSERT_ERR(dupg_package_verify(NULL, p), DUPG_EFORMAT, "b: sparse holes of more than");
-		CU_ASSERT(seconds() - t0 < 5.0);
+		CU_ASSERT(seconds() - t0 < 5.0 * fx_slowdown());
 		/* with b's hole one byte shorter, a verifies and b's digest is what fails */
 		t.len = 0;
 		snprintf(two, cap, "{\"format\":1,\"name\":\"s\",\"version\":\"1\",\"hw\":[\"A\"],"
@@ -1719,7 +1719,7 @@ static void test_inflation_limits(void)
 	ASSERT_NAMES(p);
 	CU_ASSERT_PTR_NULL(m);
 	ASSERT_ERR(dupg_package_verify(NULL, p), DUPG_EFORMAT, "no manifest.json within the first");
-	CU_ASSERT(seconds() - t0 < 120.0);
+	CU_ASSERT(seconds() - t0 < 120.0 * fx_slowdown());
 	free(frame);
 	free(mj);
 	free(t.data);
@@ -1786,7 +1786,7 @@ static void test_inflating_entry(void)
 	t0 = seconds();
 	ASSERT_ERR(dupg_package_verify(NULL, p), DUPG_EINTEGRITY,
 		   "bin/app: size mismatch: more data than the 6 bytes the manifest says");
-	CU_ASSERT(seconds() - t0 < 5.0);
+	CU_ASSERT(seconds() - t0 < 5.0 * fx_slowdown());
 	free(mj);
 }
 

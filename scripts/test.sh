@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The test command: install what is missing, build with -Werror, run every test
 # (CUnit suites, CLI and simulator tests, pytest, benchmark smoke), then the same
-# suite under AddressSanitizer/UBSan, then `make distcheck`.
+# suite under AddressSanitizer/UBSan, every fuzz harness for 20 s (DUPG_FUZZ_SECONDS),
+# then `make distcheck`.
 #   scripts/test.sh              everything
 #   scripts/test.sh --quick      the plain build's `make check` only
 #   scripts/test.sh --valgrind   the plain build's suite with every program under valgrind
+#   scripts/test.sh --fuzz [S]   every libFuzzer harness for S seconds (default 30), clang
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-all}
@@ -47,19 +49,29 @@ case "$mode" in
 --valgrind)
 	CHECK_ENV="LOG_COMPILER=$PWD/scripts/valgrind-wrap.sh" check_in _build-vg || status=1
 	;;
+--fuzz)
+	# tests/fuzz/README; fails on any finding
+	if bash tests/fuzz/run.sh "${2:-30}"; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+	;;
 all)
 	check_in _build-ci || status=1
 	if bash scripts/check-example.sh _build-ci; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 	# Sanitizer builds cannot load into an unsanitized python: the bindings are
 	# checked under valgrind instead (scripts/test.sh --valgrind).
 	ASAN_OPTIONS=detect_leaks=1 check_in _build-asan --enable-sanitizers --disable-python || status=1
+	# every parser of outside input under libFuzzer for a short fixed time; a finding fails
+	if bash tests/fuzz/run.sh "${DUPG_FUZZ_SECONDS:-20}" >_build-fuzz.log 2>&1; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1)); status=1; tail -n 40 _build-fuzz.log
+	fi
 	if [ $status -eq 0 ]; then
 		(cd _build-ci && make -s -j"$jobs" distcheck >/dev/null) || { echo "make distcheck failed" >&2; status=1; }
 		[ $status -eq 0 ] && echo "make distcheck: passed"
 	fi
 	;;
 *)
-	echo "usage: scripts/test.sh [--quick|--valgrind]" >&2
+	echo "usage: scripts/test.sh [--quick|--valgrind|--fuzz [SECONDS]]" >&2
 	exit 2
 	;;
 esac

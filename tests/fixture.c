@@ -465,6 +465,15 @@ static void expect_in_message(const char *needle)
 	CU_FAIL("message lacks the expected text");
 }
 
+double fx_slowdown(void)
+{
+	const char *s = getenv("DUPG_TEST_SLOWDOWN"), *pre = getenv("LD_PRELOAD");
+
+	if (s != NULL && atof(s) >= 1.0)
+		return atof(s);
+	return pre != NULL && strstr(pre, "vgpreload") != NULL ? 40.0 : 1.0;
+}
+
 void fx_expect_error(int rc, int want, const char *needle, const char *needle2)
 {
 	CU_ASSERT_EQUAL(rc, want);

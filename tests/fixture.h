@@ -83,6 +83,13 @@ dupg_topology *fx_site_cascade(size_t n);
 uint32_t fx_rand(uint64_t *state, uint32_t n);
 
 /*
+ * How much slower than a plain build this run is, for the time bounds of the
+ * hostile-input tests: $DUPG_TEST_SLOWDOWN when set, 40 under valgrind
+ * (its preloaded library is in LD_PRELOAD), else 1.
+ */
+double fx_slowdown(void);
+
+/*
  * Assert a failure: rc and dupg_error_last_code() are want, and the message
  * holds needle and needle2 (either may be NULL), printing the message if not.
  */

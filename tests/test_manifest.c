@@ -302,6 +302,66 @@ static void test_parse_length(void)
 	ASSERT_ERR(dupg_manifest_parse(&m, "[]", 2, NULL), DUPG_EFORMAT, "manifest: manifest must be a JSON object");
 }
 
+/*
+ * The limits of manifest.h through the API: strings (length, NUL, UTF-8),
+ * the number of files and their declared total; and the file count when
+ * parsed, checked before the entries are looked at.
+ */
+static void test_limits(void)
+{
+	static const unsigned char ff[16] = { 0xff };
+	char hw[DUPG_HW_MAX_BYTES + 2], ver[DUPG_VERSION_MAX_BYTES + 2], path[16], *text;
+	dupg_manifest *m = NULL;
+	size_t i, len, cap;
+
+	memset(hw, 'h', sizeof(hw) - 1);
+	hw[sizeof(hw) - 1] = '\0';
+	memset(ver, '1', sizeof(ver) - 1);
+	ver[sizeof(ver) - 1] = '\0';
+	ASSERT_ERR(dupg_manifest_new(&m, "p", ver), DUPG_EINVAL, "version is longer than 1024 bytes");
+	ver[DUPG_VERSION_MAX_BYTES] = '\0';
+	CU_ASSERT_EQUAL_FATAL(dupg_manifest_new(&m, "p", ver), 0);
+	dupg_manifest_free(m);
+	ASSERT_ERR(dupg_manifest_new(&m, "p\xff", "1"), DUPG_EINVAL, "name is not valid UTF-8 (byte 1)");
+	ASSERT_ERR(dupg_manifest_new(&m, "p", "1\xc0\x80"), DUPG_EINVAL, "version is not valid UTF-8");
+	CU_ASSERT_EQUAL_FATAL(dupg_manifest_new(&m, "p\xc3\xa9", "1~\xce\xb2"), 0);
+	ASSERT_ERR(dupg_manifest_add_hw(m, hw), DUPG_EINVAL, "hardware type is longer than 256 bytes");
+	hw[DUPG_HW_MAX_BYTES] = '\0';
+	CU_ASSERT_EQUAL(dupg_manifest_add_hw(m, hw), 0);
+	ASSERT_ERR(dupg_manifest_add_hw(m, "B\xed\xa0\x80"), DUPG_EINVAL, "hardware type is not valid UTF-8");
+	ASSERT_ERR(dupg_manifest_set_vendor(m, "acme\xe2\x82"), DUPG_EINVAL, "vendor: the value is not valid UTF-8");
+	ASSERT_ERR(dupg_manifest_set_build_time(m, "\xf5"), DUPG_EINVAL, "build_time: the value is not valid UTF-8");
+	ASSERT_ERR(dupg_manifest_add_file(m, "bin/\xff", 1, ff), DUPG_EINVAL, "path is not valid UTF-8");
+	/* the declared total: two files at the per-file limit fill it, one byte more does not fit */
+	CU_ASSERT_EQUAL(dupg_manifest_add_file(m, "a", DUPG_FILE_MAX_BYTES, ff), 0);
+	CU_ASSERT_EQUAL(dupg_manifest_add_file(m, "b", DUPG_FILE_MAX_BYTES, ff), 0);
+	CU_ASSERT_EQUAL(dupg_manifest_total_size(m), DUPG_PACKAGE_MAX_BYTES);
+	ASSERT_ERR(dupg_manifest_add_file(m, "c", 1, ff), DUPG_EINVAL,
+		   "c: the files would declare more than 2199023255552 bytes in total");
+	/* the number of files */
+	for (i = 2; i < DUPG_MANIFEST_MAX_FILES; i++) {
+		snprintf(path, sizeof(path), "f%zu", i);
+		CU_ASSERT_EQUAL_FATAL(dupg_manifest_add_file(m, path, 0, ff), 0);
+	}
+	ASSERT_ERR(dupg_manifest_add_file(m, "one-more", 0, ff), DUPG_EINVAL,
+		   "one-more: the manifest lists 65536 files already");
+	CU_ASSERT_EQUAL(dupg_manifest_file_count(m), DUPG_MANIFEST_MAX_FILES);
+	dupg_manifest_free(m);
+	m = NULL;
+	/* one more file listed than may be: refused on the count, whatever the entries hold */
+	cap = 128 + 3 * ((size_t)DUPG_MANIFEST_MAX_FILES + 1);
+	text = malloc(cap);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	len = (size_t)snprintf(text, cap, "{\"format\":1,\"name\":\"n\",\"version\":\"1\",\"hw\":[\"A\"],\"files\":[");
+	for (i = 0; i <= DUPG_MANIFEST_MAX_FILES; i++)
+		len += (size_t)snprintf(text + len, cap - len, "%s{}", i > 0 ? "," : "");
+	len += (size_t)snprintf(text + len, cap - len, "]}");
+	ASSERT_ERR(dupg_manifest_parse(&m, text, len, "many.json"), DUPG_EFORMAT,
+		   "many.json: \"files\" lists 65537 files, more than 65536");
+	CU_ASSERT_PTR_NULL(m);
+	free(text);
+}
+
 static void test_parse_size_cap(void)
 {
 	static const char head[] = "{\"format\":1,\"name\":\"n\",\"version\":\"1\",\"hw\":[\"A\"],\"files\":[]}";
@@ -359,6 +419,7 @@ int main(void)
 		{ "parse ignores unknown keys, accepts uppercase hex", test_parse_lenient },
 		{ "parse reads exactly len bytes", test_parse_length },
 		{ "parse caps the manifest size", test_parse_size_cap },
+		{ "strings, file count and declared total are capped", test_limits },
 		{ "every bad case of tests/data/manifests", test_bad_cases },
 		CU_TEST_INFO_NULL,
 	};

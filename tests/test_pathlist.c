@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -205,6 +206,96 @@ static void test_listfile_bad(void)
 	expect_error(dupg_listfile_read(&paths, &n, fx_path(dir, "nope")), DUPG_ENOTFOUND, "nope");
 	expect_error(dupg_listfile_read(&paths, &n, dir), DUPG_EIO, dir);
 	expect_error(dupg_listfile_read(NULL, &n, list), DUPG_EINVAL, "dupg_listfile_read");
+	fx_rmrf(dir);
+	free(dir);
+}
+
+/*
+ * Only regular files are read as lists, in bounded time and memory: a FIFO
+ * does not block (no writer ever comes), /dev/zero is refused at once instead
+ * of being read up to the size cap.
+ */
+static void test_listfile_not_regular(void)
+{
+	char *dir = fx_tmpdir(), **paths = (char **)&dir;
+	const char *fifo = fx_path(dir, "fifo");
+	dupg_pathlist *l = (dupg_pathlist *)1;
+	struct rusage before, after;
+	struct stat st;
+	size_t n = 7;
+
+	CU_ASSERT_EQUAL_FATAL(mkfifo(fifo, 0644), 0);
+	/* a test that blocked would hang make check: fail it after 20 s instead */
+	alarm(20);
+	expect_error(dupg_listfile_read(&paths, &n, fifo), DUPG_EIO, "fifo: not a regular file");
+	CU_ASSERT_PTR_NULL(paths);
+	CU_ASSERT_EQUAL(n, 0);
+	expect_error(dupg_pathlist_load(&l, fifo), DUPG_EIO, "fifo: not a regular file");
+	CU_ASSERT_PTR_NULL(l);
+	CU_ASSERT_EQUAL(getrusage(RUSAGE_SELF, &before), 0);
+	/* the devices as they are here: a sandbox may have made /dev/null a plain file */
+	if (stat("/dev/zero", &st) == 0 && S_ISCHR(st.st_mode)) {
+		expect_error(dupg_listfile_read(&paths, &n, "/dev/zero"), DUPG_EIO,
+			     "/dev/zero: not a regular file");
+		expect_error(dupg_pathlist_load(&l, "/dev/zero"), DUPG_EIO,
+			     "/dev/zero: not a regular file");
+	}
+	if (stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode))
+		expect_error(dupg_listfile_read(&paths, &n, "/dev/null"), DUPG_EIO,
+			     "/dev/null: not a regular file");
+	/* a regular file above the cap (sparse: no disk used) is refused by its size */
+	fx_write(fx_path(dir, "huge"), "");
+	CU_ASSERT_EQUAL_FATAL(truncate(fx_path(dir, "huge"), ((off_t)1 << 30) + 1), 0);
+	expect_error(dupg_listfile_read(&paths, &n, fx_path(dir, "huge")), DUPG_EFORMAT,
+		     "huge: larger than 1073741824 bytes");
+	CU_ASSERT_EQUAL(getrusage(RUSAGE_SELF, &after), 0);
+	/* not a byte of it was held: the high-water mark did not move by 64 MB */
+	CU_ASSERT_TRUE(after.ru_maxrss - before.ru_maxrss < 64 * 1024);
+	alarm(0);
+	fx_rmrf(dir);
+	free(dir);
+}
+
+/* A path may be DUPG_PATH_MAX_BYTES long, a list DUPG_LIST_MAX_ENTRIES long; not more. */
+static void test_listfile_limits(void)
+{
+	char *dir = fx_tmpdir(), **paths = NULL, *text;
+	const char *list = fx_path(dir, "list");
+	size_t n = 0, i, len = 0, cap = (size_t)(DUPG_LIST_MAX_ENTRIES + 1) * 8 + 1;
+	FILE *f;
+
+	text = malloc(DUPG_PATH_MAX_BYTES + 3);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	memset(text, 'p', DUPG_PATH_MAX_BYTES);
+	strcpy(text + DUPG_PATH_MAX_BYTES, "\n");
+	fx_write(list, text);
+	CU_ASSERT_EQUAL(dupg_listfile_read(&paths, &n, list), 0);
+	CU_ASSERT_EQUAL(n, 1);
+	dupg_free(paths);
+	strcpy(text + DUPG_PATH_MAX_BYTES, "p\n");
+	fx_write(list, text);
+	expect_error(dupg_listfile_read(&paths, &n, list), DUPG_EFORMAT, "list:1: path longer than 4095 bytes");
+	free(text);
+
+	text = malloc(cap);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	for (i = 0; i < DUPG_LIST_MAX_ENTRIES; i++)
+		len += (size_t)snprintf(text + len, cap - len, "%zx\n", i);
+	f = fopen(list, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(fwrite(text, 1, len, f), len);
+	CU_ASSERT_EQUAL(fclose(f), 0);
+	CU_ASSERT_EQUAL(dupg_listfile_read(&paths, &n, list), 0);
+	CU_ASSERT_EQUAL(n, DUPG_LIST_MAX_ENTRIES);
+	dupg_free(paths);
+	/* blank lines do not count; one more path does */
+	f = fopen(list, "ab");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("\n\nlast\n", f);
+	CU_ASSERT_EQUAL(fclose(f), 0);
+	expect_error(dupg_listfile_read(&paths, &n, list), DUPG_EFORMAT, "list:4194307: more than 4194304 paths");
+	CU_ASSERT_PTR_NULL(paths);
+	free(text);
 	fx_rmrf(dir);
 	free(dir);
 }
@@ -466,6 +557,8 @@ int main(void)
 		{ "configuration", test_config },
 		{ "list file: read", test_listfile_read },
 		{ "list file: malformed, missing, unreadable", test_listfile_bad },
+		{ "list file: a FIFO or a device is refused at once", test_listfile_not_regular },
+		{ "list file: path length and path count limits", test_listfile_limits },
 		{ "load", test_load },
 		{ "load: every bad input, nothing written", test_load_errors },
 		{ "add_file", test_add_file },

@@ -133,6 +133,35 @@ static void test_add_errors(void)
 	fx_expect_error(dupg_topology_add(NULL, &d, NULL), DUPG_EINVAL, "dupg_topology_add", NULL);
 	fx_expect_error(dupg_topology_add(t, NULL, NULL), DUPG_EINVAL, "dupg_topology_add", NULL);
 	fx_expect_error(dupg_topology_new(NULL), DUPG_EINVAL, "dupg_topology_new", NULL);
+	/* the string limits of common.h, the parent's id included */
+	{
+		char big[DUPG_ID_MAX_BYTES + 2], ver[DUPG_VERSION_MAX_BYTES + 2];
+
+		memset(big, 'x', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		memset(ver, '1', sizeof(ver) - 1);
+		ver[sizeof(ver) - 1] = '\0';
+		d = (dupg_device_vd){ big, "D", "1", 0 };
+		fx_expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EINVAL,
+				"device id is longer than 256 bytes", NULL);
+		d = (dupg_device_vd){ "RRU9", big, "1", 0 };
+		fx_expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EINVAL, "RRU9",
+				"hardware type is longer than 256 bytes");
+		d = (dupg_device_vd){ "RRU9", "D", ver, 0 };
+		fx_expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EINVAL, "RRU9",
+				"version is longer than 1024 bytes");
+		d = (dupg_device_vd){ "RRU9", "D", "1", 0 };
+		fx_expect_error(dupg_topology_add(t, &d, big), DUPG_EINVAL, "RRU9",
+				"parent id is longer than 256 bytes");
+		fx_expect_error(dupg_topology_add(t, &d, "BBU\xc0\x81"), DUPG_EINVAL, "RRU9",
+				"parent id is not valid UTF-8 (byte 3)");
+		d = (dupg_device_vd){ "RRU\xed\xa0\x80", "D", "1", 0 };
+		fx_expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EINVAL,
+				"device id is not valid UTF-8 (byte 3)", NULL);
+		d = (dupg_device_vd){ "RRU9", "D\xf8", "1", 0 };
+		fx_expect_error(dupg_topology_add(t, &d, "BBU1"), DUPG_EINVAL, "RRU9",
+				"hardware type is not valid UTF-8 (byte 1)");
+	}
 	/* nothing was added by the failures */
 	CU_ASSERT_EQUAL(dupg_topology_count(t), 8);
 	CU_ASSERT_EQUAL(dupg_topology_find(t, "RRU9"), DUPG_NONE);
@@ -246,6 +275,8 @@ static void test_set_version(void)
 	fx_expect_error(dupg_topology_set_version(NULL, 0, "1"), DUPG_EINVAL, "no device 0", NULL);
 	fx_expect_error(dupg_topology_set_version(t, 2, NULL), DUPG_EINVAL, "HUB1", "version");
 	fx_expect_error(dupg_topology_set_version(t, 2, ""), DUPG_EINVAL, "HUB1", "version");
+	fx_expect_error(dupg_topology_set_version(t, 2, "6\xff"), DUPG_EINVAL, "HUB1",
+			"version is not valid UTF-8");
 	CU_ASSERT_STRING_EQUAL(dupg_topology_device(t, 2)->version, "6");
 	dupg_topology_free(t);
 }

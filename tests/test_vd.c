@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const dupg_device_vd worked[] = {
 	{ "BBU1", "A", "3", 0 },
@@ -720,6 +721,341 @@ static void test_random_lowest(void)
 	CU_ASSERT(versions > RS_SITES * 20);
 }
 
+/* ---- hostile descriptions: cost, strings, limits -------------------------- */
+
+static double seconds(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* to_json of s, compared with want (NULL: return it for the caller to free). */
+static char *json_of(const dupg_sysvd *s)
+{
+	char *json = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(dupg_sysvd_to_json(&json, s), 0);
+	return json;
+}
+
+/*
+ * A random site whose versions come from a pool full of spellings that
+ * compare equal, with more versions per type than a scan covers: dupg_merge,
+ * one dupg_sysvd_add after the other, and a merge followed by more adds all
+ * give the same description, which its JSON gives back.
+ */
+static void test_batch_equals_one_by_one(void)
+{
+	enum { N = 3000, POOL = 60 };
+	static dupg_device_vd devs[N];
+	static char ids[N][16], pool[POOL][24];
+	static const char *const types[] = { "A", "B", "C" };
+	uint64_t rng = 15;
+	size_t i, round;
+
+	for (round = 0; round < 8; round++) {
+		dupg_sysvd *batch = NULL, *single = NULL, *mixed = NULL, *back = NULL;
+		char *a, *b, *c, *d;
+		size_t split = fx_rand(&rng, N);
+
+		for (i = 0; i < POOL; i++) {
+			/* "7", "07", "7.0", "007.00", "7~rc1", ... */
+			uint32_t major = fx_rand(&rng, 12), zeros = fx_rand(&rng, 3);
+			snprintf(pool[i], sizeof(pool[i]), "%.*s%u%s%s", (int)zeros, "000", major,
+				 fx_rand(&rng, 3) == 0 ? ".0" : "", fx_rand(&rng, 4) == 0 ? "~rc1" : "");
+		}
+		for (i = 0; i < N; i++) {
+			snprintf(ids[i], sizeof(ids[i]), "d%zu", i);
+			devs[i] = (dupg_device_vd){ ids[i], types[fx_rand(&rng, 3)],
+						    pool[fx_rand(&rng, round < 4 ? POOL : 20)], 0 };
+		}
+		CU_ASSERT_EQUAL_FATAL(dupg_merge(&batch, devs, N), 0);
+		CU_ASSERT_EQUAL_FATAL(dupg_sysvd_new(&single), 0);
+		for (i = 0; i < N; i++)
+			CU_ASSERT_EQUAL_FATAL(dupg_sysvd_add(single, &devs[i]), 0);
+		CU_ASSERT_EQUAL_FATAL(dupg_merge(&mixed, devs, split), 0);
+		for (i = split; i < N; i++)
+			CU_ASSERT_EQUAL_FATAL(dupg_sysvd_add(mixed, &devs[i]), 0);
+		a = json_of(batch);
+		b = json_of(single);
+		c = json_of(mixed);
+		CU_ASSERT_EQUAL_FATAL(dupg_sysvd_from_json(&back, a, strlen(a), "a.json"), 0);
+		d = json_of(back);
+		CU_ASSERT_STRING_EQUAL(a, b);
+		CU_ASSERT_STRING_EQUAL(a, c);
+		CU_ASSERT_STRING_EQUAL(a, d);
+		for (i = 0; i < dupg_sysvd_hw_count(batch); i++)
+			CU_ASSERT_STRING_EQUAL(dupg_sysvd_lowest_version(batch, i),
+					       dupg_sysvd_lowest_version(single, i));
+		/* the pools were large enough to outgrow the scan of a type's versions */
+		if (round == 0)
+			CU_ASSERT(dupg_sysvd_version_count(batch, 0) > 16);
+		dupg_free(a);
+		dupg_free(b);
+		dupg_free(c);
+		dupg_free(d);
+		dupg_sysvd_free(batch);
+		dupg_sysvd_free(single);
+		dupg_sysvd_free(mixed);
+		dupg_sysvd_free(back);
+	}
+}
+
+/* The JSON of one type "T" whose entry i runs version versions[i] on device "d<i>". */
+static char *one_type_json(char *const *versions, size_t n)
+{
+	size_t cap = 64, len, i;
+	char *out;
+
+	for (i = 0; i < n; i++)
+		cap += strlen(versions[i]) + 48;
+	out = malloc(cap);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	len = (size_t)snprintf(out, cap, "{\"hw\": {\"T\": [");
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(out + len, cap - len, "%s{\"version\": \"%s\", \"devices\": [\"d%zu\"]}",
+					i > 0 ? ", " : "", versions[i], i);
+	snprintf(out + len, cap - len, "]}}");
+	return out;
+}
+
+/*
+ * The two descriptions that took minutes: 64,000 spellings of one version
+ * ("1.1.1", "01.1.1", "1.001.1", ...; 2 min 37 s) and 200,000 versions in
+ * descending order (21 s). Each now parses in well under a second; the bound
+ * is loose for slow and instrumented machines. Order as before: equal
+ * spellings in first-seen order, versions ascending.
+ */
+static void test_hostile_merges(void)
+{
+	enum { EQ = 64000, DESC = 200000 };
+	char **v = malloc(DESC * sizeof(*v)), *text, *json;
+	dupg_device_vd *devs = malloc(DESC * sizeof(*devs));
+	char (*ids)[16] = malloc(DESC * sizeof(*ids));
+	size_t i, n = 0, a, b, c;
+	dupg_sysvd *s = NULL;
+	double t0;
+
+	CU_ASSERT_FATAL(v != NULL && devs != NULL && ids != NULL);
+	for (a = 0; a < 40; a++)
+		for (b = 0; b < 40; b++)
+			for (c = 0; c < 40; c++) {
+				v[n] = malloc(128);
+				CU_ASSERT_PTR_NOT_NULL_FATAL(v[n]);
+				snprintf(v[n], 128, "%.*s1.%.*s1.%.*s1", (int)a,
+					 "0000000000000000000000000000000000000000", (int)b,
+					 "0000000000000000000000000000000000000000", (int)c,
+					 "0000000000000000000000000000000000000000");
+				n++;
+			}
+	CU_ASSERT_EQUAL_FATAL(n, EQ);
+	text = one_type_json(v, EQ);
+	t0 = seconds();
+	CU_ASSERT_EQUAL_FATAL(dupg_sysvd_from_json(&s, text, strlen(text), "eq.json"), 0);
+	CU_ASSERT(seconds() - t0 < 20.0 * fx_slowdown());
+	CU_ASSERT_EQUAL(dupg_sysvd_version_count(s, 0), EQ);
+	for (i = 0; i < EQ; i++)
+		if (strcmp(dupg_sysvd_version(s, 0, i), v[i]) != 0)
+			break;
+	CU_ASSERT_EQUAL(i, EQ);
+	CU_ASSERT_STRING_EQUAL(dupg_sysvd_lowest_version(s, 0), "1.1.1");
+	/* what it prints is what it read */
+	json = json_of(s);
+	dupg_sysvd_free(s);
+	s = NULL;
+	CU_ASSERT_EQUAL_FATAL(dupg_sysvd_from_json(&s, json, strlen(json), "eq2.json"), 0);
+	CU_ASSERT_STRING_EQUAL(dupg_sysvd_version(s, 0, EQ - 1), v[EQ - 1]);
+	dupg_sysvd_free(s);
+	s = NULL;
+	dupg_free(json);
+	free(text);
+	for (i = 0; i < EQ; i++)
+		free(v[i]);
+
+	for (i = 0; i < DESC; i++) {
+		v[i] = malloc(16);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(v[i]);
+		snprintf(v[i], 16, "%zu", DESC - i);
+		snprintf(ids[i], sizeof(ids[i]), "d%zu", i);
+		devs[i] = (dupg_device_vd){ ids[i], "T", v[i], 0 };
+	}
+	text = one_type_json(v, DESC);
+	t0 = seconds();
+	CU_ASSERT_EQUAL_FATAL(dupg_sysvd_from_json(&s, text, strlen(text), "desc.json"), 0);
+	CU_ASSERT(seconds() - t0 < 20.0 * fx_slowdown());
+	CU_ASSERT_EQUAL(dupg_sysvd_version_count(s, 0), DESC);
+	CU_ASSERT_STRING_EQUAL(dupg_sysvd_version(s, 0, 0), "1");
+	CU_ASSERT_STRING_EQUAL(dupg_sysvd_device(s, 0, 0, 0), "d199999");
+	CU_ASSERT_STRING_EQUAL(dupg_sysvd_version(s, 0, DESC - 1), "200000");
+	dupg_sysvd_free(s);
+	s = NULL;
+	t0 = seconds();
+	CU_ASSERT_EQUAL_FATAL(dupg_merge(&s, devs, DESC), 0);
+	CU_ASSERT(seconds() - t0 < 20.0 * fx_slowdown());
+	CU_ASSERT_STRING_EQUAL(dupg_sysvd_version(s, 0, 1), "2");
+	dupg_sysvd_free(s);
+	free(text);
+	for (i = 0; i < DESC; i++)
+		free(v[i]);
+	free(v);
+	free(devs);
+	free(ids);
+}
+
+/* Ids, types and versions: length limits, NUL bytes and UTF-8, from the API and from JSON. */
+static void test_string_limits(void)
+{
+	static char id[DUPG_ID_MAX_BYTES + 2], hw[DUPG_HW_MAX_BYTES + 2],
+		ver[DUPG_VERSION_MAX_BYTES + 2];
+	static const char *const bad_utf8[] = {
+		"\xff", "A\xc0\x80", "\xed\xa0\x80", "\xe2\x82", "\xf4\x90\x80\x80", "\x80x",
+	};
+	static const struct bad_json cases[] = {
+		{ "{\"hw\": {\"T\": [{\"version\": \"1\", \"devices\": [\"a\"]}, "
+		  "{\"version\": \"1\\u0000evil\", \"devices\": [\"b\"]}]}}",
+		  DUPG_EFORMAT, "hw: T[1]: \"version\" contains a NUL byte" },
+		{ "{\"hw\": {\"U\": [{\"version\": \"2\", \"devices\": [\"HUB1\\u0000x\"]}]}}",
+		  DUPG_EFORMAT, "hw: U[0]: devices[0] contains a NUL byte" },
+		{ "{\"hw\": {\"A\\u0000x\": [{\"version\": \"2\", \"devices\": [\"a\"]}], "
+		  "\"A\": [{\"version\": \"3\", \"devices\": [\"b\"]}]}}",
+		  DUPG_EFORMAT, "object key at byte 8 contains a NUL byte" },
+		{ "{\"hw\": {\"A\": [{\"version\": \"2\", \"devices\": [\"a\"], \"x\\u0000\": 1}]}}",
+		  DUPG_EFORMAT, "contains a NUL byte" },
+		{ "{\"hw\": {\"\xc3\": [{\"version\": \"2\", \"devices\": [\"a\"]}]}}",
+		  DUPG_EFORMAT, "hw: hardware type 0 is not valid UTF-8 (byte 0)" },
+		{ "{\"hw\": {\"A\": [{\"version\": \"2\xed\xbf\xbf\", \"devices\": [\"a\"]}]}}",
+		  DUPG_EFORMAT, "hw: A[0]: \"version\" is not valid UTF-8 (byte 1)" },
+		{ "{\"hw\": {\"A\": [{\"version\": \"2\", \"devices\": [\"a\", \"\xe0\x80\xaf\"]}]}}",
+		  DUPG_EFORMAT, "hw: A[0]: devices[1] is not valid UTF-8 (byte 0)" },
+		{ "{\"hw\": {\"A\": [{\"version\": \"2\", \"devices\": [[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]}]}}",
+		  DUPG_EFORMAT, "invalid JSON: nested deeper than 16 levels" },
+	};
+	const dupg_device_vd good = { "RRU-\xc3\xbc", "\xe7\x89\x88-B", "1.0~\xce\xb2", 0 };
+	dupg_sysvd *s = NULL;
+	char *text, *json;
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(dupg_sysvd_new(&s), 0);
+	/* at the limits, and multi-byte UTF-8: accepted, printed back as given */
+	memset(id, 'i', DUPG_ID_MAX_BYTES);
+	memset(hw, 'h', DUPG_HW_MAX_BYTES);
+	memset(ver, '9', DUPG_VERSION_MAX_BYTES);
+	CU_ASSERT_EQUAL(dupg_sysvd_add(s, &(dupg_device_vd){ id, hw, ver, 0 }), 0);
+	CU_ASSERT_EQUAL(dupg_sysvd_add(s, &good), 0);
+	json = json_of(s);
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"RRU-\xc3\xbc\""));
+	dupg_free(json);
+	/* one byte more */
+	id[DUPG_ID_MAX_BYTES] = 'i';
+	fx_expect_error(dupg_sysvd_add(s, &(dupg_device_vd){ id, "A", "1", 0 }), DUPG_EINVAL,
+			"device id is longer than 256 bytes", NULL);
+	hw[DUPG_HW_MAX_BYTES] = 'h';
+	fx_expect_error(dupg_sysvd_add(s, &(dupg_device_vd){ "x1", hw, "1", 0 }), DUPG_EINVAL,
+			"device x1: hardware type is longer than 256 bytes", NULL);
+	ver[DUPG_VERSION_MAX_BYTES] = '9';
+	fx_expect_error(dupg_sysvd_add(s, &(dupg_device_vd){ "x1", "A", ver, 0 }), DUPG_EINVAL,
+			"device x1: version is longer than 1024 bytes", NULL);
+	for (i = 0; i < sizeof(bad_utf8) / sizeof(bad_utf8[0]); i++) {
+		fx_expect_error(dupg_sysvd_add(s, &(dupg_device_vd){ bad_utf8[i], "A", "1", 0 }),
+				DUPG_EINVAL, "device id is not valid UTF-8", NULL);
+		fx_expect_error(dupg_sysvd_add(s, &(dupg_device_vd){ "x1", bad_utf8[i], "1", 0 }),
+				DUPG_EINVAL, "device x1: hardware type is not valid UTF-8", NULL);
+		fx_expect_error(dupg_sysvd_add(s, &(dupg_device_vd){ "x1", "A", bad_utf8[i], 0 }),
+				DUPG_EINVAL, "device x1: version is not valid UTF-8", NULL);
+	}
+	/* nothing of the refused devices stayed */
+	CU_ASSERT_EQUAL(dupg_sysvd_hw_count(s), 2);
+	dupg_sysvd_free(s);
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s = (dupg_sysvd *)&s;
+		fx_expect_error(dupg_sysvd_from_json(&s, cases[i].text, strlen(cases[i].text), "h.json"),
+				cases[i].code, "h.json: ", cases[i].needle);
+		CU_ASSERT_PTR_NULL(s);
+	}
+	/* a 10 MB hardware type is refused, at once */
+	text = malloc(10000100);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	memcpy(text, "{\"hw\": {\"", 9);
+	memset(text + 9, 'H', 10000000);
+	strcpy(text + 10000009, "\": [{\"version\": \"1\", \"devices\": [\"d\"]}]}}");
+	fx_expect_error(dupg_sysvd_from_json(&s, text, strlen(text), "big.json"), DUPG_EFORMAT,
+			"big.json: hw: hardware type 0 is longer than 256 bytes", NULL);
+	free(text);
+	/* more text than a description may be is not parsed */
+	fx_expect_error(dupg_sysvd_from_json(&s, "{}", (size_t)DUPG_SYSVD_MAX_BYTES + 1, "huge.json"),
+			DUPG_EFORMAT, "huge.json: 67108865 bytes, above the 67108864-byte limit", NULL);
+}
+
+/*
+ * One more hardware type, version or device than a description may hold is
+ * refused, naming the device and the limit, and leaves what was there.
+ */
+static void test_count_limits(void)
+{
+	size_t n = DUPG_SYSVD_MAX_DEVICES + 1, i;
+	dupg_device_vd *devs = malloc(n * sizeof(*devs));
+	char (*ids)[12] = malloc(n * sizeof(*ids)), (*names)[12] = malloc(n * sizeof(*names));
+	dupg_sysvd *s = NULL;
+	char *text;
+	size_t len = 0, cap;
+
+	CU_ASSERT_FATAL(devs != NULL && ids != NULL && names != NULL);
+	for (i = 0; i < n; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "d%zu", i);
+		snprintf(names[i], sizeof(names[i]), "%zu", i);
+	}
+	/* a type per device */
+	for (i = 0; i <= DUPG_SYSVD_MAX_TYPES; i++)
+		devs[i] = (dupg_device_vd){ ids[i], names[i], "1", 0 };
+	CU_ASSERT_EQUAL_FATAL(dupg_merge(&s, devs, DUPG_SYSVD_MAX_TYPES), 0);
+	fx_expect_error(dupg_sysvd_add(s, &devs[DUPG_SYSVD_MAX_TYPES]), DUPG_EINVAL,
+			"device d65536: more than 65536 hardware types", NULL);
+	CU_ASSERT_EQUAL(dupg_sysvd_hw_count(s), DUPG_SYSVD_MAX_TYPES);
+	CU_ASSERT_EQUAL(dupg_sysvd_add(s, &(dupg_device_vd){ "late", "7", "2", 0 }), 0);
+	dupg_sysvd_free(s);
+	s = (dupg_sysvd *)&s;
+	fx_expect_error(dupg_merge(&s, devs, DUPG_SYSVD_MAX_TYPES + 1), DUPG_EINVAL,
+			"more than 65536 hardware types", NULL);
+	CU_ASSERT_PTR_NULL(s);
+	/* the same from JSON */
+	cap = (size_t)(DUPG_SYSVD_MAX_TYPES + 1) * 64 + 16;
+	text = malloc(cap);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	len += (size_t)snprintf(text, cap, "{\"hw\": {");
+	for (i = 0; i <= DUPG_SYSVD_MAX_TYPES; i++)
+		len += (size_t)snprintf(text + len, cap - len, "%s\"%s\": [{\"version\": \"1\", "
+					"\"devices\": [\"%s\"]}]", i > 0 ? ", " : "", names[i], ids[i]);
+	snprintf(text + len, cap - len, "}}");
+	fx_expect_error(dupg_sysvd_from_json(&s, text, strlen(text), "types.json"), DUPG_EFORMAT,
+			"types.json: hw: 65536[0]: device d65536: more than 65536 hardware types", NULL);
+	free(text);
+
+	/* a version per device, one type */
+	for (i = 0; i <= DUPG_SYSVD_MAX_VERSIONS; i++)
+		devs[i] = (dupg_device_vd){ ids[i], "T", names[i], 0 };
+	fx_expect_error(dupg_merge(&s, devs, DUPG_SYSVD_MAX_VERSIONS + 1), DUPG_EINVAL,
+			"device d1048576: more than 1048576 versions in all", NULL);
+	CU_ASSERT_EQUAL_FATAL(dupg_merge(&s, devs, DUPG_SYSVD_MAX_VERSIONS), 0);
+	fx_expect_error(dupg_sysvd_add(s, &devs[DUPG_SYSVD_MAX_VERSIONS]), DUPG_EINVAL,
+			"more than 1048576 versions in all", NULL);
+	/* a version already there still takes devices */
+	CU_ASSERT_EQUAL(dupg_sysvd_add(s, &(dupg_device_vd){ "late", "T", "77", 0 }), 0);
+	CU_ASSERT_EQUAL(dupg_sysvd_version_count(s, 0), DUPG_SYSVD_MAX_VERSIONS);
+	dupg_sysvd_free(s);
+
+	/* one version, one type, a device too many */
+	for (i = 0; i < n; i++)
+		devs[i] = (dupg_device_vd){ ids[i], "T", "1", 0 };
+	fx_expect_error(dupg_merge(&s, devs, n), DUPG_EINVAL, "device d4194304: more than 4194304 devices",
+			NULL);
+	free(devs);
+	free(ids);
+	free(names);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -736,6 +1072,10 @@ int main(void)
 		{ "from_json errors", test_from_json_errors },
 		{ "many versions of one type, alike in their first numbers", test_many_versions },
 		{ "600 random sites: the lowest is the minimum", test_random_lowest },
+		{ "merge, one add at a time and JSON give one description", test_batch_equals_one_by_one },
+		{ "64,000 equal spellings, 200,000 descending versions", test_hostile_merges },
+		{ "ids, types, versions: length, NUL bytes, UTF-8", test_string_limits },
+		{ "most types, versions and devices", test_count_limits },
 		CU_TEST_INFO_NULL,
 	};
 	return fx_run("vd", tests);

@@ -54,6 +54,35 @@ typedef enum {
 #define DUPG_NONE SIZE_MAX
 
 /**
+ * @name Limits on outside input
+ * Strings that libdupg keeps from a manifest, a system description or a
+ * topology, whether parsed from JSON or passed to the functions that build
+ * them. Each must be non-empty, UTF-8 (RFC 3629) and free of NUL bytes, and
+ * at most as long as its limit; else it is refused with a message naming
+ * the value and what is wrong:
+ * ::DUPG_EFORMAT when parsed from JSON, ::DUPG_EINVAL when passed as an
+ * argument. The limits of each input are beside it: manifest.h, package.h,
+ * vd.h, pathlist.h. (The storage paths of packages, in list files and
+ * configurations, are file names: they are kept as given, whatever their
+ * bytes.)
+ * @{
+ */
+/** Longest hardware type, in bytes (manifests, system descriptions, topologies). */
+#define DUPG_HW_MAX_BYTES 256u
+/** Longest version string, in bytes (manifests, system descriptions, topologies). */
+#define DUPG_VERSION_MAX_BYTES 1024u
+/** Longest device id, in bytes (system descriptions, topologies, parents). */
+#define DUPG_ID_MAX_BYTES 256u
+/** Longest path, in bytes: an install path in a manifest, a line of a list file. */
+#define DUPG_PATH_MAX_BYTES 4095u
+/**
+ * Deepest nesting of arrays and objects in any JSON text libdupg parses
+ * (manifests, system descriptions, store journals): deeper is ::DUPG_EFORMAT.
+ */
+#define DUPG_JSON_MAX_DEPTH 16
+/** @} */
+
+/**
  * What an error code means, as a short phrase ("malformed input").
  * @return a static string; never NULL ("unknown error code" for unknown codes).
  */

@@ -27,10 +27,25 @@
 extern "C" {
 #endif
 
+/*
+ * Limits (each refused with ::DUPG_EFORMAT when parsed, ::DUPG_EINVAL when
+ * set through the functions below, the message naming the value and the
+ * limit). Strings follow common.h: non-empty UTF-8 without NUL bytes;
+ * `version` at most ::DUPG_VERSION_MAX_BYTES, each hardware type at most
+ * ::DUPG_HW_MAX_BYTES, each install path at most ::DUPG_PATH_MAX_BYTES;
+ * JSON nested at most ::DUPG_JSON_MAX_DEPTH deep.
+ */
 /** Largest manifest.json accepted, in bytes; larger ones are refused. */
 #define DUPG_MANIFEST_MAX_BYTES (4u * 1024u * 1024u)
 /** Largest size a single listed file may declare (1 TiB): anything above is absurd. */
 #define DUPG_FILE_MAX_BYTES ((uint64_t)1 << 40)
+/** Most files a manifest may list. */
+#define DUPG_MANIFEST_MAX_FILES 65536u
+/**
+ * Largest sum of the declared sizes of a manifest's files (2 TiB): the most
+ * data verifying a package can ever decompress and hash (package.h).
+ */
+#define DUPG_PACKAGE_MAX_BYTES ((uint64_t)2 << 40)
 /** The manifest schema version this library reads and writes. */
 #define DUPG_MANIFEST_FORMAT 1
 
@@ -52,7 +67,9 @@ DUPG_EXTERN(void) dupg_manifest_free(dupg_manifest *m);
 /**
  * Parse manifest JSON text and validate it fully (required keys and types,
  * non-empty hardware list, relative install paths without `..`, sizes
- * within ::DUPG_FILE_MAX_BYTES, 32-hex digests, no duplicate paths).
+ * within ::DUPG_FILE_MAX_BYTES and ::DUPG_PACKAGE_MAX_BYTES in total, at
+ * most ::DUPG_MANIFEST_MAX_FILES files, 32-hex digests, no duplicate paths,
+ * the limits above).
  * @param out receives the manifest; the caller owns it.
  * @param json the text (need not be NUL-terminated)
  * @param len its length in bytes

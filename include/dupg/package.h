@@ -2,13 +2,41 @@
  * @file dupg/package.h
  * @brief Reading, verifying and building upgrade package archives (I/O).
  *
- * Any archive libarchive reads is accepted: tar, tar.gz, tar.xz, tar.zst, zip.
+ * Formats read: tar (ustar, pax and GNU tar, sparse entries included) and
+ * zip; a tar may be compressed with gzip, xz or zstd, each decompressed by
+ * libarchive's built-in code. Nothing else is read: no bzip2 (packages are
+ * never built with it), no filter libarchive would hand to an external
+ * program (lzop, lrzip, grzip, or gzip, xz and zstd themselves when libarchive
+ * was built without their library: such a file is then "not an archive"),
+ * and no 7-Zip, RAR, CAB, LHA, ISO 9660, XAR, cpio, ar or mtree. Reading a
+ * package never starts a process.
  * Packages built here put `manifest.json` first, so the manifest can be read
  * without decompressing the payload.
  *
  * Integrity: verification checks every file's size and XXH3-128 digest and
  * that the archive holds exactly the listed regular files (plus directories).
  * That detects corruption, not tampering (see manifest.h).
+ *
+ * Limits, so that a hostile archive costs bounded time and memory (besides
+ * those of manifest.h, which every package's manifest meets):
+ * - at most ::DUPG_PACKAGE_MAX_ENTRIES entries of any kind (::DUPG_EFORMAT);
+ * - reading the manifest decompresses at most ::DUPG_MANIFEST_MAX_OFFSET
+ *   bytes of data before it (::DUPG_EFORMAT beyond): packages built here
+ *   put it first, and reading it then touches 64 KiB of payload at most;
+ * - verifying decompresses at most the sizes the manifest declares (in all
+ *   at most ::DUPG_PACKAGE_MAX_BYTES), plus ::DUPG_MANIFEST_MAX_BYTES for the
+ *   manifest itself: an archive that inflates beyond them is refused
+ *   (::DUPG_EINTEGRITY) as soon as it does, whatever its directory entries
+ *   or duplicate entries would hold;
+ * - sparse entries are verified, their holes hashed as the zeros they
+ *   extract to: XXH3 allows no shortcut over a run of zeros (its state is
+ *   scrambled after every 1 KiB), so the holes of one package may add up to
+ *   ::DUPG_PACKAGE_MAX_HOLE_BYTES at most (::DUPG_EFORMAT beyond, before they
+ *   are hashed): a few seconds of hashing at worst, where a 464-byte archive
+ *   declaring a 1 TiB hole took over 30 s of CPU.
+ * The cost of verifying is then linear in what the manifest declares:
+ * callers that want less check dupg_manifest_total_size() of
+ * dupg_package_read_manifest() first.
  */
 #ifndef DUPG_PACKAGE_H
 #define DUPG_PACKAGE_H
@@ -20,6 +48,13 @@
 extern "C" {
 #endif
 
+/** Most entries (files, directories, anything) an archive may hold. */
+#define DUPG_PACKAGE_MAX_ENTRIES (2u * DUPG_MANIFEST_MAX_FILES)
+/** Most bytes of data before manifest.json that reading it decompresses (4 GiB). */
+#define DUPG_MANIFEST_MAX_OFFSET ((uint64_t)4 << 30)
+/** Most bytes of sparse holes one package's files may add up to (16 GiB). */
+#define DUPG_PACKAGE_MAX_HOLE_BYTES ((uint64_t)16 << 30)
+
 /**
  * Read a package's manifest without verifying the payload. When
  * `manifest.json` is the first entry, reading stops right after it: at most
@@ -27,8 +62,8 @@ extern "C" {
  * @param out receives the manifest; the caller owns it.
  * @param path the package file
  * @return 0, ::DUPG_ENOTFOUND, ::DUPG_EIO, ::DUPG_EARCHIVE (not an archive,
- *         truncated), ::DUPG_EFORMAT (manifest missing, empty, invalid),
- *         ::DUPG_EUNSUPPORTED or ::DUPG_ENOMEM
+ *         truncated), ::DUPG_EFORMAT (manifest missing, empty, invalid, or a
+ *         limit above passed), ::DUPG_EUNSUPPORTED or ::DUPG_ENOMEM
  */
 DUPG_EXTERN(int) dupg_package_read_manifest(dupg_manifest **out, const char *path);
 
@@ -37,7 +72,8 @@ DUPG_EXTERN(int) dupg_package_read_manifest(dupg_manifest **out, const char *pat
  * and checked against the manifest (size and digest); the archive must hold
  * exactly the listed regular files, each once, and nothing else but
  * directories (no symlinks, devices, FIFOs, hard links, duplicates).
- * A sparse entry is verified as the file it extracts to: holes count as zeros.
+ * A sparse entry is verified as the file it extracts to: holes count as zeros
+ * (within ::DUPG_PACKAGE_MAX_HOLE_BYTES).
  * @param out receives the manifest when the package is valid (caller owns
  *        it); may be NULL to only verify.
  * @return 0, the codes of dupg_package_read_manifest(), or ::DUPG_EINTEGRITY

@@ -13,6 +13,12 @@
  * (CRLF endings) or a NUL byte is refused with ::DUPG_EFORMAT rather than
  * trimmed, since it would name another file than the one meant. Errors name
  * the list file and line ("store/list:3: pkg9: no such package file").
+ *
+ * Limits of a list file, each ::DUPG_EFORMAT naming the file (and the line):
+ * at most ::DUPG_LIST_MAX_BYTES bytes, ::DUPG_LIST_MAX_ENTRIES paths, and
+ * ::DUPG_PATH_MAX_BYTES bytes per path. Only a regular file is read: a FIFO,
+ * a device or a directory is ::DUPG_EIO ("not a regular file") at once, so
+ * neither blocks nor fills memory.
  */
 #ifndef DUPG_PATHLIST_H
 #define DUPG_PATHLIST_H
@@ -24,6 +30,11 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/** Largest list file read, in bytes. */
+#define DUPG_LIST_MAX_BYTES ((size_t)1 << 30)
+/** Most paths a list file may name. */
+#define DUPG_LIST_MAX_ENTRIES (1u << 22)
 
 /** An ordered list of packages. Opaque. */
 typedef struct dupg_pathlist dupg_pathlist;
@@ -90,7 +101,9 @@ DUPG_EXTERN(int) dupg_pathlist_add_file(dupg_pathlist *l, const char *path, cons
  * @param out receives a NULL-terminated array of strings; the caller frees it
  *        with dupg_free() (one block).
  * @param count_out receives the number of paths; may be NULL
- * @return 0, ::DUPG_ENOTFOUND, ::DUPG_EIO, ::DUPG_EFORMAT, ::DUPG_EEXISTS or ::DUPG_ENOMEM
+ * @return 0, ::DUPG_ENOTFOUND, ::DUPG_EIO (also for a file that is not
+ *         regular), ::DUPG_EFORMAT (malformed, or above a limit above),
+ *         ::DUPG_EEXISTS or ::DUPG_ENOMEM
  */
 DUPG_EXTERN(int) dupg_listfile_read(char ***out, size_t *count_out, const char *list_file);
 

@@ -26,7 +26,8 @@ DUPG_EXTERN(void) dupg_topology_free(dupg_topology *t);
  * structure is checked by dupg_topology_check().
  * @param dev id, hardware type, running version, expected duration
  * @param parent id of the parent device, or NULL for the master
- * @return 0, ::DUPG_EINVAL (missing id, hardware type or version),
+ * @return 0, ::DUPG_EINVAL (missing id, hardware type or version, or one
+ *         that breaks the string limits of common.h, the parent id too),
  *         ::DUPG_EEXISTS (duplicate id) or ::DUPG_ENOMEM
  */
 DUPG_EXTERN(int) dupg_topology_add(dupg_topology *t, const dupg_device_vd *dev,

@@ -12,6 +12,26 @@
 extern "C" {
 #endif
 
+/**
+ * @name Limits of a system description
+ * Besides the string limits of common.h (ids, hardware types and versions:
+ * non-empty UTF-8 without NUL bytes, at most ::DUPG_ID_MAX_BYTES,
+ * ::DUPG_HW_MAX_BYTES and ::DUPG_VERSION_MAX_BYTES bytes), a description
+ * holds at most these; one more is ::DUPG_EINVAL from dupg_sysvd_add() and
+ * dupg_merge(), ::DUPG_EFORMAT from dupg_sysvd_from_json(), the message
+ * naming the device and the limit.
+ * @{
+ */
+/** Most devices in one description. */
+#define DUPG_SYSVD_MAX_DEVICES (1u << 22)
+/** Most hardware types in one description. */
+#define DUPG_SYSVD_MAX_TYPES (1u << 16)
+/** Most distinct (hardware type, version) pairs in one description. */
+#define DUPG_SYSVD_MAX_VERSIONS (1u << 20)
+/** Longest JSON text dupg_sysvd_from_json() reads, in bytes. */
+#define DUPG_SYSVD_MAX_BYTES (64u << 20)
+/** @} */
+
 /** A device version description. Strings are borrowed from the caller. */
 typedef struct {
 	const char *id;       /**< device id, unique in its site */
@@ -26,7 +46,13 @@ typedef struct {
  * devices that run it. Opaque.
  *
  * Order is deterministic: hardware types in the order they were first seen;
- * versions of a type ascending by dupg_vercmp(); device ids in the order added.
+ * versions of a type ascending by dupg_vercmp(), versions that compare
+ * equal ("1", "01") in the order first seen; device ids in the order added.
+ *
+ * Cost: dupg_merge() and dupg_sysvd_from_json() take O(n log n) for n
+ * devices, however their versions compare; dupg_sysvd_add() finds a version
+ * in O(log v) comparisons (v versions of the type) and inserts a new one in
+ * O(v) moves of a few words each.
  */
 typedef struct dupg_sysvd dupg_sysvd;
 
@@ -37,8 +63,9 @@ DUPG_EXTERN(void) dupg_sysvd_free(dupg_sysvd *s);
 
 /**
  * Merge one device's description in (strings copied).
- * @return 0, ::DUPG_EINVAL (missing id, hw or version), ::DUPG_EEXISTS
- *         (device id already merged) or ::DUPG_ENOMEM
+ * @return 0, ::DUPG_EINVAL (missing, too long or malformed id, hw or
+ *         version; a limit above reached), ::DUPG_EEXISTS (device id already
+ *         merged) or ::DUPG_ENOMEM; on error s is as it was
  */
 DUPG_EXTERN(int) dupg_sysvd_add(dupg_sysvd *s, const dupg_device_vd *dev);
 
@@ -75,9 +102,12 @@ DUPG_EXTERN(const char *) dupg_sysvd_device(const dupg_sysvd *s, size_t hw_index
 DUPG_EXTERN(int) dupg_sysvd_to_json(char **out, const dupg_sysvd *s);
 
 /**
- * Parse the shape dupg_sysvd_to_json() writes.
+ * Parse the shape dupg_sysvd_to_json() writes: at most
+ * ::DUPG_SYSVD_MAX_BYTES of JSON, within the limits above; every string is
+ * checked (a NUL byte, "1\u0000evil", is refused, never cut).
  * @param origin name used in error messages (e.g. the file); may be NULL
- * @return 0, ::DUPG_EFORMAT, ::DUPG_EEXISTS or ::DUPG_ENOMEM
+ * @return 0, ::DUPG_EFORMAT (the message names the value at fault),
+ *         ::DUPG_EEXISTS or ::DUPG_ENOMEM
  */
 DUPG_EXTERN(int) dupg_sysvd_from_json(dupg_sysvd **out, const char *json, size_t len,
 				      const char *origin);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/utf8.h"
+
 int dupg__jobj_finish(char **out, json_object *obj)
 {
 	const char *s;
@@ -19,46 +21,112 @@ int dupg__jobj_finish(char **out, json_object *obj)
 	return *out == NULL ? dupg__error_nomem() : 0;
 }
 
+/*
+ * json-c ends an object key at its first NUL byte: {"a\u0000b": 1} becomes
+ * {"a": 1}, and a later "a" silently replaces it. Such a key can only be
+ * spelled with the \u0000 escape; find one in text that json-c accepted
+ * (so the tokens are well formed). Returns its offset, or len when none.
+ */
+static size_t nul_key_offset(const char *text, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t start, nul = len;
+
+		if (text[i] != '"') {
+			i++;
+			continue;
+		}
+		start = i++;
+		while (i < len && text[i] != '"') {
+			if (text[i] == '\\' && i + 1 < len) {
+				if (text[i + 1] == 'u' && i + 5 < len && memcmp(text + i + 2, "0000", 4) == 0 &&
+				    nul == len)
+					nul = start;
+				i++;
+			}
+			i++;
+		}
+		i++;
+		if (nul == len)
+			continue;
+		while (i < len && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t'))
+			i++;
+		if (i < len && text[i] == ':')
+			return nul;
+	}
+	return len;
+}
+
 int dupg__json_parse(json_object **out, const char *text, size_t len, const char *origin)
 {
 	json_tokener *tok;
 	json_object *obj;
 	enum json_tokener_error jerr;
+	size_t used;
 
 	*out = NULL;
 	if (origin == NULL)
 		origin = "<json>";
 	if (len > (size_t)INT32_MAX)
 		return dupg__error(DUPG_EFORMAT, "%s: JSON text too large", origin);
-	tok = json_tokener_new();
+	tok = json_tokener_new_ex(DUPG_JSON_MAX_DEPTH);
 	if (tok == NULL)
 		return dupg__error_nomem();
 	obj = json_tokener_parse_ex(tok, text, (int)len);
 	jerr = json_tokener_get_error(tok);
+	used = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
 	if (jerr == json_tokener_continue) {
-		json_tokener_free(tok);
 		json_object_put(obj);
 		return dupg__error(DUPG_EFORMAT, "%s: invalid JSON: unexpected end of input", origin);
 	}
+	if (jerr == json_tokener_error_depth) {
+		json_object_put(obj);
+		return dupg__error(DUPG_EFORMAT, "%s: invalid JSON: nested deeper than %d levels",
+				   origin, DUPG_JSON_MAX_DEPTH);
+	}
 	if (jerr != json_tokener_success) {
-		json_tokener_free(tok);
 		json_object_put(obj);
 		return dupg__error(DUPG_EFORMAT, "%s: invalid JSON: %s", origin,
 				   json_tokener_error_desc(jerr));
 	}
 	/* trailing garbage after the value ("{} x") is malformed too */
-	{
-		size_t used = json_tokener_get_parse_end(tok);
-		while (used < len && (text[used] == ' ' || text[used] == '\n' ||
-				      text[used] == '\r' || text[used] == '\t'))
-			used++;
-		json_tokener_free(tok);
-		if (used < len) {
-			json_object_put(obj);
-			return dupg__error(DUPG_EFORMAT, "%s: invalid JSON: trailing data", origin);
-		}
+	while (used < len && (text[used] == ' ' || text[used] == '\n' || text[used] == '\r' ||
+			      text[used] == '\t'))
+		used++;
+	if (used < len) {
+		json_object_put(obj);
+		return dupg__error(DUPG_EFORMAT, "%s: invalid JSON: trailing data", origin);
+	}
+	used = nul_key_offset(text, len);
+	if (used < len) {
+		json_object_put(obj);
+		return dupg__error(DUPG_EFORMAT, "%s: invalid JSON: object key at byte %zu contains a NUL "
+				   "byte (\\u0000)", origin, used);
 	}
 	*out = obj;
+	return 0;
+}
+
+int dupg__json_text(const char **out, size_t *len_out, json_object *v, size_t max,
+		    const char *origin, const char *what)
+{
+	char why[64];
+	const char *s;
+	size_t len;
+
+	*out = NULL;
+	if (!json_object_is_type(v, json_type_string))
+		return dupg__error(DUPG_EFORMAT, "%s: %s is not a string", origin, what);
+	s = json_object_get_string(v);
+	len = (size_t)json_object_get_string_len(v);
+	if (dupg__text_check(s, len, max, why, sizeof(why)) != 0)
+		return dupg__error(DUPG_EFORMAT, "%s: %s %s", origin, what, why);
+	*out = s;
+	if (len_out != NULL)
+		*len_out = len;
 	return 0;
 }
 

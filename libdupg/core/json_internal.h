@@ -13,11 +13,20 @@
 DUPG_HIDDEN int dupg__jobj_finish(char **out, json_object *obj);
 
 /*
- * Parse len bytes of JSON text. On failure records
- * "ORIGIN: invalid JSON: <json-c's reason>" and returns DUPG_EFORMAT.
+ * Parse len bytes of JSON text, nested at most DUPG_JSON_MAX_DEPTH deep, with
+ * no NUL byte in an object key (json-c would cut the key there). On failure
+ * records "ORIGIN: invalid JSON: <reason>" and returns DUPG_EFORMAT.
  */
 DUPG_HIDDEN int dupg__json_parse(json_object **out, const char *text, size_t len,
 				 const char *origin);
+
+/*
+ * The string v, checked as every kept string from outside is (util/utf8.h:
+ * non-empty, at most max bytes, no NUL, UTF-8); else DUPG_EFORMAT with
+ * "ORIGIN: WHAT <problem>". *out is borrowed from v; len_out may be NULL.
+ */
+DUPG_HIDDEN int dupg__json_text(const char **out, size_t *len_out, json_object *v, size_t max,
+				const char *origin, const char *what);
 
 /* A configuration as a {"TYPE": "path"} object; NULL on allocation failure. */
 DUPG_HIDDEN json_object *dupg__config_to_jobj(const dupg_config *c);

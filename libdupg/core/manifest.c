@@ -1,6 +1,7 @@
 /* Package manifests, schema v1: the in-memory form, validation, JSON in and out (pure). */
 #include "internal.h"
 #include "json_internal.h"
+#include "util/utf8.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -11,10 +12,10 @@
  * Install paths are accepted only in one canonical spelling, so that a
  * manifest path and an archive entry name compare with strcmp: relative,
  * components separated by single '/', no empty, "." or ".." component, no
- * trailing '/', at most PATH_MAX_LEN bytes. "./x" and "a//b" are refused
- * rather than normalised; "manifest.json" is the manifest's own name.
+ * trailing '/', at most DUPG_PATH_MAX_BYTES bytes of UTF-8. "./x" and "a//b"
+ * are refused rather than normalised; "manifest.json" is the manifest's own
+ * name.
  */
-#define PATH_MAX_LEN 4095
 
 struct file {
 	uint64_t size;
@@ -43,8 +44,10 @@ static const char *path_problem(const char *path, size_t len)
 		return "empty path";
 	if (strlen(path) != len)
 		return "path contains a NUL byte";
-	if (len > PATH_MAX_LEN)
+	if (len > DUPG_PATH_MAX_BYTES)
 		return "path longer than 4095 bytes";
+	if (dupg__utf8_invalid(path, len) != len)
+		return "path is not valid UTF-8";
 	if (path[0] == '/')
 		return "absolute path";
 	if (path[len - 1] == '/')
@@ -120,6 +123,7 @@ static dupg_manifest *manifest_alloc(void)
 int dupg_manifest_new(dupg_manifest **out, const char *name, const char *version)
 {
 	dupg_manifest *m;
+	char why[64];
 
 	if (out == NULL)
 		return dupg__error(DUPG_EINVAL, "dupg_manifest_new: out is NULL");
@@ -128,6 +132,10 @@ int dupg_manifest_new(dupg_manifest **out, const char *name, const char *version
 		return dupg__error(DUPG_EINVAL, "dupg_manifest_new: package name is empty");
 	if (version == NULL || *version == '\0')
 		return dupg__error(DUPG_EINVAL, "dupg_manifest_new: package version is empty");
+	if (dupg__text_check(name, SIZE_MAX, DUPG_MANIFEST_MAX_BYTES, why, sizeof(why)) != 0)
+		return dupg__error(DUPG_EINVAL, "dupg_manifest_new: package name %s", why);
+	if (dupg__text_check(version, SIZE_MAX, DUPG_VERSION_MAX_BYTES, why, sizeof(why)) != 0)
+		return dupg__error(DUPG_EINVAL, "dupg_manifest_new: package version %s", why);
 	m = manifest_alloc();
 	if (m == NULL)
 		return dupg__error_nomem();
@@ -157,11 +165,14 @@ void dupg_manifest_free(dupg_manifest *m)
 
 static int set_optional(char **field, const char *value, const char *what)
 {
-	char *copy = NULL;
+	char *copy = NULL, why[64];
 
 	if (value != NULL && *value == '\0')
 		return dupg__error(DUPG_EINVAL, "dupg_manifest_set_%s: empty string (use NULL to clear)",
 				   what);
+	if (value != NULL &&
+	    dupg__text_check(value, SIZE_MAX, DUPG_MANIFEST_MAX_BYTES, why, sizeof(why)) != 0)
+		return dupg__error(DUPG_EINVAL, "dupg_manifest_set_%s: the value %s", what, why);
 	if (value != NULL && (copy = strdup(value)) == NULL)
 		return dupg__error_nomem();
 	free(*field);
@@ -187,9 +198,12 @@ int dupg_manifest_add_hw(dupg_manifest *m, const char *hw)
 {
 	size_t id;
 	int added;
+	char why[64];
 
 	if (m == NULL || hw == NULL || *hw == '\0')
 		return dupg__error(DUPG_EINVAL, "dupg_manifest_add_hw: hardware type is empty");
+	if (dupg__text_check(hw, SIZE_MAX, DUPG_HW_MAX_BYTES, why, sizeof(why)) != 0)
+		return dupg__error(DUPG_EINVAL, "dupg_manifest_add_hw: hardware type %s", why);
 	return dupg__strmap_intern(m->hw, hw, &id, &added);
 }
 
@@ -213,8 +227,8 @@ static int append_file(dupg_manifest *m, const char *path, uint64_t size,
 	f->size = size;
 	memcpy(f->digest, digest, 16);
 	to_hex(f->hex, digest);
-	/* saturate: only a caller adding millions of 1 TiB files gets here */
-	m->total = m->total > UINT64_MAX - size ? UINT64_MAX : m->total + size;
+	/* callers keep the total within DUPG_PACKAGE_MAX_BYTES */
+	m->total += size;
 	return 0;
 }
 
@@ -227,6 +241,8 @@ int dupg_manifest_add_file(dupg_manifest *m, const char *path, uint64_t size,
 		return dupg__error(DUPG_EINVAL, "dupg_manifest_add_file: NULL argument");
 	why = path_problem(path, strlen(path));
 	/* the reason must survive a path too long for the message buffer */
+	if (why != NULL && dupg__utf8_invalid(path, strlen(path)) != strlen(path))
+		return dupg__error(DUPG_EINVAL, "dupg_manifest_add_file: %s", why);
 	if (why != NULL)
 		return dupg__error(DUPG_EINVAL, "%.512s: %s", path, why);
 	if (size > DUPG_FILE_MAX_BYTES)
@@ -234,6 +250,12 @@ int dupg_manifest_add_file(dupg_manifest *m, const char *path, uint64_t size,
 				   (unsigned long long)size, (unsigned long long)DUPG_FILE_MAX_BYTES);
 	if (dupg__strmap_find(m->paths, path) != DUPG_NONE)
 		return dupg__error(DUPG_EEXISTS, "%s: install path listed twice", path);
+	if (dupg__strmap_count(m->paths) >= DUPG_MANIFEST_MAX_FILES)
+		return dupg__error(DUPG_EINVAL, "%s: the manifest lists %u files already, the most it may",
+				   path, DUPG_MANIFEST_MAX_FILES);
+	if (size > DUPG_PACKAGE_MAX_BYTES - m->total)
+		return dupg__error(DUPG_EINVAL, "%s: the files would declare more than %llu bytes in total",
+				   path, (unsigned long long)DUPG_PACKAGE_MAX_BYTES);
 	return append_file(m, path, size, xxh128);
 }
 
@@ -305,14 +327,16 @@ uint64_t dupg_manifest_total_size(const dupg_manifest *m)
 /* ---- parsing -------------------------------------------------------------- */
 
 /*
- * A non-empty string without NUL bytes, or NULL after recording why not.
- * key names the value in messages ("name", "hw[2]", "files[0].path").
+ * A non-empty string of at most max bytes of UTF-8 without NUL bytes, or
+ * NULL after recording why not. key names the value in messages ("name",
+ * "hw[2]", "files[0].path").
  */
 static const char *get_string(const json_object *v, const char *origin, const char *key,
-			      size_t *len_out, int *rc)
+			      size_t max, int *rc)
 {
 	const char *s;
 	size_t len;
+	char why[64];
 
 	if (!json_object_is_type(v, json_type_string)) {
 		*rc = dupg__error(DUPG_EFORMAT, "%s: \"%s\" must be a string", origin, key);
@@ -324,12 +348,10 @@ static const char *get_string(const json_object *v, const char *origin, const ch
 		*rc = dupg__error(DUPG_EFORMAT, "%s: \"%s\" is an empty string", origin, key);
 		return NULL;
 	}
-	if (strlen(s) != len) {
-		*rc = dupg__error(DUPG_EFORMAT, "%s: \"%s\" contains a NUL byte", origin, key);
+	if (dupg__text_check(s, len, max, why, sizeof(why)) != 0) {
+		*rc = dupg__error(DUPG_EFORMAT, "%s: \"%s\" %s", origin, key, why);
 		return NULL;
 	}
-	if (len_out != NULL)
-		*len_out = len;
 	return s;
 }
 
@@ -377,7 +399,7 @@ static int parse_hw(dupg_manifest *m, json_object *root, const char *origin)
 		int added;
 
 		snprintf(key, sizeof(key), "hw[%zu]", i);
-		s = get_string(json_object_array_get_idx(arr, i), origin, key, NULL, &rc);
+		s = get_string(json_object_array_get_idx(arr, i), origin, key, DUPG_HW_MAX_BYTES, &rc);
 		if (s == NULL)
 			return rc;
 		/* a type listed twice adds nothing, as with dupg_manifest_add_hw() */
@@ -429,6 +451,9 @@ static int parse_file(dupg_manifest *m, json_object *f, size_t i, const char *or
 	path = json_object_get_string(vpath);
 	len = (size_t)json_object_get_string_len(vpath);
 	why = path_problem(path, len);
+	/* bytes that are not UTF-8 are not echoed into the message */
+	if (why != NULL && dupg__utf8_invalid(path, len) != len)
+		return dupg__error(DUPG_EFORMAT, "%s: \"%s\": %s", origin, key, why);
 	if (why != NULL)
 		return dupg__error(DUPG_EFORMAT, "%s: \"%s\": %s: \"%s\"", origin, key, why, path);
 	prev = dupg__strmap_find(m->paths, path);
@@ -442,6 +467,9 @@ static int parse_file(dupg_manifest *m, json_object *f, size_t i, const char *or
 	rc = parse_size(&size, vsize, origin, key);
 	if (rc != 0)
 		return rc;
+	if (size > DUPG_PACKAGE_MAX_BYTES - m->total)
+		return dupg__error(DUPG_EFORMAT, "%s: \"%s\": the files declare more than %llu bytes "
+				   "in total", origin, key, (unsigned long long)DUPG_PACKAGE_MAX_BYTES);
 
 	snprintf(key, sizeof(key), "files[%zu].xxh128", i);
 	if (!json_object_object_get_ex(f, "xxh128", &vdigest))
@@ -465,6 +493,9 @@ static int parse_files(dupg_manifest *m, json_object *root, const char *origin)
 	if (!json_object_is_type(arr, json_type_array))
 		return dupg__error(DUPG_EFORMAT, "%s: \"files\" must be an array", origin);
 	n = json_object_array_length(arr);
+	if (n > DUPG_MANIFEST_MAX_FILES)
+		return dupg__error(DUPG_EFORMAT, "%s: \"files\" lists %zu files, more than %u", origin,
+				   n, DUPG_MANIFEST_MAX_FILES);
 	for (i = 0; i < n; i++) {
 		rc = parse_file(m, json_object_array_get_idx(arr, i), i, origin);
 		if (rc != 0)
@@ -475,7 +506,7 @@ static int parse_files(dupg_manifest *m, json_object *root, const char *origin)
 
 /* Copy the string at key into *field; optional keys may be absent. */
 static int parse_text(char **field, json_object *root, const char *origin, const char *key,
-		      int required)
+		      size_t max, int required)
 {
 	json_object *v;
 	const char *s;
@@ -486,7 +517,7 @@ static int parse_text(char **field, json_object *root, const char *origin, const
 			return dupg__error(DUPG_EFORMAT, "%s: missing required key \"%s\"", origin, key);
 		return 0;
 	}
-	s = get_string(v, origin, key, NULL, &rc);
+	s = get_string(v, origin, key, max, &rc);
 	if (s == NULL)
 		return rc;
 	*field = strdup(s);
@@ -526,15 +557,15 @@ int dupg_manifest_parse(dupg_manifest **out, const char *json, size_t len, const
 	/* format first: a future format may change everything else */
 	rc = parse_format(root, origin);
 	if (rc == 0)
-		rc = parse_text(&m->name, root, origin, "name", 1);
+		rc = parse_text(&m->name, root, origin, "name", DUPG_MANIFEST_MAX_BYTES, 1);
 	if (rc == 0)
-		rc = parse_text(&m->version, root, origin, "version", 1);
+		rc = parse_text(&m->version, root, origin, "version", DUPG_VERSION_MAX_BYTES, 1);
 	if (rc == 0)
 		rc = parse_hw(m, root, origin);
 	if (rc == 0)
-		rc = parse_text(&m->build_time, root, origin, "build_time", 0);
+		rc = parse_text(&m->build_time, root, origin, "build_time", DUPG_MANIFEST_MAX_BYTES, 0);
 	if (rc == 0)
-		rc = parse_text(&m->vendor, root, origin, "vendor", 0);
+		rc = parse_text(&m->vendor, root, origin, "vendor", DUPG_MANIFEST_MAX_BYTES, 0);
 	if (rc == 0)
 		rc = parse_files(m, root, origin);
 	json_object_put(root);

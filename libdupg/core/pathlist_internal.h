@@ -10,7 +10,7 @@
 #include "internal.h"
 
 /* A list file larger than this is refused rather than read into memory. */
-#define DUPG__LIST_MAX_BYTES ((size_t)1 << 30)
+#define DUPG__LIST_MAX_BYTES DUPG_LIST_MAX_BYTES
 
 /* "no entry" in uint32_t entry indices; lists hold fewer entries than this */
 #define DUPG__NONE UINT32_MAX

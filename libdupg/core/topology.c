@@ -1,5 +1,7 @@
 /* A site's device tree: devices, their parents, the master (pure). */
 #include "internal.h"
+#include "vd_internal.h"
+#include "util/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,19 +71,19 @@ int dupg_topology_add(dupg_topology *t, const dupg_device_vd *dev, const char *p
 {
 	struct device *d;
 	size_t n, id;
+	char why[64];
 	int rc;
 
 	if (t == NULL || dev == NULL)
 		return dupg__error(DUPG_EINVAL, "dupg_topology_add: NULL argument");
-	if (dev->id == NULL || *dev->id == '\0')
-		return dupg__error(DUPG_EINVAL, "device description without an id");
-	if (dev->hw == NULL || *dev->hw == '\0')
-		return dupg__error(DUPG_EINVAL, "device %s: hardware type is missing", dev->id);
-	if (dev->version == NULL || *dev->version == '\0')
-		return dupg__error(DUPG_EINVAL, "device %s: version is missing", dev->id);
+	rc = dupg__device_check(dev);
+	if (rc != 0)
+		return rc;
 	if (parent != NULL && *parent == '\0')
 		return dupg__error(DUPG_EINVAL, "device %s: parent id is empty (NULL means master)",
 				   dev->id);
+	if (parent != NULL && dupg__text_check(parent, SIZE_MAX, DUPG_ID_MAX_BYTES, why, sizeof(why)) != 0)
+		return dupg__error(DUPG_EINVAL, "device %s: parent id %s", dev->id, why);
 	if (dupg__strmap_find(t->ids, dev->id) != DUPG_NONE)
 		return dupg__error(DUPG_EEXISTS, "device %s: id already in the topology", dev->id);
 
@@ -269,12 +271,14 @@ size_t dupg_topology_ancestor(const dupg_topology *t, size_t i, size_t depth)
 
 int dupg_topology_set_version(dupg_topology *t, size_t i, const char *version)
 {
-	char *copy;
+	char *copy, why[64];
 
 	if (t == NULL || i >= dupg__strmap_count(t->ids))
 		return dupg__error(DUPG_EINVAL, "dupg_topology_set_version: no device %zu", i);
 	if (version == NULL || *version == '\0')
 		return dupg__error(DUPG_EINVAL, "device %s: version is missing", t->devs[i]->vd.id);
+	if (dupg__text_check(version, SIZE_MAX, DUPG_VERSION_MAX_BYTES, why, sizeof(why)) != 0)
+		return dupg__error(DUPG_EINVAL, "device %s: version %s", t->devs[i]->vd.id, why);
 	copy = strdup(version);
 	if (copy == NULL)
 		return dupg__error_nomem();
@@ -294,8 +298,12 @@ int dupg_topology_merge(dupg_sysvd **out, const dupg_topology *t)
 	if (out == NULL || t == NULL)
 		return dupg__error(DUPG_EINVAL, "dupg_topology_merge: NULL argument");
 	rc = dupg_sysvd_new(&s);
+	if (rc == 0)
+		dupg__sysvd_begin(s);
 	for (i = 0; rc == 0 && i < dupg__strmap_count(t->ids); i++)
-		rc = dupg_sysvd_add(s, &t->devs[i]->vd);
+		rc = dupg__sysvd_build_add(s, &t->devs[i]->vd);
+	if (rc == 0)
+		rc = dupg__sysvd_end(s);
 	if (rc != 0) {
 		dupg_sysvd_free(s);
 		return rc;

@@ -2,8 +2,10 @@
 #include "internal.h"
 #include "json_internal.h"
 #include "vd_internal.h"
+#include "util/utf8.h"
 
 #include <json-c/json.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,25 +113,122 @@ void dupg_sysvd_free(dupg_sysvd *s)
 			type_clear(&s->types[i]);
 	free(s->types);
 	free(s->merged);
+	free(s->pairs.keys);
+	free(s->pairs.vals);
 	dupg__strmap_free(s->hw);
 	dupg__strmap_free(s->vers);
 	dupg__strmap_free(s->ids);
 	free(s);
 }
 
-/* Types with up to this many versions are first scanned for the very spelling. */
+/* ---- the pair map -------------------------------------------------------- */
+
+static uint64_t pair_key(size_t hid, size_t vid)
+{
+	return ((uint64_t)hid << 32 | (uint64_t)vid) + 1;
+}
+
+static size_t pair_slot(const struct vd_pairmap *pm, uint64_t key)
+{
+	return (size_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 32) & (pm->cap - 1);
+}
+
+/* seq of key, or UINT32_MAX when absent */
+static uint32_t pair_find(const struct vd_pairmap *pm, uint64_t key)
+{
+	size_t i;
+
+	if (pm->cap == 0)
+		return UINT32_MAX;
+	for (i = pair_slot(pm, key); pm->keys[i] != 0; i = (i + 1) & (pm->cap - 1))
+		if (pm->keys[i] == key)
+			return pm->vals[i];
+	return UINT32_MAX;
+}
+
+/* key must be absent and room reserved */
+static void pair_put(struct vd_pairmap *pm, uint64_t key, uint32_t val)
+{
+	size_t i = pair_slot(pm, key);
+
+	while (pm->keys[i] != 0)
+		i = (i + 1) & (pm->cap - 1);
+	pm->keys[i] = key;
+	pm->vals[i] = val;
+	pm->n++;
+}
+
+/* Room for extra more keys at a load of at most 1/2. 0 or DUPG_ENOMEM. */
+static int pair_reserve(struct vd_pairmap *pm, size_t extra)
+{
+	struct vd_pairmap old = *pm, grown = { NULL, NULL, 0, 0 };
+	size_t cap = pm->cap != 0 ? pm->cap : 64, i;
+
+	while ((pm->n + extra) * 2 > cap)
+		cap *= 2;
+	if (cap == pm->cap)
+		return 0;
+	grown.keys = calloc(cap, sizeof(*grown.keys));
+	grown.vals = malloc(cap * sizeof(*grown.vals));
+	grown.cap = cap;
+	if (grown.keys == NULL || grown.vals == NULL) {
+		free(grown.keys);
+		free(grown.vals);
+		return dupg__error_nomem();
+	}
+	for (i = 0; i < old.cap; i++)
+		if (old.keys[i] != 0)
+			pair_put(&grown, old.keys[i], old.vals[i]);
+	free(old.keys);
+	free(old.vals);
+	*pm = grown;
+	return 0;
+}
+
+/* ---- adding devices ------------------------------------------------------- */
+
+/* Types with up to this many versions are scanned for the very spelling; above, the pair map. */
 #define LOCATE_SCAN 16
 
+/* The strict order of a type's versions: dupg_vercmp, then first seen first. */
+static int version_order(const struct vd_version *a, const char *version, uint32_t seq)
+{
+	int c = dupg_vercmp(a->version, version);
+
+	if (c != 0)
+		return c;
+	return a->seq < seq ? -1 : a->seq > seq;
+}
+
+/* A version beside its key (vd_internal.h), for the one sort of a build. */
+struct keyed_version {
+	uint64_t key;
+	struct vd_version v;
+};
+
+/* Keys that differ decide as dupg_vercmp would, without walking the strings. */
+static int keyed_cmp(const void *a, const void *b)
+{
+	const struct keyed_version *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return version_order(&x->v, y->v.version, y->v.seq);
+}
+
 /*
- * Where version (interned in s->vers) belongs in t: *found is 1 and the
- * index is that of the entry spelled exactly so, or *found is 0 and the index
- * is the insertion point (after every entry that compares lower or equal, so
- * that equal-comparing spellings keep their first-seen order).
+ * Where version (interned in s->vers as vid) is in type t (index hid): *found
+ * is 1 and the index is its entry, or *found is 0 and the index is where a
+ * new entry goes (after every entry that compares lower or equal: equal
+ * spellings keep their first-seen order). O(log n) dupg_vercmp calls at
+ * most; while building, entries are in seq order and new ones go last.
  */
-static size_t type_locate(const struct vd_type *t, const char *version, int *found)
+static size_t type_locate(const dupg_sysvd *s, const struct vd_type *t, size_t hid,
+			  const char *version, size_t vid, int *found)
 {
 	const struct vd_version *vers = type_vers_const(t);
 	size_t lo = 0, hi = t->nvers, i;
+	uint32_t seq = UINT32_MAX;
 
 	/* a type has few versions, and most devices run one already there */
 	if (t->nvers <= LOCATE_SCAN) {
@@ -139,33 +238,76 @@ static size_t type_locate(const struct vd_type *t, const char *version, int *fou
 				return i;
 			}
 		}
+	} else {
+		seq = pair_find(&s->pairs, pair_key(hid, vid));
 	}
+	*found = seq != UINT32_MAX;
+	if (s->building)
+		return *found ? seq : t->nvers;
+	/* the lowest entry not below (version, seq): the entry itself when found */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (dupg_vercmp(vers[mid].version, version) <= 0)
+		if (version_order(&vers[mid], version, seq) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	/* interned: the same spelling is the same pointer */
-	for (i = lo; i > 0 && dupg_vercmp(vers[i - 1].version, version) == 0; i--) {
-		if (vers[i - 1].version == version) {
-			*found = 1;
-			return i - 1;
-		}
-	}
-	*found = 0;
 	return lo;
 }
 
-static int device_check(const dupg_device_vd *dev)
+/* The checks every add makes: present id, type and version; the id as common.h says. */
+static int device_check_id(const dupg_device_vd *dev)
 {
+	char why[64];
+
 	if (dev->id == NULL || *dev->id == '\0')
 		return dupg__error(DUPG_EINVAL, "device description without an id");
+	/* an id that is not fit to print is not printed */
+	if (dupg__text_check(dev->id, SIZE_MAX, DUPG_ID_MAX_BYTES, why, sizeof(why)) != 0)
+		return dupg__error(DUPG_EINVAL, "device id %s", why);
 	if (dev->hw == NULL || *dev->hw == '\0')
 		return dupg__error(DUPG_EINVAL, "device %s: hardware type is missing", dev->id);
 	if (dev->version == NULL || *dev->version == '\0')
 		return dupg__error(DUPG_EINVAL, "device %s: version is missing", dev->id);
+	return 0;
+}
+
+static int check_hw(const dupg_device_vd *dev)
+{
+	char why[64];
+
+	if (dupg__text_check(dev->hw, SIZE_MAX, DUPG_HW_MAX_BYTES, why, sizeof(why)) != 0)
+		return dupg__error(DUPG_EINVAL, "device %s: hardware type %s", dev->id, why);
+	return 0;
+}
+
+static int check_version(const dupg_device_vd *dev)
+{
+	char why[64];
+
+	if (dupg__text_check(dev->version, SIZE_MAX, DUPG_VERSION_MAX_BYTES, why, sizeof(why)) != 0)
+		return dupg__error(DUPG_EINVAL, "device %s: version %s", dev->id, why);
+	return 0;
+}
+
+int dupg__device_check(const dupg_device_vd *dev)
+{
+	int rc = device_check_id(dev);
+
+	if (rc == 0)
+		rc = check_hw(dev);
+	return rc != 0 ? rc : check_version(dev);
+}
+
+/* A new (type, version) pair, or a new type: within the caps of vd.h? */
+static int check_room(const dupg_sysvd *s, const dupg_device_vd *dev, int new_type)
+{
+	if (new_type && dupg__strmap_count(s->hw) >= DUPG_SYSVD_MAX_TYPES)
+		return dupg__error(DUPG_EINVAL, "device %s: more than %u hardware types", dev->id,
+				   DUPG_SYSVD_MAX_TYPES);
+	if (s->nversions >= DUPG_SYSVD_MAX_VERSIONS)
+		return dupg__error(DUPG_EINVAL, "device %s: more than %u versions in all", dev->id,
+				   DUPG_SYSVD_MAX_VERSIONS);
 	return 0;
 }
 
@@ -175,11 +317,14 @@ static int device_add(dupg_sysvd *s, const dupg_device_vd *dev, uint64_t id_hash
 	struct vd_type *t = NULL;
 	struct vd_version *vers, *ver;
 	const char *version;
-	uint64_t hw_hash;
+	uint64_t hw_hash, ver_hash;
 	size_t pos = 0, did, hid = 0, vid, nhw;
 	size_t found_hw;
 	int found = 0, added, rc;
 
+	if (s->ndevices >= DUPG_SYSVD_MAX_DEVICES)
+		return dupg__error(DUPG_EINVAL, "device %s: more than %u devices", dev->id,
+				   DUPG_SYSVD_MAX_DEVICES);
 	/*
 	 * Reserve everything first, so a failure leaves s as it was (but for
 	 * spare room, an interned version string and an unmerged id).
@@ -198,26 +343,50 @@ static int device_add(dupg_sysvd *s, const dupg_device_vd *dev, uint64_t id_hash
 		s->merged[did] = 0;
 	else if (s->merged[did])
 		return dupg__error(DUPG_EEXISTS, "device %s: id already merged", dev->id);
+	/*
+	 * A type or version already in a map passed the checks of common.h when
+	 * it came in: only new ones are checked (three strings per device cost
+	 * a tenth of a large merge).
+	 */
 	nhw = dupg__strmap_count(s->hw);
-	{
+	hw_hash = dupg__strmap_hash(dev->hw);
+	found_hw = dupg__strmap_find_hash(s->hw, dev->hw, hw_hash);
+	if (found_hw == DUPG_NONE && (rc = check_hw(dev)) != 0)
+		return rc;
+	ver_hash = dupg__strmap_hash(dev->version);
+	vid = dupg__strmap_find_hash(s->vers, dev->version, ver_hash);
+	if (vid == DUPG_NONE) {
+		rc = check_version(dev);
+		if (rc == 0)
+			rc = dupg__strmap_intern_hash(s->vers, dev->version, ver_hash, &vid, NULL);
+	}
+	if (rc == 0) {
 		void *p = s->types;
 		rc = dupg__grow(&p, &s->types_cap, nhw + 1, sizeof(*s->types));
 		s->types = p;
 	}
-	if (rc == 0)
-		rc = dupg__strmap_intern(s->vers, dev->version, &vid, NULL);
 	if (rc != 0)
 		return rc;
 	version = dupg__strmap_key(s->vers, vid);
-	hw_hash = dupg__strmap_hash(dev->hw);
-	found_hw = dupg__strmap_find_hash(s->hw, dev->hw, hw_hash);
 	if (found_hw != DUPG_NONE) {
 		t = &s->types[found_hw];
-		pos = type_locate(t, version, &found);
-		rc = found ? version_reserve(&type_vers(t)[pos]) : type_reserve(t);
+		hid = found_hw;
+		pos = type_locate(s, t, hid, version, vid, &found);
+		if (found) {
+			rc = version_reserve(&type_vers(t)[pos]);
+		} else {
+			rc = check_room(s, dev, 0);
+			if (rc == 0)
+				rc = type_reserve(t);
+			/* past LOCATE_SCAN versions, every version of the type is in the map */
+			if (rc == 0 && t->nvers >= LOCATE_SCAN)
+				rc = pair_reserve(&s->pairs, t->nvers == LOCATE_SCAN ? LOCATE_SCAN + 1 : 1);
+		}
+	} else {
+		rc = check_room(s, dev, 1);
+		if (rc == 0)
+			rc = dupg__strmap_intern_hash(s->hw, dev->hw, hw_hash, &hid, NULL);
 	}
-	if (rc == 0 && found_hw == DUPG_NONE)
-		rc = dupg__strmap_intern_hash(s->hw, dev->hw, hw_hash, &hid, NULL);
 	if (rc != 0)
 		return rc;
 
@@ -230,23 +399,36 @@ static int device_add(dupg_sysvd *s, const dupg_device_vd *dev, uint64_t id_hash
 		t->ver.one.version = version;
 		t->ver.one.ndevs = 1;
 		t->ver.one.dev.one = did;
+		s->nversions++;
 	} else if (!found) {
+		size_t v;
+
 		vers = type_vers(t);
 		memmove(&vers[pos + 1], &vers[pos], (t->nvers - pos) * sizeof(*vers));
 		memset(&vers[pos], 0, sizeof(*vers));
 		vers[pos].version = version;
+		vers[pos].seq = (uint32_t)t->nvers;
 		vers[pos].ndevs = 1;
 		vers[pos].dev.one = did;
 		t->nvers++;
+		s->nversions++;
+		if (t->nvers == LOCATE_SCAN + 1) {
+			for (v = 0; v < t->nvers; v++)
+				pair_put(&s->pairs, pair_key(hid, dupg__strmap_find(s->vers, vers[v].version)),
+					 vers[v].seq);
+		} else if (t->nvers > LOCATE_SCAN + 1) {
+			pair_put(&s->pairs, pair_key(hid, vid), vers[pos].seq);
+		}
 	} else {
 		ver = &type_vers(t)[pos];
 		ver->dev.many[ver->ndevs++] = did;
 	}
-	if (t->lowest != type_vers(t)[0].version) {
+	if (!s->building && t->lowest != type_vers(t)[0].version) {
 		t->lowest = type_vers(t)[0].version;
 		t->lowest_key = dupg__vercmp_key(t->lowest);
 	}
 	s->merged[did] = 1;
+	s->ndevices++;
 	return 0;
 }
 
@@ -256,8 +438,56 @@ int dupg_sysvd_add(dupg_sysvd *s, const dupg_device_vd *dev)
 
 	if (s == NULL || dev == NULL)
 		return dupg__error(DUPG_EINVAL, "dupg_sysvd_add: NULL argument");
-	rc = device_check(dev);
+	rc = device_check_id(dev);
 	return rc != 0 ? rc : device_add(s, dev, dupg__strmap_hash(dev->id));
+}
+
+void dupg__sysvd_begin(dupg_sysvd *s)
+{
+	s->building = 1;
+}
+
+int dupg__sysvd_build_add(dupg_sysvd *s, const dupg_device_vd *dev)
+{
+	int rc = device_check_id(dev);
+
+	return rc != 0 ? rc : device_add(s, dev, dupg__strmap_hash(dev->id));
+}
+
+/*
+ * Sort each type's versions once: O(n log n) in all, where inserting each in
+ * place was O(n) apiece. (dupg_vercmp, seq) is a strict order, so the sort
+ * gives the order one-by-one adds give.
+ */
+int dupg__sysvd_end(dupg_sysvd *s)
+{
+	struct keyed_version *tmp = NULL;
+	size_t i, v, most = 0;
+
+	for (i = 0; i < dupg__strmap_count(s->hw); i++)
+		if (s->types[i].nvers > most)
+			most = s->types[i].nvers;
+	if (most > 1 && (tmp = malloc(most * sizeof(*tmp))) == NULL)
+		return dupg__error_nomem();
+	for (i = 0; i < dupg__strmap_count(s->hw); i++) {
+		struct vd_type *t = &s->types[i];
+		struct vd_version *vers = type_vers(t);
+
+		if (t->nvers > 1) {
+			for (v = 0; v < t->nvers; v++) {
+				tmp[v].key = dupg__vercmp_key(vers[v].version);
+				tmp[v].v = vers[v];
+			}
+			qsort(tmp, t->nvers, sizeof(*tmp), keyed_cmp);
+			for (v = 0; v < t->nvers; v++)
+				vers[v] = tmp[v].v;
+		}
+		t->lowest = vers[0].version;
+		t->lowest_key = t->nvers > 1 ? tmp[0].key : dupg__vercmp_key(t->lowest);
+	}
+	free(tmp);
+	s->building = 0;
+	return 0;
 }
 
 /*
@@ -290,6 +520,8 @@ int dupg_merge(dupg_sysvd **out, const dupg_device_vd *devs, size_t n)
 	if (out == NULL || (devs == NULL && n > 0))
 		return dupg__error(DUPG_EINVAL, "dupg_merge: NULL argument");
 	rc = dupg_sysvd_new(&s);
+	if (rc == 0)
+		dupg__sysvd_begin(s);
 	for (i = 0; rc == 0 && i < n && i < MERGE_AHEAD; i++)
 		ahead[i] = id_hash_ahead(s, &devs[i]);
 	for (i = 0; rc == 0 && i < n; i++) {
@@ -297,10 +529,12 @@ int dupg_merge(dupg_sysvd **out, const dupg_device_vd *devs, size_t n)
 
 		if (i + MERGE_AHEAD < n)
 			ahead[i % MERGE_AHEAD] = id_hash_ahead(s, &devs[i + MERGE_AHEAD]);
-		rc = device_check(&devs[i]);
+		rc = device_check_id(&devs[i]);
 		if (rc == 0)
 			rc = device_add(s, &devs[i], h);
 	}
+	if (rc == 0)
+		rc = dupg__sysvd_end(s);
 	if (rc != 0) {
 		dupg_sysvd_free(s);
 		return rc;
@@ -456,6 +690,7 @@ static int version_from_jobj(dupg_sysvd *s, json_object *entry, const char *hw, 
 	json_object *jv, *jdevs;
 	dupg_device_vd dev = { NULL, hw, NULL, 0 };
 	size_t d, n;
+	char what[DUPG_HW_MAX_BYTES + 64];
 	int rc;
 
 	if (!json_object_is_type(entry, json_type_object))
@@ -467,7 +702,10 @@ static int version_from_jobj(dupg_sysvd *s, json_object *entry, const char *hw, 
 		return dupg__error(DUPG_EFORMAT,
 				   "%s: hw: %s[%zu]: \"version\" is not a non-empty string",
 				   origin, hw, k);
-	dev.version = json_object_get_string(jv);
+	snprintf(what, sizeof(what), "hw: %s[%zu]: \"version\"", hw, k);
+	rc = dupg__json_text(&dev.version, NULL, jv, DUPG_VERSION_MAX_BYTES, origin, what);
+	if (rc != 0)
+		return rc;
 	if (!json_object_object_get_ex(entry, "devices", &jdevs))
 		return dupg__error(DUPG_EFORMAT, "%s: hw: %s[%zu]: \"devices\" is missing", origin,
 				   hw, k);
@@ -484,11 +722,17 @@ static int version_from_jobj(dupg_sysvd *s, json_object *entry, const char *hw, 
 			return dupg__error(DUPG_EFORMAT,
 					   "%s: hw: %s[%zu]: devices[%zu] is not a non-empty string",
 					   origin, hw, k, d);
-		dev.id = json_object_get_string(jid);
-		rc = dupg_sysvd_add(s, &dev);
+		snprintf(what, sizeof(what), "hw: %s[%zu]: devices[%zu]", hw, k, d);
+		rc = dupg__json_text(&dev.id, NULL, jid, DUPG_ID_MAX_BYTES, origin, what);
+		if (rc != 0)
+			return rc;
+		rc = dupg__sysvd_build_add(s, &dev);
 		if (rc == DUPG_EEXISTS)
 			return dupg__error(DUPG_EEXISTS, "%s: hw: %s[%zu]: device %s is listed twice",
 					   origin, hw, k, dev.id);
+		/* the strings are checked: what is left is a limit of vd.h */
+		if (rc == DUPG_EINVAL)
+			return dupg__error_prefix(DUPG_EFORMAT, "%s: hw: %s[%zu]", origin, hw, k);
 		if (rc != 0)
 			return rc;
 	}
@@ -499,6 +743,7 @@ int dupg_sysvd_from_json(dupg_sysvd **out, const char *json, size_t len, const c
 {
 	json_object *root = NULL, *jhw;
 	dupg_sysvd *s = NULL;
+	size_t nkey = 0;
 	int rc;
 
 	if (out != NULL)
@@ -507,6 +752,9 @@ int dupg_sysvd_from_json(dupg_sysvd **out, const char *json, size_t len, const c
 		return dupg__error(DUPG_EINVAL, "dupg_sysvd_from_json: NULL argument");
 	if (origin == NULL)
 		origin = "<system description>";
+	if (len > DUPG_SYSVD_MAX_BYTES)
+		return dupg__error(DUPG_EFORMAT, "%s: %zu bytes, above the %u-byte limit", origin, len,
+				   DUPG_SYSVD_MAX_BYTES);
 	rc = dupg__json_parse(&root, json, len, origin);
 	if (rc != 0)
 		return rc;
@@ -525,14 +773,22 @@ int dupg_sysvd_from_json(dupg_sysvd **out, const char *json, size_t len, const c
 	rc = dupg_sysvd_new(&s);
 	if (rc != 0)
 		goto out;
+	dupg__sysvd_begin(s);
 	/* json-c iterates an object's keys in document order */
 	json_object_object_foreach(jhw, key, val) {
 		size_t k, n;
+		char why[64];
 
 		if (*key == '\0') {
 			rc = dupg__error(DUPG_EFORMAT, "%s: hw: empty hardware type", origin);
 			goto out;
 		}
+		/* json-c's keys hold no NUL (dupg__json_parse): check the rest, echo nothing bad */
+		if (dupg__text_check(key, strlen(key), DUPG_HW_MAX_BYTES, why, sizeof(why)) != 0) {
+			rc = dupg__error(DUPG_EFORMAT, "%s: hw: hardware type %zu %s", origin, nkey, why);
+			goto out;
+		}
+		nkey++;
 		if (!json_object_is_type(val, json_type_array)) {
 			rc = dupg__error(DUPG_EFORMAT, "%s: hw: %s: not an array", origin, key);
 			goto out;
@@ -549,6 +805,7 @@ int dupg_sysvd_from_json(dupg_sysvd **out, const char *json, size_t len, const c
 				goto out;
 		}
 	}
+	rc = dupg__sysvd_end(s);
 out:
 	json_object_put(root);
 	if (rc != 0) {

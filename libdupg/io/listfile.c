@@ -190,6 +190,12 @@ static int parse_list(struct line **out, size_t *count, char *text, size_t len,
 		else if (llen > 0 && (is_blank(p[0]) || is_blank(p[llen - 1])))
 			rc = dupg__error(DUPG_EFORMAT, "%s:%zu: leading or trailing white space in \"%s\"",
 					 list_file, lineno, p);
+		else if (llen > DUPG_PATH_MAX_BYTES)
+			rc = dupg__error(DUPG_EFORMAT, "%s:%zu: path longer than %u bytes", list_file,
+					 lineno, DUPG_PATH_MAX_BYTES);
+		else if (llen > 0 && n >= DUPG_LIST_MAX_ENTRIES)
+			rc = dupg__error(DUPG_EFORMAT, "%s:%zu: more than %u paths", list_file, lineno,
+					 DUPG_LIST_MAX_ENTRIES);
 		if (rc != 0 || llen == 0) {
 			p = lend + 1;
 			continue;

@@ -49,6 +49,16 @@ DUPG_HIDDEN int dupg__pkg_is_manifest(const char *name);
  */
 DUPG_HIDDEN int dupg__pkg_find_manifest(dupg_manifest **out, struct archive **rest, int fd,
 					const char *path);
+/*
+ * Pass over the data of the current entry, which is not hashed: when the
+ * archive is compressed or a zip, by
+ * reading it, each byte added to *used, failing with code once *used passes
+ * max, so that a small file never inflates unbounded (libarchive's own skip
+ * would decompress all of it at once). Otherwise libarchive's skip seeks:
+ * the file's size bounds it. what says the limit in the message.
+ */
+DUPG_HIDDEN int dupg__pkg_skip_data(struct archive *a, const char *path, const char *name,
+				    uint64_t *used, uint64_t max, int code, const char *what);
 /* Open a package file; an empty file is named as such rather than "unrecognized". */
 DUPG_HIDDEN int dupg__pkg_open(int *fd, const char *path);
 

@@ -16,29 +16,40 @@ int dupg__pkg_archive_fail(int code, struct archive *a, const char *path, const 
 }
 
 /*
- * Open a read handle on fd. Every format libarchive reads except mtree (whose
- * entries name files on the local disk that libarchive would then read),
- * raw and empty; every filter.
+ * Open a read handle on fd with what the package format is (package.h):
+ * the tar formats (ustar, pax, GNU) and zip; gzip, xz and zstd streams.
+ * Nothing else: libarchive runs an external program (lzop, lrzip, grzip, and
+ * gzip, xz or zstd too when it was built without their library) for a
+ * filter it cannot decompress itself, and its other readers (7-Zip, RAR,
+ * CAB, LHA, ISO 9660, XAR, cpio, ar, mtree) are code a package never needs.
+ * A filter libarchive does not have built in stays off: such a stream is then
+ * "not an archive" rather than a reason to fork.
  */
 int dupg__pkg_reader_new(struct archive **out, int fd, const char *path)
 {
 	struct archive *a = archive_read_new();
+	int r = ARCHIVE_OK;
 
 	*out = NULL;
 	if (a == NULL)
 		return dupg__error_nomem();
-	archive_read_support_filter_all(a);
-	archive_read_support_format_7zip(a);
-	archive_read_support_format_ar(a);
-	archive_read_support_format_cab(a);
-	archive_read_support_format_cpio(a);
-	archive_read_support_format_iso9660(a);
-	archive_read_support_format_lha(a);
-	archive_read_support_format_rar(a);
-	archive_read_support_format_rar5(a);
-	archive_read_support_format_tar(a);
-	archive_read_support_format_xar(a);
-	archive_read_support_format_zip(a);
+	if (archive_zlib_version() != NULL)
+		r = archive_read_support_filter_gzip(a);
+	if (r == ARCHIVE_OK && archive_liblzma_version() != NULL)
+		r = archive_read_support_filter_xz(a);
+	if (r == ARCHIVE_OK && archive_libzstd_version() != NULL)
+		r = archive_read_support_filter_zstd(a);
+	if (r == ARCHIVE_OK)
+		r = archive_read_support_format_tar(a);
+	if (r == ARCHIVE_OK)
+		r = archive_read_support_format_zip(a);
+	/* ARCHIVE_WARN from a filter would mean an external program: refuse it */
+	if (r != ARCHIVE_OK) {
+		int rc = dupg__pkg_archive_fail(DUPG_EUNSUPPORTED, a, path,
+					       "cannot set up the package reader");
+		archive_read_free(a);
+		return rc;
+	}
 	/*
 	 * The format is chosen here. libarchive's error number for "unknown
 	 * format" is private and platform-dependent, its message is what it says.
@@ -78,6 +89,37 @@ int dupg__pkg_is_manifest(const char *name)
 	while (name[n] == '/')
 		n++;
 	return name[n] == '\0';
+}
+
+int dupg__pkg_skip_data(struct archive *a, const char *path, const char *name, uint64_t *used,
+			uint64_t max, int code, const char *what)
+{
+	/*
+	 * In an uncompressed tar (the raw file its only filter) libarchive's skip
+	 * seeks. A zip read without its central directory finds the end of an
+	 * entry of unknown size only by inflating it, and which reader libarchive
+	 * took is not told: a zip entry is read too.
+	 */
+	if (archive_filter_count(a) <= 1 &&
+	    (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR)
+		return 0;
+	for (;;) {
+		const void *block;
+		size_t len = 0;
+		la_int64_t off;
+		int r = archive_read_data_block(a, &block, &len, &off);
+
+		if (r == ARCHIVE_EOF)
+			return 0;
+		if (r != ARCHIVE_OK) {
+			char where[512];
+			snprintf(where, sizeof(where), "%s: truncated or corrupt archive", name);
+			return dupg__pkg_archive_fail(DUPG_EARCHIVE, a, path, where);
+		}
+		if (len > max - *used)
+			return dupg__error(code, "%s: %s: %s", path, name, what);
+		*used += len;
+	}
 }
 
 /* Read the current entry (manifest.json) into memory and parse it. */
@@ -144,6 +186,7 @@ int dupg__pkg_find_manifest(dupg_manifest **out, struct archive **rest, int fd, 
 	struct archive *a;
 	struct archive_entry *e;
 	size_t seen = 0;
+	uint64_t before = 0;
 	int rc;
 
 	if (rest != NULL)
@@ -164,15 +207,27 @@ int dupg__pkg_find_manifest(dupg_manifest **out, struct archive **rest, int fd, 
 			rc = dupg__pkg_archive_fail(DUPG_EARCHIVE, a, path, "truncated or corrupt archive");
 			break;
 		}
-		seen++;
+		if (++seen > DUPG_PACKAGE_MAX_ENTRIES) {
+			rc = dupg__error(DUPG_EFORMAT, "%s: more than %u entries", path,
+					 DUPG_PACKAGE_MAX_ENTRIES);
+			break;
+		}
 		name = dupg__pkg_entry_name(e);
 		if (name == NULL) {
 			rc = dupg__error(DUPG_EARCHIVE, "%s: entry %zu has an unreadable name", path, seen);
 			break;
 		}
-		/* the next header call skips this entry's data without hashing it */
-		if (!dupg__pkg_is_manifest(name))
+		if (!dupg__pkg_is_manifest(name)) {
+			char what[96];
+
+			snprintf(what, sizeof(what), "no manifest.json within the first %llu bytes of data",
+				 (unsigned long long)DUPG_MANIFEST_MAX_OFFSET);
+			rc = dupg__pkg_skip_data(a, path, name, &before, DUPG_MANIFEST_MAX_OFFSET,
+						 DUPG_EFORMAT, what);
+			if (rc != 0)
+				break;
 			continue;
+		}
 		if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e) != NULL) {
 			rc = dupg__error(DUPG_EFORMAT, "%s: manifest.json is not a regular file", path);
 			break;

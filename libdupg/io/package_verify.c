@@ -44,12 +44,20 @@ struct verifier {
 	unsigned char *seen;
 	XXH3_state_t *st;
 	int manifests;
+	size_t entries;       /* headers read */
+	uint64_t data;        /* bytes of data read, hashed or not */
+	uint64_t data_max;    /* what the manifest declares, plus the manifest itself */
+	uint64_t holes;       /* bytes of sparse holes hashed */
 };
 
-/* A hole of a sparse entry reads back as zeros: hash them. */
+/*
+ * A hole of a sparse entry reads back as zeros: hash them. XXH3 scrambles its
+ * state after every 1 KiB block, so a run of zeros has no shortcut: it is
+ * hashed at full speed from a large zero block, within the hole limit.
+ */
 static void hash_zeros(XXH3_state_t *st, uint64_t len)
 {
-	static const unsigned char zeros[4096];
+	static const unsigned char zeros[64 * 1024];
 
 	while (len > 0) {
 		size_t n = len < sizeof(zeros) ? (size_t)len : sizeof(zeros);
@@ -75,6 +83,14 @@ static int place_block(struct verifier *v, const char *name, uint64_t *got, la_i
 		return dupg__error(DUPG_EINTEGRITY, "%s: %s: size mismatch: more data than the "
 				   "%llu bytes the manifest says", v->path, name,
 				   (unsigned long long)declared);
+	if ((uint64_t)off - *got > DUPG_PACKAGE_MAX_HOLE_BYTES - v->holes)
+		return dupg__error(DUPG_EFORMAT, "%s: %s: sparse holes of more than %llu bytes in all",
+				   v->path, name, (unsigned long long)DUPG_PACKAGE_MAX_HOLE_BYTES);
+	if (len > v->data_max - v->data)
+		return dupg__error(DUPG_EINTEGRITY, "%s: %s: more data than the %llu bytes the manifest "
+				   "declares", v->path, name, (unsigned long long)v->data_max);
+	v->holes += (uint64_t)off - *got;
+	v->data += len;
 	hash_zeros(v->st, (uint64_t)off - *got);
 	*got = (uint64_t)off;
 	return 0;
@@ -147,6 +163,16 @@ static int check_file(struct verifier *v, struct archive *a, struct archive_entr
 	return 0;
 }
 
+/* The data of an entry that is not hashed (manifest.json, a directory) counts too. */
+static int skip_data(struct verifier *v, struct archive *a, const char *name)
+{
+	char what[96];
+
+	snprintf(what, sizeof(what), "more data than the %llu bytes the manifest declares",
+		 (unsigned long long)v->data_max);
+	return dupg__pkg_skip_data(a, v->path, name, &v->data, v->data_max, DUPG_EINTEGRITY, what);
+}
+
 static int check_entry(struct verifier *v, struct archive *a, struct archive_entry *e)
 {
 	const char *name = dupg__pkg_entry_name(e);
@@ -165,13 +191,13 @@ static int check_entry(struct verifier *v, struct archive *a, struct archive_ent
 					   v->path, type == AE_IFDIR ? "directory" : kind_name(type));
 		if (v->manifests++ > 0)
 			return dupg__error(DUPG_EINTEGRITY, "%s: manifest.json: duplicate entry", v->path);
-		return 0;
+		return skip_data(v, a, name);
 	}
 	if (type == AE_IFDIR) {
 		if (dir_escapes(name))
 			return dupg__error(DUPG_EINTEGRITY, "%s: %s: directory outside the package root",
 					   v->path, name);
-		return 0;
+		return skip_data(v, a, name);
 	}
 	if (type != AE_IFREG)
 		return dupg__error(DUPG_EINTEGRITY, "%s: %s: %s, not a regular file", v->path, name,
@@ -189,7 +215,7 @@ static int check_entry(struct verifier *v, struct archive *a, struct archive_ent
  */
 static int verify_entries(const dupg_manifest *m, struct archive *a, int fd, const char *path)
 {
-	struct verifier v = { m, path, NULL, NULL, NULL, a != NULL };
+	struct verifier v = { m, path, NULL, NULL, NULL, a != NULL, a != NULL, 0, 0, 0 };
 	size_t i, n = dupg_manifest_file_count(m);
 	struct archive_entry *e;
 	int rc;
@@ -202,6 +228,8 @@ static int verify_entries(const dupg_manifest *m, struct archive *a, int fd, con
 	}
 	if (rc != 0)
 		goto out;
+	/* the manifest's total is at most DUPG_PACKAGE_MAX_BYTES: no overflow */
+	v.data_max = dupg_manifest_total_size(m) + DUPG_MANIFEST_MAX_BYTES;
 	v.seen = calloc(n + 1, 1);
 	v.st = XXH3_createState();
 	if (v.seen == NULL || v.st == NULL) {
@@ -222,6 +250,11 @@ static int verify_entries(const dupg_manifest *m, struct archive *a, int fd, con
 			break;
 		if (r < ARCHIVE_WARN) {
 			rc = dupg__pkg_archive_fail(DUPG_EARCHIVE, a, path, "truncated or corrupt archive");
+			break;
+		}
+		if (++v.entries > DUPG_PACKAGE_MAX_ENTRIES) {
+			rc = dupg__error(DUPG_EFORMAT, "%s: more than %u entries", path,
+					 DUPG_PACKAGE_MAX_ENTRIES);
 			break;
 		}
 		rc = check_entry(&v, a, e);

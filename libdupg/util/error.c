@@ -11,6 +11,9 @@
 static _Thread_local char last_msg[DUPG__ERRMSG_MAX];
 static _Thread_local int last_code;
 
+/* a format checked by its callers (clang's -Wformat-nonliteral wants it said) */
+static void set_msg(int code, const char *fmt, va_list ap, const char *suffix) DUPG_PRINTF(2, 0);
+
 static void set_msg(int code, const char *fmt, va_list ap, const char *suffix)
 {
 	if (vsnprintf(last_msg, sizeof(last_msg), fmt, ap) < 0)

@@ -154,49 +154,86 @@ int dupg__fs_write_atomic(const char *path, const char *data, size_t len, int no
 	return dupg__fs_atomic_commit(&w, no_fsync, stop_before_rename, payload);
 }
 
+/*
+ * Only a regular file is read: a FIFO would block (O_NONBLOCK keeps even the
+ * open from waiting for a writer) and a device such as /dev/zero never ends.
+ * The buffer never grows past max + 1 bytes of data, the one byte that tells
+ * "larger than max" from "exactly max", whatever the file does meanwhile.
+ */
 int dupg__fs_read(char **out, size_t *len, const char *path, size_t max)
 {
-	FILE *f;
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-	int rc = 0;
+	/* room for max + 1 bytes and the NUL, saturated */
+	size_t limit = max < SIZE_MAX - 2 ? max + 2 : SIZE_MAX;
+	size_t cap, n = 0;
+	struct stat st;
+	char *buf;
+	int fd, rc = 0;
 
 	*out = NULL;
-	f = fopen(path, "rb");
-	if (f == NULL) {
-		if (errno == ENOENT)
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
 			return dupg__error(DUPG_ENOTFOUND, "%s: no such file", path);
 		return dupg__error_errno(DUPG_EIO, errno, "%s: cannot open", path);
 	}
+	if (fstat(fd, &st) != 0) {
+		rc = dupg__error_errno(DUPG_EIO, errno, "%s: cannot stat", path);
+		close(fd);
+		return rc;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return dupg__error(DUPG_EIO, "%s: not a regular file", path);
+	}
+	if ((uint64_t)st.st_size > (uint64_t)max) {
+		close(fd);
+		return dupg__error(DUPG_EFORMAT, "%s: larger than %zu bytes", path, max);
+	}
+	/* the size as stat'ed, plus a block to notice a file that grew */
+	cap = (size_t)st.st_size + 4096 < limit ? (size_t)st.st_size + 4096 : limit;
+	buf = malloc(cap);
+	if (buf == NULL) {
+		close(fd);
+		return dupg__error_nomem();
+	}
 	for (;;) {
-		size_t got;
-		void *p = buf;
-		if (dupg__grow(&p, &cap, n + 4096 + 1, 1) != 0) {
-			rc = DUPG_ENOMEM;
+		ssize_t got;
+
+		if (n + 1 == cap) {
+			size_t ncap = cap < limit / 2 ? cap * 2 : limit;
+			char *p;
+
+			if (ncap == cap) {
+				rc = dupg__error(DUPG_EFORMAT, "%s: larger than %zu bytes", path, max);
+				break;
+			}
+			p = realloc(buf, ncap);
+			if (p == NULL) {
+				rc = dupg__error_nomem();
+				break;
+			}
+			buf = p;
+			cap = ncap;
+		}
+		got = read(fd, buf + n, cap - 1 - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			rc = dupg__error_errno(DUPG_EIO, errno, "%s: read failed", path);
 			break;
 		}
-		buf = p;
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
+		if (got == 0)
+			break;
+		n += (size_t)got;
 		if (n > max) {
 			rc = dupg__error(DUPG_EFORMAT, "%s: larger than %zu bytes", path, max);
 			break;
 		}
-		if (got == 0) {
-			if (ferror(f))
-				rc = dupg__error_errno(DUPG_EIO, errno, "%s: read failed", path);
-			break;
-		}
 	}
-	fclose(f);
+	close(fd);
 	if (rc != 0) {
 		free(buf);
 		return rc;
-	}
-	if (buf == NULL) {
-		buf = malloc(1);
-		if (buf == NULL)
-			return dupg__error_nomem();
 	}
 	buf[n] = '\0';
 	*out = buf;

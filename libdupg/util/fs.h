@@ -37,8 +37,10 @@ DUPG_HIDDEN int dupg__fs_write_atomic(const char *path, const char *data, size_t
 				      int no_fsync, int (*stop_before_rename)(void *),
 				      void *payload);
 /*
- * Read a whole file, up to max bytes (DUPG_EFORMAT beyond). *out is
- * NUL-terminated; caller frees. DUPG_ENOTFOUND when it does not exist.
+ * Read a whole regular file, up to max bytes (DUPG_EFORMAT beyond, with no
+ * more than max + 1 bytes ever held). *out is NUL-terminated; caller frees.
+ * DUPG_ENOTFOUND when it does not exist, DUPG_EIO for a FIFO, a device, a
+ * directory or anything else that is not a regular file (never blocks).
  */
 DUPG_HIDDEN int dupg__fs_read(char **out, size_t *len, const char *path, size_t max);
 /* Write a whole file, created or truncated (not atomic: scratch files only). */

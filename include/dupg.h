@@ -22,5 +22,6 @@
 #include "dupg/store.h"
 #include "dupg/topology.h"
 #include "dupg/plan.h"
+#include "dupg/rollout.h"
 
 #endif

@@ -3,7 +3,9 @@
 set -euo pipefail
 pkgs=(build-essential autoconf automake libtool pkg-config
       libarchive-dev libxxhash-dev libjson-c-dev libcunit1-dev
-      swig python3-dev python3-pytest xxhash zstd xz-utils valgrind gnuplot-nox)
+      swig python3-dev python3-pytest xxhash zstd xz-utils valgrind gnuplot-nox
+      libmicrohttpd-dev libsqlite3-dev libpq-dev libgnutls28-dev postgresql curl openssl)
+# the server benchmark (bench/server/run.sh) adds wrk and nginx itself: they are not needed to build or test
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,6 +1,7 @@
 /* Serving package files: by index name only, with ETag, ranges and conditional requests. */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <microhttpd.h>
@@ -97,6 +98,10 @@ int srv_serve_package(struct srv_request *r, const struct srv_index *idx, const 
 		return srv_reply_error(r, 404, "not found", "no such package in the set");
 	p = srv_index_pkg(idx, i);
 	fd = openat(srv_index_dirfd(idx), p->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && (errno == EMFILE || errno == ENFILE || errno == ENOMEM)) {
+		srv_req_add_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+		return srv_reply_error(r, 503, "busy", "out of file descriptors");
+	}
 	if (fd < 0)
 		return srv_reply_error(r, 404, "not found",
 				       "the package is gone from disk; a reload (SIGHUP) drops it");

@@ -36,6 +36,7 @@ struct srv_request {
 	char *body;
 	size_t len, cap;
 	int too_big, replied;
+	uint64_t dropped;
 	enum srv_endpoint ep;
 	unsigned code;
 	double t0, seconds;
@@ -270,10 +271,18 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
 			memcpy(r->body + r->len, upload, *upload_size);
 			r->len += *upload_size;
 			r->body[r->len] = '\0';
+		} else {
+			/*
+			 * libmicrohttpd answers only once the body is in: an oversized
+			 * one is read and dropped, up to a bound past which the
+			 * connection is simply closed
+			 */
+			r->dropped += *upload_size;
+			if (r->dropped > 16 * h->max_body + (16u << 20))
+				return MHD_NO;
 		}
 		*upload_size = 0;
-		if (!r->too_big || r->replied)
-			return MHD_YES;
+		return MHD_YES;
 	}
 	if (r->replied)
 		return MHD_YES;

@@ -149,10 +149,10 @@ static unsigned connection_room(void)
 		setrlimit(RLIMIT_NOFILE, &rl);
 		getrlimit(RLIMIT_NOFILE, &rl);
 	}
-	/* each package download holds a file too; keep some for the database and logs */
+	/* room for the database, the package directory and the files being sent (503 when out) */
 	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 200000)
 		return 100000;
-	return rl.rlim_cur > 256 ? (unsigned)((rl.rlim_cur - 64) / 2) : 64;
+	return rl.rlim_cur > 1024 ? (unsigned)(rl.rlim_cur - 512) : (unsigned)(rl.rlim_cur / 2);
 }
 
 static int load(struct srv_index **out, const char *dir, const char *base, int verify)
@@ -162,8 +162,7 @@ static int load(struct srv_index **out, const char *dir, const char *base, int v
 
 	srv_metrics_reload(rc == 0, rc == 0 ? srv_index_count(*out) : 0, bad);
 	if (rc == 0)
-		fprintf(stderr, "dupg-server: %s: %zu packages%s%zu left out\n", dir, srv_index_count(*out),
-			bad ? ", " : "", bad);
+		fprintf(stderr, "dupg-server: %s: %zu packages, %zu left out\n", dir, srv_index_count(*out), bad);
 	return rc;
 }
 
@@ -198,6 +197,7 @@ static int serve(int argc, char **argv)
 	int verify = 0, c, rc = 0, sig;
 	sigset_t set;
 
+	opterr = 0;
 	memset(&ho, 0, sizeof(ho));
 	ho.listen = "127.0.0.1:8080";
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -310,6 +310,7 @@ static int rollout(int argc, char **argv)
 	argc--;
 	argv++;
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': db = optarg; break;

@@ -108,6 +108,15 @@ static void fmt_double(char *buf, size_t n, double v)
 	snprintf(buf, n, "%.17g", v);
 }
 
+/* A JSON number written as the shortest text that reads back as v. */
+static json_object *new_double(double v)
+{
+	char buf[40];
+
+	fmt_double(buf, sizeof(buf), v);
+	return json_object_new_double_s(v, buf);
+}
+
 /* --- registration and authorization ---------------------------------------- */
 
 struct register_ctx {
@@ -698,9 +707,9 @@ static int rollout_object(json_object **out, struct srv_txn *t, struct srv_rollo
 	json_object_object_add(o, "packages", pk);
 	wv = json_object_new_array();
 	for (w = 0; w < k; w++)
-		json_object_array_add(wv, json_object_new_double(dupg_rollout_wave_fraction(plan, w)));
+		json_object_array_add(wv, new_double(dupg_rollout_wave_fraction(plan, w)));
 	json_object_object_add(o, "waves", wv);
-	json_object_object_add(o, "threshold", json_object_new_double(dupg_rollout_threshold(plan)));
+	json_object_object_add(o, "threshold", new_double(dupg_rollout_threshold(plan)));
 	json_object_object_add(o, "total", json_object_new_int64(r->total));
 	json_object_object_add(o, "open_waves", json_object_new_int64((int64_t)r->status.open));
 	json_object_object_add(o, "halted_wave", r->status.halted_wave == DUPG_NONE ? NULL :
@@ -713,7 +722,7 @@ static int rollout_object(json_object **out, struct srv_txn *t, struct srv_rollo
 		int s;
 
 		json_object_object_add(e, "wave", json_object_new_int64((int64_t)w + 1));
-		json_object_object_add(e, "fraction", json_object_new_double(dupg_rollout_wave_fraction(plan, w)));
+		json_object_object_add(e, "fraction", new_double(dupg_rollout_wave_fraction(plan, w)));
 		json_object_object_add(e, "open", json_object_new_boolean(dupg_rollout_wave_open(&r->status, w)));
 		json_object_object_add(e, "sites", json_object_new_int64(0));
 		for (s = DUPG_SITE_PENDING; s <= DUPG_SITE_FAILED; s++)

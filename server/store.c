@@ -449,7 +449,7 @@ int srv_txn_rollout_list(struct srv_txn *t, struct srv_rollout_rec **out, size_t
 	int rc;
 
 	snprintf(sql, sizeof(sql), "SELECT " ROLLOUT_COLUMNS " FROM rollouts%s ORDER BY id%s",
-		 active_only ? " WHERE state IN ('running', 'paused')" : "",
+		 active_only ? " WHERE state <> 'done'" : "",
 		 lock ? t->be->lock_rows : "");
 	rc = exec(t, sql, NULL, 0, row_rollout, &c, NULL);
 	if (rc != 0) {

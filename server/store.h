@@ -81,7 +81,7 @@ void srv_rollout_recs_free(struct srv_rollout_rec *r, size_t n);
 /* Add a rollout (id assigned, *id receives it). */
 int srv_txn_rollout_add(struct srv_txn *t, int64_t *id, const struct srv_rollout_rec *r);
 /*
- * The rollouts, by id; active_only leaves out the done and halted ones.
+ * The rollouts, by id; active_only leaves out the done ones (a halted one still withholds).
  * lock takes their rows for this transaction (PostgreSQL: FOR UPDATE), so that
  * two servers deciding on one rollout take turns.
  */

@@ -4,8 +4,8 @@ set -euo pipefail
 pkgs=(build-essential autoconf automake libtool pkg-config
       libarchive-dev libxxhash-dev libjson-c-dev libcunit1-dev
       swig python3-dev python3-pytest xxhash zstd xz-utils valgrind gnuplot-nox
-      libmicrohttpd-dev libsqlite3-dev libpq-dev libgnutls28-dev postgresql curl openssl)
-# the server benchmark (bench/server/run.sh) adds wrk and nginx itself: they are not needed to build or test
+      libmicrohttpd-dev libsqlite3-dev libpq-dev libgnutls28-dev postgresql curl openssl wrk)
+# the server benchmark (bench/server/run.sh) installs nginx itself: nothing else needs it
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -468,7 +468,8 @@ int srv_describe(char **out, struct srv_store *s, struct srv_index *idx, const c
 	c.idx = idx;
 	c.vd = vd;
 	c.description = norm;
-	rc = srv_store_write(s, describe_txn, &c);
+	/* a description is sent again by its site: it need not wait for the disk, a status does */
+	rc = srv_store_write_lazy(s, describe_txn, &c);
 	if (rc == 0)
 		*out = c.response;
 	else

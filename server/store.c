@@ -126,8 +126,9 @@ static void release(struct srv_store *s, void *conn, int bad)
 	pthread_mutex_unlock(&s->lock);
 }
 
-static int run(struct srv_store *s, srv_txn_fn fn, void *arg, int write)
+static int run(struct srv_store *s, srv_txn_fn fn, void *arg, int mode)
 {
+	int write = mode != SRV_TXN_READ;
 	struct srv_txn t;
 	int rc = 0, attempt;
 
@@ -137,7 +138,7 @@ static int run(struct srv_store *s, srv_txn_fn fn, void *arg, int write)
 		t.be = s->be;
 		if (write && s->be->serial_writes)
 			pthread_mutex_lock(&s->writer);
-		rc = s->be->begin(t.conn, write);
+		rc = s->be->begin(t.conn, mode);
 		if (rc == 0) {
 			rc = fn(&t, arg);
 			if (rc == 0)
@@ -157,12 +158,17 @@ static int run(struct srv_store *s, srv_txn_fn fn, void *arg, int write)
 
 int srv_store_write(struct srv_store *s, srv_txn_fn fn, void *arg)
 {
-	return run(s, fn, arg, 1);
+	return run(s, fn, arg, SRV_TXN_DURABLE);
+}
+
+int srv_store_write_lazy(struct srv_store *s, srv_txn_fn fn, void *arg)
+{
+	return run(s, fn, arg, SRV_TXN_LAZY);
 }
 
 int srv_store_read(struct srv_store *s, srv_txn_fn fn, void *arg)
 {
-	return run(s, fn, arg, 0);
+	return run(s, fn, arg, SRV_TXN_READ);
 }
 
 /* --- helpers over exec ------------------------------------------------------ */

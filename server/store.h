@@ -38,6 +38,12 @@ const char *srv_store_kind(const struct srv_store *s);
 typedef int (*srv_txn_fn)(struct srv_txn *t, void *arg);
 /* Run fn in one write transaction, committed when this returns 0; fn may be run again on a conflict. */
 int srv_store_write(struct srv_store *s, srv_txn_fn fn, void *arg);
+/*
+ * The same, but the commit is not waited for on disk: it survives a crash of
+ * the server, not a power cut (SQLite synchronous=NORMAL in WAL mode,
+ * PostgreSQL synchronous_commit=off). For what a site can send again.
+ */
+int srv_store_write_lazy(struct srv_store *s, srv_txn_fn fn, void *arg);
 /* Run fn in one read-only transaction. */
 int srv_store_read(struct srv_store *s, srv_txn_fn fn, void *arg);
 

@@ -14,6 +14,12 @@
 /* A row: ncol values, NULL for SQL NULL. Non-zero stops the statement and is returned. */
 typedef int (*srv_row_fn)(void *arg, int ncol, const char *const *vals);
 
+enum srv_txn_mode {
+	SRV_TXN_READ = 0,
+	SRV_TXN_DURABLE = 1, /* committed means on disk */
+	SRV_TXN_LAZY = 2     /* committed means it survives the server's crash, not the machine's */
+};
+
 struct srv_backend {
 	const char *kind;       /* "sqlite" or "postgresql" */
 	const char *lock_rows;  /* appended to a SELECT that locks the rows it reads ("" or " FOR UPDATE") */
@@ -28,8 +34,8 @@ struct srv_backend {
 	 */
 	int (*exec)(void *conn, const char *sql, const char *const *params, int n, srv_row_fn row,
 		    void *arg, int64_t *changes);
-	/* Transactions: write is 0 for a read-only one. */
-	int (*begin)(void *conn, int write);
+	/* Transactions of a mode (srv_txn_mode): read-only, durable or lazy writes. */
+	int (*begin)(void *conn, int mode);
 	int (*commit)(void *conn);
 	void (*rollback)(void *conn);
 };

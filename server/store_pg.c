@@ -140,9 +140,11 @@ static int pg_exec(void *conn, const char *sql, const char *const *params, int n
 	return rc;
 }
 
-static int pg_begin(void *conn, int write)
+static int pg_begin(void *conn, int mode)
 {
-	return pg_script(conn, write ? "BEGIN" : "BEGIN READ ONLY");
+	if (mode == SRV_TXN_LAZY)
+		return pg_script(conn, "BEGIN; SET LOCAL synchronous_commit TO off");
+	return pg_script(conn, mode == SRV_TXN_DURABLE ? "BEGIN" : "BEGIN READ ONLY");
 }
 
 static int pg_commit(void *conn)

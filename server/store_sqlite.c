@@ -26,6 +26,7 @@ struct sq_conn {
 		sqlite3_stmt *stmt;
 	} cache[STMT_CACHE];
 	size_t ncache;
+	int lazy; /* synchronous=NORMAL now, else FULL */
 };
 
 static const char schema[] =
@@ -251,10 +252,20 @@ static int sq_exec(void *conn, const char *sql, const char *const *params, int n
 	return stop;
 }
 
-static int sq_begin(void *conn, int write)
+static int sq_begin(void *conn, int mode)
 {
+	struct sq_conn *c = conn;
+	int rc;
+
+	/* the setting holds for the connection: change it only when the mode does */
+	if (mode != SRV_TXN_READ && c->lazy != (mode == SRV_TXN_LAZY)) {
+		rc = sq_script(c, mode == SRV_TXN_LAZY ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL");
+		if (rc != 0)
+			return rc;
+		c->lazy = mode == SRV_TXN_LAZY;
+	}
 	/* a writer takes the lock at once: no deadlock between two readers turning writers */
-	return sq_script(conn, write ? "BEGIN IMMEDIATE" : "BEGIN");
+	return sq_script(c, mode != SRV_TXN_READ ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
 static int sq_commit(void *conn)

@@ -216,7 +216,7 @@ def server_tables(rows):
     d = srv("description")
     if d:
         items = [("POST /v1/sites/SITE/description (random sites, random descriptions)", d["description"]),
-                 ("GET /v1/versions (the cheapest endpoint: the limit)", d["limit"])]
+                 ("GET /v1/health (the cheapest endpoint: the limit)", d["limit"])]
         parts.append(("server, sessions: %s connections on loopback, %s sites, %s packages, %s s each (wrk)"
                       % ("{:,}".format(d["connections"]), "{:,}".format(d["sites"]), "{:,}".format(d["packages"]),
                          d["seconds"]), table(items, [
@@ -280,7 +280,7 @@ def plot_server(rows, svg):
     panels = []
     if d:
         panels.append(("sessions: requests/s", [("description", rate(d["description"])),
-                                               ("versions (limit)", rate(d["limit"]))]))
+                                               ("health (limit)", rate(d["limit"]))]))
     if f:
         panels.append(("100 MB package: MB/s", [("dupg-server", mbps(f["server"]))] +
                        ([("nginx", mbps(f["nginx"]))] if f.get("nginx") else [])))

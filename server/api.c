@@ -207,6 +207,13 @@ int srv_api_handle(void *cls, struct srv_request *r)
 		return rollout_route(r, api, NULL);
 	if (strncmp(url, "/v1/rollouts/", 13) == 0)
 		return rollout_route(r, api, url + 13);
+	if (strcmp(url, "/v1/health") == 0) {
+		/* for load balancers' probes: no database, no work */
+		srv_req_endpoint(r, SRV_EP_HEALTH);
+		if (!get)
+			return not_allowed(r, "GET, HEAD");
+		return srv_reply_json(r, 200, dupg__strdup("{\"ok\":true}"));
+	}
 	if (strcmp(url, "/metrics") == 0) {
 		srv_req_endpoint(r, SRV_EP_METRICS);
 		if (!get)

@@ -79,6 +79,7 @@ static const char usage_text[] =
 	"    GET  /v1/packages/NAME            the file: ETag, Range, If-None-Match\n"
 	"    GET  /v1/versions                 the latest version of each hardware type\n"
 	"    GET  /v1/rollouts, /v1/rollouts/ID   rollouts and their progress\n"
+	"    GET  /v1/health                   {\"ok\": true}, for load balancers' probes\n"
 	"    GET  /metrics                     Prometheus text format\n"
 	"    Per-site calls need Authorization: Bearer TOKEN: 401 without a valid token, 403 with\n"
 	"    another site's, 404 for an unknown site. Errors are {\"error\", \"detail\"}.\n"

@@ -13,7 +13,8 @@ static const double bounds[] = { 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 
 #define NBOUNDS (sizeof(bounds) / sizeof(bounds[0]))
 
 static const char *const names[SRV_EP_COUNT] = {
-	"register", "site", "description", "status", "package", "versions", "rollout", "metrics", "other"
+	"register", "site", "description", "status", "package", "versions", "rollout", "metrics", "health",
+	"other"
 };
 
 static struct {

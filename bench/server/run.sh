@@ -2,7 +2,7 @@
 # The server benchmark (issue 8): dupg-server under wrk on loopback.
 #   bench/server/run.sh [--check]      JSON lines on stdout, one per figure
 # 1. 1,000 concurrent site sessions posting random descriptions against a
-#    10,000-package set, beside GET /v1/versions (the cheapest endpoint) with
+#    10,000-package set, beside GET /v1/health (the cheapest endpoint) with
 #    the same connections in the same run: requests/s, p50, p99.
 # 2. 100 MB packages served by dupg-server and by nginx (installed here when
 #    missing, for this benchmark only): MB/s.
@@ -89,7 +89,7 @@ mkdir -p "$W/pkgs"
 start_server "$W/pkgs" "$W/state.db"
 "$PY" "$srcdir/bench/server/gen.py" sites "http://127.0.0.1:$port" $nsites "$W/data.lua" $npkg
 desc=$(wrk_json description / $conns)
-vers=$(wrk_json get /v1/versions $conns)
+vers=$(wrk_json get /v1/health $conns)
 line variant=description packages=$npkg sites=$nsites connections=$conns seconds=$secs \
 	"description=$desc" "limit=$vers"
 # 3. status writes
@@ -100,8 +100,12 @@ stop_server
 
 # 2. package files against nginx
 mkdir -p "$W/big"
+# nginx's workers run as nobody: they must be able to read the files
+chmod 755 "$W"
 head -c $((bigmb << 20)) /dev/urandom >"$W/blob"
 "$SIM" pack --out "$W/big/big.tar" --name big --version 1 --hw Z "$W/blob=blob" >/dev/null
+chmod 755 "$W/big"
+chmod 644 "$W/big/big.tar"
 rm -f "$W/blob"
 start_server "$W/big" "$W/big.db"
 ours=$(wrk_json get /v1/packages/big.tar $dl_conns)

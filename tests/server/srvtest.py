@@ -142,6 +142,8 @@ def api(db, label=""):
     st, d = s.json("GET", "/v1/versions")
     check(st == 200 and d == {"versions": {"A": "5", "B": "6", "C": "6", "F": "3", "G": "7"}},
           L + "GET /v1/versions: the latest version per type", d)
+    st, d = s.json("GET", "/v1/health")
+    check(st == 200 and d == {"ok": True}, L + "GET /v1/health", (st, d))
     st, d = s.json("POST", "/v1/versions", {})
     check(st == 405, L + "POST /v1/versions: 405", st)
 

@@ -18,12 +18,17 @@ bench_dupg_bench_CPPFLAGS = $(AM_CPPFLAGS) $(DUPG_UTIL_CPPFLAGS) $(JSONC_CFLAGS)
 bench_dupg_bench_LDADD = libdupg/libdupg.la $(DUPG_UTIL_LIBS) $(JSONC_LIBS) $(ARCHIVE_LIBS) -lm -ldl
 
 TESTS += bench/smoke.sh
-EXTRA_DIST += bench/smoke.sh bench/run.sh bench/report.py bench/notes.md bench/RESULTS.md bench/cost.svg
+if BUILD_SERVER
+TESTS += bench/server/smoke.sh
+endif
+EXTRA_DIST += bench/server/run.sh bench/server/smoke.sh bench/server/gen.py bench/server/wrk.lua
+EXTRA_DIST += bench/smoke.sh bench/run.sh bench/report.py bench/notes.md bench/RESULTS.md bench/cost.svg \
+	bench/server.svg
 
-CLEANFILES += bench/results/results.jsonl bench/results/durations bench/results/RESULTS.md \
+CLEANFILES += bench/results/results.jsonl bench/results/durations bench/results/RESULTS.md bench/results/server.svg \
 	bench/results/cost.svg
 
-BENCH_ENV = srcdir='$(srcdir)' PYTHON='$(PYTHON)' DUPG_BENCH='bench/dupg-bench$(EXEEXT)'
+BENCH_ENV = srcdir='$(srcdir)' PYTHON='$(PYTHON)' DUPG_BENCH='bench/dupg-bench$(EXEEXT)' top_builddir=.
 
 bench: bench/dupg-bench$(EXEEXT)
 	@$(BENCH_ENV) bash $(srcdir)/bench/run.sh

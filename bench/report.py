@@ -232,7 +232,112 @@ def tables(rows):
                 mb(r["rss_topology_kb"]), mb(r["rss_plan_kb"]), mb(r["rss_txn_kb"])), False),
             ("walk peak RSS", lambda r: mb(r["limit_peak_rss_kb"]), True),
         ])))
+    parts += server_tables(rows)
     return parts
+
+
+def rate(f):
+    """requests/s of one wrk figure."""
+    return f["requests"] / (f["duration_us"] / 1e6) if f and f.get("duration_us") else None
+
+
+def mbps(f):
+    return f["bytes"] / 1e6 / (f["duration_us"] / 1e6) if f and f.get("duration_us") else None
+
+
+def server_tables(rows):
+    parts = []
+    srv = lambda v: next((r for r in rows if r["bench"] == "server" and r.get("variant") == v), None)
+    d = srv("description")
+    if d:
+        items = [("POST /v1/sites/SITE/description (random sites, random descriptions)", d["description"]),
+                 ("GET /v1/health (the cheapest endpoint: the limit)", d["limit"])]
+        parts.append(("server, sessions: %s connections on loopback, %s sites, %s packages, %s s each (wrk)"
+                      % ("{:,}".format(d["connections"]), "{:,}".format(d["sites"]), "{:,}".format(d["packages"]),
+                         d["seconds"]), table(items, [
+            ("endpoint", lambda r: r[0], False),
+            ("requests", lambda r: "{:,}".format(r[1]["requests"]), True),
+            ("requests/s", lambda r: num(rate(r[1])), True),
+            ("p50", lambda r: "%s ms" % num(r[1]["p50_us"] / 1000), True),
+            ("p99", lambda r: "%s ms" % num(r[1]["p99_us"] / 1000), True),
+            ("errors", lambda r: "{:,}".format(r[1]["errors"]), True),
+        ])))
+    st = srv("status")
+    if st:
+        parts.append(("server, status writes: each acknowledged once committed and synced (%s)" % st["durability"],
+                      table([st], [
+            ("connections", lambda r: "{:,}".format(r["connections"]), True),
+            ("writes", lambda r: "{:,}".format(r["status"]["requests"]), True),
+            ("writes/s", lambda r: num(rate(r["status"])), True),
+            ("p50", lambda r: "%s ms" % num(r["status"]["p50_us"] / 1000), True),
+            ("p99", lambda r: "%s ms" % num(r["status"]["p99_us"] / 1000), True),
+            ("errors", lambda r: "{:,}".format(r["status"]["errors"]), True),
+        ])))
+    f = srv("files")
+    if f:
+        items = [("dupg-server", f["server"])] + ([("nginx (sendfile)", f["nginx"])] if f.get("nginx") else [])
+        parts.append(("server, package files: a %s MB package, %s connections, %s s (wrk)"
+                      % (f["package_mb"], f["connections"], f["seconds"]), table(items, [
+            ("server", lambda r: r[0], False),
+            ("downloads", lambda r: "{:,}".format(r[1]["requests"]), True),
+            ("MB/s", lambda r: num(mbps(r[1])), True),
+            ("p50", lambda r: "%s ms" % num(r[1]["p50_us"] / 1000), True),
+            ("p99", lambda r: "%s ms" % num(r[1]["p99_us"] / 1000), True),
+            ("errors", lambda r: "{:,}".format(r[1]["errors"]), True),
+        ])))
+    return parts
+
+
+def server_targets(rows, one):
+    srv = lambda v: next((r for r in rows if r["bench"] == "server" and r.get("variant") == v), None)
+    d = srv("description")
+    x = d and rate(d["description"]) / rate(d["limit"])
+    one("server: descriptions at ≥ 0.5× the cheapest endpoint's requests/s (1,000 sessions, 1e4 packages)", d,
+        x is not None and x >= 0.5, d and "%s× (%s against %s requests/s)" % (num(x), num(rate(d["description"])),
+                                                                              num(rate(d["limit"]))))
+    f = srv("files")
+    y = f and f.get("nginx") and mbps(f["server"]) / mbps(f["nginx"])
+    one("server: 100 MB packages at ≥ 0.8× nginx's throughput", f if f and f.get("nginx") else None,
+        y is not None and y >= 0.8, y and "%s× (%s against %s MB/s)" % (num(y), num(mbps(f["server"])),
+                                                                        num(mbps(f["nginx"]))))
+    st = srv("status")
+    one("server: status writes, durable (figure only)", st, st is not None,
+        st and "%s writes/s" % num(rate(st["status"])))
+
+
+def plot_server(rows, svg):
+    """Bars: descriptions beside the limit, files beside nginx, status writes."""
+    gnuplot = shutil.which("gnuplot")
+    srv = lambda v: next((r for r in rows if r["bench"] == "server" and r.get("variant") == v), None)
+    d, f, st = srv("description"), srv("files"), srv("status")
+    if gnuplot is None or not (d or f or st):
+        return False
+    panels = []
+    if d:
+        panels.append(("sessions: requests/s", [("description", rate(d["description"])),
+                                               ("health (limit)", rate(d["limit"]))]))
+    if f:
+        panels.append(("100 MB package: MB/s", [("dupg-server", mbps(f["server"]))] +
+                       ([("nginx", mbps(f["nginx"]))] if f.get("nginx") else [])))
+    if st:
+        panels.append(("durable status writes/s", [("status", rate(st["status"]))]))
+    tmp = tempfile.mkdtemp(prefix="dupg-plot-")
+    try:
+        script = ['set terminal svg size 1200,400 font "sans,10" background "white"', 'set output "%s"' % svg,
+                  "set multiplot layout 1,%d" % len(panels), "set style fill solid 0.6 border -1",
+                  "set boxwidth 0.6", "set grid ytics", "set yrange [0:*]", "unset key"]
+        for i, (title, bars) in enumerate(panels):
+            path = os.path.join(tmp, "s%d.dat" % i)
+            with open(path, "w") as fh:
+                for j, (name, v) in enumerate(bars):
+                    fh.write('%d "%s" %g\n' % (j, name, v or 0))
+            script += ['set title "%s"' % title, "set xrange [-0.6:%g]" % (len(bars) - 0.4),
+                       'plot "%s" using 1:3:xtic(2) with boxes lc %d' % (path, i + 1)]
+        script.append("unset multiplot")
+        subprocess.run([gnuplot], input="\n".join(script) + "\n", text=True, check=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return True
 
 
 def targets(rows):
@@ -285,6 +390,8 @@ def targets(rows):
     worst = min(vc, key=lambda r: r["items_per_s"]) if vc else None
     one("version comparison above 20 million/s (every size)", worst, worst and worst["items_per_s"] > 2e7,
         worst and "%s/s at worst" % num(worst["items_per_s"]))
+    if any(r["bench"] == "server" for r in rows):
+        server_targets(rows, one)
     return "\n".join(["| target | measured | met |", "|---|---:|---|"] + out)
 
 
@@ -365,6 +472,7 @@ def main():
     ap.add_argument("--durations")
     ap.add_argument("--markdown", required=True)
     ap.add_argument("--plot", required=True)
+    ap.add_argument("--plot-server")
     ap.add_argument("--notes")
     ap.add_argument("--command", default="make bench")
     a = ap.parse_args()
@@ -393,6 +501,7 @@ def main():
            "make bench-results                # the same, then bench/RESULTS.md and bench/cost.svg rewritten",
            "bench/dupg-bench NAME [--size N] [--packages M] [--variant V]   # one benchmark, JSON lines",
            "bench/dupg-bench NAME --check     # the smoke mode `make check` runs",
+           "bench/server/run.sh [--check]     # the management server under wrk, JSON lines",
            "```", "", "## Targets", "", targets(rows), ""]
     md += ["## Results", "",
            "Ratios: *vs naive* is naive time / libdupg time (higher is better); *vs limit* is "
@@ -405,6 +514,11 @@ def main():
         md += ["## Cost against size", "",
                "ns per item, log-log; a flat line is linear growth.", "",
                "![cost against size](cost.svg)", ""]
+    if a.plot_server and plot_server(rows, a.plot_server):
+        md += ["## The management server", "",
+               "Requests/s of descriptions beside the cheapest endpoint, package throughput beside nginx, "
+               "durable status writes/s (bench/server/run.sh).", "",
+               "![the management server](%s)" % os.path.basename(a.plot_server), ""]
     if a.notes and os.path.exists(a.notes):
         with open(a.notes) as f:
             md += [f.read().rstrip(), ""]

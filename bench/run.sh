@@ -24,17 +24,26 @@ for name in vercmp merge match prune verify txn; do
 	"$bench" "$name" >> "$out/results.jsonl" || status=1
 	echo "$name $((SECONDS - t0))" >> "$out/durations"
 done
+# the management server under wrk (bench/server/run.sh), when it is built
+if [ -x server/dupg-server ]; then
+	t0=$SECONDS
+	echo "bench/server/run.sh ..." >&2
+	PYTHON="$python" srcdir="$srcdir" top_builddir=. bash "$srcdir/bench/server/run.sh" >> "$out/results.jsonl" || status=1
+	echo "server $((SECONDS - t0))" >> "$out/durations"
+fi
 echo "total $((SECONDS - start))" >> "$out/durations"
 
 command="make bench"
 [ $update = 1 ] && command="make bench-results"
 "$python" "$srcdir/bench/report.py" --results "$out/results.jsonl" --durations "$out/durations" \
-	--markdown "$out/RESULTS.md" --plot "$out/cost.svg" --notes "$srcdir/bench/notes.md" \
+	--markdown "$out/RESULTS.md" --plot "$out/cost.svg" --plot-server "$out/server.svg" \
+	--notes "$srcdir/bench/notes.md" \
 	--command "$command"
 cat "$out/RESULTS.md"
 if [ $update = 1 ]; then
 	cp "$out/RESULTS.md" "$out/cost.svg" "$srcdir/bench/"
-	echo "bench/RESULTS.md and bench/cost.svg updated in $srcdir" >&2
+	[ -f "$out/server.svg" ] && cp "$out/server.svg" "$srcdir/bench/"
+	echo "bench/RESULTS.md, bench/cost.svg and bench/server.svg updated in $srcdir" >&2
 fi
 [ $status = 0 ] || echo "dupg-bench: some benchmark failed or found a mismatch (see above)" >&2
 exit $status

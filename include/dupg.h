@@ -23,5 +23,6 @@
 #include "dupg/topology.h"
 #include "dupg/plan.h"
 #include "dupg/txn.h"
+#include "dupg/rollout.h"
 
 #endif

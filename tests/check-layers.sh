@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The library and the simulator keep to their layers (libdupg/LAYERS,
-# sim/LAYERS): no file includes a header of a higher layer and no units
+# The library, the simulator and the server keep to their layers
+# (libdupg/LAYERS, sim/LAYERS, server/LAYERS): no file includes a header of a higher layer and no units
 # include each other in a circle; ARCHITECTURE.md draws the layers as the
 # layer files say. Then the checker itself: a tiny tree with an upward
 # include, cycles and a stray file must be refused, naming each, and pass once
@@ -18,7 +18,7 @@ bad() { echo "FAIL - $1"; fails=$((fails + 1)); }
 # has NAME FILE TEXT: FILE holds TEXT (fixed string)
 has() { if grep -qF -- "$3" "$2"; then ok "$1"; else bad "$1: no '$3'"; cat "$2"; fi; }
 
-for layers in libdupg/LAYERS sim/LAYERS; do
+for layers in libdupg/LAYERS sim/LAYERS server/LAYERS; do
 	if "$PY" "$CHECK" "$top_srcdir/$layers" >"$W/out" 2>"$W/err"; then
 		ok "$layers: no upward include, no cycle"
 	else

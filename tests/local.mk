@@ -23,7 +23,8 @@ dupg_unit_tests = \
 	tests/test_store_hands \
 	tests/test_topology \
 	tests/test_plan \
-	tests/test_txn
+	tests/test_txn \
+	tests/test_rollout
 
 check_PROGRAMS += $(dupg_unit_tests)
 TESTS += $(dupg_unit_tests)

@@ -1,8 +1,12 @@
-/* The run loop: every site of the scenario through the flow, in waves, halting on failures. */
+/*
+ * The run loop: every site of the scenario through the flow, in waves, halting on
+ * failures. Which sites a wave holds and when a rollout halts are the
+ * library's rollout functions (dupg/rollout.h), the same the management server runs.
+ */
 #include "config.h"
 
-#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "driver/flow.h"
 #include "driver/rollout.h"
@@ -51,35 +55,60 @@ static int run_wave(const struct sim_ctx *ctx, const struct sim_sink *sink, cons
 	return rc;
 }
 
+/* The wave's tally for the library's rule: every site of it run, pending sites in later waves. */
+static void wave_tallies(dupg_wave_tally *t, const dupg_rollout *plan, size_t w,
+			 const struct sim_wave_result *wr, uint64_t n)
+{
+	size_t i, k = dupg_rollout_wave_count(plan);
+
+	memset(t, 0, k * sizeof(*t));
+	dupg_wave_tally_add(&t[w], DUPG_SITE_CURRENT, (size_t)(wr->sites - wr->attempted));
+	dupg_wave_tally_add(&t[w], DUPG_SITE_UPGRADED, (size_t)(wr->attempted - wr->failures));
+	dupg_wave_tally_add(&t[w], DUPG_SITE_FAILED, (size_t)wr->failures);
+	for (i = w + 1; i < k; i++)
+		dupg_wave_tally_add(&t[i], DUPG_SITE_PENDING, dupg_rollout_wave_size(plan, i, (size_t)n));
+}
+
 int sim_rollout(struct sim_rollout_end *end, const struct sim_ctx *ctx, const struct sim_sink *sink)
 {
 	const struct sim_scenario *sc = ctx->sc;
 	static const double default_waves[] = { 0.01, 0.1, 1 };
-	static const double one[] = { 1 };
 	const double *waves = sc->waves;
 	uint64_t n = sim_scenario_site_count(sc), *order, pos = 0;
-	size_t nwaves = sc->nwaves, w;
+	size_t nwaves = sc->nwaves, w = 0;
+	dupg_rollout *plan = NULL;
+	dupg_rollout_status st = DUPG_ROLLOUT_STATUS_INIT;
+	dupg_wave_tally *tallies = NULL;
 	int rc = 0;
 
 	if (waves == NULL) {
-		waves = n > 1 ? default_waves : one;
-		nwaves = n > 1 ? 3 : 1;
+		/* one site is one wave */
+		waves = default_waves;
+		nwaves = n > 1 ? 3 : 0;
 	}
+	/* the waves and the halting rule are the library's, as the management server's are */
+	if (dupg_rollout_new(&plan, waves, nwaves, sc->halt_threshold) != 0)
+		return sim_error(dupg_error_last_code(), "rollout: %s", dupg_error_last());
+	nwaves = dupg_rollout_wave_count(plan);
 	order = site_order(n, sc->seed);
-	if (order == NULL)
+	tallies = calloc(nwaves, sizeof(*tallies));
+	if (order == NULL || tallies == NULL) {
+		free(order);
+		free(tallies);
+		dupg_rollout_free(plan);
 		return sim_error(DUPG_ENOMEM, "out of memory");
+	}
 	end->halted = 0;
 	for (w = 0; w < nwaves && rc == 0; w++) {
-		uint64_t stop = (uint64_t)ceil(waves[w] * (double)n);
+		uint64_t stop = dupg_rollout_wave_end(plan, w, (size_t)n);
 		struct sim_wave_result wr = { (unsigned)w + 1, 0, 0, 0, 0 };
 
-		if (w + 1 == nwaves || stop > n)
-			stop = n;
 		if ((rc = run_wave(ctx, sink, order, &pos, stop, (unsigned)nwaves, &wr)) != 0)
 			break;
-		/* an operator stops a rollout whose wave fails too often; the last wave has no after */
-		wr.halted_after = w + 1 < nwaves && wr.attempted > 0 &&
-				  (double)wr.failures / (double)wr.attempted > sc->halt_threshold;
+		wave_tallies(tallies, plan, w, &wr, n);
+		dupg_rollout_step(&st, plan, tallies);
+		/* the last wave has no after: nobody is left to hold back */
+		wr.halted_after = st.state == DUPG_ROLLOUT_HALTED && w + 1 < nwaves;
 		sink->wave(sink->payload, &wr);
 		if (wr.halted_after) {
 			end->halted = n - pos;
@@ -89,7 +118,9 @@ int sim_rollout(struct sim_rollout_end *end, const struct sim_ctx *ctx, const st
 	end->done = pos;
 	end->wave = (unsigned)(w < nwaves ? w + 1 : nwaves);
 	end->nwaves = (unsigned)nwaves;
+	free(tallies);
 	free(order);
+	dupg_rollout_free(plan);
 	return rc;
 }
 

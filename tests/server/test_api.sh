@@ -1,0 +1,7 @@
+#!/bin/sh
+# dupg-server: the api scenario of tests/server/srvtest.py (its docstring says what it checks).
+: "${top_srcdir:=.}" "${top_builddir:=.}"
+export top_srcdir top_builddir
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+exec "$PY" "$top_srcdir/tests/server/srvtest.py" api

@@ -46,6 +46,8 @@ static json_object *faults_json(const struct sim_result *r)
 			json_object_object_add(o, "package", json_object_new_string(f->package));
 		if (f->kind == SIM_FAULT_CRASH)
 			json_object_object_add(o, "step", json_object_new_string(dupg_apply_step_name(f->step)));
+		if (f->kind == SIM_FAULT_TXN_CRASH)
+			json_object_object_add(o, "write", json_object_new_int64((int64_t)f->write));
 		json_object_object_add(o, "origin", json_object_new_string(f->origin));
 		json_object_object_add(o, "fired", json_object_new_boolean(f->fired));
 		json_object_array_add(a, o);
@@ -91,6 +93,17 @@ static json_object *recovery_json(const struct sim_result *r)
 	return o;
 }
 
+static json_object *txn_json(const struct sim_txn_result *t)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "journal_writes", json_object_new_int64((int64_t)t->journal_writes));
+	json_object_object_add(o, "crash_at", json_object_new_int64((int64_t)t->crash_at));
+	json_object_object_add(o, "resumed", t->resumed < 0 ? NULL :
+			       json_object_new_string(dupg_txn_outcome_name((dupg_txn_outcome)t->resumed)));
+	return o;
+}
+
 static json_object *store_json(const struct sim_result *r)
 {
 	json_object *o = json_object_new_object();
@@ -124,6 +137,8 @@ json_object *sim_site_json(const struct sim_result *r)
 	json_object_object_add(o, "timeline", timeline_json(r));
 	if (r->crashed)
 		json_object_object_add(o, "recovery", recovery_json(r));
+	if (r->txn.reported)
+		json_object_object_add(o, "txn", txn_json(&r->txn));
 	json_object_object_add(o, "store", store_json(r));
 	json_object_object_add(o, "faults", faults_json(r));
 	json_object_object_add(o, "devices", devices_json(r));

@@ -85,6 +85,7 @@ sim_tests = \
 	tests/sim/test_crash.sh \
 	tests/sim/test_crash_txn.sh \
 	tests/sim/test_cascade.sh \
+	tests/sim/test_scale.sh \
 	tests/sim/test_listed.sh \
 	tests/sim/test_fleet.sh \
 	tests/sim/test_bad.sh \

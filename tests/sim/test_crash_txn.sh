@@ -44,7 +44,10 @@ assert s['faults'][0]['fired'] is True, s['faults']
 if s['outcome'] == 'rolled_back':
     c = s['cause']
     assert (c['kind'], c['device'], c['origin']) == ('txn_crash', None, '--crash-txn'), c
-    assert 'write $n' in c['detail'] and all(x['state'] in ('rolled_back', 'unchanged') for x in s['devices'])"
+    assert 'write $n' in c['detail'] and all(x['state'] in ('rolled_back', 'unchanged') for x in s['devices'])
+    assert d['totals']['rollbacks_by_cause'] == {'stage': 0, 'switch': 0, 'health': 0, 'txn_crash': 1}
+else:
+    assert d['totals']['rollbacks_by_cause'] == {'stage': 0, 'switch': 0, 'health': 0}"
 	consistent "crash after journal write $n of $K: every device consistent, the store agreeing" "$W/c$n.json"
 	if [ -e "$W/c$n/sites/fig3a/txn.journal" ]; then bad "crash after write $n: the journal is left"; fi
 	seen="$seen $("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["sites"][0]["outcome"])' "$W/c$n.json")"

@@ -251,7 +251,7 @@ typedef struct {} Transaction;
     def wake(self):
         """When to call next() at the latest if no answer comes (ms), or None when nothing is under way."""
         w = _Transaction_wake(self)
-        return None if w == 0xFFFFFFFFFFFFFFFF else w
+        return None if w == 0xFFFFFFFFFFFFFFFF or self.phase == "done" else w
 
     def member_name(self, m):
         """Member m's name."""

@@ -28,12 +28,13 @@ EXTRA_DIST += bench/smoke.sh bench/run.sh bench/report.py bench/notes.md bench/R
 CLEANFILES += bench/results/results.jsonl bench/results/durations bench/results/RESULTS.md bench/results/server.svg \
 	bench/results/cost.svg
 
-BENCH_ENV = srcdir='$(srcdir)' PYTHON='$(PYTHON)' DUPG_BENCH='bench/dupg-bench$(EXEEXT)' top_builddir=.
+BENCH_ENV = srcdir='$(srcdir)' PYTHON='$(PYTHON)' DUPG_BENCH='bench/dupg-bench$(EXEEXT)' \
+	DUPG_SIM='sim/dupg-sim$(EXEEXT)' top_builddir=.
 
-bench: bench/dupg-bench$(EXEEXT)
+bench: bench/dupg-bench$(EXEEXT) sim/dupg-sim$(EXEEXT)
 	@$(BENCH_ENV) bash $(srcdir)/bench/run.sh
 
-bench-results: bench/dupg-bench$(EXEEXT)
+bench-results: bench/dupg-bench$(EXEEXT) sim/dupg-sim$(EXEEXT)
 	@$(BENCH_ENV) bash $(srcdir)/bench/run.sh --update
 
 .PHONY: bench bench-results

@@ -232,6 +232,20 @@ def tables(rows):
                 mb(r["rss_topology_kb"]), mb(r["rss_plan_kb"]), mb(r["rss_txn_kb"])), False),
             ("walk peak RSS", lambda r: mb(r["limit_peak_rss_kb"]), True),
         ])))
+    sim = [r for r in rows if r["bench"] == "txn" and r.get("variant") in ("sim-site", "sim-cascade")]
+    if sim:
+        parts.append(("txn, sim-site and sim-cascade: the same trees through `dupg-sim run` (a "
+                      "one-site recipe, every device upgraded: store, plan, transaction with its "
+                      "journal file, simulated devices, report)", table(sim, [
+            ("shape", lambda r: r["variant"], False),
+            ("devices", lambda r: size(r["size"]), True),
+            ("depth", lambda r: "{:,}".format(r["depth"]), True),
+            ("simulated run", lambda r: "%s ms" % num(r["sim_ms"]), True),
+            ("ns/device", lambda r: num(r["ns_per_item"]), True),
+            ("plain walk, ns/device", lambda r: num(r["limit_ns_per_item"]), True),
+            ("peak RSS", lambda r: mb(r["sim_peak_rss_kb"]), True),
+            ("walk peak RSS", lambda r: mb(r["limit_peak_rss_kb"]), True),
+        ])))
     parts += server_tables(rows)
     return parts
 
@@ -386,6 +400,11 @@ def targets(rows):
                   r["size"] == 100000), None)
         one("txn, 100,000-device %s: planned and run to the end" % shape, r, r and r["identical"],
             r and "%s ms" % num(r["build_ms"] + r["plan_ms"] + r["run_ms"]))
+    for shape in ("site", "cascade"):
+        r = next((r for r in rows if r["bench"] == "txn" and r.get("variant") == "sim-" + shape and
+                  r["size"] == 100001), None)
+        one("txn, 100,001-device %s through the simulator: every device upgraded" % shape, r,
+            r and r["identical"], r and "%s ms, %s" % (num(r["sim_ms"]), mb(r["sim_peak_rss_kb"])))
     vc = [r for r in rows if r["bench"] == "vercmp"]
     worst = min(vc, key=lambda r: r["items_per_s"]) if vc else None
     one("version comparison above 20 million/s (every size)", worst, worst and worst["items_per_s"] > 2e7,

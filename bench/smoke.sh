@@ -5,6 +5,10 @@
 set -u
 : "${top_builddir:=.}"
 prog="$top_builddir/bench/dupg-bench"
+# the txn benchmark's simulated runs
+DUPG_SIM=${DUPG_SIM:-$top_builddir/sim/dupg-sim}
+case $DUPG_SIM in /*) ;; *) DUPG_SIM=$PWD/$DUPG_SIM ;; esac
+export DUPG_SIM
 
 run() {
 	if [ -n "${DUPG_VALGRIND:-}" ]; then

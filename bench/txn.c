@@ -19,6 +19,11 @@
  *                    memory; limit: a plain walk of the same tree (parent
  *                    array, breadth-first order, the three walks above) in a
  *                    process of its own.
+ *   variant sim-site, sim-cascade: the same two trees through the simulator:
+ *                    a one-site recipe run as `dupg-sim run` (DUPG_SIM, by
+ *                    default sim/dupg-sim of the build tree) in a process of
+ *                    its own, every device upgraded, wall time and peak
+ *                    memory against the same plain walk.
  */
 #include "bench.h"
 
@@ -640,6 +645,158 @@ out:
 	return rc;
 }
 
+/* ---- the same trees through the simulator ------------------------------------------- */
+
+/*
+ * A one-site recipe of the gen_make() tree: a BBU and a chain of n - 1 HUBs,
+ * or a BBU, (n - 1) / 400 chains of four HUBs and 99 RRUs behind each HUB.
+ * Every device runs 1.0 and the server holds 2.0.
+ */
+static int write_recipe(const char *path, enum shape shape, size_t n)
+{
+	FILE *f = fopen(path, "w");
+	size_t chains = (n - 1) / 400;
+
+	if (f == NULL)
+		return bench_fail("%s: %s", path, strerror(errno));
+	fprintf(f, "{\"format\": 1, \"name\": \"bench-%s\", \"seed\": 1, \"fleet\": {\"sites\": 1, "
+		"\"seed\": 1, \"site_prefix\": \"b\", \"generations\": [{\"name\": \"G\", "
+		"\"releases\": [\"1.0\", \"2.0\"], \"bbu_kib\": 64, \"radio_kib\": 32, \"files\": 1}], "
+		"\"shapes\": [", shape == SHAPE_CASCADE ? "cascade" : "site");
+	if (shape == SHAPE_CASCADE)
+		fprintf(f, "{\"name\": \"chain\", \"hubs\": 1, \"cascade\": %zu, \"rrus_per_hub\": 0}", n - 1);
+	else
+		fprintf(f, "{\"name\": \"wide\", \"hubs\": %zu, \"cascade\": 4, \"rrus_per_hub\": 99}",
+			chains);
+	fprintf(f, "], \"mixed_rru\": 0, \"version_spread\": [0, 1], \"device_lag\": 0, "
+		"\"store_depth\": 1, \"server_releases\": 1, \"uplink_mbps\": 100}}\n");
+	return fclose(f) == 0 ? 0 : bench_fail("%s: %s", path, strerror(errno));
+}
+
+/* dupg-sim run RECIPE in a process of its own: its wall time and peak memory. */
+static int run_sim(const char *sim, const char *dir, uint64_t *ns, long *rss_kb)
+{
+	char recipe[512], report[512], work[512];
+
+	if (strlen(dir) > 256)
+		return bench_fail("%s: too long a directory", dir);
+	struct rusage ru;
+	uint64_t t0;
+	pid_t pid;
+	int status;
+
+	snprintf(recipe, sizeof(recipe), "%.256s/recipe.json", dir);
+	snprintf(report, sizeof(report), "%.256s/report.json", dir);
+	snprintf(work, sizeof(work), "%.256s/work", dir);
+	fflush(stdout);
+	t0 = bench_now_ns();
+	pid = fork();
+	if (pid < 0)
+		return bench_fail("fork: %s", strerror(errno));
+	if (pid == 0) {
+		execlp(sim, sim, "run", recipe, "--no-fsync", "--link", "--quiet", "--report", report,
+		       "--workdir", work, (char *)NULL);
+		fprintf(stderr, "dupg-bench: %s: %s (set DUPG_SIM)\n", sim, strerror(errno));
+		_exit(127);
+	}
+	while (wait4(pid, &status, 0, &ru) < 0)
+		if (errno != EINTR)
+			return bench_fail("wait4: %s", strerror(errno));
+	*ns = bench_now_ns() - t0;
+	*rss_kb = ru.ru_maxrss;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return bench_fail("%s run %s failed", sim, recipe);
+	return 0;
+}
+
+/* Every one of the n devices upgraded, as the report says (one line per device state). */
+static int all_upgraded(const char *dir, size_t n)
+{
+	char path[512], *text = NULL;
+	size_t len = 0, count = 0;
+	const char *p, *key = "\"state\":\"upgraded\"";
+	FILE *f;
+	long size;
+
+	snprintf(path, sizeof(path), "%.256s/report.json", dir);
+	if ((f = fopen(path, "rb")) == NULL)
+		return 0;
+	if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (text = malloc((size_t)size + 1)) != NULL)
+		len = fread(text, 1, (size_t)size, f);
+	fclose(f);
+	if (text == NULL)
+		return 0;
+	text[len] = '\0';
+	for (p = text; (p = strstr(p, key)) != NULL; p += strlen(key))
+		count++;
+	free(text);
+	return count == n;
+}
+
+static void remove_tree(const char *dir)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		execlp("rm", "rm", "-rf", dir, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+}
+
+static int sim_one(const struct bench_opts *o, const void *arg, json_object *line)
+{
+	const struct big_arg *a = arg;
+	const char *sim = getenv("DUPG_SIM"), *tmp = getenv("TMPDIR");
+	size_t n = a->shape == SHAPE_CASCADE ? (size_t)a->size + 1 : 1 + 400 * ((size_t)a->size / 400);
+	size_t turn, turns = o->check ? 1 : 3;
+	char dir[256], recipe[512];
+	double best_sim = INFINITY, best_walk = INFINITY;
+	uint64_t ns = 0, walk_ns = 0;
+	long rss = 0, walk_rss = 0;
+	struct gen g;
+	int rc = 2, ok = 1;
+
+	if (sim == NULL || *sim == '\0')
+		sim = "sim/dupg-sim";
+	if (n < 401)
+		n = a->shape == SHAPE_CASCADE ? n : 401;
+	snprintf(dir, sizeof(dir), "%s/dupg-bench-sim.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL)
+		return bench_fail("%s: %s", dir, strerror(errno));
+	snprintf(recipe, sizeof(recipe), "%.240s/recipe.json", dir);
+	memset(&g, 0, sizeof(g));
+	if (gen_make(&g, n, a->shape, 0) != 0 || write_recipe(recipe, a->shape, n) != 0)
+		goto out;
+	for (turn = 0; turn < turns; turn++) {
+		if (limit_in_child(&g, &walk_ns, &walk_rss) != 0 || run_sim(sim, dir, &ns, &rss) != 0)
+			goto out;
+		if ((double)walk_ns < best_walk)
+			best_walk = (double)walk_ns;
+		if ((double)ns < best_sim)
+			best_sim = (double)ns;
+		ok = ok && all_upgraded(dir, n);
+	}
+	bench_head(line, "txn", a->shape == SHAPE_WIDE ? "sim-site" : "sim-cascade", n);
+	jput_int(line, "depth", a->shape == SHAPE_WIDE ? 5 : (int64_t)n - 1);
+	jput_num(line, "sim_ms", best_sim / 1e6);
+	/* per device: the whole simulated run against the plain walk */
+	bench_put_figures(line, n, best_sim, NAN, best_walk);
+	jput_int(line, "sim_peak_rss_kb", rss);
+	jput_int(line, "limit_peak_rss_kb", walk_rss);
+	jput_bool(line, "identical", ok);
+	bench_put_target(line, "linear: every device upgraded through the simulator",
+			 o->check ? -1 : ok);
+	rc = ok ? 0 : 1;
+out:
+	gen_free(&g);
+	remove_tree(dir);
+	return rc;
+}
+
 int bench_txn(const struct bench_opts *o)
 {
 	static const uint64_t check_group = 400, check_big = 2000;
@@ -656,8 +813,14 @@ int bench_txn(const struct bench_opts *o)
 		rc |= bench_in_child(o, big_one, &site);
 	if (o->variant == NULL || strcmp(o->variant, "cascade") == 0)
 		rc |= bench_in_child(o, big_one, &cascade);
+	if (o->variant == NULL || strcmp(o->variant, "sim-site") == 0)
+		rc |= bench_in_child(o, sim_one, &site);
+	if (o->variant == NULL || strcmp(o->variant, "sim-cascade") == 0)
+		rc |= bench_in_child(o, sim_one, &cascade);
 	if (o->variant != NULL && strcmp(o->variant, "group") != 0 && strcmp(o->variant, "site") != 0 &&
-	    strcmp(o->variant, "cascade") != 0)
-		return bench_fail("txn: unknown variant %s (group, site, cascade)", o->variant);
+	    strcmp(o->variant, "cascade") != 0 && strcmp(o->variant, "sim-site") != 0 &&
+	    strcmp(o->variant, "sim-cascade") != 0)
+		return bench_fail("txn: unknown variant %s (group, site, cascade, sim-site, sim-cascade)",
+				  o->variant);
 	return rc;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The README's C example, compiled against an installed libdupg through
-# pkg-config, must build with -Werror and give the documented answer.
+# The README's C examples, compiled against an installed libdupg through
+# pkg-config, must build with -Werror and give the documented answers: the
+# task of a site, and a controller's loop running a transaction to its end.
 #   scripts/check-example.sh BUILD_DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,16 +12,20 @@ prefix=$(sed -n 's/^prefix = //p' "$build/Makefile")
 make -s -C "$build" install DESTDIR="$tmp/dest" >/dev/null 2>&1 ||
 	{ make -s -C "$build" install DESTDIR="$tmp/dest"; exit 1; }
 ln -s "$tmp/dest$prefix" "$tmp/prefix"
-python3 - README.md "$tmp/task.c" <<'PY'
+python3 - README.md "$tmp/task.c" "$tmp/loop.c" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
-code = re.search(r"```c\n(.*?)```", text, re.S).group(1)
-open(sys.argv[2], "w").write(code)
+blocks = re.findall(r"```c\n(.*?)```", text, re.S)
+open(sys.argv[2], "w").write(blocks[0])
+open(sys.argv[3], "w").write(blocks[1])
 PY
 export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
 # shellcheck disable=SC2046
 cc -std=c99 -Wall -Wextra -Werror "$tmp/task.c" \
 	$(pkg-config --define-variable=prefix="$tmp/prefix" --cflags --libs dupg) -o "$tmp/task"
+# shellcheck disable=SC2046
+cc -std=c99 -Wall -Wextra -Werror "$tmp/loop.c" \
+	$(pkg-config --define-variable=prefix="$tmp/prefix" --cflags --libs dupg) -o "$tmp/loop"
 cd "$tmp"
 echo payload >app
 sim="$tmp/prefix/bin/dupg-sim"
@@ -33,9 +38,14 @@ if [ "$got" != "full: pkg5.tar.gz pkg6.tar.gz" ]; then
 	echo "README example printed '$got'" >&2
 	exit 1
 fi
+got=$(./loop)
+if [ "$got" != "committed" ] || [ -e txn.journal ]; then
+	echo "README controller loop printed '$got'$( [ -e txn.journal ] && echo ', left its journal')" >&2
+	exit 1
+fi
 # only the public API is exported
 if nm -D --defined-only "$tmp/prefix/lib/libdupg.so" | awk '{print $3}' | grep -v '^dupg_' | grep -q .; then
 	echo "libdupg.so exports symbols outside the dupg_ prefix" >&2
 	exit 1
 fi
-echo "README C example: ok"
+echo "README C examples: ok"

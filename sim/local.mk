@@ -47,6 +47,8 @@ sim_dupg_sim_SOURCES = \
 	sim/driver/fetch.c \
 	sim/driver/store.h \
 	sim/driver/store.c \
+	sim/driver/controller.h \
+	sim/driver/controller.c \
 	sim/driver/flow.h \
 	sim/driver/flow.c \
 	sim/driver/rollout.h \
@@ -81,7 +83,9 @@ EXTRA_DIST += sim/README.md sim/topologies sim/LAYERS
 sim_tests = \
 	tests/sim/test_fig3a.sh \
 	tests/sim/test_crash.sh \
+	tests/sim/test_crash_txn.sh \
 	tests/sim/test_cascade.sh \
+	tests/sim/test_scale.sh \
 	tests/sim/test_listed.sh \
 	tests/sim/test_fleet.sh \
 	tests/sim/test_bad.sh \

@@ -9,15 +9,22 @@
 /* What a device is on a site: "bbu", "hub", "rru". */
 enum sim_role { SIM_ROLE_BBU = 0, SIM_ROLE_HUB = 1, SIM_ROLE_RRU = 2, SIM_ROLES };
 
-/* Faults a run can inject into a site: "stage", "switch", "health", "cut", "master_crash". */
+/*
+ * Faults a run can inject into a site: "stage", "switch", "health", "cut",
+ * "master_crash", "txn_crash".
+ */
 enum sim_fault_kind {
 	SIM_FAULT_STAGE = 0,   /* a device fails while staging its package */
 	SIM_FAULT_SWITCH,      /* a device fails to switch to its new slot */
 	SIM_FAULT_HEALTH,      /* a device fails its health check after switching */
 	SIM_FAULT_CUT,         /* a download is cut off */
 	SIM_FAULT_CRASH,       /* the master crashes during the store update */
+	SIM_FAULT_TXN_CRASH,   /* the master crashes after a journal write of the transaction */
 	SIM_FAULT_KINDS
 };
+
+/* The kinds a scenario's "faults" rates draw (each costs a draw per site, so none is added). */
+enum { SIM_FAULT_RATED = SIM_FAULT_TXN_CRASH };
 
 /* How a site's run ended: "upgraded", "rolled_back", "current", "failed". */
 enum sim_outcome { SIM_UPGRADED = 0, SIM_ROLLED_BACK, SIM_CURRENT, SIM_FAILED, SIM_OUTCOMES };

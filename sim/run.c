@@ -34,6 +34,8 @@ static const char usage_text[] =
 	"  --crash [SITE/]STEP       the master crashes at STEP of the store update\n"
 	"                            (journal_temp journal rollback_temp rollback list_temp\n"
 	"                            list delete done)\n"
+	"  --crash-txn [SITE/]N      the master crashes right after the Nth journal write\n"
+	"                            of the site's transaction, reboots and resumes it\n"
 	"  --report FILE             write the JSON report to FILE\n"
 	"  --workdir DIR             build packages and stores in DIR (default: a fresh\n"
 	"                            temporary directory, removed at the end)\n"
@@ -45,7 +47,7 @@ static const char usage_text[] =
 	"  --quiet                   no table, no progress bar\n";
 
 enum {
-	OPT_SEED = 256, OPT_FAIL, OPT_CUT, OPT_CORRUPT, OPT_CRASH, OPT_REPORT, OPT_WORKDIR,
+	OPT_SEED = 256, OPT_FAIL, OPT_CUT, OPT_CORRUPT, OPT_CRASH, OPT_CRASH_TXN, OPT_REPORT, OPT_WORKDIR,
 	OPT_KEEP, OPT_NO_FSYNC, OPT_LINK, OPT_SITES, OPT_HALT, OPT_QUIET, OPT_HELP
 };
 
@@ -55,6 +57,7 @@ static const struct option long_opts[] = {
 	{ "cut", required_argument, NULL, OPT_CUT },
 	{ "corrupt", required_argument, NULL, OPT_CORRUPT },
 	{ "crash", required_argument, NULL, OPT_CRASH },
+	{ "crash-txn", required_argument, NULL, OPT_CRASH_TXN },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "workdir", required_argument, NULL, OPT_WORKDIR },
 	{ "keep", no_argument, NULL, OPT_KEEP },
@@ -126,7 +129,7 @@ static int corrupt(struct sim_scenario *sc, const char *pkg)
 	return 0;
 }
 
-/* What --fail, --cut or --crash ARG says after its site part (rest, cut in place). */
+/* What --fail, --cut, --crash or --crash-txn ARG says after its site part (rest, cut in place). */
 static int parse_fault(struct sim_fault *f, int opt, char *rest, const char *arg)
 {
 	char *colon = strrchr(rest, ':');
@@ -150,6 +153,11 @@ static int parse_fault(struct sim_fault *f, int opt, char *rest, const char *arg
 						 arg);
 		}
 		f->package = rest;
+	} else if (opt == OPT_CRASH_TXN) {
+		f->kind = SIM_FAULT_TXN_CRASH;
+		if (parse_u64(&f->write, rest) != 0 || f->write == 0 || f->write > UINT32_MAX)
+			return sim_error(DUPG_EINVAL, "--crash-txn %s: expected [SITE/]N, N a journal "
+						      "write from 1", arg);
 	} else {
 		f->kind = SIM_FAULT_CRASH;
 		if (dupg_apply_step_parse(&f->step, rest) != 0)
@@ -164,7 +172,8 @@ static int add_cli_event(struct sim_scenario *sc, const struct cli_event *ev)
 {
 	struct sim_fault f;
 	char *copy, *rest, origin[512];
-	const char *opt = ev->opt == OPT_FAIL ? "--fail" : ev->opt == OPT_CUT ? "--cut" : "--crash";
+	const char *opt = ev->opt == OPT_FAIL ? "--fail" : ev->opt == OPT_CUT ? "--cut" :
+			  ev->opt == OPT_CRASH_TXN ? "--crash-txn" : "--crash";
 	int rc;
 
 	if (ev->opt == OPT_CORRUPT)
@@ -203,7 +212,8 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		case OPT_FAIL:
 		case OPT_CUT:
 		case OPT_CORRUPT:
-		case OPT_CRASH: {
+		case OPT_CRASH:
+		case OPT_CRASH_TXN: {
 			void *p = realloc(a->events, (a->nevents + 1) * sizeof(*a->events));
 			if (p == NULL)
 				return sim_error(DUPG_ENOMEM, "out of memory");

@@ -44,7 +44,7 @@ PYEOF
 done
 "$PY" "$CHECK" --dot "$top_srcdir/sim/LAYERS" >"$W/dot" 2>"$W/err" || bad "--dot on sim/LAYERS"
 if [ "$(grep -c 'subgraph cluster_' "$W/dot")" -eq 7 ]; then ok "--dot: one cluster per layer"; else bad "--dot: clusters"; fi
-has "--dot: the flow uses the device clock" "$W/dot" '"driver/flow" -> "model/devices";'
+has "--dot: the controller drives the devices" "$W/dot" '"driver/controller" -> "model/devices";'
 
 # The negative self-test: two layers, an upward include, two cycles, a stray file.
 T=$W/tree

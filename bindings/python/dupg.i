@@ -22,6 +22,7 @@ import json as _json
 
 from .errors import ArgumentError as _ArgumentError
 from .errors import BusyError as _BusyError
+from .errors import NotFoundError
 from .errors import OutOfRangeError
 %}
 
@@ -53,3 +54,4 @@ from .errors import OutOfRangeError
 %include "store.i"
 %include "topology.i"
 %include "plan.i"
+%include "txn.i"

@@ -289,6 +289,11 @@ long dupg_py_live_handles(void)
 	return dupg_py_live;
 }
 
+void dupg_py_live_add(long delta)
+{
+	dupg_py_live += delta;
+}
+
 static void dupg_py_topo_unref(struct dupg_py_topo *c)
 {
 	if (c == NULL || --c->refs > 0)

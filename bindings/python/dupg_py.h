@@ -124,9 +124,27 @@ struct dupg_py_topo {
 	dupg_topology *t;
 	unsigned int refs;
 	bool checked;  /* dupg_topology_check() passed since the last change */
+	unsigned int txns; /* transactions running a plan of it: it must not change meanwhile */
 };
 typedef struct { struct dupg_py_topo *h; struct dupg_py_use use; } Topology;
 typedef struct { dupg_plan *h; struct dupg_py_topo *topo; struct dupg_py_use use; } Plan;
+
+/*
+ * A transaction holds a use of each of its plans for its whole life (so
+ * close() on one raises BusyError and its C side outlives its Python
+ * object) and counts itself in their topologies (which refuse changes
+ * meanwhile), as dupg/txn.h asks: the plans and topologies it borrows stay
+ * as they were. jf is its file journal, when it has one.
+ */
+typedef struct {
+	dupg_txn *h;
+	struct dupg_py_use use;
+	Plan **plans;
+	size_t nplans;
+	dupg_txn_file *jf;
+	char *journal;
+	bool no_fsync;
+} Transaction;
 
 /* The library handle of a holder, for the typemaps; NULL once closed. */
 #define DUPG_PY_HANDLE(holder) ((holder)->h)
@@ -154,10 +172,16 @@ DUPG_PY_HOLDER_DECL(Store, dupg_store);
 DUPG_PY_HOLDER_DECL(Topology, dupg_topology);
 DUPG_PY_HOLDER_DECL(Plan, dupg_plan);
 
+void dupg_py_close_Transaction(Transaction *holder);
+void dupg_py_drop_Transaction(Transaction *holder);
+void dupg_py_destroy_Transaction(Transaction *holder);
+
 /* A plan made from topology c, which it keeps alive. */
 Plan *dupg_py_hold_plan_of(dupg_plan *p, struct dupg_py_topo *c);
 /* Library handles alive; lets the tests see the C side go with the object. */
 long dupg_py_live_handles(void);
+/* A holder outside dupg_py.c took (1) or let go of (-1) a library handle. */
+void dupg_py_live_add(long delta);
 
 /* A call starts using a handle: 0, or -1 with an exception (None, closed, busy). */
 #define DUPG_PY_ENTER(holder, type) \
@@ -324,5 +348,30 @@ Plan *dupg_py_plan_upgrade(struct dupg_py_topo *c, const dupg_config *current,
 Plan *dupg_py_plan_rollback(const Plan *self);
 PyObject *dupg_py_plan_steps(const dupg_plan *p);
 PyObject *dupg_py_plan_switch_order(const dupg_plan *p);
+
+/* ---- Transactions (dupg_py_txn.c) -------------------------------------- */
+
+/*
+ * A transaction over plans[0..nplans), names and versions being sequences
+ * of as many entries (None, or a name; None, or a list of the version each
+ * step installs). journal: a file journal at that path (NULL: none); resume:
+ * continue the transaction from it (dupg_txn_resume_file()).
+ */
+Transaction *dupg_py_txn_new(Plan **plans, size_t nplans, PyObject *names, PyObject *versions,
+			     size_t parallel, double timeout_factor, uint64_t timeout_floor_ms,
+			     const char *journal, bool no_fsync, bool replace_only, bool resume);
+/* Every action that can start now (dupg_txn_next() until it gives none, or DONE), as dicts. */
+PyObject *dupg_py_txn_next(Transaction *self, uint64_t now_ms);
+/* dupg_txn_feed(): "taken", "duplicate" or "late". */
+PyObject *dupg_py_txn_feed(Transaction *self, const char *kind, size_t device, const char *version,
+			   int slot, const char *detail, uint64_t now_ms);
+void dupg_py_txn_abort(Transaction *self, const char *detail, uint64_t now_ms);
+PyObject *dupg_py_txn_device(const dupg_txn *t, long d);
+PyObject *dupg_py_txn_cause(const dupg_txn *t);
+PyObject *dupg_py_txn_counts(const dupg_txn *t);
+PyObject *dupg_py_txn_snapshot(const dupg_txn *t);
+/* The transaction index of member's device id; NotFoundError when none. */
+PyObject *dupg_py_txn_find(const dupg_txn *t, size_t member, const char *id);
+void dupg_py_txn_remove_journal(Transaction *self);
 
 #endif

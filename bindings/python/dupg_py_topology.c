@@ -27,12 +27,22 @@ Topology *dupg_py_topology_new(PyObject *devices)
 	return dupg_py_hold_Topology(t);
 }
 
+/* 0, or -1 with BusyError while a transaction runs a plan of the topology. */
+static int dupg_py_topo_unfrozen(const struct dupg_py_topo *c)
+{
+	if (c->txns == 0)
+		return 0;
+	dupg_py_errorf("BusyError", DUPG_EBUSY, "Topology is used by %u open transaction%s: close "
+		       "it first", c->txns, c->txns == 1 ? "" : "s");
+	return -1;
+}
+
 void dupg_py_topology_add(Topology *self, const char *id, const char *hw, const char *version,
 			  const char *parent, uint32_t duration)
 {
 	dupg_device_vd dev = { id, hw, version, duration };
 
-	if (dupg_py_alone(&self->use, 1, "Topology") == 0 &&
+	if (dupg_py_topo_unfrozen(self->h) == 0 && dupg_py_alone(&self->use, 1, "Topology") == 0 &&
 	    !DUPG_PY_FAILED(dupg_topology_add(self->h->t, &dev, parent)))
 		self->h->checked = false;
 }
@@ -110,7 +120,8 @@ void dupg_py_topology_set_version(Topology *self, const char *id, const char *ve
 {
 	size_t i = dupg_py_find(self->h->t, id);
 
-	if (i != DUPG_NONE && dupg_py_alone(&self->use, 1, "Topology") == 0)
+	if (i != DUPG_NONE && dupg_py_topo_unfrozen(self->h) == 0 &&
+	    dupg_py_alone(&self->use, 1, "Topology") == 0)
 		DUPG_PY_CALL(dupg_topology_set_version(self->h->t, i, version));
 }
 

@@ -127,7 +127,7 @@
  *                 perform(&act[i]);                       // your transport
  *         if (i < n)
  *                 break;                                  // act[i].outcome says how it ended
- *         if (n < 64) {
+ *         if (n == 0) {                                   // nothing can start: wait
  *                 dupg_txn_event ev = DUPG_TXN_EVENT_INIT;
  *                 if (wait_answer(&ev, dupg_txn_wake(t)))  // your transport, until the wake time
  *                         dupg_txn_feed(t, &ev, clock_ms());
@@ -439,10 +439,12 @@ DUPG_EXTERN(int) dupg_txn_feed(dupg_txn *t, const dupg_txn_event *ev, uint64_t n
 
 /**
  * What to do now: up to cap actions into actions[0..*count), to be performed
- * in that order. Deadlines reached by now_ms pass first. Fewer than cap
- * actions means nothing more can start until an event arrives or
- * dupg_txn_wake() comes. Once the transaction has ended, every call gives one
- * DONE action. The state the actions depend on is written to the journal
+ * in that order. Deadlines reached by now_ms pass first. No action (*count
+ * 0) means nothing can start until an event arrives or dupg_txn_wake()
+ * comes; fewer than cap may still have more behind them (a rollback's end,
+ * DONE, comes in a call of its own after its last abandons), so call again
+ * until a call gives none. Once the transaction has ended, every call gives
+ * one DONE action. The state the actions depend on is written to the journal
  * first.
  * @return 0; ::DUPG_EINVAL (NULL arguments, cap 0); ::DUPG_EABORTED when
  *         the journal sink refused (a simulated crash), or the sink's error

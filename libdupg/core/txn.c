@@ -103,8 +103,10 @@ struct info {
  * answered action leaves its entry behind (stale: the device's deadline no
  * longer matches, or nothing is under way) instead of paying a removal per
  * answer; stale entries are dropped when they come first, and all at once
- * when either array is full (at most n are live, the FIFO holds 2n and the
- * heap n + 2, so a compaction frees at least half of one).
+ * when either array is full. At most n are live and each array holds
+ * 2n + 2, so a compaction leaves either room for n + 2 more: a heap of n + 2
+ * would be compacted every other push once every device has a deadline out
+ * of order (devices of different timeouts all under way), O(n) each time.
  */
 struct due {
 	uint64_t at;
@@ -1920,7 +1922,7 @@ static int build(dupg_txn **out, const dupg_txn_member *members, size_t nmembers
 	/* one live entry per device at most, and as many stale ones before a compaction */
 	t->fq_cap = 2 * total + 2;
 	t->fq = malloc(t->fq_cap * sizeof(*t->fq));
-	t->dl_cap = total + 2;
+	t->dl_cap = 2 * total + 2;
 	t->dl = malloc(t->dl_cap * sizeof(*t->dl));
 	if (t->members == NULL || t->d == NULL || t->c == NULL || t->queue == NULL ||
 	    t->by_pos == NULL || t->dl == NULL || t->fq == NULL || t->info == NULL)

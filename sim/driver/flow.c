@@ -1,7 +1,8 @@
 /*
  * One site, end to end, through the library: collect and merge, match on the
  * server, download into the master's store, verify, prune crash-safely, plan;
- * the devices then stage, switch and check health on the virtual clock.
+ * the controller then runs the plan as a transaction against the devices on
+ * the virtual clock.
  */
 #include "config.h"
 
@@ -9,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver/controller.h"
 #include "driver/fetch.h"
 #include "driver/flow.h"
 #include "driver/store.h"
-#include "model/devices.h"
 #include "model/siterun.h"
 
 /* Draw the recipe's random faults for this site from the run seed. */
@@ -20,7 +21,7 @@ static int draw_faults(struct site_run *r, const struct sim_rates *rates)
 {
 	int k, rc;
 
-	for (k = 0; k < SIM_FAULT_KINDS; k++) {
+	for (k = 0; k < SIM_FAULT_RATED; k++) {
 		struct sim_fault f;
 		double x = sim_rng_unit(&r->rng);
 
@@ -37,7 +38,7 @@ static int draw_faults(struct site_run *r, const struct sim_rates *rates)
 	return 0;
 }
 
-/* The way up and the way back, each device's package, then the devices' run. */
+/* The way up and the way back, and each device's package. */
 static int plan(struct site_run *r)
 {
 	const dupg_config *latest = dupg_prune_config(r->prune, DUPG_CONFIG_LATEST);
@@ -60,7 +61,7 @@ static int plan(struct site_run *r)
 		r->devs[d].step = (long)s;
 		r->devs[d].pkg = p;
 	}
-	return site_devices_run(r);
+	return 0;
 }
 
 /* After an upgrade the site must match as current: the server has nothing newer for it. */
@@ -111,7 +112,7 @@ static int collect(struct site_run *r, const struct sim_ctx *ctx, const char *or
 	return 0;
 }
 
-/* A site with a task: download, update the store, plan, run the devices, roll back or check. */
+/* A site with a task: download, update the store, plan, run the transaction, check. */
 static int upgrade(struct site_run *r, const struct sim_ctx *ctx, struct sim_result *res,
 		   struct sim_strv *gone)
 {
@@ -130,12 +131,13 @@ static int upgrade(struct site_run *r, const struct sim_ctx *ctx, struct sim_res
 	}
 	for (i = 0; i < r->ndl; i++)
 		res->store.baseline_bytes += r->cat->pkgs[r->dl_pkgs[i]].size;
-	if ((rc = site_store_update(r, ctx)) != 0 || (rc = plan(r)) != 0)
+	if ((rc = site_store_update(r, ctx)) != 0 || (rc = plan(r)) != 0 ||
+	    (rc = site_controller_run(r, ctx, gone)) != 0)
 		return rc;
 	res->outcome = r->cause.kind >= 0 ? SIM_ROLLED_BACK : SIM_UPGRADED;
 	if (res->outcome == SIM_UPGRADED)
 		return check_current(r, ctx, &res->current_after);
-	return site_store_rollback(r, ctx, gone);
+	return 0;
 }
 
 /* Every device as the report shows it. */
@@ -156,12 +158,13 @@ static int devices_result(struct sim_result *res, const struct site_run *r)
 		o->hw = d->spec->hw;
 		o->parent = d->spec->parent;
 		o->version_before = d->spec->version;
-		o->version_after = d->state == SIM_DEV_UPGRADED ? d->pkg->version : d->spec->version;
+		/* what the device runs at the end, as the device model has it */
+		o->version_after = d->runs_new ? d->pkg->version : d->spec->version;
 		o->state = d->state;
 		o->package = d->pkg ? d->pkg->name : NULL;
-		o->has_staged = d->step >= 0 && r->staging_reached;
+		o->has_staged = d->has_staged;
 		o->staged_s = d->staged;
-		o->has_switched = o->has_staged && (d->switched || d->state == SIM_DEV_UPGRADED);
+		o->has_switched = d->has_switched;
 		o->switched_s = d->sw_end;
 	}
 	return 0;
@@ -184,6 +187,7 @@ static int faults_result(struct sim_result *res, const struct site_run *r)
 		o->device = f->device;
 		o->package = f->kind == SIM_FAULT_CUT ? f->package : NULL;
 		o->step = f->step;
+		o->write = f->write;
 		o->origin = f->origin;
 		o->fired = i < 64 && r->fault_fired[i];
 	}
@@ -217,6 +221,7 @@ static int result_of(struct sim_result *res, const struct site_run *r, const str
 	res->timeline.switched_s = r->t_switched;
 	res->timeline.done_s = r->t_done;
 	res->timeline.rollback_s = r->t_rollback;
+	res->txn = r->txn;
 	res->crashed = r->crashed;
 	res->crash_step = r->crash_step;
 	res->recovery = r->recovery;

@@ -1,8 +1,11 @@
 /*
  * Devices on the virtual clock, in the manner of O-RAN software management:
- * each device stages its package into its inactive slot, the site switches
- * only when all have staged (deepest first, the master last), then every
- * changed device checks its health. Any failure rolls the whole site back.
+ * two slots each, one running, the other staged with the new package, then
+ * switched to (a reboot), checked, or switched back from. They take the
+ * transaction's actions and answer them later on the clock. Each device does
+ * one piece of slot work at a time; its state is updated as the work is
+ * scheduled, so a repeated action sees what the first will have done and
+ * answers as it will (the idempotence dupg/txn.h asks of a device).
  */
 #include "config.h"
 
@@ -13,200 +16,45 @@
 #include "model/devices.h"
 #include "model/siterun.h"
 
-static int is_ancestor(const struct site_run *r, size_t a, size_t d)
-{
-	size_t p;
+#define NONE32 UINT32_MAX
+/* A device runs slot 0, stages into slot 1 and runs that after switching. */
+#define NEW_SLOT 1
 
-	for (p = r->devs[d].parent; p != DUPG_NONE; p = r->devs[p].parent)
-		if (p == a)
-			return 1;
-	return 0;
-}
+enum { OP_NONE, OP_STAGE, OP_SWITCH, OP_CHECK, OP_BACK };
 
+/* A package that reached a device: a HUB relays it again without fetching it. */
 struct relay {
-	size_t dev;
 	const struct sim_pkg *pkg;
-	double t;
+	double t;      /* when it arrived */
+	uint32_t next; /* the device's next, NONE32 */
 };
 
-/*
- * Stage every planned device: its package travels master -> HUB -> ... ->
- * device, each link carrying one transfer at a time, store-and-forward; a
- * HUB that already holds a package relays it without fetching it again.
- * Returns the index of the first device to fail staging, or -1.
- */
-static long stage(struct site_run *r, double *fail_t)
-{
-	size_t nsteps = dupg_plan_count(r->up), s, j, nrelay = 0;
-	struct relay *relay = calloc(nsteps * (r->ndev + 1) + 1, sizeof(*relay));
-	double *link_free = calloc(r->ndev, sizeof(*link_free));
-	long failed = -1;
+/* An answer on its way to the master. */
+struct answer {
+	double at;
+	uint64_t order;      /* answers due at the same time arrive in the order they were made */
+	const char *detail;  /* a failure's words, static */
+	uint32_t dev;        /* topology index */
+	uint32_t epoch;      /* the device's epoch when it was made */
+	int fault;           /* the site fault that made it a failure, -1 */
+	uint8_t kind;        /* dupg_txn_event_kind */
+	uint8_t runs_new;    /* REPORT: the slot it runs */
+};
 
-	*fail_t = INFINITY;
-	if (relay == NULL || link_free == NULL) {
-		free(relay);
-		free(link_free);
-		return -2;
-	}
-	for (s = 0; s < nsteps; s++) {
-		size_t d = dupg_plan_device_index(r->up, s), nvia = dupg_plan_via_count(r->up, s);
-		const struct sim_pkg *pkg = r->devs[d].pkg;
-		double t = r->t_download;
-		size_t from = dupg_topology_master(r->topo);
+struct sim_devices {
+	struct site_run *r;
+	struct relay *relay;
+	size_t nrelay, relaycap;
+	struct answer *heap;
+	size_t nheap, heapcap;
+	uint64_t order;
+	uint32_t *path;      /* a route walked up from a device, one entry a hop */
+};
 
-		for (j = 0; j <= nvia && dupg_plan_action_get(r->up, s) == DUPG_ACTION_SEND; j++) {
-			size_t to = j < nvia ? dupg_topology_find(r->topo, dupg_plan_via(r->up, s, j)) : d;
-			size_t k;
-
-			if (to == DUPG_NONE || r->devs[to].parent != from) {
-				free(relay);
-				free(link_free);
-				return -3;
-			}
-			for (k = 0; k < nrelay; k++)
-				if (relay[k].dev == (size_t)to && relay[k].pkg == pkg)
-					break;
-			if (k < nrelay) {
-				t = relay[k].t;
-			} else {
-				const struct sim_dev *ds = r->devs[to].spec;
-				double start = t > link_free[to] ? t : link_free[to];
-				t = start + site_transfer_s(pkg->size, ds->link_mbps, ds->latency_ms);
-				link_free[to] = t;
-				relay[nrelay].dev = (size_t)to;
-				relay[nrelay].pkg = pkg;
-				relay[nrelay++].t = t;
-			}
-			from = (size_t)to;
-		}
-		r->devs[d].arrived = t;
-		r->devs[d].staged = t + r->devs[d].spec->duration_s;
-		if (r->devs[d].fault[0]) {
-			double ft = t + r->devs[d].spec->duration_s / 2.0;
-			if (ft < *fail_t) {
-				*fail_t = ft;
-				failed = (long)d;
-			}
-		}
-	}
-	free(relay);
-	free(link_free);
-	return failed;
-}
-
-/*
- * Switch the given devices (flag set in want[]) in the library's order,
- * deepest first, master last: a device starts only after every switching
- * device behind it has finished. Returns the time the last one finished.
- */
-static double switch_wave(struct site_run *r, const dupg_plan *plan, const int *want, double t0,
-			  int set_times)
-{
-	size_t n = dupg_plan_count(plan), i;
-	size_t *order = calloc(n ? n : 1, sizeof(*order));
-	double *sub = calloc(r->ndev, sizeof(*sub)), end_all = t0;
-
-	if (order == NULL || sub == NULL) {
-		free(order);
-		free(sub);
-		return NAN;
-	}
-	dupg_plan_switch_order(plan, order);
-	for (i = 0; i < r->ndev; i++)
-		sub[i] = t0;
-	for (i = 0; i < n; i++) {
-		size_t d = dupg_plan_device_index(plan, order[i]);
-		double start, end;
-		size_t p;
-
-		if (!want[d])
-			continue;
-		start = sub[d];
-		end = start + r->devs[d].spec->switch_s;
-		if (set_times) {
-			r->devs[d].sw_start = start;
-			r->devs[d].sw_end = end;
-		}
-		for (p = r->devs[d].parent; p != DUPG_NONE; p = r->devs[p].parent)
-			if (sub[p] < end)
-				sub[p] = end;
-		if (end > end_all)
-			end_all = end;
-	}
-	free(order);
-	free(sub);
-	return end_all;
-}
-
-/* The library's switch order must never put a device before one behind it. */
-static int check_switch_order(struct site_run *r)
-{
-	size_t n = dupg_plan_count(r->up), i, j;
-	size_t *order = calloc(n ? n : 1, sizeof(*order));
-
-	if (order == NULL)
-		return sim_error(DUPG_ENOMEM, "out of memory");
-	dupg_plan_switch_order(r->up, order);
-	for (i = 0; i < n; i++) {
-		size_t a = dupg_plan_device_index(r->up, order[i]);
-		for (j = i + 1; j < n; j++) {
-			size_t d = dupg_plan_device_index(r->up, order[j]);
-			if (is_ancestor(r, a, d)) {
-				free(order);
-				return sim_error(DUPG_ERROR, "site %s: switch order puts %s before %s, "
-							     "which is behind it", r->site->id,
-						 r->devs[a].spec->id, r->devs[d].spec->id);
-			}
-		}
-	}
-	free(order);
-	return 0;
-}
-
-static int roll_back(struct site_run *r, double t_fail)
-{
-	int *want = calloc(r->ndev, sizeof(*want));
-	double base = t_fail, end;
-	size_t i;
-
-	if (want == NULL)
-		return sim_error(DUPG_ENOMEM, "out of memory");
-	for (i = 0; i < r->ndev; i++) {
-		if (r->devs[i].step < 0)
-			continue;
-		if (r->devs[i].state != SIM_DEV_FAILED)
-			r->devs[i].state = SIM_DEV_ROLLED_BACK;
-		/* a switch already under way finishes before it can be undone */
-		if (r->devs[i].switched) {
-			want[i] = 1;
-			if (r->devs[i].sw_end > base)
-				base = r->devs[i].sw_end;
-		}
-	}
-	/* staged slots are simply abandoned; switched devices go back to their old slot */
-	end = switch_wave(r, r->rb, want, base, 0);
-	free(want);
-	if (isnan(end))
-		return sim_error(DUPG_ENOMEM, "out of memory");
-	r->t_rollback = end - t_fail;
-	r->t = end;
-	return 0;
-}
-
-/* Device d failed at t_fail with a fault of kind: say why, then roll the whole site back. */
-static int device_failed(struct site_run *r, enum sim_fault_kind kind, long d, double t_fail)
-{
-	static const char *const what[3] = { "failed while staging its package",
-					     "failed to switch to its new slot",
-					     "failed its health check after switching" };
-	const char *id = r->devs[d].spec->id;
-	int fi = site_fault_index(r, kind, id);
-
-	site_fired(r, (size_t)fi);
-	r->devs[d].state = SIM_DEV_FAILED;
-	site_set_cause(r, kind, id, r->site->faults[fi].origin, "%s %s", id, what[kind]);
-	return roll_back(r, t_fail);
-}
+static const char stage_failed[] = "failed while staging its package";
+static const char switch_failed[] = "failed to switch to its new slot";
+static const char check_failed[] = "failed its health check after switching";
+static const char nothing_staged[] = "has nothing staged to switch to";
 
 /* Random device faults aim at a device of the plan; each planned device learns its faults. */
 static int aim_faults(struct site_run *r)
@@ -226,132 +74,335 @@ static int aim_faults(struct site_run *r)
 		size_t d = dupg_plan_device_index(r->up, s);
 		for (k = 0; k < 3; k++)
 			r->devs[d].fault[k] = site_fault_index(r, (enum sim_fault_kind)k,
-							       r->devs[d].spec->id) >= 0;
+							       r->devs[d].spec->id);
 	}
+	return 0;
+}
+
+int sim_devices_new(struct sim_devices **out, struct site_run *r)
+{
+	struct sim_devices *dv = calloc(1, sizeof(*dv));
+	int rc;
+
+	*out = NULL;
+	if (dv == NULL || (dv->path = malloc((r->ndev ? r->ndev : 1) * sizeof(*dv->path))) == NULL) {
+		free(dv);
+		return sim_error(DUPG_ENOMEM, "out of memory");
+	}
+	dv->r = r;
+	if ((rc = aim_faults(r)) != 0) {
+		sim_devices_free(dv);
+		return rc;
+	}
+	*out = dv;
+	return 0;
+}
+
+void sim_devices_free(struct sim_devices *dv)
+{
+	if (dv == NULL)
+		return;
+	free(dv->relay);
+	free(dv->heap);
+	free(dv->path);
+	free(dv);
+}
+
+/* ---- answers: a min-heap by time, then by order ---------------------------- */
+
+static int before(const struct answer *a, const struct answer *b)
+{
+	return a->at < b->at || (a->at == b->at && a->order < b->order);
+}
+
+static int schedule(struct sim_devices *dv, size_t d, double at, dupg_txn_event_kind kind,
+		    int fault, const char *detail)
+{
+	struct answer a;
+	size_t i;
+
+	if (sim_grow(&dv->heap, &dv->heapcap, dv->nheap + 1, sizeof(*dv->heap)) != 0)
+		return sim_error(DUPG_ENOMEM, "out of memory");
+	a.at = at;
+	a.order = dv->order++;
+	a.detail = detail;
+	a.dev = (uint32_t)d;
+	a.epoch = dv->r->devs[d].epoch;
+	a.fault = fault;
+	a.kind = (uint8_t)kind;
+	a.runs_new = dv->r->devs[d].runs_new;
+	for (i = dv->nheap++; i > 0 && before(&a, &dv->heap[(i - 1) / 2]); i = (i - 1) / 2)
+		dv->heap[i] = dv->heap[(i - 1) / 2];
+	dv->heap[i] = a;
+	return 0;
+}
+
+static void pop(struct sim_devices *dv)
+{
+	struct answer last = dv->heap[--dv->nheap];
+	size_t i = 0, c;
+
+	while ((c = 2 * i + 1) < dv->nheap) {
+		if (c + 1 < dv->nheap && before(&dv->heap[c + 1], &dv->heap[c]))
+			c++;
+		if (!before(&dv->heap[c], &last))
+			break;
+		dv->heap[i] = dv->heap[c];
+		i = c;
+	}
+	if (dv->nheap > 0)
+		dv->heap[i] = last;
+}
+
+/* Drop the cancelled answers at the top. */
+static void drop_stale(struct sim_devices *dv)
+{
+	while (dv->nheap > 0 && dv->heap[0].epoch != dv->r->devs[dv->heap[0].dev].epoch)
+		pop(dv);
+}
+
+double sim_devices_due(struct sim_devices *dv)
+{
+	drop_stale(dv);
+	return dv->nheap > 0 ? dv->heap[0].at : INFINITY;
+}
+
+int sim_devices_answer(struct sim_devices *dv, double *at, dupg_txn_event *ev, int *fault)
+{
+	const struct sim_devrun *x;
+	struct answer a;
+	dupg_txn_event e = DUPG_TXN_EVENT_INIT;
+
+	drop_stale(dv);
+	if (dv->nheap == 0)
+		return 0;
+	a = dv->heap[0];
+	pop(dv);
+	x = &dv->r->devs[a.dev];
+	e.kind = (dupg_txn_event_kind)a.kind;
+	e.device = (size_t)x->step;
+	e.detail = a.detail;
+	if (e.kind == DUPG_TXN_EV_STAGED)
+		e.slot = NEW_SLOT;
+	if (e.kind == DUPG_TXN_EV_REPORT) {
+		e.version = a.runs_new ? x->pkg->version : x->spec->version;
+		e.slot = a.runs_new ? NEW_SLOT : 0;
+	}
+	*at = a.at;
+	*ev = e;
+	*fault = a.fault;
+	return 1;
+}
+
+void sim_devices_lose(struct sim_devices *dv, double until)
+{
+	while (sim_devices_due(dv) < until)
+		pop(dv);
+}
+
+/* ---- the actions ------------------------------------------------------------ */
+
+static double later(double a, double b)
+{
+	return a > b ? a : b;
+}
+
+static const struct relay *held(const struct sim_devices *dv, size_t d, const struct sim_pkg *pkg)
+{
+	uint32_t i;
+
+	for (i = dv->r->devs[d].relay; i != NONE32; i = dv->relay[i].next)
+		if (dv->relay[i].pkg == pkg)
+			return &dv->relay[i];
+	return NULL;
+}
+
+static int keep(struct sim_devices *dv, size_t d, const struct sim_pkg *pkg, double t)
+{
+	struct relay *e;
+
+	if (dv->nrelay >= NONE32 ||
+	    sim_grow(&dv->relay, &dv->relaycap, dv->nrelay + 1, sizeof(*dv->relay)) != 0)
+		return sim_error(DUPG_ENOMEM, "out of memory");
+	e = &dv->relay[dv->nrelay];
+	e->pkg = pkg;
+	e->t = t;
+	e->next = dv->r->devs[d].relay;
+	dv->r->devs[d].relay = (uint32_t)dv->nrelay++;
 	return 0;
 }
 
 /*
- * The phases below return 0 when every device got through, 1 when one failed
- * and the site has rolled back, or a negative error.
+ * The package travels master -> HUB -> ... -> device, store and forward,
+ * each link carrying one transfer at a time; a HUB it already reached relays
+ * it without fetching it again. Only the hops it has not reached are
+ * walked, so every send together walks each (device, package) once.
  */
-static int failed_phase(struct site_run *r, enum sim_fault_kind kind, long d, double t_fail)
+static int send(struct sim_devices *dv, size_t d, size_t via, double now)
 {
-	int rc = device_failed(r, kind, d, t_fail);
-
-	return rc != 0 ? rc : 1;
-}
-
-/* Every planned device writes its package into its inactive slot. */
-static int stage_phase(struct site_run *r)
-{
-	size_t nsteps = dupg_plan_count(r->up), s;
-	double t_fail;
-	long failed;
-
-	r->staging_reached = 1;
-	failed = stage(r, &t_fail);
-	if (failed < -1)
-		return failed == -2 ? sim_error(DUPG_ENOMEM, "out of memory")
-				    : sim_error(DUPG_ERROR, "site %s: a plan route does not follow "
-							    "the tree", r->site->id);
-	r->t_staged = r->t_download;
-	for (s = 0; s < nsteps; s++) {
-		size_t d = dupg_plan_device_index(r->up, s);
-		if (r->devs[d].staged > r->t_staged)
-			r->t_staged = r->devs[d].staged;
-	}
-	if (failed >= 0) {
-		r->t_staged = t_fail;
-		return failed_phase(r, SIM_FAULT_STAGE, failed, t_fail);
-	}
-	return 0;
-}
-
-/* Every device has staged: the site switches, deepest first, the master last. */
-static int switch_phase(struct site_run *r)
-{
-	size_t nsteps = dupg_plan_count(r->up), s;
-	double t_fail = INFINITY;
-	long failed = -1;
-	int *want = calloc(r->ndev, sizeof(*want));
-
-	if (want == NULL)
-		return sim_error(DUPG_ENOMEM, "out of memory");
-	for (s = 0; s < nsteps; s++)
-		want[dupg_plan_device_index(r->up, s)] = 1;
-	r->t_switched = switch_wave(r, r->up, want, r->t_staged, 1);
-	free(want);
-	if (isnan(r->t_switched))
-		return sim_error(DUPG_ENOMEM, "out of memory");
-	for (s = 0; s < nsteps; s++) {
-		size_t d = dupg_plan_device_index(r->up, s);
-		double ft = r->devs[d].sw_start + r->devs[d].spec->switch_s / 2.0;
-		if (r->devs[d].fault[1] && ft < t_fail) {
-			t_fail = ft;
-			failed = (long)d;
-		}
-	}
-	for (s = 0; s < nsteps; s++) {
-		size_t d = dupg_plan_device_index(r->up, s);
-		r->devs[d].switched = (long)d != failed && r->devs[d].sw_start < t_fail;
-	}
-	if (failed >= 0) {
-		r->t_switched = t_fail;
-		return failed_phase(r, SIM_FAULT_SWITCH, failed, t_fail);
-	}
-	return 0;
-}
-
-/* Every device runs its new slot: success only once each passes its health check. */
-static int health_phase(struct site_run *r)
-{
-	size_t nsteps = dupg_plan_count(r->up), s;
-	double t_fail = INFINITY;
-	long failed = -1;
-
-	r->t_done = r->t_switched;
-	for (s = 0; s < nsteps; s++) {
-		size_t d = dupg_plan_device_index(r->up, s);
-		double ht = r->t_switched + r->devs[d].spec->health_s;
-		if (r->devs[d].fault[2] && ht < t_fail) {
-			t_fail = ht;
-			failed = (long)d;
-		}
-		if (ht > r->t_done)
-			r->t_done = ht;
-	}
-	if (failed >= 0) {
-		r->t_done = t_fail;
-		return failed_phase(r, SIM_FAULT_HEALTH, failed, t_fail);
-	}
-	return 0;
-}
-
-/* The upgrade held: the topology now describes the new versions. */
-static int commit(struct site_run *r)
-{
-	size_t nsteps = dupg_plan_count(r->up), s;
+	struct site_run *r = dv->r;
+	const struct sim_pkg *pkg = r->devs[d].pkg;
+	size_t master = dupg_topology_master(r->topo), x, n = 0;
+	const struct relay *h = NULL;
+	double t = now;
 	int rc;
 
-	for (s = 0; s < nsteps; s++) {
-		size_t d = dupg_plan_device_index(r->up, s);
-		r->devs[d].state = SIM_DEV_UPGRADED;
-		if ((rc = dupg_topology_set_version(r->topo, d, r->devs[d].pkg->version)) != 0)
-			return sim_error_lib(rc, "site %s", r->site->id);
+	if (r->devs[d].depth != via + 1)
+		return sim_error(DUPG_ERROR, "site %s: the route to %s does not follow the tree",
+				 r->site->id, r->devs[d].spec->id);
+	for (x = d; x != master && (h = held(dv, x, pkg)) == NULL; x = r->devs[x].parent)
+		dv->path[n++] = (uint32_t)x;
+	if (x != master)
+		t = later(h->t, now);
+	while (n > 0) {
+		struct sim_devrun *to = &r->devs[dv->path[--n]];
+
+		t = later(t, to->link_free) +
+		    site_transfer_s(pkg->size, to->spec->link_mbps, to->spec->latency_ms);
+		to->link_free = t;
+		if ((rc = keep(dv, (size_t)(to - r->devs), pkg, t)) != 0)
+			return rc;
 	}
-	r->t = r->t_done;
-	return 0;
+	return schedule(dv, d, t, DUPG_TXN_EV_SENT, -1, NULL);
 }
 
-int site_devices_run(struct site_run *r)
+/* Write the package into the inactive slot: the device's duration; a fault fails it half-way. */
+static int stage(struct sim_devices *dv, size_t d, double now)
 {
-	int rc;
+	struct sim_devrun *x = &dv->r->devs[d];
+	double start, dur = (double)x->spec->duration_s;
 
-	if ((rc = aim_faults(r)) != 0 || (rc = check_switch_order(r)) != 0)
-		return rc;
-	if ((rc = stage_phase(r)) != 0 || (rc = switch_phase(r)) != 0 ||
-	    (rc = health_phase(r)) != 0)
-		return rc < 0 ? rc : 0;
-	return commit(r);
+	if (x->op == OP_STAGE && x->busy_until > now)
+		return x->op_fails ? schedule(dv, d, x->busy_until, DUPG_TXN_EV_STAGE_FAILED,
+					      x->fault[0], stage_failed)
+				   : schedule(dv, d, x->busy_until, DUPG_TXN_EV_STAGED, -1, NULL);
+	if (x->slot_full)
+		return schedule(dv, d, now, DUPG_TXN_EV_STAGED, -1, NULL);
+	start = later(now, x->busy_until);
+	x->op = OP_STAGE;
+	x->op_fails = x->fault[0] >= 0;
+	if (x->op_fails) {
+		x->busy_until = start + dur / 2.0;
+		return schedule(dv, d, x->busy_until, DUPG_TXN_EV_STAGE_FAILED, x->fault[0],
+				stage_failed);
+	}
+	x->busy_until = start + dur;
+	x->slot_full = 1;
+	x->has_staged = 1;
+	x->staged = x->busy_until;
+	return schedule(dv, d, x->busy_until, DUPG_TXN_EV_STAGED, -1, NULL);
+}
+
+/* Drop the staged slot, or stop writing it; whatever it was about to answer is not sent. */
+static void abandon(struct sim_devices *dv, size_t d, double now)
+{
+	struct sim_devrun *x = &dv->r->devs[d];
+
+	if (x->op == OP_STAGE && x->busy_until > now) {
+		x->busy_until = now;
+		x->op = OP_NONE;
+		x->has_staged = 0;
+	}
+	x->slot_full = 0;
+	x->epoch++;
+}
+
+/* Reboot into the new slot: its switch_s; a fault fails it half-way, on the old slot. */
+static int do_switch(struct sim_devices *dv, size_t d, double now)
+{
+	struct sim_devrun *x = &dv->r->devs[d];
+	double start = later(now, x->busy_until), sw = x->spec->switch_s;
+
+	if (x->runs_new)
+		return schedule(dv, d, start, DUPG_TXN_EV_SWITCHED, -1, NULL);
+	if (x->op == OP_SWITCH && x->busy_until > now)
+		return schedule(dv, d, x->busy_until, DUPG_TXN_EV_SWITCH_FAILED, x->fault[1],
+				switch_failed);
+	if (!x->slot_full)
+		return schedule(dv, d, start, DUPG_TXN_EV_SWITCH_FAILED, -1, nothing_staged);
+	x->op = OP_SWITCH;
+	x->op_fails = x->fault[1] >= 0;
+	if (x->op_fails) {
+		x->busy_until = start + sw / 2.0;
+		return schedule(dv, d, x->busy_until, DUPG_TXN_EV_SWITCH_FAILED, x->fault[1],
+				switch_failed);
+	}
+	x->busy_until = start + sw;
+	x->runs_new = 1;
+	x->has_switched = 1;
+	x->sw_end = x->busy_until;
+	return schedule(dv, d, x->busy_until, DUPG_TXN_EV_SWITCHED, -1, NULL);
+}
+
+/* The health check on the new version: its health_s; a fault fails it at the end. */
+static int check(struct sim_devices *dv, size_t d, double now)
+{
+	struct sim_devrun *x = &dv->r->devs[d];
+	double start = later(now, x->busy_until);
+
+	if (x->op == OP_CHECK && x->busy_until > now)
+		return x->op_fails ? schedule(dv, d, x->busy_until, DUPG_TXN_EV_UNHEALTHY,
+					      x->fault[2], check_failed)
+				   : schedule(dv, d, x->busy_until, DUPG_TXN_EV_HEALTHY, -1, NULL);
+	/* it does not run what it was to check: it says what it runs instead */
+	if (!x->runs_new)
+		return schedule(dv, d, start, DUPG_TXN_EV_REPORT, -1, NULL);
+	x->op = OP_CHECK;
+	x->op_fails = x->fault[2] >= 0;
+	x->busy_until = start + x->spec->health_s;
+	return x->op_fails ? schedule(dv, d, x->busy_until, DUPG_TXN_EV_UNHEALTHY, x->fault[2],
+				      check_failed)
+			   : schedule(dv, d, x->busy_until, DUPG_TXN_EV_HEALTHY, -1, NULL);
+}
+
+/* Reboot into the old slot (a check under way is given up); on the old slot already, done. */
+static int switch_back(struct sim_devices *dv, size_t d, double now)
+{
+	struct sim_devrun *x = &dv->r->devs[d];
+	double start;
+
+	if (x->op == OP_CHECK && x->busy_until > now) {
+		x->busy_until = now;
+		x->op = OP_NONE;
+		x->epoch++;
+	}
+	start = later(now, x->busy_until);
+	if (!x->runs_new)
+		return schedule(dv, d, start, DUPG_TXN_EV_SWITCHED_BACK, -1, NULL);
+	x->op = OP_BACK;
+	x->op_fails = 0;
+	x->busy_until = start + x->spec->switch_s;
+	x->runs_new = 0;
+	return schedule(dv, d, x->busy_until, DUPG_TXN_EV_SWITCHED_BACK, -1, NULL);
+}
+
+int sim_devices_act(struct sim_devices *dv, const dupg_txn_action *a, double now)
+{
+	struct site_run *r = dv->r;
+	size_t d = a->topology_index;
+
+	if (d >= r->ndev || r->devs[d].step < 0 || (size_t)r->devs[d].step != a->step)
+		return sim_error(DUPG_ERROR, "site %s: the transaction names device %zu, not one of "
+					     "the plan", r->site->id, d);
+	switch (a->kind) {
+	case DUPG_TXN_ACT_SEND:
+		return send(dv, d, a->via_count, now);
+	case DUPG_TXN_ACT_STAGE:
+		return stage(dv, d, now);
+	case DUPG_TXN_ACT_SWITCH:
+		return do_switch(dv, d, now);
+	case DUPG_TXN_ACT_CHECK:
+		return check(dv, d, now);
+	case DUPG_TXN_ACT_SWITCH_BACK:
+		return switch_back(dv, d, now);
+	case DUPG_TXN_ACT_ABANDON:
+		abandon(dv, d, now);
+		return 0;
+	case DUPG_TXN_ACT_QUERY:
+		return schedule(dv, d, later(now, r->devs[d].busy_until), DUPG_TXN_EV_REPORT, -1,
+				NULL);
+	default:
+		return sim_error(DUPG_ERROR, "site %s: unexpected action %s", r->site->id,
+				 dupg_txn_action_kind_name(a->kind));
+	}
 }

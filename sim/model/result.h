@@ -49,8 +49,17 @@ struct sim_fault_result {
 	const char *device;   /* NULL: none named or drawn */
 	const char *package;  /* cut only; NULL: none named */
 	dupg_apply_step step; /* crash only */
+	uint64_t write;       /* txn_crash only */
 	const char *origin;
 	int fired;
+};
+
+/* The site's transaction, reported when a txn_crash fault aimed at it. */
+struct sim_txn_result {
+	int reported;
+	uint64_t journal_writes;   /* over the run, the resumed instance's included */
+	uint64_t crash_at;         /* the write the master crashed after */
+	int resumed;               /* how the resumed transaction ended (dupg_txn_outcome), -1 no crash */
 };
 
 struct sim_result {
@@ -67,6 +76,7 @@ struct sim_result {
 	struct {
 		double download_s, staged_s, switched_s, done_s, rollback_s;
 	} timeline;
+	struct sim_txn_result txn;
 	int crashed;                 /* the master crashed during the store update */
 	dupg_apply_step crash_step;
 	dupg_recover_report recovery;

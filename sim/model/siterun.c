@@ -17,6 +17,7 @@ void site_run_init(struct site_run *r, const struct sim_catalog *cat, const char
 	r->site = site;
 	r->rng = rng;
 	r->cause.kind = -1;
+	r->txn.resumed = -1;
 }
 
 int site_run_devices(struct site_run *r, const char *origin)
@@ -32,6 +33,8 @@ int site_run_devices(struct site_run *r, const char *origin)
 		r->devs[i].parent = dupg_topology_parent(r->topo, i);
 		r->devs[i].depth = dupg_topology_depth(r->topo, i);
 		r->devs[i].step = -1;
+		r->devs[i].relay = UINT32_MAX;
+		r->devs[i].fault[0] = r->devs[i].fault[1] = r->devs[i].fault[2] = -1;
 		if (strcmp(dupg_topology_device(r->topo, i)->id, r->site->devs[i].id) != 0)
 			return sim_error(DUPG_ERROR, "%s: topology reordered the devices", origin);
 	}

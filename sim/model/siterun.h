@@ -1,7 +1,8 @@
 /*
  * siterun.c: the state of one site's run, and its one owner. The per-site
- * flow (driver/) and the devices' virtual clock (devices.c) both work on it;
- * the flow turns it into a plain sim_result at the end.
+ * flow and the controller (driver/) and the devices on the virtual clock
+ * (devices.c) all work on it; the flow turns it into a plain sim_result at
+ * the end.
  */
 #ifndef DUPG_SIM_SITERUN_H
 #define DUPG_SIM_SITERUN_H
@@ -23,10 +24,17 @@ struct sim_devrun {
 	size_t depth;
 	long step;               /* upgrade plan step, -1 when the device keeps its package */
 	const struct sim_pkg *pkg;
-	double arrived, staged, sw_start, sw_end;
-	int switched;
-	int fault[3];            /* stage, switch, health faults aimed at it */
+	int fault[3];            /* the site's stage, switch and health faults aimed at it, -1 none */
 	enum sim_dev_state state;
+	/* the device as model/devices.c runs it, on the virtual clock (seconds) */
+	double link_free;        /* its link from its parent carries nothing after this */
+	double busy_until;       /* the slot work under way (op) ends */
+	double staged, sw_end;   /* when it staged; when its switch to the new slot ended */
+	uint32_t relay;          /* first package that reached it (devices.c's pool), UINT32_MAX none */
+	uint32_t epoch;          /* answers scheduled in an earlier epoch were cancelled */
+	uint8_t op, op_fails;    /* the slot work under way, and whether it ends in failure */
+	uint8_t slot_full;       /* its inactive slot holds the new package (or is being written) */
+	uint8_t has_staged, has_switched, runs_new;
 };
 
 struct site_run {
@@ -51,11 +59,11 @@ struct site_run {
 	uint64_t bytes_downloaded;
 	double t;                 /* the virtual clock, seconds */
 	double t_download, t_staged, t_switched, t_done, t_rollback;
+	struct sim_txn_result txn; /* reported when a txn_crash fault aims at the site */
 	int fault_fired[64];      /* by site fault index; faults past 64 are never marked */
 	struct sim_cause cause;
 	int crashed;
 	dupg_apply_step crash_step;
-	int staging_reached;
 	dupg_recover_report recovery;
 };
 

@@ -113,16 +113,12 @@ int sim_report_open(struct sim_report **out, const char *file, const struct sim_
 
 int sim_report_site(struct sim_report *r, const struct sim_result *res)
 {
-	json_object *site = sim_site_json(res);
-	const char *s = site ? sim_json_text(site) : NULL;
+	int rc;
 
-	if (s == NULL) {
-		json_object_put(site);
-		return sim_error(DUPG_ENOMEM, "out of memory");
-	}
-	if ((r->totals.nsites > 0 && fputs(SEP, r->out) < 0) || fputs(s, r->out) < 0)
+	if (r->totals.nsites > 0 && fputs(SEP, r->out) < 0)
 		r->write_failed = 1;
-	json_object_put(site);
+	if ((rc = sim_site_json_write(r->out, res, &r->write_failed)) != 0)
+		return rc;
 	sim_totals_add(&r->totals, res);
 	sim_table_add(&r->table, &r->head, res);
 	return 0;

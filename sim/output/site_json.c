@@ -1,33 +1,32 @@
 /* A site's entry in the report: outcome, task, bytes, cause, timeline, store, faults, devices. */
 #include "config.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "output/json.h"
 #include "output/site_json.h"
+#include "util.h"
 
-static json_object *devices_json(const struct sim_result *r)
+static json_object *device_json(const struct sim_dev_result *d)
 {
-	json_object *a = json_object_new_array();
-	size_t i;
+	json_object *o = json_object_new_object();
 
-	for (i = 0; a != NULL && i < r->ndev; i++) {
-		const struct sim_dev_result *d = &r->devs[i];
-		json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "id", json_object_new_string(d->id));
-		json_object_object_add(o, "role", json_object_new_string(sim_role_name(d->role)));
-		json_object_object_add(o, "hw", json_object_new_string(d->hw));
-		json_object_object_add(o, "parent", sim_json_str(d->parent));
-		json_object_object_add(o, "version_before", json_object_new_string(d->version_before));
-		json_object_object_add(o, "version_after", json_object_new_string(d->version_after));
-		json_object_object_add(o, "state", json_object_new_string(sim_dev_state_name(d->state)));
-		json_object_object_add(o, "package", sim_json_str(d->package));
-		if (d->has_staged)
-			json_object_object_add(o, "staged_s", sim_json_num(d->staged_s, 3));
-		if (d->has_switched)
-			json_object_object_add(o, "switched_s", sim_json_num(d->switched_s, 3));
-		json_object_array_add(a, o);
-	}
-	return a;
+	if (o == NULL)
+		return NULL;
+	json_object_object_add(o, "id", json_object_new_string(d->id));
+	json_object_object_add(o, "role", json_object_new_string(sim_role_name(d->role)));
+	json_object_object_add(o, "hw", json_object_new_string(d->hw));
+	json_object_object_add(o, "parent", sim_json_str(d->parent));
+	json_object_object_add(o, "version_before", json_object_new_string(d->version_before));
+	json_object_object_add(o, "version_after", json_object_new_string(d->version_after));
+	json_object_object_add(o, "state", json_object_new_string(sim_dev_state_name(d->state)));
+	json_object_object_add(o, "package", sim_json_str(d->package));
+	if (d->has_staged)
+		json_object_object_add(o, "staged_s", sim_json_num(d->staged_s, 3));
+	if (d->has_switched)
+		json_object_object_add(o, "switched_s", sim_json_num(d->switched_s, 3));
+	return o;
 }
 
 static json_object *faults_json(const struct sim_result *r)
@@ -46,6 +45,8 @@ static json_object *faults_json(const struct sim_result *r)
 			json_object_object_add(o, "package", json_object_new_string(f->package));
 		if (f->kind == SIM_FAULT_CRASH)
 			json_object_object_add(o, "step", json_object_new_string(dupg_apply_step_name(f->step)));
+		if (f->kind == SIM_FAULT_TXN_CRASH)
+			json_object_object_add(o, "write", json_object_new_int64((int64_t)f->write));
 		json_object_object_add(o, "origin", json_object_new_string(f->origin));
 		json_object_object_add(o, "fired", json_object_new_boolean(f->fired));
 		json_object_array_add(a, o);
@@ -91,6 +92,17 @@ static json_object *recovery_json(const struct sim_result *r)
 	return o;
 }
 
+static json_object *txn_json(const struct sim_txn_result *t)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "journal_writes", json_object_new_int64((int64_t)t->journal_writes));
+	json_object_object_add(o, "crash_at", json_object_new_int64((int64_t)t->crash_at));
+	json_object_object_add(o, "resumed", t->resumed < 0 ? NULL :
+			       json_object_new_string(dupg_txn_outcome_name((dupg_txn_outcome)t->resumed)));
+	return o;
+}
+
 static json_object *store_json(const struct sim_result *r)
 {
 	json_object *o = json_object_new_object();
@@ -105,7 +117,8 @@ static json_object *store_json(const struct sim_result *r)
 	return o;
 }
 
-json_object *sim_site_json(const struct sim_result *r)
+/* Everything but the devices (and current_after, which follows them). */
+static json_object *head_json(const struct sim_result *r)
 {
 	json_object *o = json_object_new_object();
 
@@ -124,10 +137,53 @@ json_object *sim_site_json(const struct sim_result *r)
 	json_object_object_add(o, "timeline", timeline_json(r));
 	if (r->crashed)
 		json_object_object_add(o, "recovery", recovery_json(r));
+	if (r->txn.reported)
+		json_object_object_add(o, "txn", txn_json(&r->txn));
 	json_object_object_add(o, "store", store_json(r));
 	json_object_object_add(o, "faults", faults_json(r));
-	json_object_object_add(o, "devices", devices_json(r));
-	if (r->current_after >= 0)
-		json_object_object_add(o, "current_after", json_object_new_boolean(r->current_after));
 	return o;
+}
+
+/* Write o's text without its closing brace; o is released. */
+static int put_open(FILE *out, json_object *o, int *failed)
+{
+	const char *s = o ? sim_json_text(o) : NULL;
+	size_t len = s ? strlen(s) : 0;
+
+	if (len < 2) {
+		json_object_put(o);
+		return sim_error(DUPG_ENOMEM, "out of memory");
+	}
+	if (fwrite(s, 1, len - 1, out) != len - 1)
+		*failed = 1;
+	json_object_put(o);
+	return 0;
+}
+
+int sim_site_json_write(FILE *out, const struct sim_result *r, int *failed)
+{
+	size_t i;
+	int rc = put_open(out, head_json(r), failed);
+
+	if (rc == 0 && fputs(",\"devices\":[", out) < 0)
+		*failed = 1;
+	/* one device at a time: a site of 100,000 devices is never a tree in memory */
+	for (i = 0; rc == 0 && i < r->ndev; i++) {
+		json_object *d = device_json(&r->devs[i]);
+		const char *s = d ? sim_json_text(d) : NULL;
+
+		if (s == NULL)
+			rc = sim_error(DUPG_ENOMEM, "out of memory");
+		else if ((i > 0 && fputc(',', out) == EOF) || fputs(s, out) < 0)
+			*failed = 1;
+		json_object_put(d);
+	}
+	if (rc == 0 && fputc(']', out) == EOF)
+		*failed = 1;
+	if (rc == 0 && r->current_after >= 0 &&
+	    fputs(r->current_after ? ",\"current_after\":true" : ",\"current_after\":false", out) < 0)
+		*failed = 1;
+	if (rc == 0 && fputc('}', out) == EOF)
+		*failed = 1;
+	return rc;
 }

@@ -122,11 +122,14 @@ void sim_table_print(const struct sim_table *t, const struct sim_run_head *h,
 		(unsigned long long)tot->outcome[SIM_FAILED]);
 	if (halted > 0)
 		fprintf(stderr, "; rollout HALTED, %llu sites not attempted", (unsigned long long)halted);
-	fprintf(stderr, "\nrollbacks by cause: stage %llu, switch %llu, health %llu; "
-			"failed downloads: cut %llu, corrupt %llu; master crashes recovered: %llu\n",
+	fprintf(stderr, "\nrollbacks by cause: stage %llu, switch %llu, health %llu",
 		(unsigned long long)tot->rollbacks[0], (unsigned long long)tot->rollbacks[1],
-		(unsigned long long)tot->rollbacks[2], (unsigned long long)tot->cut,
-		(unsigned long long)tot->corrupt, (unsigned long long)tot->crashes);
+		(unsigned long long)tot->rollbacks[2]);
+	if (tot->txn_crash_rollbacks > 0)
+		fprintf(stderr, ", txn_crash %llu", (unsigned long long)tot->txn_crash_rollbacks);
+	fprintf(stderr, "; failed downloads: cut %llu, corrupt %llu; master crashes recovered: %llu\n",
+		(unsigned long long)tot->cut, (unsigned long long)tot->corrupt,
+		(unsigned long long)tot->crashes);
 	print_designs(tot, f);
 	human(a, sizeof(a), tot->store);
 	human(b, sizeof(b), tot->baseline_store);

@@ -17,6 +17,8 @@ void sim_totals_add(struct sim_totals *t, const struct sim_result *r)
 	t->deleted += r->deleted.n;
 	if (r->outcome == SIM_ROLLED_BACK && r->cause.kind >= 0 && r->cause.kind <= SIM_FAULT_HEALTH)
 		t->rollbacks[r->cause.kind]++;
+	if (r->outcome == SIM_ROLLED_BACK && r->cause.kind == SIM_FAULT_TXN_CRASH)
+		t->txn_crash_rollbacks++;
 	if (r->outcome == SIM_FAILED && r->cause.corrupt)
 		t->corrupt++;
 	else if (r->outcome == SIM_FAILED && r->cause.kind == SIM_FAULT_CUT)
@@ -64,7 +66,7 @@ static json_object *count(uint64_t v)
 json_object *sim_totals_json(const struct sim_totals *t, const struct sim_figures *f,
 			     uint64_t not_attempted, int no_fsync)
 {
-	json_object *o = json_object_new_object(), *fail;
+	json_object *o = json_object_new_object(), *fail, *rb;
 
 	if (o == NULL)
 		return NULL;
@@ -86,7 +88,11 @@ json_object *sim_totals_json(const struct sim_totals *t, const struct sim_figure
 	json_object_object_add(o, "baseline_repack_archives", count(f->repack_archives));
 	json_object_object_add(o, "baseline_repack_server_bytes", count(f->repack_server_bytes));
 	json_object_object_add(o, "packages_deleted", count(t->deleted));
-	json_object_object_add(o, "rollbacks_by_cause", counts(cause_name, t->rollbacks, 3));
+	rb = counts(cause_name, t->rollbacks, 3);
+	/* only when there are any: runs without --crash-txn keep their report */
+	if (rb != NULL && t->txn_crash_rollbacks > 0)
+		json_object_object_add(rb, sim_fault_name(SIM_FAULT_TXN_CRASH), count(t->txn_crash_rollbacks));
+	json_object_object_add(o, "rollbacks_by_cause", rb);
 	fail = json_object_new_object();
 	json_object_object_add(fail, "cut", count(t->cut));
 	json_object_object_add(fail, "corrupt", count(t->corrupt));

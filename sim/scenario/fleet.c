@@ -24,6 +24,10 @@ struct gen {
 	double weight;
 };
 
+/* a shape's counts, and the devices its biggest site may have */
+#define SHAPE_MAX 1000000u
+#define SITE_MAX_DEVICES 1e7
+
 struct shape {
 	char *name;
 	double weight;
@@ -263,12 +267,15 @@ static int parse_shape(const struct parse *sc, struct shape *s, json_object *o, 
 	if ((s->name = sim_strdup(name)) == NULL)
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	if ((rc = num(&s->weight, sc, o, "weight", where, 0, 1e9)) != 0 ||
-	    (rc = range(s->hubs, sc, o, "hubs", where, 64)) != 0 ||
-	    (rc = range(s->cascade, sc, o, "cascade", where, 64)) != 0 ||
-	    (rc = range(s->rrus, sc, o, "rrus_per_hub", where, 64)) != 0)
+	    (rc = range(s->hubs, sc, o, "hubs", where, SHAPE_MAX)) != 0 ||
+	    (rc = range(s->cascade, sc, o, "cascade", where, SHAPE_MAX)) != 0 ||
+	    (rc = range(s->rrus, sc, o, "rrus_per_hub", where, SHAPE_MAX)) != 0)
 		return rc;
 	if (s->cascade[0] == 0)
 		return bad(sc, where, "cascade must be at least 1 (HUBs per chain)");
+	/* a site is built whole in memory: keep the biggest one within reach */
+	if ((double)s->hubs[1] * s->cascade[1] * (1.0 + s->rrus[1]) > SITE_MAX_DEVICES)
+		return bad(sc, where, "makes sites of more than 10,000,000 devices");
 	return 0;
 }
 

@@ -167,7 +167,7 @@ static int parse_rates(struct sim_scenario *sc, struct sim_pctx *p, json_object 
 	if ((rc = sim_get(&f, p, root, "faults", json_type_object, 0)) != 0 || f == NULL)
 		return rc;
 	snprintf(p->where, sizeof(p->where), "faults");
-	for (k = 0; k < SIM_FAULT_KINDS; k++)
+	for (k = 0; k < SIM_FAULT_RATED; k++)
 		if ((rc = sim_get_num(&sc->rates.p[k], p, f, sim_fault_name((enum sim_fault_kind)k),
 				       0, 1)) != 0)
 			return rc;

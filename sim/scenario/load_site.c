@@ -13,7 +13,7 @@ int sim_load_event(struct sim_scenario *sc, struct sim_pctx *p, json_object *o,
 {
 	struct sim_fault f;
 	const char *kind, *site = NULL, *dev = NULL, *pkg = NULL, *step = NULL;
-	double fraction = 0.5;
+	double fraction = 0.5, write = 0;
 	int k, rc;
 	long pi;
 
@@ -25,7 +25,8 @@ int sim_load_event(struct sim_scenario *sc, struct sim_pctx *p, json_object *o,
 	    (rc = sim_get_str(&dev, p, o, "device", 0)) != 0 ||
 	    (rc = sim_get_str(&pkg, p, o, "package", 0)) != 0 ||
 	    (rc = sim_get_str(&step, p, o, "step", 0)) != 0 ||
-	    (rc = sim_get_num(&fraction, p, o, "fraction", 0, 0.999)) != 0)
+	    (rc = sim_get_num(&fraction, p, o, "fraction", 0, 0.999)) != 0 ||
+	    (rc = sim_get_num(&write, p, o, "write", 1, 4294967295.0)) != 0)
 		return rc;
 	if (site_id != NULL)
 		site = site_id;
@@ -42,7 +43,7 @@ int sim_load_event(struct sim_scenario *sc, struct sim_pctx *p, json_object *o,
 	k = sim_fault_parse(kind);
 	if (k < 0)
 		return sim_bad(p, "kind",
-			   "must be stage, switch, health, cut, corrupt or master_crash");
+			   "must be stage, switch, health, cut, corrupt, master_crash or txn_crash");
 	f.kind = (enum sim_fault_kind)k;
 	f.origin = "scenario";
 	f.fraction = fraction;
@@ -53,6 +54,11 @@ int sim_load_event(struct sim_scenario *sc, struct sim_pctx *p, json_object *o,
 		if (step != NULL && dupg_apply_step_parse(&f.step, step) != 0)
 			return sim_bad(p, "step", "must be journal_temp, journal, rollback_temp, rollback, "
 					      "list_temp, list, delete or done");
+	}
+	if (k == SIM_FAULT_TXN_CRASH) {
+		if (write < 1 || write != (double)(uint64_t)write)
+			return sim_bad(p, "txn_crash event", "needs \"write\": a journal write, from 1");
+		f.write = (uint64_t)write;
 	}
 	if (k == SIM_FAULT_CUT && pkg != NULL && sim_catalog_find(&sc->cat, pkg) < 0)
 		return sim_bad(p, "package", "is not a package of the scenario");

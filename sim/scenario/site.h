@@ -28,6 +28,7 @@ struct sim_fault {
 	char *package;     /* cut: package name; NULL: a random package of the task */
 	double fraction;   /* cut: share of the package transferred before the cut */
 	dupg_apply_step step; /* crash: where the master stops */
+	uint64_t write;    /* txn_crash: the master stops right after this journal write (from 1) */
 	const char *origin;/* "scenario", "--fail", "random" (static) */
 	int borrowed;      /* the strings are the scenario event's: a site's run shares them */
 };

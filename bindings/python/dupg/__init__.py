@@ -21,8 +21,9 @@ library's message, code and code name; see dupg.errors.
 
 The names the library gives its enums' values, in value order, are tuples:
 APPLY_STEPS (what Store's on_step callbacks receive), PACK_FORMATS,
-TASK_KINDS, PLAN_ACTIONS, RECOVER_ACTIONS, PRUNE_LISTS, PRUNE_POLICIES and
-PRUNE_CONFIGS.
+TASK_KINDS, PLAN_ACTIONS, RECOVER_ACTIONS, PRUNE_LISTS, PRUNE_POLICIES,
+PRUNE_CONFIGS, and the transaction's TXN_PHASES, TXN_OUTCOMES, TXN_STATES,
+TXN_FAILURES, TXN_ACTIONS, TXN_EVENTS and TXN_TAKEN.
 
     >>> import dupg
     >>> dupg.vercmp("1.10", "1.9") > 0
@@ -81,6 +82,13 @@ from .core import (
     PRUNE_POLICIES,
     RECOVER_ACTIONS,
     TASK_KINDS,
+    TXN_ACTIONS,
+    TXN_EVENTS,
+    TXN_FAILURES,
+    TXN_OUTCOMES,
+    TXN_PHASES,
+    TXN_STATES,
+    TXN_TAKEN,
     Configuration,
     Manifest,
     PackageSet,
@@ -90,6 +98,7 @@ from .core import (
     Store,
     SystemDescription,
     Topology,
+    Transaction,
     file_xxh128,
     strerror,
     vercmp,
@@ -112,7 +121,7 @@ __all__ = [
     "Error", "FormatError", "IntegrityError", "NoSpaceError", "NotFoundError", "OutOfMemoryError",
     "OutOfRangeError", "PendingError", "SimulatorError", "UnsupportedError",
     "Configuration", "Manifest", "PackageSet", "PathList", "Plan", "Prune", "Store",
-    "SystemDescription", "Topology",
+    "SystemDescription", "Topology", "Transaction",
     "build_package", "file_xxh128", "match", "merge", "prune", "read_manifest", "recover",
     "strerror", "vercmp", "verify", "version_number", "version_string", "sim",
 ]

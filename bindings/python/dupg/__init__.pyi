@@ -52,6 +52,18 @@ RecoverAction = Literal["clean", "finished", "undone"]
 PruneListKey = Literal["second", "third", "fourth", "deletable"]
 PrunePolicy = Literal["minimal", "keep_latest"]
 PruneConfigKind = Literal["latest", "rollback"]
+TxnPhase = Literal["prepare", "commit", "abort", "revert", "done"]
+TxnOutcome = Literal["running", "committed", "rolled_back", "rollback_incomplete"]
+TxnState = Literal["pending", "sending", "staging", "staged", "switching", "switched", "checking",
+                   "healthy", "abandoned", "switching_back", "switched_back", "back_failed"]
+TxnFailure = Literal["none", "send", "stage", "switch", "fallback", "health", "version",
+                     "switch_back", "interrupted", "aborted"]
+TxnActionKind = Literal["send", "stage", "switch", "check", "switch_back", "abandon", "query",
+                        "done"]
+TxnEventKind = Literal["sent", "send_failed", "staged", "stage_failed", "switched",
+                       "switch_failed", "healthy", "unhealthy", "switched_back",
+                       "switch_back_failed", "report"]
+TxnTaken = Literal["taken", "duplicate", "late"]
 
 # The library's names of its enums' values, in value order (dupg_*_name()).
 APPLY_STEPS: Tuple[StepName, ...]
@@ -62,6 +74,13 @@ RECOVER_ACTIONS: Tuple[RecoverAction, ...]
 PRUNE_LISTS: Tuple[PruneListKey, ...]
 PRUNE_POLICIES: Tuple[PrunePolicy, ...]
 PRUNE_CONFIGS: Tuple[PruneConfigKind, ...]
+TXN_PHASES: Tuple[TxnPhase, ...]
+TXN_OUTCOMES: Tuple[TxnOutcome, ...]
+TXN_STATES: Tuple[TxnState, ...]
+TXN_FAILURES: Tuple[TxnFailure, ...]
+TXN_ACTIONS: Tuple[TxnActionKind, ...]
+TXN_EVENTS: Tuple[TxnEventKind, ...]
+TXN_TAKEN: Tuple[TxnTaken, ...]
 
 
 class ManifestFile(TypedDict):
@@ -293,6 +312,82 @@ class Plan(_Handle):
     def __len__(self) -> int: ...
     def __getitem__(self, i: int) -> Step: ...
     def __iter__(self) -> Iterator[Step]: ...
+
+
+class TxnAction(TypedDict):
+    kind: TxnActionKind
+    device: Optional[int]
+    member: Optional[int]
+    step: Optional[int]
+    id: Optional[str]
+    package: Optional[str]
+    via: List[str]
+    deadline_ms: Optional[int]
+    outcome: Optional[TxnOutcome]
+
+
+class TxnEvent(TypedDict, total=False):
+    kind: TxnEventKind
+    device: Union[int, str]
+    member: Union[int, str]
+    version: Optional[str]
+    slot: Optional[int]
+    detail: Optional[str]
+
+
+class TxnDevice(TypedDict):
+    device: int
+    member: int
+    step: int
+    id: str
+    state: TxnState
+    failure: Optional[TxnFailure]
+    timed_out: bool
+    detail: str
+
+
+class TxnCause(TypedDict):
+    kind: TxnFailure
+    device: Optional[int]
+    member: Optional[int]
+    id: Optional[str]
+    timed_out: bool
+    detail: str
+
+
+TxnMember = Union[Plan, Mapping[str, Any]]
+
+
+class Transaction(_Handle):
+    phase: TxnPhase
+    outcome: TxnOutcome
+    committed: bool
+    cause: Optional[TxnCause]
+    journal_writes: int
+    failed_count: int
+    member_count: int
+    def __init__(self, members: Union[TxnMember, Sequence[TxnMember]], *, parallel: int = ...,
+                 timeout_factor: float = ..., timeout_floor_ms: int = ...,
+                 journal: Optional[StrPath] = ..., no_fsync: bool = ...,
+                 replace_only: bool = ...) -> None: ...
+    @classmethod
+    def resume(cls, members: Union[TxnMember, Sequence[TxnMember]], journal: StrPath,
+               **options: Any) -> "Transaction": ...
+    def next(self, now_ms: int) -> List[TxnAction]: ...
+    def feed(self, event: TxnEvent, now_ms: int) -> TxnTaken: ...
+    def wake(self) -> Optional[int]: ...
+    def abort(self, detail: Optional[str] = ..., now_ms: int = ...) -> None: ...
+    def find(self, id: str, member: Union[int, str] = ...) -> int: ...
+    def member_name(self, m: int) -> Optional[str]: ...
+    def device(self, d: int) -> TxnDevice: ...
+    def state(self, d: int) -> TxnState: ...
+    def counts(self) -> Dict[TxnState, int]: ...
+    def snapshot(self) -> bytes: ...
+    def to_json(self) -> str: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    def remove_journal(self) -> None: ...
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[TxnDevice]: ...
 
 
 def vercmp(a: Optional[str], b: Optional[str]) -> int: ...

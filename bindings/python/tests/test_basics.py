@@ -376,7 +376,7 @@ FROM_HEADERS = {
     "PathList.add": "dupg_pathlist_add", "PathList.add_file": "dupg_pathlist_add_file",
     "PathList.config": "dupg_pathlist_config", "Prune.to_json": "dupg_prune_to_json",
     "Topology.check": "dupg_topology_check", "Topology.merge": "dupg_topology_merge",
-    "Plan.to_json": "dupg_plan_to_json",
+    "Plan.to_json": "dupg_plan_to_json", "Transaction.to_json": "dupg_txn_to_json",
 }
 
 

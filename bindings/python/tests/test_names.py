@@ -8,7 +8,7 @@ import pytest
 import dupg
 from conftest import make_pkg
 
-# As the headers spell them (dupg/apply.h, package.h, match.h, plan.h, store.h, prune.h).
+# As the headers spell them (dupg/apply.h, package.h, match.h, plan.h, store.h, prune.h, txn.h).
 SPELLED = {
     "APPLY_STEPS": ("journal_temp", "journal", "rollback_temp", "rollback", "list_temp", "list",
                     "delete", "done"),
@@ -19,6 +19,9 @@ SPELLED = {
     "PRUNE_LISTS": ("second", "third", "fourth", "deletable"),
     "PRUNE_POLICIES": ("minimal", "keep_latest"),
     "PRUNE_CONFIGS": ("latest", "rollback"),
+    "TXN_PHASES": ("prepare", "commit", "abort", "revert", "done"),
+    "TXN_OUTCOMES": ("running", "committed", "rolled_back", "rollback_incomplete"),
+    "TXN_TAKEN": ("taken", "duplicate", "late"),
 }
 
 
@@ -41,7 +44,11 @@ def test_the_stub_declares_the_tuples():
     for name, alias in (("APPLY_STEPS", "StepName"), ("PACK_FORMATS", "PackFormat"),
                         ("TASK_KINDS", "TaskKind"), ("PLAN_ACTIONS", "PlanAction"),
                         ("RECOVER_ACTIONS", "RecoverAction"), ("PRUNE_LISTS", "PruneListKey"),
-                        ("PRUNE_POLICIES", "PrunePolicy"), ("PRUNE_CONFIGS", "PruneConfigKind")):
+                        ("PRUNE_POLICIES", "PrunePolicy"), ("PRUNE_CONFIGS", "PruneConfigKind"),
+                        ("TXN_PHASES", "TxnPhase"), ("TXN_OUTCOMES", "TxnOutcome"),
+                        ("TXN_STATES", "TxnState"), ("TXN_FAILURES", "TxnFailure"),
+                        ("TXN_ACTIONS", "TxnActionKind"), ("TXN_EVENTS", "TxnEventKind"),
+                        ("TXN_TAKEN", "TxnTaken")):
         assert aliases[alias] == getattr(dupg, name), alias
 
 

@@ -41,6 +41,7 @@ pydupg_tests = \
 	bindings/python/tests/test_store.py \
 	bindings/python/tests/test_plan.py \
 	bindings/python/tests/test_txn.py \
+	bindings/python/tests/test_rollout.py \
 	bindings/python/tests/test_memory.py \
 	bindings/python/tests/test_sim.py \
 	bindings/python/tests/test_threads.py \

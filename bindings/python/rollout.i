@@ -94,8 +94,7 @@ class RolloutState(str, _enum.Enum):
     def _missing_(cls, value):
         if not isinstance(value, str):
             raise _ArgumentError("rollout state: expected a str, not %s" % type(value).__name__)
-        _rollout_state_parse(value)  # raises, with the known names
-        raise NotFoundError("rollout state %r is not in RolloutState" % value)
+        return cls(ROLLOUT_STATES[_rollout_state_parse(value)])  # an unknown name raises
 
     @property
     def final(self):
@@ -122,8 +121,7 @@ class SiteState(str, _enum.Enum):
     def _missing_(cls, value):
         if not isinstance(value, str):
             raise _ArgumentError("site state: expected a str, not %s" % type(value).__name__)
-        _site_state_parse(value)  # raises, with the known names
-        raise NotFoundError("site state %r is not in SiteState" % value)
+        return cls(SITE_STATES[_site_state_parse(value)])  # an unknown name raises
 
     @property
     def final(self):

@@ -55,3 +55,4 @@ from .errors import OutOfRangeError
 %include "topology.i"
 %include "plan.i"
 %include "txn.i"
+%include "rollout.i"

@@ -325,6 +325,7 @@ DUPG_PY_HOLD(PathList, dupg_pathlist, dupg_pathlist_free)
 DUPG_PY_HOLD(Prune, dupg_prune, dupg_prune_free)
 DUPG_PY_HOLD(Store, dupg_store, dupg_store_free)
 DUPG_PY_HOLD(Plan, dupg_plan, dupg_plan_free)
+DUPG_PY_HOLD(Rollout, dupg_rollout, dupg_rollout_free)
 
 Topology *dupg_py_hold_Topology(dupg_topology *t)
 {
@@ -371,6 +372,7 @@ DUPG_PY_RELEASE(Configuration, dupg_config_free)
 DUPG_PY_RELEASE(PathList, dupg_pathlist_free)
 DUPG_PY_RELEASE(Prune, dupg_prune_free)
 DUPG_PY_RELEASE(Store, dupg_store_free)
+DUPG_PY_RELEASE(Rollout, dupg_rollout_free)
 
 static void dupg_py_release_Plan(Plan *holder)
 {
@@ -415,3 +417,4 @@ DUPG_PY_LIFE(Prune)
 DUPG_PY_LIFE(Store)
 DUPG_PY_LIFE(Topology)
 DUPG_PY_LIFE(Plan)
+DUPG_PY_LIFE(Rollout)

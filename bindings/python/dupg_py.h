@@ -128,6 +128,11 @@ struct dupg_py_topo {
 };
 typedef struct { struct dupg_py_topo *h; struct dupg_py_use use; } Topology;
 typedef struct { dupg_plan *h; struct dupg_py_topo *topo; struct dupg_py_use use; } Plan;
+typedef struct { dupg_rollout *h; struct dupg_py_use use; } Rollout;
+
+/* A rollout's plain values: the library's structs themselves, copied in and out. */
+typedef dupg_wave_tally WaveTally;
+typedef dupg_rollout_status RolloutStatus;
 
 /*
  * A transaction holds a use of each of its plans for its whole life (so
@@ -171,6 +176,7 @@ DUPG_PY_HOLDER_DECL(Prune, dupg_prune);
 DUPG_PY_HOLDER_DECL(Store, dupg_store);
 DUPG_PY_HOLDER_DECL(Topology, dupg_topology);
 DUPG_PY_HOLDER_DECL(Plan, dupg_plan);
+DUPG_PY_HOLDER_DECL(Rollout, dupg_rollout);
 
 void dupg_py_close_Transaction(Transaction *holder);
 void dupg_py_drop_Transaction(Transaction *holder);
@@ -373,5 +379,31 @@ PyObject *dupg_py_txn_snapshot(const dupg_txn *t);
 /* The transaction index of member's device id; NotFoundError when none. */
 PyObject *dupg_py_txn_find(const dupg_txn *t, size_t member, const char *id);
 void dupg_py_txn_remove_journal(Transaction *self);
+
+/* ---- Rollouts (dupg_py_rollout.c) ------------------------------------- */
+
+/* waves: a str ("0.01,0.1,1", dupg_rollout_new_text()) or a sequence of fractions. */
+Rollout *dupg_py_rollout_new(PyObject *waves, double threshold);
+/* The cumulative fractions of the waves, as a tuple of float. */
+PyObject *dupg_py_rollout_waves(const dupg_rollout *r);
+/* The value dupg_site_state_parse() / dupg_rollout_state_parse() gives name, or -1 with BadInputError. */
+long dupg_py_site_state_parse(const char *name);
+long dupg_py_rollout_state_parse(const char *name);
+/* Whether the site state named name is final; BadInputError for an unknown name. */
+bool dupg_py_site_state_final(const char *name);
+/* A tally with these counts (NULL and an exception when out of memory). */
+WaveTally *dupg_py_tally_new(size_t sites, size_t current, size_t finished, size_t failed);
+/* dupg_wave_tally_add() with the state by name. */
+void dupg_py_tally_add(WaveTally *t, const char *state, size_t n);
+/* A status in state (by name) with waves 0 .. open-1 open; halted: halted_wave is set. */
+RolloutStatus *dupg_py_status_new(const char *state, size_t open, bool halted, size_t halted_wave);
+/* The halted wave, or None (DUPG_NONE). */
+PyObject *dupg_py_status_halted_wave(const RolloutStatus *st);
+/*
+ * dupg_rollout_step() on a copy of st: the new status (a new object). tallies:
+ * one per wave of r, ntallies of them.
+ */
+RolloutStatus *dupg_py_rollout_step(const dupg_rollout *r, const RolloutStatus *st,
+				    const WaveTally *tallies, size_t ntallies);
 
 #endif

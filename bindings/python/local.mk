@@ -19,7 +19,8 @@ pydupg_interface = \
 	bindings/python/store.i \
 	bindings/python/topology.i \
 	bindings/python/plan.i \
-	bindings/python/txn.i
+	bindings/python/txn.i \
+	bindings/python/rollout.i
 pydupg_src = \
 	bindings/python/dupg/__init__.py \
 	bindings/python/dupg/__init__.pyi \
@@ -40,6 +41,7 @@ pydupg_tests = \
 	bindings/python/tests/test_store.py \
 	bindings/python/tests/test_plan.py \
 	bindings/python/tests/test_txn.py \
+	bindings/python/tests/test_rollout.py \
 	bindings/python/tests/test_memory.py \
 	bindings/python/tests/test_sim.py \
 	bindings/python/tests/test_threads.py \
@@ -71,7 +73,8 @@ bindings_python_libdupg_py_la_SOURCES = \
 	bindings/python/dupg_py_store.c \
 	bindings/python/dupg_py_topology.c \
 	bindings/python/dupg_py_plan.c \
-	bindings/python/dupg_py_txn.c
+	bindings/python/dupg_py_txn.c \
+	bindings/python/dupg_py_rollout.c
 bindings_python_libdupg_py_la_CPPFLAGS = $(AM_CPPFLAGS) $(PYTHON_DEV_CFLAGS)
 bindings_python_libdupg_py_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 

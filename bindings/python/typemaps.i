@@ -192,6 +192,7 @@ DUPG_PY_CLASS(Store, dupg_store, DUPG_PY_HANDLE)
 DUPG_PY_CLASS(Topology, dupg_topology, DUPG_PY_TOPOLOGY)
 DUPG_PY_CLASS(Plan, dupg_plan, DUPG_PY_HANDLE)
 DUPG_PY_CLASS(Transaction, dupg_txn, DUPG_PY_HANDLE)
+DUPG_PY_CLASS(Rollout, dupg_rollout, DUPG_PY_HANDLE)
 
 /* Context manager and the liveness check, shared by every class. */
 %define DUPG_PY_CONTEXT

@@ -8,7 +8,7 @@ it needs for running and for rollback, and plans how packages reach devices.
 Plain values in and out: paths and versions are str, lists are lists, and
 the dict-returning functions return exactly what ``dupg-sim`` prints. The
 classes (Manifest, PackageSet, SystemDescription, Configuration, PathList,
-Prune, Store, Topology, Plan) own their C side, which goes with the object,
+Prune, Store, Topology, Plan, Transaction, Rollout) own their C side, which goes with the object,
 or earlier with close() or a ``with`` block.
 
 Long calls (packages, stores, path list files, big matches) run without the
@@ -23,7 +23,8 @@ The names the library gives its enums' values, in value order, are tuples:
 APPLY_STEPS (what Store's on_step callbacks receive), PACK_FORMATS,
 TASK_KINDS, PLAN_ACTIONS, RECOVER_ACTIONS, PRUNE_LISTS, PRUNE_POLICIES,
 PRUNE_CONFIGS, and the transaction's TXN_PHASES, TXN_OUTCOMES, TXN_STATES,
-TXN_FAILURES, TXN_ACTIONS, TXN_EVENTS and TXN_TAKEN.
+TXN_FAILURES, TXN_ACTIONS, TXN_EVENTS and TXN_TAKEN, and the rollout's
+ROLLOUT_STATES and SITE_STATES (also the str enums RolloutState and SiteState).
 
     >>> import dupg
     >>> dupg.vercmp("1.10", "1.9") > 0
@@ -81,6 +82,8 @@ from .core import (
     PRUNE_LISTS,
     PRUNE_POLICIES,
     RECOVER_ACTIONS,
+    ROLLOUT_STATES,
+    SITE_STATES,
     TASK_KINDS,
     TXN_ACTIONS,
     TXN_EVENTS,
@@ -95,10 +98,15 @@ from .core import (
     PathList,
     Plan,
     Prune,
+    Rollout,
+    RolloutState,
+    RolloutStatus,
+    SiteState,
     Store,
     SystemDescription,
     Topology,
     Transaction,
+    WaveTally,
     file_xxh128,
     strerror,
     vercmp,
@@ -122,6 +130,7 @@ __all__ = [
     "OutOfRangeError", "PendingError", "SimulatorError", "UnsupportedError",
     "Configuration", "Manifest", "PackageSet", "PathList", "Plan", "Prune", "Store",
     "SystemDescription", "Topology", "Transaction",
+    "Rollout", "RolloutState", "RolloutStatus", "SiteState", "WaveTally",
     "build_package", "file_xxh128", "match", "merge", "prune", "read_manifest", "recover",
     "strerror", "vercmp", "verify", "version_number", "version_string", "sim",
 ]

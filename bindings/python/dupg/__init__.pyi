@@ -1,4 +1,5 @@
 # Type hints of the dupg package (libdupg's Python bindings).
+import enum
 import os
 from types import TracebackType
 from typing import (Any, Callable, Dict, Iterable, Iterator, List, Literal, Mapping, Optional,
@@ -64,6 +65,9 @@ TxnEventKind = Literal["sent", "send_failed", "staged", "stage_failed", "switche
                        "switch_failed", "healthy", "unhealthy", "switched_back",
                        "switch_back_failed", "report"]
 TxnTaken = Literal["taken", "duplicate", "late"]
+RolloutStateName = Literal["running", "paused", "halted", "done"]
+SiteStateName = Literal["pending", "current", "assigned", "downloading", "staged", "upgraded",
+                        "rolled_back", "failed"]
 
 # The library's names of its enums' values, in value order (dupg_*_name()).
 APPLY_STEPS: Tuple[StepName, ...]
@@ -81,6 +85,8 @@ TXN_FAILURES: Tuple[TxnFailure, ...]
 TXN_ACTIONS: Tuple[TxnActionKind, ...]
 TXN_EVENTS: Tuple[TxnEventKind, ...]
 TXN_TAKEN: Tuple[TxnTaken, ...]
+ROLLOUT_STATES: Tuple[RolloutStateName, ...]
+SITE_STATES: Tuple[SiteStateName, ...]
 
 
 class ManifestFile(TypedDict):
@@ -388,6 +394,66 @@ class Transaction(_Handle):
     def remove_journal(self) -> None: ...
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[TxnDevice]: ...
+
+
+# str enums: each member equals the library's name of its value.
+class RolloutState(str, enum.Enum):
+    RUNNING = "running"
+    PAUSED = "paused"
+    HALTED = "halted"
+    DONE = "done"
+    @property
+    def final(self) -> bool: ...
+
+
+class SiteState(str, enum.Enum):
+    PENDING = "pending"
+    CURRENT = "current"
+    ASSIGNED = "assigned"
+    DOWNLOADING = "downloading"
+    STAGED = "staged"
+    UPGRADED = "upgraded"
+    ROLLED_BACK = "rolled_back"
+    FAILED = "failed"
+    @property
+    def final(self) -> bool: ...
+
+
+class WaveTally:
+    sites: int
+    current: int
+    finished: int
+    failed: int
+    settled: bool
+    def __init__(self, sites: int = ..., current: int = ..., finished: int = ...,
+                 failed: int = ...) -> None: ...
+    def add(self, state: Union[SiteState, SiteStateName], n: int = ...) -> None: ...
+    def __eq__(self, other: object) -> bool: ...
+
+
+class RolloutStatus:
+    state: RolloutState
+    open: int
+    halted_wave: Optional[int]
+    def __init__(self, state: Union[RolloutState, RolloutStateName] = ..., open: int = ...,
+                 halted_wave: Optional[int] = ...) -> None: ...
+    def pause(self) -> None: ...
+    def resume(self) -> None: ...
+    def wave_open(self, wave: int) -> bool: ...
+    def __eq__(self, other: object) -> bool: ...
+
+
+class Rollout(_Handle):
+    waves: Tuple[float, ...]
+    threshold: float
+    waves_text: str
+    def __init__(self, waves: Union[str, Sequence[float], None], threshold: float) -> None: ...
+    def wave_end(self, w: int, total: int) -> int: ...
+    def wave_size(self, w: int, total: int) -> int: ...
+    def wave_of(self, rank: int, total: int) -> int: ...
+    def halts(self, t: WaveTally) -> bool: ...
+    def step(self, status: RolloutStatus, tallies: Sequence[WaveTally]) -> RolloutStatus: ...
+    def __len__(self) -> int: ...
 
 
 def vercmp(a: Optional[str], b: Optional[str]) -> int: ...

@@ -412,11 +412,16 @@ def test_type_stub_matches_the_package():
     stub = os.path.join(os.path.dirname(dupg.__file__), "__init__.pyi")
     with open(stub) as f:
         tree = ast.parse(f.read())
-    names, classes = set(), {}
+    names, classes, handles, enums = set(), {}, set(), {}
     for node in tree.body:
         if isinstance(node, ast.ClassDef):
             classes[node.name] = {n.name for n in node.body if isinstance(n, ast.FunctionDef)} | \
                 {t.target.id for t in node.body if isinstance(t, ast.AnnAssign)}
+            bases = {ast.unparse(b) for b in node.bases}
+            if "_Handle" in bases:
+                handles.add(node.name)
+            if "enum.Enum" in bases:
+                enums[node.name] = {t.targets[0].id for t in node.body if isinstance(t, ast.Assign)}
         elif isinstance(node, ast.FunctionDef):
             names.add(node.name)
         elif isinstance(node, ast.ImportFrom) and node.level > 0:
@@ -425,11 +430,17 @@ def test_type_stub_matches_the_package():
         assert name in names or name in classes, "%s missing from the stub" % name
     for name in names:
         assert hasattr(dupg, name), "the stub declares %s" % name
-    handle = classes.pop("_Handle")
+    handle_members = classes.pop("_Handle")
     for name, members in classes.items():
         runtime = getattr(dupg, name, None)
         if runtime is None:
             continue  # TypedDicts of the stub
+        if name in enums:  # str enums: their members, and what they add to str
+            assert enums[name] == set(runtime.__members__), name
+            for m in members:
+                assert hasattr(runtime, m), "%s.%s is in the stub only" % (name, m)
+            continue
+        handle = handle_members if name in handles else set()
         for m in members | handle:
             assert hasattr(runtime, m), "%s.%s is in the stub only" % (name, m)
         public = {m for m in dir(runtime) if not m.startswith("_") and m != "thisown"}

@@ -117,6 +117,34 @@ def test_objects_and_errors_keep_memory_flat(setting):
         assert growth < SLACK, "resident memory grew by %d bytes" % growth
 
 
+def test_rollouts_keep_memory_flat():
+    handles = dupg.core._live_handles()
+    r = dupg.Rollout([0.1, 0.5], 0.2)
+    settled = [dupg.WaveTally(sites=1, finished=1)] * 3
+
+    def body(i):
+        with dupg.Rollout("0.01,0.1,1", 0.05) as plan:
+            assert plan.waves_text == "0.01,0.1,1" and plan.wave_of(i, 1000) <= 2
+        t = dupg.WaveTally()
+        t.add("upgraded", i)
+        assert r.step(dupg.RolloutStatus(), settled).state == "done"
+        status = dupg.RolloutStatus("halted", 1, 0)
+        for call in (status.pause, lambda: t.add("nope"), lambda: r.step(status, settled[:1]),
+                     lambda: dupg.Rollout([2], 0)):
+            try:
+                call()
+            except dupg.BadInputError:
+                pass
+            else:
+                raise AssertionError("no BadInputError")
+
+    growth = flat(body, ITERATIONS)
+    r.close()
+    assert dupg.core._live_handles() == handles
+    if CHECK_RSS:
+        assert growth < SLACK, "resident memory grew by %d bytes" % growth
+
+
 @pytest.mark.parametrize("make", [
     lambda t: dupg.Manifest("a", "1", ["A"]),
     lambda t: dupg.PackageSet(),
@@ -127,6 +155,7 @@ def test_objects_and_errors_keep_memory_flat(setting):
     lambda t: dupg.Store(t),
     lambda t: dupg.Topology([{"id": "x", "hw": "A", "version": "1"}]),
     lambda t: dupg.Topology([{"id": "x", "hw": "A", "version": "1"}]).plan_upgrade({}, {"A": "p"}),
+    lambda t: dupg.Rollout([0.1, 0.5], 0.2),
 ])
 def test_c_side_goes_with_the_object(tmp_path, make):
     make_pkg(tmp_path, "p", "1", ["A"])
@@ -155,7 +184,9 @@ def test_failed_constructors_leak_nothing(tmp_path):
                                             {"id": "x", "hw": "A", "version": "1"}]),
                      lambda: dupg.PathList([("p", ["A"]), ("p", ["A"])]),
                      lambda: dupg.Configuration([("A", 1)]),
-                     lambda: dupg.Store(tmp_path / "none")):
+                     lambda: dupg.Store(tmp_path / "none"),
+                     lambda: dupg.Rollout([0.5, 0.2], 0.1),
+                     lambda: dupg.Rollout("0.1,x", 0.1)):
             with pytest.raises(dupg.Error):
                 call()
     assert dupg.core._live_handles() == before

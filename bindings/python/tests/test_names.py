@@ -8,7 +8,8 @@ import pytest
 import dupg
 from conftest import make_pkg
 
-# As the headers spell them (dupg/apply.h, package.h, match.h, plan.h, store.h, prune.h, txn.h).
+# As the headers spell them (dupg/apply.h, package.h, match.h, plan.h, store.h, prune.h, txn.h,
+# rollout.h).
 SPELLED = {
     "APPLY_STEPS": ("journal_temp", "journal", "rollback_temp", "rollback", "list_temp", "list",
                     "delete", "done"),
@@ -22,6 +23,9 @@ SPELLED = {
     "TXN_PHASES": ("prepare", "commit", "abort", "revert", "done"),
     "TXN_OUTCOMES": ("running", "committed", "rolled_back", "rollback_incomplete"),
     "TXN_TAKEN": ("taken", "duplicate", "late"),
+    "ROLLOUT_STATES": ("running", "paused", "halted", "done"),
+    "SITE_STATES": ("pending", "current", "assigned", "downloading", "staged", "upgraded",
+                    "rolled_back", "failed"),
 }
 
 
@@ -48,8 +52,18 @@ def test_the_stub_declares_the_tuples():
                         ("TXN_PHASES", "TxnPhase"), ("TXN_OUTCOMES", "TxnOutcome"),
                         ("TXN_STATES", "TxnState"), ("TXN_FAILURES", "TxnFailure"),
                         ("TXN_ACTIONS", "TxnActionKind"), ("TXN_EVENTS", "TxnEventKind"),
-                        ("TXN_TAKEN", "TxnTaken")):
+                        ("TXN_TAKEN", "TxnTaken"), ("ROLLOUT_STATES", "RolloutStateName"),
+                        ("SITE_STATES", "SiteStateName")):
         assert aliases[alias] == getattr(dupg, name), alias
+
+
+@pytest.mark.parametrize("names, enum", [("ROLLOUT_STATES", "RolloutState"),
+                                         ("SITE_STATES", "SiteState")])
+def test_rollout_enums_are_the_name_tuples(names, enum):
+    members = tuple(getattr(dupg, enum))
+    assert members == getattr(dupg, names)
+    assert [m.name for m in members] == [n.upper() for n in getattr(dupg, names)]
+    assert all(getattr(dupg, enum)(str(m)) is m for m in members)
 
 
 def test_every_step_name_reaches_on_step_in_order(worked_store):

@@ -27,8 +27,14 @@ check_tree() {
 	[ -e "$dir/include/dupg.h" ] || fail "$dir: no include/dupg.h"
 	LD_LIBRARY_PATH="$dir/lib" "$dir/bin/dupg-sim" --version | grep -q libdupg ||
 		fail "$dir: dupg-sim --version"
+	if [ -f "$build/man/dupg-sim.1" ]; then
+		[ -f "$dir/share/man/man1/dupg-sim.1" ] || fail "$dir: no share/man/man1/dupg-sim.1"
+		MANPATH="$dir/share/man" man -w dupg-sim >/dev/null 2>&1 || fail "$dir: man cannot find dupg-sim"
+	fi
+	[ ! -f "$build/man/libdupg.3" ] || [ -f "$dir/share/man/man3/libdupg.3" ] ||
+		fail "$dir: no share/man/man3/libdupg.3"
 	# users are handed only what the public headers need
-	cflags=$(PKG_CONFIG_PATH="$dir/lib/pkgconfig" pkg-config --define-variable=prefix="$dir" --cflags dupg)
+	cflags=$(PKG_CONFIG_PATH="$dir/lib/pkgconfig" pkg-config --define-variable=prefix="$dir" --cflags dupg | xargs)
 	[ "$cflags" = "-I$dir/include" ] || fail "pkg-config --cflags dupg gives '$cflags'"
 	[ -n "$(var pydupgdir)" ] || return 0 # built without the bindings
 	pydir=$(var pyexecdir | sed -e "s|\${exec_prefix}|$root|" -e "s|\${PYTHON_EXEC_PREFIX}|$root|")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: install what is missing, build with -Werror, run every test
-# (CUnit suites, CLI and simulator tests, pytest, benchmark smoke), then the same
+# (CUnit suites, CLI and simulator tests, pytest, benchmark smoke), the install
+# and the Debian packages (scripts/check-install.sh, check-deb.sh), then the same
 # suite under AddressSanitizer/UBSan, every fuzz harness for 20 s (DUPG_FUZZ_SECONDS),
 # then `make distcheck`.
 #   scripts/test.sh              everything
@@ -57,6 +58,7 @@ all)
 	check_in _build-ci || status=1
 	if bash scripts/check-example.sh _build-ci; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 	if bash scripts/check-install.sh _build-ci; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+	if bash scripts/check-deb.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 	# Sanitizer builds cannot load into an unsanitized python: the bindings are
 	# checked under valgrind instead (scripts/test.sh --valgrind).
 	ASAN_OPTIONS=detect_leaks=1 check_in _build-asan --enable-sanitizers --disable-python || status=1

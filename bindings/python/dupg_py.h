@@ -275,7 +275,7 @@ PyObject *dupg_py_file_xxh128(const char *path);
 
 /* ---- Device and system descriptions (dupg_py_vd.c) --------------------- */
 
-/* Device descriptions from a sequence of mappings {"id", "hw", "version", "parent", "duration"}. */
+/* Device descriptions from a sequence of mappings {"id", "hw", "version", "parent", "duration_s"}. */
 struct dupg_py_devices {
 	dupg_device_vd *v;
 	const char **parent;
@@ -287,7 +287,7 @@ void dupg_py_devices_clear(struct dupg_py_devices *d);
 
 SystemDescription *dupg_py_sysvd_new(PyObject *devices);
 void dupg_py_sysvd_add(SystemDescription *self, const char *id, const char *hw,
-		       const char *version, uint32_t duration);
+		       const char *version, uint32_t duration_s);
 PyObject *dupg_py_sysvd_hw_types(const dupg_sysvd *s);
 PyObject *dupg_py_sysvd_versions(const dupg_sysvd *s, const char *hw);
 PyObject *dupg_py_sysvd_lowest_version(const dupg_sysvd *s, const char *hw);
@@ -343,7 +343,7 @@ PyObject *dupg_py_store_rollback(Store *self, bool no_fsync, PyObject *on_step, 
 
 Topology *dupg_py_topology_new(PyObject *devices);
 void dupg_py_topology_add(Topology *self, const char *id, const char *hw, const char *version,
-			  const char *parent, uint32_t duration);
+			  const char *parent, uint32_t duration_s);
 PyObject *dupg_py_topology_devices(struct dupg_py_topo *c);
 PyObject *dupg_py_topology_device(struct dupg_py_topo *c, const char *id);
 PyObject *dupg_py_topology_master(struct dupg_py_topo *c);

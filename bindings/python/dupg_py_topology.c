@@ -38,9 +38,9 @@ static int dupg_py_topo_unfrozen(const struct dupg_py_topo *c)
 }
 
 void dupg_py_topology_add(Topology *self, const char *id, const char *hw, const char *version,
-			  const char *parent, uint32_t duration)
+			  const char *parent, uint32_t duration_s)
 {
-	dupg_device_vd dev = { id, hw, version, duration };
+	dupg_device_vd dev = { id, hw, version, duration_s };
 
 	if (dupg_py_topo_unfrozen(self->h) == 0 && dupg_py_alone(&self->use, 1, "Topology") == 0 &&
 	    !DUPG_PY_FAILED(dupg_topology_add(self->h->t, &dev, parent)))
@@ -69,7 +69,7 @@ static PyObject *dupg_py_device(const dupg_topology *t, size_t i)
 	    (dupg_py_put(e, "id", dupg_py_str(d->id)) < 0 ||
 	     dupg_py_put(e, "hw", dupg_py_str(d->hw)) < 0 ||
 	     dupg_py_put(e, "version", dupg_py_str(d->version)) < 0 ||
-	     dupg_py_put(e, "duration", PyLong_FromUnsignedLong(d->duration_s)) < 0 ||
+	     dupg_py_put(e, "duration_s", PyLong_FromUnsignedLong(d->duration_s)) < 0 ||
 	     dupg_py_put(e, "parent", dupg_py_str(parent == DUPG_NONE ? NULL :
 			 dupg_topology_device(t, parent)->id)) < 0 ||
 	     dupg_py_put(e, "depth", PyLong_FromSize_t(dupg_topology_depth(t, i))) < 0))

@@ -33,33 +33,35 @@ static int dupg_py_field(const char **out, PyObject *dev, const char *key,
 	return 0;
 }
 
-/* The expected duration in seconds, under "duration" or (as dupg-sim writes it) "duration_s". */
+/*
+ * The expected duration in seconds, under "duration_s" as everywhere else
+ * (the C struct, scenarios, reports); the old "duration" is refused by name.
+ */
 static int dupg_py_duration(uint32_t *out, PyObject *dev, size_t i)
 {
-	static const char *const keys[] = { "duration", "duration_s" };
-	size_t k;
+	PyObject *val;
+	unsigned long d;
 
 	*out = 0;
-	for (k = 0; k < 2; k++) {
-		PyObject *val;
-		unsigned long d;
-
-		if (!PyMapping_HasKeyString(dev, keys[k]))
-			continue;
-		val = PyMapping_GetItemString(dev, keys[k]);
-		if (val == NULL)
-			return -1;
-		d = PyLong_Check(val) ? PyLong_AsUnsignedLong(val) : (unsigned long)-1;
-		Py_DECREF(val);
-		if (PyErr_Occurred() || d > UINT32_MAX) {
-			PyErr_Clear();
-			dupg_py_argerror("device %zu: \"%s\" must be an int in 0..%lu seconds",
-					 i, keys[k], (unsigned long)UINT32_MAX);
-			return -1;
-		}
-		*out = (uint32_t)d;
-		return 0;
+	if (PyMapping_HasKeyString(dev, "duration")) {
+		dupg_py_argerror("device %zu: \"duration\" is not a key: the expected upgrade time is "
+				 "\"duration_s\"", i);
+		return -1;
 	}
+	if (!PyMapping_HasKeyString(dev, "duration_s"))
+		return 0;
+	val = PyMapping_GetItemString(dev, "duration_s");
+	if (val == NULL)
+		return -1;
+	d = PyLong_Check(val) ? PyLong_AsUnsignedLong(val) : (unsigned long)-1;
+	Py_DECREF(val);
+	if (PyErr_Occurred() || d > UINT32_MAX) {
+		PyErr_Clear();
+		dupg_py_argerror("device %zu: \"duration_s\" must be an int in 0..%lu seconds", i,
+				 (unsigned long)UINT32_MAX);
+		return -1;
+	}
+	*out = (uint32_t)d;
 	return 0;
 }
 
@@ -144,9 +146,9 @@ SystemDescription *dupg_py_sysvd_new(PyObject *devices)
 }
 
 void dupg_py_sysvd_add(SystemDescription *self, const char *id, const char *hw,
-		       const char *version, uint32_t duration)
+		       const char *version, uint32_t duration_s)
 {
-	dupg_device_vd dev = { id, hw, version, duration };
+	dupg_device_vd dev = { id, hw, version, duration_s };
 
 	if (dupg_py_alone(&self->use, 1, "SystemDescription") == 0)
 		DUPG_PY_CALL(dupg_sysvd_add(self->h, &dev));

@@ -23,8 +23,8 @@ typedef struct {} Topology;
 	/**
 	 * A site topology.
 	 * @param devices a list of {"id", "hw", "version", "parent"} mappings
-	 *        ("parent" missing or None for the master; optional "duration"
-	 *        in seconds)
+	 *        ("parent" missing or None for the master; optional "duration_s"
+	 *        in seconds, the old "duration" refused)
 	 * @exception BadInputError (a missing field), DuplicateError (an id twice)
 	 */
 	Topology(PyObject *devices = NULL) { return dupg_py_topology_new(devices); }
@@ -42,20 +42,20 @@ typedef struct {} Topology;
 	/**
 	 * Add a device. Parents may be added after their children.
 	 * @param parent id of the parent device, None for the master
-	 * @param duration expected upgrade duration in seconds, 0 when unknown
+	 * @param duration_s expected upgrade duration in seconds, 0 when unknown
 	 * @exception BadInputError (missing field), DuplicateError (duplicate id)
 	 */
 	void add(const char *id, const char *hw, const char *version, const char *parent = NULL,
-		 uint32_t duration = 0)
+		 uint32_t duration_s = 0)
 	{
-		dupg_py_topology_add($self, id, hw, version, parent, duration);
+		dupg_py_topology_add($self, id, hw, version, parent, duration_s);
 	}
 
 	/** @return True when a device has this id */
 	bool __contains__(const char *id) { return dupg_topology_find($self->h->t, id) != DUPG_NONE; }
 
 	/**
-	 * The devices in the order added: {"id", "hw", "version", "duration",
+	 * The devices in the order added: {"id", "hw", "version", "duration_s",
 	 * "parent", "depth"} dicts (parent None and depth 0 for the master).
 	 */
 	PyObject *devices() { return dupg_py_topology_devices($self->h); }

@@ -199,7 +199,7 @@ typedef struct {} Transaction;
         closing such a plan or changing such a topology raises BusyError.
         parallel: devices with an action under way at once (0: no limit);
         timeouts are timeout_floor_ms + timeout_factor * each device's
-        duration. journal: a file journal at that path (temporary file,
+        duration_s. journal: a file journal at that path (temporary file,
         fsync, rename, as the store writes; no_fsync for tests only);
         replace_only: every write a whole journal.
         """

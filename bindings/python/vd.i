@@ -21,7 +21,7 @@ typedef struct {} SystemDescription;
 	/**
 	 * Merge device descriptions by hardware type.
 	 * @param devices a list of {"id", "hw", "version"} mappings (an optional
-	 *        "duration" in seconds is accepted too)
+	 *        "duration_s" in seconds too; the old "duration" is refused)
 	 * @exception BadInputError (a missing field), DuplicateError (an id twice)
 	 */
 	SystemDescription(PyObject *devices = NULL) { return dupg_py_sysvd_new(devices); }
@@ -37,12 +37,12 @@ typedef struct {} SystemDescription;
 
 	/**
 	 * Merge one more device in.
-	 * @param duration expected upgrade duration in seconds, 0 when unknown
+	 * @param duration_s expected upgrade duration in seconds, 0 when unknown
 	 * @exception BadInputError (empty field), DuplicateError (id already merged)
 	 */
-	void add(const char *id, const char *hw, const char *version, uint32_t duration = 0)
+	void add(const char *id, const char *hw, const char *version, uint32_t duration_s = 0)
 	{
-		dupg_py_sysvd_add($self, id, hw, version, duration);
+		dupg_py_sysvd_add($self, id, hw, version, duration_s);
 	}
 
 	/** @return True when some device has hardware type hw */

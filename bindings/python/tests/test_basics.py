@@ -218,13 +218,13 @@ def test_prune_keep_latest():
 
 def test_topology_object():
     t = dupg.Topology()
-    t.add("RRU1", "D", "2", parent="HUB1", duration=30)
+    t.add("RRU1", "D", "2", parent="HUB1", duration_s=30)
     t.add("HUB1", "B", "4", "BBU1")
     t.add("BBU1", "A", "3")
     assert len(t) == 3 and "HUB1" in t and "X" not in t
     assert t.master == "BBU1"
     assert [d["id"] for d in t] == ["RRU1", "HUB1", "BBU1"]
-    assert t["RRU1"] == {"id": "RRU1", "hw": "D", "version": "2", "duration": 30,
+    assert t["RRU1"] == {"id": "RRU1", "hw": "D", "version": "2", "duration_s": 30,
                          "parent": "HUB1", "depth": 2}
     t.set_version("RRU1", "3")
     assert t["RRU1"]["version"] == "3"
@@ -255,9 +255,9 @@ def test_topology_object():
 
 def test_topology_json_round_trip():
     t = dupg.Topology()
-    t.add("RRU1", "D", "2", parent="HUB1", duration=30)
+    t.add("RRU1", "D", "2", parent="HUB1", duration_s=30)
     t.add("HUB1", "B", "4", "BBU1")
-    t.add("BBU1", "A", "3", duration=300)
+    t.add("BBU1", "A", "3", duration_s=300)
     d = t.to_dict()
     assert d == {"devices": [
         {"id": "RRU1", "hw": "D", "version": "2", "parent": "HUB1", "duration_s": 30},
@@ -319,8 +319,12 @@ def test_topology_bad_structure():
         dupg.Topology([{"id": "a", "version": "1"}])
     with pytest.raises(dupg.ArgumentError, match="device 0"):
         dupg.Topology([{"id": "a", "hw": 5, "version": "1"}])
-    with pytest.raises(dupg.ArgumentError, match="duration"):
-        dupg.Topology([{"id": "a", "hw": "A", "version": "1", "duration": -2}])
+    with pytest.raises(dupg.ArgumentError, match="duration_s"):
+        dupg.Topology([{"id": "a", "hw": "A", "version": "1", "duration_s": -2}])
+    # one key everywhere: the old one says which
+    for make in (dupg.Topology, dupg.merge):
+        with pytest.raises(dupg.ArgumentError, match=r'device 0: "duration" is not a key.*"duration_s"'):
+            make([{"id": "a", "hw": "A", "version": "1", "duration": 5}])
 
 
 def test_strings_and_paths_in():

@@ -6,10 +6,10 @@ import dupg
 
 # The figure 3a site: BBU1 controls HUB1 and HUB2, HUB3 is behind HUB2, RRUs keep their package.
 DEVICES = [
-    {"id": "BBU1", "hw": "A", "version": "3", "duration": 300},
-    {"id": "HUB1", "hw": "B", "version": "4", "parent": "BBU1", "duration": 120},
-    {"id": "HUB2", "hw": "C", "version": "2", "parent": "BBU1", "duration": 120},
-    {"id": "HUB3", "hw": "B", "version": "4", "parent": "HUB2", "duration": 120},
+    {"id": "BBU1", "hw": "A", "version": "3", "duration_s": 300},
+    {"id": "HUB1", "hw": "B", "version": "4", "parent": "BBU1", "duration_s": 120},
+    {"id": "HUB2", "hw": "C", "version": "2", "parent": "BBU1", "duration_s": 120},
+    {"id": "HUB3", "hw": "B", "version": "4", "parent": "HUB2", "duration_s": 120},
     {"id": "RRU1", "hw": "D", "version": "2", "parent": "HUB1"},
 ]
 CURRENT = {"A": "pkg3", "B": "pkg4", "C": "pkg2", "D": "pkg2"}

@@ -192,7 +192,7 @@ def test_plans():
     with dupg.Topology(WORKED_DEVICES) as topo:
         assert len(topo) == 8
         assert topo.master == "BBU1"
-        assert topo["HUB3"] == {"id": "HUB3", "hw": "B", "version": "4", "duration": 0,
+        assert topo["HUB3"] == {"id": "HUB3", "hw": "B", "version": "4", "duration_s": 0,
                                 "parent": "HUB2", "depth": 2}
         with topo.merge() as s:
             assert s.to_dict() == MERGED

@@ -50,6 +50,10 @@ EXTRA_DIST += tests/test_faults.sh
 TESTS += tests/cli/test_cli.sh
 EXTRA_DIST += tests/cli/test_cli.sh
 
+# dupg-sim fetch against misbehaving servers on 127.0.0.1 (tests/fetch/httpd.py).
+TESTS += tests/cli/test_fetch.sh
+EXTRA_DIST += tests/cli/test_fetch.sh tests/fetch/httpd.py
+
 # Every public header compiles alone as C99 with -pedantic.
 TESTS += tests/check-headers.sh
 EXTRA_DIST += tests/check-headers.sh tests/data

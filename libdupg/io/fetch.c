@@ -61,7 +61,7 @@ struct run {
 enum stop {
 	STOP_NONE = 0,
 	STOP_LOCAL,    /* the store directory failed: fatal */
-	STOP_REFUSED,  /* the response was refused: fail over */
+	STOP_REFUSED,  /* the response was refused, or the server stalled: fail over */
 	STOP_CANCEL,   /* the caller cancelled: fatal */
 	STOP_TIMEOUT   /* the overall deadline passed: fatal */
 };
@@ -84,6 +84,9 @@ struct xfer {
 	char etag[ETAG_MAX];
 	int64_t clen;           /* Content-Length, -1 unknown */
 	int64_t rstart, rtotal; /* Content-Range, -1 unknown */
+	uint64_t start_ms;      /* when the request went out (the rate limit's clock) */
+	uint64_t last_ms;       /* when the last header or body byte came (the stall clock) */
+	uint64_t stall_ms;
 	enum stop stop;
 	int code;               /* the dupg_err of stop (its message recorded) */
 };
@@ -376,6 +379,7 @@ static size_t on_header(char *buf, size_t size, size_t n, void *payload)
 	const char *end = buf + len, *v;
 	uint64_t a, b;
 
+	x->last_ms = now_ms();
 	while (end > buf && (end[-1] == '\r' || end[-1] == '\n'))
 		end--;
 	if (len >= 5 && strncmp(buf, "HTTP/", 5) == 0) {
@@ -471,12 +475,41 @@ static int begin_body(struct xfer *x, CURL *curl)
 	return 0;
 }
 
+/*
+ * The rate limit: hold the transfer until the bytes received fit the limit.
+ * curl's own (CURLOPT_MAX_RECV_SPEED_LARGE, 7.88) lets a burst through when
+ * the socket holds a lot (loopback); sleeping here, in steps of at most
+ * 100 ms that watch the cancel flag, holds the average exactly.
+ */
+static int throttle(struct xfer *x)
+{
+	dupg_fetch *f = x->run->f;
+	uint64_t want, now;
+
+	if (f->o.limit_rate == 0)
+		return 0;
+	want = x->start_ms + (uint64_t)((double)x->received * 1000.0 / (double)f->o.limit_rate);
+	while ((now = now_ms()) < want) {
+		uint64_t step = want - now > 100 ? 100 : want - now;
+		struct timespec ts = { 0, (long)(step * 1000000u) };
+		if (atomic_load(&f->cancel)) {
+			x->stop = STOP_CANCEL;
+			x->code = dupg__error(DUPG_EABORTED, "%s: fetch cancelled", x->url);
+			return -1;
+		}
+		nanosleep(&ts, NULL);
+	}
+	x->last_ms = now_ms();
+	return 0;
+}
+
 static size_t on_body(char *buf, size_t size, size_t n, void *payload)
 {
 	struct xfer *x = payload;
 	size_t len = size * n, done = 0;
 
 	x->received += len;
+	x->last_ms = now_ms();
 	if (!x->began && begin_body(x, x->run->f->curl) != 0)
 		return 0;
 	if (x->redirect)
@@ -501,7 +534,7 @@ static size_t on_body(char *buf, size_t size, size_t n, void *payload)
 		done += (size_t)w;
 	}
 	x->written += len;
-	return len;
+	return throttle(x) == 0 ? len : 0;
 }
 
 static int call_progress(struct xfer *x)
@@ -535,6 +568,13 @@ static int on_progress(void *payload, curl_off_t dltotal, curl_off_t dlnow, curl
 	if (atomic_load(&f->cancel)) {
 		x->stop = STOP_CANCEL;
 		x->code = dupg__error(DUPG_EABORTED, "%s: fetch cancelled", x->url);
+		return 1;
+	}
+	if (x->last_ms + x->stall_ms <= now_ms()) {
+		/* curl's own low-speed check averages over seconds more: this one is exact */
+		x->stop = STOP_REFUSED;
+		x->code = dupg__error(DUPG_ENETWORK, "%s: stalled: no byte for %llu s", x->url,
+				      (unsigned long long)(x->stall_ms / 1000u));
 		return 1;
 	}
 	if (x->run->deadline_ms != 0 && now_ms() >= x->run->deadline_ms) {
@@ -576,14 +616,11 @@ static void set_common(dupg_fetch *f, CURL *c, struct xfer *x, char *errbuf)
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "libdupg/" DUPG_VERSION_STRING);
 	curl_easy_setopt(c, CURLOPT_BUFFERSIZE, RECV_BUFFER);
 	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)(stall > 86400ul ? 86400ul : stall));
+	x->stall_ms = (uint64_t)(stall > 86400ul ? 86400ul : stall) * 1000u;
+	x->last_ms = x->start_ms = now_ms();
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
 			 (long)(f->o.connect_timeout_ms != 0 ? f->o.connect_timeout_ms
 							     : DEFAULT_CONNECT_MS));
-	if (f->o.limit_rate != 0)
-		curl_easy_setopt(c, CURLOPT_MAX_RECV_SPEED_LARGE,
-				 (curl_off_t)(f->o.limit_rate > INT64_MAX ? INT64_MAX : f->o.limit_rate));
 	if (f->o.ca_file != NULL)
 		curl_easy_setopt(c, CURLOPT_CAINFO, f->o.ca_file);
 	if (f->o.pinned_key != NULL)

@@ -14,7 +14,8 @@ whole file. Misbehaviours, each for every GET of a file:
   --cut-after   send N bytes of the body, then close the connection
   --corrupt     flip one byte in the middle of the file
   --oversend    announce the real length, send N bytes more (chunked encoding)
-  --redirect    answer 302 with Location BASE + the request path
+  --redirect    answer 302 with Location BASE + "/real" + the request path
+                (BASE "self": this server); /real/NAME serves NAME
 The log gets "ID PATH STATUS START SENT" after every block sent (SENT is
 cumulative for request ID), so a test can add up what left the server even
 when it is killed.
@@ -58,9 +59,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def serve(self, head):
         path = self.path.split("?", 1)[0]
         name = path.rsplit("/", 1)[-1]
-        if ARGS.redirect:
+        if ARGS.redirect and not path.startswith("/real/"):
+            base = ARGS.redirect
+            if base == "self":
+                base = "http://127.0.0.1:%d" % self.server.server_address[1]
             self.send_response(302)
-            self.send_header("Location", ARGS.redirect.rstrip("/") + path)
+            self.send_header("Location", base.rstrip("/") + "/real" + path)
             self.send_header("Content-Length", "0")
             self.end_headers()
             return

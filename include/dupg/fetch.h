@@ -98,8 +98,11 @@ typedef int (*dupg_fetch_progress_cb)(const dupg_fetch_progress *progress, void 
  * @param file the complete temporary file (`DIR/NAME.part`)
  * @param path the package's task path
  * @param url the URL it came from
- * @return 0 to accept it; a negative ::dupg_err (with its message) to refuse
- *         it: the file is removed and the next server tried
+ * @return 0 to accept it; a negative ::dupg_err to refuse it (the file is
+ *         removed and the next server tried): the message is the one the
+ *         hook's own libdupg calls recorded, else "refused by the
+ *         verification callback" (a positive return counts as
+ *         ::DUPG_EINTEGRITY)
  */
 typedef int (*dupg_fetch_verify_cb)(const char *file, const char *path, const char *url,
 				    void *payload);

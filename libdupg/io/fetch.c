@@ -686,10 +686,13 @@ static enum attempt finish(struct run *run, struct pkg *p, const char *url, int 
 	char *dir;
 	int rc;
 
+	/* a hook that refuses without a message of its own gets one */
+	dupg__error_clear();
 	rc = verify(p->part, p->path, url, f->o.verify_payload);
 	if (rc != 0) {
 		if (rc > 0 || dupg__error_code() == 0)
-			rc = dupg__error(rc < 0 ? rc : DUPG_EINTEGRITY, "verification refused it");
+			rc = dupg__error(rc < 0 ? rc : DUPG_EINTEGRITY,
+					 "refused by the verification callback");
 		remove_partial(p);
 		*code = dupg__error_prefix(rc, "%s from %s: verification failed, removed", p->name, url);
 		return A_FAILOVER;

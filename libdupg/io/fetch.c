@@ -750,7 +750,8 @@ static enum attempt attempt(struct run *run, struct pkg *p, const char *url, int
 	x.http = is_http(url);
 	x.clen = x.rstart = x.rtotal = -1;
 
-	fd = open(p->part, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+	/* never through a link: the partial file is the store's own */
+	fd = open(p->part, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0644);
 	if (fd < 0) {
 		*code = dupg__error_sys(errno, "%s: cannot open", p->part);
 		return A_FATAL;

@@ -37,12 +37,12 @@ serve() {
 	"$PY" "$HTTPD" "$@" >"$out" 2>&1 &
 	PIDS+=($!)
 	for i in $(seq 1 100); do
-		port=$(sed -n 's/^listening on http:\/\/127\.0\.0\.1:\([0-9]*\)$/\1/p' "$out")
+		port=$(sed -n 's/^listening on \(https\{0,1\}:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' "$out")
 		[ -n "$port" ] && break
 		sleep 0.1
 	done
 	[ -n "$port" ] || { echo "server did not start: $(cat "$out")" >&2; exit 1; }
-	printf -v "$var" 'http://127.0.0.1:%s' "$port"
+	printf -v "$var" '%s' "$port"
 	printf -v "${var}_PID" '%s' "$!"
 }
 stop() { kill -9 "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
@@ -312,6 +312,95 @@ if command -v unshare >/dev/null && unshare -m true 2>/dev/null; then
 else
 	echo "ok - SKIP: a full tmpfs: no mount namespace here"
 fi
+
+# --- https: a CA file, a pinned public key ----------------------------------
+if command -v openssl >/dev/null; then
+	mkcert() { # NAME: a self-signed certificate for 127.0.0.1
+		openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/$1.key" -out "$W/$1.pem" -days 2 \
+			-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
+	}
+	mkcert tls && mkcert other
+	openssl x509 -in "$W/tls.pem" -pubkey -noout >"$W/tls.pub"
+	pin=sha256//$(openssl pkey -pubin -in "$W/tls.pub" -outform der | openssl dgst -sha256 -binary | base64)
+	serve TLS --root "$W/pkgs" --tls-cert "$W/tls.pem" --tls-key "$W/tls.key"
+	case $TLS in https://*) ok "https: the test server speaks TLS" ;; *) bad "https: $TLS" ;; esac
+	fresh
+	"$SIM" fetch --into "$W/st" --task "$W/taskA.json" --server "$TLS" --ca-file "$W/tls.pem" >"$W/o.json" \
+		&& cmp -s "$W/st/pkgA.tar" "$W/pkgs/pkgA.tar" && ok "https with --ca-file" || bad "https with --ca-file"
+	fresh
+	expect_fail "https: a server the CA file does not vouch for is refused" "$TLS/pkgA.tar" \
+		"$SIM" fetch --into "$W/st" --task "$W/taskA.json" --server "$TLS" --ca-file "$W/other.pem"
+	grep -qi "certificate" "$W/err" && ok "https: the error says why (certificate)" || bad "https: $(cat "$W/err")"
+	noleft "$W/st" pkgA.tar && ok "https refused: nothing fetched" || bad "https refused: pkgA.tar exists"
+	fresh
+	"$SIM" fetch --into "$W/st" --task "$W/taskA.json" --server "$TLS" --ca-file "$W/tls.pem" \
+		--pinned-key "$pin" >/dev/null && ok "https: the pinned key (sha256) matches" || bad "https: pinned sha256"
+	fresh
+	"$SIM" fetch --into "$W/st" --task "$W/taskA.json" --server "$TLS" --ca-file "$W/tls.pem" \
+		--pinned-key "$W/tls.pub" >/dev/null && ok "https: the pinned key (PEM file) matches" || bad "https: pinned PEM"
+	fresh
+	openssl x509 -in "$W/other.pem" -pubkey -noout >"$W/other.pub"
+	expect_fail "https: another pinned key is refused" "$TLS/pkgA.tar" \
+		"$SIM" fetch --into "$W/st" --task "$W/taskA.json" --server "$TLS" --ca-file "$W/tls.pem" \
+		--pinned-key "$W/other.pub"
+	fresh
+	"$SIM" fetch --into "$W/st" --task "$W/taskA.json" --server "$TLS" --ca-file "$W/tls.pem" \
+		--pinned-key "$W/other.pub" --server "$S1" >"$W/o.json"
+	check "https: a pinned-key mismatch fails over to the next server" "$W/o.json" \
+		'[d["downloaded"][0]["server"], d["downloaded"][0]["failovers"]]' "[\"$S1\", 1]"
+else
+	echo "ok - SKIP: https: no openssl"
+fi
+
+# --- the real dupg-server: its task paths, its ETag, If-Range ----------------
+DSERVER=$top_builddir/server/dupg-server
+case $DSERVER in /*) ;; *) DSERVER=$PWD/$DSERVER ;; esac
+if [ -x "$DSERVER" ]; then
+	out=$(mktemp "$W/dsrv.XXXXXX")
+	"$DSERVER" --packages "$W/pkgs" --db "$W/dsrv.db" --listen 127.0.0.1:0 >"$out" 2>"$W/dsrv.err" &
+	PIDS+=($!)
+	DS=""
+	for i in $(seq 1 100); do
+		DS=$(sed -n 's/^listening on \(http:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' "$out")
+		[ -n "$DS" ] && break
+		sleep 0.1
+	done
+	if [ -n "$DS" ]; then
+		printf '{"kind": "full", "task": ["/v1/packages/pkgA.tar", "/v1/packages/pkgB.tar.gz"]}\n' >"$W/dtask.json"
+		fresh
+		"$SIM" fetch --into "$W/st" --task "$W/dtask.json" --server "$DS" >"$W/o.json"
+		check "dupg-server: the task's /v1/packages paths" "$W/o.json" \
+			'[[x["path"], x["file"].rsplit("/", 1)[1], x["resumed"]] for x in d["downloaded"]]' \
+			'[["/v1/packages/pkgA.tar", "pkgA.tar", false], ["/v1/packages/pkgB.tar.gz", "pkgB.tar.gz", false]]'
+		[ "$(cat "$W/st/new.list")" = "$(printf 'pkgA.tar\npkgB.tar.gz')" ] && ok "dupg-server: new.list" || bad "dupg-server: new.list"
+		etag=$(curl -sI "$DS/v1/packages/pkgA.tar" | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')
+		# a partial file and its metadata as a crash leaves them, with the server's ETag
+		fresh
+		head -c 1000000 "$W/pkgs/pkgA.tar" >"$W/st/pkgA.tar.part"
+		printf '{"url": "%s/v1/packages/pkgA.tar", "etag": "%s", "length": %s}' "$DS" "${etag//\"/\\\"}" "$A" >"$W/st/pkgA.tar.part.meta"
+		"$SIM" fetch --into "$W/st" --task "$W/dtask.json" --server "$DS" >"$W/o.json"
+		check "dupg-server: a partial file with its ETag resumes (Range, If-Range)" "$W/o.json" \
+			'[d["downloaded"][0]["resumed"], d["downloaded"][0]["bytes"]]' "[true, $((A - 1000000))]"
+		cmp -s "$W/st/pkgA.tar" "$W/pkgs/pkgA.tar" && ok "dupg-server: the resumed file is whole" || bad "dupg-server: resumed file differs"
+		fresh
+		head -c 1000000 "$W/pkgs2/pkgA.tar" >"$W/st/pkgA.tar.part"
+		printf '{"url": "%s/v1/packages/pkgA.tar", "etag": "\\"0123456789abcdef\\"", "length": %s}' "$DS" "$A" >"$W/st/pkgA.tar.part.meta"
+		"$SIM" fetch --into "$W/st" --task "$W/dtask.json" --server "$DS" >"$W/o.json"
+		check "dupg-server: a partial file of another ETag starts again from zero" "$W/o.json" \
+			'[d["downloaded"][0]["resumed"], d["downloaded"][0]["bytes"]]' "[false, $A]"
+		cmp -s "$W/st/pkgA.tar" "$W/pkgs/pkgA.tar" && ok "dupg-server: nothing spliced" || bad "dupg-server: spliced file"
+	else
+		bad "dupg-server did not start: $(cat "$W/dsrv.err")"
+	fi
+else
+	echo "ok - SKIP: dupg-server is not built"
+fi
+# a partial file that is a symbolic link is not written through
+fresh
+ln -s "$W/elsewhere" "$W/st/pkgA.tar.part"
+expect_fail "a partial file that is a link is refused" "pkgA.tar.part" \
+	"$SIM" fetch --into "$W/st" --task "$W/taskA.json" --server "$S1"
+[ ! -e "$W/elsewhere" ] && ok "nothing written through the link" || bad "written through the link"
 
 # --- bad input --------------------------------------------------------------
 fresh

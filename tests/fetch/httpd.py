@@ -3,9 +3,10 @@
 
   httpd.py --root DIR [--log FILE] [--rate B/S] [--stall-after N] [--cut-after N]
            [--corrupt] [--oversend N] [--redirect BASE] [--no-etag] [--etag-salt S]
+           [--tls-cert PEM --tls-key PEM]
 
 Serves the regular files of DIR on 127.0.0.1, port 0, and prints
-"listening on http://127.0.0.1:PORT" once it listens. GET and HEAD, one
+"listening on http://127.0.0.1:PORT" (https with --tls-cert) once it listens. GET and HEAD, one
 Range (bytes=N- or bytes=N-M: 206 with Content-Range), If-Range on the
 strong ETag (sha256 of the content and the salt): a different ETag gets the
 whole file. Misbehaviours, each for every GET of a file:
@@ -21,6 +22,7 @@ cumulative for request ID), so a test can add up what left the server even
 when it is killed.
 """
 import argparse
+import ssl
 import hashlib
 import http.server
 import os
@@ -171,9 +173,17 @@ def main():
     p.add_argument("--redirect")
     p.add_argument("--no-etag", action="store_true")
     p.add_argument("--etag-salt", default="")
+    p.add_argument("--tls-cert")
+    p.add_argument("--tls-key")
     ARGS = p.parse_args()
     srv = Server(("127.0.0.1", 0), Handler)
-    print("listening on http://127.0.0.1:%d" % srv.server_address[1], flush=True)
+    scheme = "http"
+    if ARGS.tls_cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(ARGS.tls_cert, ARGS.tls_key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+        scheme = "https"
+    print("listening on %s://127.0.0.1:%d" % (scheme, srv.server_address[1]), flush=True)
     try:
         srv.serve_forever()
     except KeyboardInterrupt:

@@ -19,8 +19,9 @@ bench_dupg_bench_LDADD = libdupg/libdupg.la $(DUPG_UTIL_LIBS) $(JSONC_LIBS) $(AR
 
 TESTS += bench/smoke.sh
 if BUILD_SERVER
-TESTS += bench/server/smoke.sh
+TESTS += bench/server/smoke.sh bench/fetch/smoke.sh
 endif
+EXTRA_DIST += bench/fetch/run.sh bench/fetch/smoke.sh
 EXTRA_DIST += bench/server/run.sh bench/server/smoke.sh bench/server/gen.py bench/server/wrk.lua
 EXTRA_DIST += bench/smoke.sh bench/run.sh bench/report.py bench/notes.md bench/RESULTS.md bench/cost.svg \
 	bench/server.svg
@@ -37,4 +38,8 @@ bench: bench/dupg-bench$(EXEEXT) sim/dupg-sim$(EXEEXT)
 bench-results: bench/dupg-bench$(EXEEXT) sim/dupg-sim$(EXEEXT)
 	@$(BENCH_ENV) bash $(srcdir)/bench/run.sh --update
 
-.PHONY: bench bench-results
+# the fetch benchmark (100 MB from dupg-server against curl): one JSON line
+bench-fetch: sim/dupg-sim$(EXEEXT)
+	@top_builddir=. srcdir='$(srcdir)' PYTHON='$(PYTHON)' bash $(srcdir)/bench/fetch/run.sh
+
+.PHONY: bench bench-results bench-fetch

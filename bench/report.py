@@ -319,6 +319,17 @@ def server_targets(rows, one):
         st and "%s writes/s" % num(rate(st["status"])))
 
 
+def fetch_targets(rows, one):
+    f = next((r for r in rows if r["bench"] == "fetch"), None)
+    one("fetch: a 100 MB package from dupg-server at ≥ 0.9× curl's throughput to disk, verification "
+        "included (neither fsyncs)", f, f and f["ratio"] >= 0.9,
+        f and "%s× (%s against %s MB/s)" % (num(f["ratio"]), num(f["fetch_nofsync_mb_s"]), num(f["curl_mb_s"])))
+    one("fetch, durable: against curl then an fsync of the file (figure only)", f, f is not None,
+        f and "%s× (%s against %s MB/s; %s× plain curl)" % (num(f["ratio_durable"]), num(f["fetch_mb_s"]),
+                                                           num(f["curl_fsync_mb_s"]),
+                                                           num(f["ratio_fetch_vs_curl"])))
+
+
 def plot_server(rows, svg):
     """Bars: descriptions beside the limit, files beside nginx, status writes."""
     gnuplot = shutil.which("gnuplot")
@@ -411,6 +422,7 @@ def targets(rows):
         worst and "%s/s at worst" % num(worst["items_per_s"]))
     if any(r["bench"] == "server" for r in rows):
         server_targets(rows, one)
+    fetch_targets(rows, one)
     return "\n".join(["| target | measured | met |", "|---|---:|---|"] + out)
 
 

@@ -30,6 +30,11 @@ if [ -x server/dupg-server ]; then
 	echo "bench/server/run.sh ..." >&2
 	PYTHON="$python" srcdir="$srcdir" top_builddir=. bash "$srcdir/bench/server/run.sh" >> "$out/results.jsonl" || status=1
 	echo "server $((SECONDS - t0))" >> "$out/durations"
+	# a task's package fetched from it against curl (bench/fetch/run.sh)
+	t0=$SECONDS
+	echo "bench/fetch/run.sh ..." >&2
+	PYTHON="$python" srcdir="$srcdir" top_builddir=. bash "$srcdir/bench/fetch/run.sh" >> "$out/results.jsonl" || status=1
+	echo "fetch $((SECONDS - t0))" >> "$out/durations"
 fi
 echo "total $((SECONDS - start))" >> "$out/durations"
 

@@ -42,5 +42,7 @@
 #include "dupg/plan.h"
 #include "dupg/txn.h"
 #include "dupg/rollout.h"
+#include "dupg/locality.h"
+#include "dupg/fetch.h"
 
 #endif

@@ -12,12 +12,13 @@ prefix=$(sed -n 's/^prefix = //p' "$build/Makefile")
 make -s -C "$build" install DESTDIR="$tmp/dest" >/dev/null 2>&1 ||
 	{ make -s -C "$build" install DESTDIR="$tmp/dest"; exit 1; }
 ln -s "$tmp/dest$prefix" "$tmp/prefix"
-python3 - README.md "$tmp/task.c" "$tmp/loop.c" <<'PY'
+python3 - README.md "$tmp/task.c" "$tmp/loop.c" "$tmp/fetch.c" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
 blocks = re.findall(r"```c\n(.*?)```", text, re.S)
 open(sys.argv[2], "w").write(blocks[0])
 open(sys.argv[3], "w").write(blocks[1])
+open(sys.argv[4], "w").write(blocks[2])
 PY
 export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
 # shellcheck disable=SC2046
@@ -26,6 +27,10 @@ cc -std=c99 -Wall -Wextra -Werror "$tmp/task.c" \
 # shellcheck disable=SC2046
 cc -std=c99 -Wall -Wextra -Werror "$tmp/loop.c" \
 	$(pkg-config --define-variable=prefix="$tmp/prefix" --cflags --libs dupg) -o "$tmp/loop"
+# the fetch example names servers of a real site: compiled, not run
+# shellcheck disable=SC2046
+cc -std=c99 -Wall -Wextra -Werror "$tmp/fetch.c" \
+	$(pkg-config --define-variable=prefix="$tmp/prefix" --cflags --libs dupg) -o "$tmp/fetch"
 cd "$tmp"
 echo payload >app
 sim="$tmp/prefix/bin/dupg-sim"

@@ -5,7 +5,9 @@ pkgs=(build-essential autoconf automake libtool pkg-config
       libarchive-dev libxxhash-dev libjson-c-dev libcunit1-dev
       swig python3-dev python3-pytest xxhash zstd xz-utils valgrind gnuplot-nox
       clang clang-14 libclang-rt-14-dev llvm-14
-      help2man scdoc groff-base man-db debhelper dh-python lintian fakeroot dpkg-dev libdpkg-dev libmicrohttpd-dev libsqlite3-dev libpq-dev libgnutls28-dev postgresql curl openssl wrk)
+      help2man scdoc groff-base man-db debhelper dh-python lintian fakeroot dpkg-dev libdpkg-dev
+      libmicrohttpd-dev libsqlite3-dev libpq-dev libgnutls28-dev postgresql curl openssl wrk
+      libcurl4-openssl-dev)
 # clang (clang-14 on Debian 12) compiles tests/fuzz (./configure
 # --enable-fuzzing); libclang-rt-14-dev holds libFuzzer and the sanitizer
 # runtimes, llvm-14 the symbolizer of their reports.

@@ -18,6 +18,7 @@ sim_dupg_sim_SOURCES = \
 	sim/stage/prune.c \
 	sim/stage/recover.c \
 	sim/stage/rollback.c \
+	sim/stage/fetch.c \
 	sim/scenario/catalog.h \
 	sim/scenario/catalog.c \
 	sim/scenario/site.h \

@@ -29,6 +29,9 @@ static const struct command commands[] = {
 	{ "match", cli_match, "match --site SYSTEM.json PKG...   the site's download task" },
 	{ "prune", cli_prune,
 	  "prune --list LIST --new NEW_LIST [--apply] [--keep N] [--no-fsync]" },
+	{ "fetch", cli_fetch,
+	  "fetch --into DIR --task TASK.json --server URL[@LABELS] [--server ...]\n"
+	  "                [--location LABELS] [--limit-rate BYTES/S]   download a task's packages" },
 	{ "recover", cli_recover, "recover --list LIST   repair a store after an interrupted apply" },
 	{ "rollback", cli_rollback, "rollback --list LIST [--no-fsync]   put the store back on its rollback list" },
 	{ "run", sim_run_main,

@@ -24,13 +24,16 @@ dupg_unit_tests = \
 	tests/test_topology \
 	tests/test_plan \
 	tests/test_txn \
-	tests/test_rollout
+	tests/test_rollout \
+	tests/test_locality \
+	tests/test_fetch
 
 check_PROGRAMS += $(dupg_unit_tests)
 TESTS += $(dupg_unit_tests)
 
 tests_test_errors_LDADD = $(LDADD) -lpthread
 tests_test_store_hands_LDADD = $(LDADD) -lpthread
+tests_test_fetch_LDADD = $(LDADD) -lpthread
 # crafts malformed archives with libarchive's write API
 tests_test_package_LDADD = $(LDADD) $(ARCHIVE_LIBS)
 tests_test_package_CPPFLAGS = $(AM_CPPFLAGS) $(ARCHIVE_CFLAGS)
@@ -56,6 +59,10 @@ EXTRA_DIST += tests/test_faults.sh
 # dupg-sim's core subcommands on real files (the worked example, bad input).
 TESTS += tests/cli/test_cli.sh
 EXTRA_DIST += tests/cli/test_cli.sh
+
+# dupg-sim fetch against misbehaving servers on 127.0.0.1 (tests/fetch/httpd.py).
+TESTS += tests/cli/test_fetch.sh
+EXTRA_DIST += tests/cli/test_fetch.sh tests/fetch/httpd.py
 
 # Every public header compiles alone as C99 with -pedantic.
 TESTS += tests/check-headers.sh

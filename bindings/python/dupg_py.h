@@ -130,6 +130,31 @@ typedef struct { struct dupg_py_topo *h; struct dupg_py_use use; } Topology;
 typedef struct { dupg_plan *h; struct dupg_py_topo *topo; struct dupg_py_use use; } Plan;
 typedef struct { dupg_rollout *h; struct dupg_py_use use; } Rollout;
 
+/*
+ * A fetch (fetch.i, dupg_py_fetch.c): its callables, the outcomes of its last
+ * run as Python dicts, the exception its progress callback raised, and what
+ * its verify callback said when it refused a package.
+ */
+typedef struct {
+	dupg_fetch *h;
+	struct dupg_py_use use;
+	PyObject *progress, *verify, *outcomes;
+	PyObject *exc[3];
+	int failed;
+	bool running;
+	char refused[1024];
+} Fetch;
+Fetch *dupg_py_fetch_new(PyObject *opts);
+void dupg_py_close_Fetch(Fetch *holder);
+void dupg_py_drop_Fetch(Fetch *holder);
+void dupg_py_destroy_Fetch(Fetch *holder);
+PyObject *dupg_py_fetch_run(Fetch *self, PyObject *dir, PyObject *paths, PyObject *servers);
+void dupg_py_fetch_cancel(Fetch *self);
+PyObject *dupg_py_fetch_outcomes(Fetch *self);
+PyObject *dupg_py_fetch_bytes(Fetch *self);
+PyObject *dupg_py_nearness(const char *own, const char *server);
+PyObject *dupg_py_rank(const char *own, PyObject *servers);
+
 /* A rollout's plain values: the library's structs themselves, copied in and out. */
 typedef dupg_wave_tally WaveTally;
 typedef dupg_rollout_status RolloutStatus;

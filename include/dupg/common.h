@@ -43,8 +43,11 @@ typedef enum {
 	DUPG_ENOSPC = -13,     /**< no space left on the device (or over a quota) */
 	DUPG_EACCES = -14,     /**< permission denied, or a read-only file system */
 	DUPG_EPENDING = -15,   /**< an interrupted change is pending: run dupg_store_recover() first */
-	DUPG_ECOMMITTED = -16  /**< the change is committed, but leftovers remain that
+	DUPG_ECOMMITTED = -16, /**< the change is committed, but leftovers remain that
 				    dupg_store_recover() finishes (see store.h) */
+	DUPG_ENETWORK = -17,   /**< a transfer failed: connection, protocol, HTTP status,
+				    stall, a refused response (see fetch.h) */
+	DUPG_ETIMEDOUT = -18   /**< a deadline the caller set passed (see fetch.h) */
 } dupg_err;
 
 /**

@@ -3,7 +3,7 @@
  * on real files (issue 2's contract), apart from the simulator proper (run,
  * draw). Each takes (argc, argv) with argv[0] the command's name and returns
  * the exit status. One file each: pack.c, manifest.c, merge.c, match.c,
- * prune.c, recover.c, rollback.c.
+ * prune.c, recover.c, rollback.c, fetch.c.
  */
 #ifndef DUPG_SIM_STAGE_H
 #define DUPG_SIM_STAGE_H
@@ -15,5 +15,6 @@ int cli_match(int argc, char **argv);
 int cli_prune(int argc, char **argv);
 int cli_recover(int argc, char **argv);
 int cli_rollback(int argc, char **argv);
+int cli_fetch(int argc, char **argv);
 
 #endif

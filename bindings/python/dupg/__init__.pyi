@@ -17,7 +17,8 @@ from .errors import (AbortedError as AbortedError, AccessError as AccessError,
                      IntegrityError as IntegrityError, IOError as IOError,
                      NotFoundError as NotFoundError, OutOfMemoryError as OutOfMemoryError,
                      OutOfRangeError as OutOfRangeError, SimulatorError as SimulatorError,
-                     UnsupportedError as UnsupportedError)
+                     UnsupportedError as UnsupportedError, NetworkError as NetworkError,
+                     TimedOutError as TimedOutError)
 
 StrPath = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 _H = TypeVar("_H", bound="_Handle")
@@ -39,6 +40,8 @@ ENOSPC: int
 EACCES: int
 EPENDING: int
 ECOMMITTED: int
+ENETWORK: int
+ETIMEDOUT: int
 MANIFEST_MAX_BYTES: int
 MANIFEST_FORMAT: int
 __version__: str
@@ -87,6 +90,8 @@ TXN_EVENTS: Tuple[TxnEventKind, ...]
 TXN_TAKEN: Tuple[TxnTaken, ...]
 ROLLOUT_STATES: Tuple[RolloutStateName, ...]
 SITE_STATES: Tuple[SiteStateName, ...]
+Nearness = Literal["slot", "chassis", "cluster", "other"]
+NEARNESS: Tuple[Nearness, ...]
 
 
 class ManifestFile(TypedDict):
@@ -474,6 +479,52 @@ class Rollout(_Handle):
     def __len__(self) -> int: ...
 
 
+class FetchProgress(TypedDict):
+    package: int
+    packages: int
+    path: str
+    url: str
+    done: int
+    total: int
+    all_done: int
+    all_total: int
+
+
+class FetchOutcome(TypedDict):
+    path: str
+    file: str
+    server: int
+    url: str
+    size: int
+    bytes: int
+    resumed: bool
+    failovers: int
+
+
+class FetchServerDict(TypedDict, total=False):
+    url: str
+    location: Optional[str]
+
+
+FetchServer = Union[str, Tuple[str, Optional[str]], FetchServerDict]
+
+
+class Fetch(_Handle):
+    outcomes: List[FetchOutcome]
+    bytes: int
+    def __init__(self, location: Optional[str] = ..., limit_rate: int = ..., stall_seconds: int = ...,
+                 connect_timeout: float = ..., timeout: float = ..., ca_file: Optional[StrPath] = ...,
+                 pinned_key: Optional[str] = ..., ssh_key: Optional[StrPath] = ...,
+                 ssh_known_hosts: Optional[StrPath] = ..., no_fsync: bool = ...,
+                 progress: Optional[Callable[[FetchProgress], Any]] = ...,
+                 verify: Optional[Callable[[str, str, str], Any]] = ...) -> None: ...
+    def run(self, dir: StrPath, paths: Sequence[str], servers: Sequence[FetchServer]) -> List[FetchOutcome]: ...
+    def cancel(self) -> None: ...
+
+
+def location_check(location: Optional[str]) -> None: ...
+def nearness(own: Optional[str], server: Optional[str]) -> Nearness: ...
+def rank(own: Optional[str], servers: Sequence[Optional[str]]) -> List[int]: ...
 def vercmp(a: Optional[str], b: Optional[str]) -> int: ...
 def strerror(code: int) -> str: ...
 def version_number() -> int: ...

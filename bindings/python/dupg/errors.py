@@ -25,6 +25,8 @@ ENOSPC = -13
 EACCES = -14
 EPENDING = -15
 ECOMMITTED = -16
+ENETWORK = -17
+ETIMEDOUT = -18
 
 
 class Error(Exception):
@@ -164,6 +166,18 @@ class AbortedError(Error):
     default_code = EABORTED
 
 
+class NetworkError(Error, ConnectionError):
+    """A transfer failed: connection, protocol, HTTP status, stall, a refused response (DUPG_ENETWORK)."""
+
+    default_code = ENETWORK
+
+
+class TimedOutError(Error, TimeoutError):
+    """A deadline the caller set passed, e.g. Fetch(timeout=...) (DUPG_ETIMEDOUT)."""
+
+    default_code = ETIMEDOUT
+
+
 class SimulatorError(Error):
     """dupg-sim exited with an error.
 
@@ -196,6 +210,8 @@ _BY_CODE = {
     EACCES: AccessError,
     EPENDING: PendingError,
     ECOMMITTED: CommittedError,
+    ENETWORK: NetworkError,
+    ETIMEDOUT: TimedOutError,
 }
 
 

@@ -24,7 +24,8 @@ dupg_unit_tests = \
 	tests/test_topology \
 	tests/test_plan \
 	tests/test_txn \
-	tests/test_rollout
+	tests/test_rollout \
+	tests/test_trust
 
 check_PROGRAMS += $(dupg_unit_tests)
 TESTS += $(dupg_unit_tests)
@@ -34,6 +35,8 @@ tests_test_store_hands_LDADD = $(LDADD) -lpthread
 # crafts malformed archives with libarchive's write API
 tests_test_package_LDADD = $(LDADD) $(ARCHIVE_LIBS)
 tests_test_package_CPPFLAGS = $(AM_CPPFLAGS) $(ARCHIVE_CFLAGS)
+tests_test_trust_LDADD = $(LDADD) $(ARCHIVE_LIBS)
+tests_test_trust_CPPFLAGS = $(AM_CPPFLAGS) $(ARCHIVE_CFLAGS)
 endif
 
 # I/O faults in prune and rollback, one call at a time, then recover (an

@@ -43,8 +43,16 @@ typedef enum {
 	DUPG_ENOSPC = -13,     /**< no space left on the device (or over a quota) */
 	DUPG_EACCES = -14,     /**< permission denied, or a read-only file system */
 	DUPG_EPENDING = -15,   /**< an interrupted change is pending: run dupg_store_recover() first */
-	DUPG_ECOMMITTED = -16  /**< the change is committed, but leftovers remain that
+	DUPG_ECOMMITTED = -16, /**< the change is committed, but leftovers remain that
 				    dupg_store_recover() finishes (see store.h) */
+	DUPG_EUNSIGNED = -17,  /**< a trust policy requires a signature the package lacks (trust.h) */
+	DUPG_EBADSIG = -18,    /**< a signature by a trusted key does not match manifest.json */
+	DUPG_EUNKNOWNKEY = -19, /**< signed only by keys the trust store does not hold */
+	DUPG_EREVOKED = -20,   /**< signed by a revoked key, too few others */
+	DUPG_ETHRESHOLD = -21, /**< fewer valid signatures than the trust store's threshold */
+	DUPG_EEXPIRED = -22,   /**< the manifest's `expires` time has passed */
+	DUPG_EROLLBACK = -23,  /**< security_version below the store's floor (store.h) */
+	DUPG_ESIGFORMAT = -24  /**< manifest.sig is malformed, truncated or oversized */
 } dupg_err;
 
 /**

@@ -75,6 +75,7 @@ from .errors import (
 from .core import (
     APPLY_STEPS,
     MANIFEST_FORMAT,
+    MANIFEST_FORMAT_MIN,
     MANIFEST_MAX_BYTES,
     PACK_FORMATS,
     PLAN_ACTIONS,

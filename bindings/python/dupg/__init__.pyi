@@ -41,6 +41,7 @@ EPENDING: int
 ECOMMITTED: int
 MANIFEST_MAX_BYTES: int
 MANIFEST_FORMAT: int
+MANIFEST_FORMAT_MIN: int
 __version__: str
 
 

@@ -52,6 +52,8 @@ EXTRA_DIST += tests/test_faults.sh
 # dupg-sim's core subcommands on real files (the worked example, bad input).
 TESTS += tests/cli/test_cli.sh
 EXTRA_DIST += tests/cli/test_cli.sh
+TESTS += tests/cli/test_sign.sh
+EXTRA_DIST += tests/cli/test_sign.sh
 
 # Every public header compiles alone as C99 with -pedantic.
 TESTS += tests/check-headers.sh

@@ -3,6 +3,7 @@
 #include "core/json_internal.h"
 #include "listfile_internal.h"
 #include "pkgcache_internal.h"
+#include "store_admit_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -1017,15 +1018,17 @@ static int transition_apply(dupg_store *s, struct transition *tr, const struct n
  */
 static int change(dupg_prune **out, char ***deleted, size_t *ndeleted, dupg_store *s,
 		  const dupg_pathlist *downloaded, const dupg_prune_options *po,
-		  const dupg_apply_options *o)
+		  const dupg_apply_options *o, const dupg_admit_options *ao)
 {
 	dupg__lock lock = DUPG__LOCK_INIT;
+	struct dupg__admit admit;
 	struct transition tr;
 	dupg_prune *p = NULL;
 	struct names n;
 	int rc;
 
 	memset(&tr, 0, sizeof(tr));
+	memset(&admit, 0, sizeof(admit));
 	rc = names_init(&n, s->list_file);
 	if (rc != 0)
 		return rc;
@@ -1039,6 +1042,9 @@ static int change(dupg_prune **out, char ***deleted, size_t *ndeleted, dupg_stor
 	/* another process may have changed the store since this handle read it */
 	if (rc == 0)
 		rc = refresh(s);
+	/* nothing unverified enters: every new package, before the journal */
+	if (rc == 0 && downloaded != NULL)
+		rc = dupg__admit_check(&admit, n.list, s->list, downloaded, ao);
 	if (rc == 0 && downloaded != NULL)
 		rc = dupg_prune_compute(&p, s->list, downloaded, po);
 	if (rc == 0)
@@ -1048,6 +1054,15 @@ static int change(dupg_prune **out, char ***deleted, size_t *ndeleted, dupg_stor
 		rc = transition_journal(&tr, &n);
 	if (rc == 0)
 		rc = transition_apply(s, &tr, &n, o);
+	/* the floor rises once the upgrade is committed, still under the lock */
+	if ((rc == 0 || rc == DUPG_ECOMMITTED) && downloaded != NULL) {
+		int frc = dupg__admit_commit(&admit, o->no_fsync);
+
+		if (frc != 0 && rc == 0)
+			rc = dupg__error_prefix(DUPG_ECOMMITTED, "%s: the prune is committed, but its "
+						"anti-rollback floor was not recorded", n.list);
+	}
+	dupg__admit_free(&admit);
 	dupg__lock_drop(&lock);
 	if ((rc == 0 || rc == DUPG_ECOMMITTED) && deleted != NULL) {
 		*deleted = tr.deletable;
@@ -1081,7 +1096,27 @@ int dupg_store_prune(dupg_prune **out, dupg_store *s, const dupg_pathlist *downl
 		return dupg__error(DUPG_EINVAL,
 				   "%s: the download is empty: nothing to prune (the store is unchanged)",
 				   s->list_file);
-	return change(out, NULL, NULL, s, downloaded, prune, opts);
+	return change(out, NULL, NULL, s, downloaded, prune, opts, NULL);
+}
+
+int dupg_store_prune_ext(dupg_prune **out, dupg_store *s, const dupg_pathlist *downloaded,
+			 const dupg_prune_options *prune, const dupg_apply_options *opts,
+			 const dupg_admit_options *admit)
+{
+	int rc;
+
+	if (out != NULL)
+		*out = NULL;
+	if (s == NULL || downloaded == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_store_prune_ext: NULL argument");
+	rc = check_options(&opts);
+	if (rc != 0)
+		return rc;
+	if (dupg_pathlist_count(downloaded) == 0)
+		return dupg__error(DUPG_EINVAL,
+				   "%s: the download is empty: nothing to prune (the store is unchanged)",
+				   s->list_file);
+	return change(out, NULL, NULL, s, downloaded, prune, opts, admit);
 }
 
 int dupg_store_rollback(char ***deleted, size_t *ndeleted, dupg_store *s,
@@ -1098,5 +1133,5 @@ int dupg_store_rollback(char ***deleted, size_t *ndeleted, dupg_store *s,
 	rc = check_options(&opts);
 	if (rc != 0)
 		return rc;
-	return change(NULL, deleted, ndeleted, s, NULL, NULL, opts);
+	return change(NULL, deleted, ndeleted, s, NULL, NULL, opts, NULL);
 }

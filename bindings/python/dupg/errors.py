@@ -25,6 +25,14 @@ ENOSPC = -13
 EACCES = -14
 EPENDING = -15
 ECOMMITTED = -16
+EUNSIGNED = -17
+EBADSIG = -18
+EUNKNOWNKEY = -19
+EREVOKED = -20
+ETHRESHOLD = -21
+EEXPIRED = -22
+EROLLBACK = -23
+ESIGFORMAT = -24
 
 
 class Error(Exception):
@@ -152,6 +160,60 @@ class CommittedError(Error):
     default_code = ECOMMITTED
 
 
+class TrustError(Error, ValueError):
+    """A package does not pass a trust policy (dupg.Trust); base of the signature errors."""
+
+    default_code = EBADSIG
+
+
+class UnsignedError(TrustError):
+    """The policy requires a signature the package lacks, or a file is not covered by a SHA-256 (DUPG_EUNSIGNED)."""
+
+    default_code = EUNSIGNED
+
+
+class SignatureError(TrustError):
+    """A signature by a trusted key does not match manifest.json (DUPG_EBADSIG)."""
+
+    default_code = EBADSIG
+
+
+class UnknownKeyError(TrustError):
+    """Signed only by keys the trust store does not hold (DUPG_EUNKNOWNKEY)."""
+
+    default_code = EUNKNOWNKEY
+
+
+class RevokedKeyError(TrustError):
+    """Signed by a revoked key, and too few others (DUPG_EREVOKED)."""
+
+    default_code = EREVOKED
+
+
+class ThresholdError(TrustError):
+    """Fewer valid signatures than the trust store's threshold (DUPG_ETHRESHOLD)."""
+
+    default_code = ETHRESHOLD
+
+
+class SignatureFormatError(TrustError):
+    """manifest.sig is malformed, truncated or oversized (DUPG_ESIGFORMAT)."""
+
+    default_code = ESIGFORMAT
+
+
+class ExpiredError(TrustError):
+    """The manifest's expires time has passed (DUPG_EEXPIRED)."""
+
+    default_code = EEXPIRED
+
+
+class RollbackError(BadInputError):
+    """A package's security_version is below the store's anti-rollback floor (DUPG_EROLLBACK)."""
+
+    default_code = EROLLBACK
+
+
 class OutOfMemoryError(Error, MemoryError):
     """Out of memory (DUPG_ENOMEM)."""
 
@@ -196,6 +258,14 @@ _BY_CODE = {
     EACCES: AccessError,
     EPENDING: PendingError,
     ECOMMITTED: CommittedError,
+    EUNSIGNED: UnsignedError,
+    EBADSIG: SignatureError,
+    EUNKNOWNKEY: UnknownKeyError,
+    EREVOKED: RevokedKeyError,
+    ETHRESHOLD: ThresholdError,
+    EEXPIRED: ExpiredError,
+    EROLLBACK: RollbackError,
+    ESIGFORMAT: SignatureFormatError,
 }
 
 

@@ -497,6 +497,8 @@ static void test_load_dir(void)
 	fx_expect_error(dupg_trust_load_dir(&t, td), DUPG_EFORMAT, "c.pub", NULL);
 	CU_ASSERT_PTR_NULL(t);
 	fx_expect_error(dupg_trust_load_dir(&t, fx_path(td, "nodir")), DUPG_ENOTFOUND, "nodir", NULL);
+	fx_rmrf(td);
+	free(td);
 }
 
 static void test_manifest_v2(void)
@@ -742,6 +744,8 @@ static void test_store_admits(void)
 	fx_write(fx_path(sdir, "list.floor"), "{\"format\": 1, \"floor\": {\"B\": -1}}");
 	fx_expect_error(dupg_store_floor(&fl, listfile, "B"), DUPG_EFORMAT, "list.floor", NULL);
 	dupg_trust_free(t);
+	fx_rmrf(sdir);
+	free(sdir);
 }
 
 int main(void)
@@ -768,5 +772,9 @@ int main(void)
 	int rc;
 
 	rc = fx_run("trust", tests);
+	if (dir != NULL) {
+		fx_rmrf(dir);
+		free(dir);
+	}
 	return rc;
 }

@@ -165,6 +165,20 @@ expect_fail "replay below the floor" "below the store's floor 2" \
 expect_ok "rollback stays allowed" "$SIM" rollback --list "$W/store/list"
 grep -q '"B":2' "$W/store/list.floor" && ok "rollback leaves the floor" || bad "rollback changed the floor"
 
+# ---- matching honours applies_to: the next best package when the best excludes the running version
+mkdir -p "$W/match"
+"$SIM" pack --out "$W/match/m2.tar.gz" --name m --version 2 --hw B "$W/pay/app=bin/app" >/dev/null
+"$SIM" pack --out "$W/match/m3.tar.gz" --name m --version 3 --hw B --applies-min 2.0 "$W/pay/app=bin/app" >/dev/null
+printf '{"hw": {"B": [{"version": "1.0", "devices": ["d1"]}]}}' >"$W/match/old.json"
+printf '{"hw": {"B": [{"version": "2.5", "devices": ["d1"]}]}}' >"$W/match/mid.json"
+"$SIM" match --site "$W/match/old.json" "$W/match/m2.tar.gz" "$W/match/m3.tar.gz" >"$W/match/old.out"
+"$SIM" match --site "$W/match/mid.json" "$W/match/m2.tar.gz" "$W/match/m3.tar.gz" >"$W/match/mid.out"
+[ "$(jget "$W/match/old.out" '[p.rsplit("/", 1)[-1] for p in d["task"]]')" = "['m2.tar.gz']" ] &&
+	ok "match: running 1.0 is outside m3's applies_to, m2 is taken" ||
+	bad "match: running 1.0 got $(cat "$W/match/old.out")"
+[ "$(jget "$W/match/mid.out" '[p.rsplit("/", 1)[-1] for p in d["task"]]')" = "['m3.tar.gz']" ] &&
+	ok "match: running 2.5 gets m3" || bad "match: running 2.5 got $(cat "$W/match/mid.out")"
+
 # ---- --help texts name the new options
 "$SIM" --help | grep -q "keygen --out KEY" && ok "--help lists keygen" || bad "--help lists keygen"
 "$SIM" pack --help | grep -q -- "--sign KEY" && ok "pack --help: --sign" || bad "pack --help: --sign"

@@ -85,7 +85,8 @@ DUPG_EXTERN(int) dupg_package_verify(dupg_manifest **out, const char *path);
 
 /** What a verification requires of a package's signatures. */
 typedef enum {
-	DUPG_TRUST_NONE = 0,     /**< none: manifest.sig, when present, is skipped unchecked */
+	DUPG_TRUST_NONE = 0,     /**< none: manifest.sig, when present, is not checked (only held
+				      to ::DUPG_SIG_MAX_BYTES, ::DUPG_ESIGFORMAT beyond) */
 	DUPG_TRUST_REQUIRED = 1  /**< signed under the trust store (trust.h), every file covered by a SHA-256 */
 } dupg_trust_policy;
 

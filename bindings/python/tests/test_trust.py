@@ -184,3 +184,12 @@ def test_store_admits(keys, tmp_path):
         # computing without applying changes nothing (the floor is an apply's business)
         assert s.prune(["p2.tar"])["latest"] == {"B": "p2.tar"}
         assert snapshot(tmp_path) == before
+
+
+def test_sim_run_with_trust():
+    from conftest import srcpath
+    scenario = srcpath("sim", "topologies", "fig3a.json")
+    plain = dupg.sim.run(scenario, seed=1)
+    signed = dupg.sim.run(scenario, seed=1, trust=True)
+    outcome = lambda r: [(s["site"], s["outcome"], s["downloaded"]) for s in r["sites"]]
+    assert outcome(signed) == outcome(plain) and signed["sites"][0]["outcome"] == "upgraded"

@@ -748,6 +748,112 @@ static void test_store_admits(void)
 	free(sdir);
 }
 
+static int stop_at(dupg_apply_step step, void *arg)
+{
+	return step == *(const dupg_apply_step *)arg;
+}
+
+/* A crash anywhere in a prune that raises the floor: the floor rises with the upgrade, or not at all. */
+static void test_floor_crash(void)
+{
+	static const dupg_apply_step steps[] = { DUPG_STEP_JOURNAL, DUPG_STEP_ROLLBACK, DUPG_STEP_LIST,
+						 DUPG_STEP_DONE };
+	const char *keys[] = { k1 };
+	dupg_trust *t = trust_of(keys, 1, 1);
+	size_t i;
+
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		char *sdir = fx_tmpdir(), listfile[1024];
+		dupg_admit_options ad = DUPG_ADMIT_OPTIONS_INIT;
+		dupg_apply_options ao = DUPG_APPLY_OPTIONS_INIT;
+		dupg_recover_report r;
+		dupg_store *st = NULL;
+		dupg_pathlist *d = NULL;
+		dupg_apply_step at = steps[i];
+		uint64_t fl = 99;
+		int rc;
+
+		snprintf(listfile, sizeof(listfile), "%s", fx_path(sdir, "list"));
+		store_pkg(sdir, "p1.tar", "1", 1, 1, 0);
+		store_pkg(sdir, "p4.tar", "4", 4, 1, 0);
+		fx_write(listfile, "p1.tar\n");
+		fx_write(fx_path(sdir, "new"), "p4.tar\n");
+		ad.verify.policy = DUPG_TRUST_REQUIRED;
+		ad.verify.trust = t;
+		ao.step_cb = stop_at;
+		ao.payload = &at;
+		CU_ASSERT_EQUAL_FATAL(dupg_store_open(&st, listfile), 0);
+		CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&d, fx_path(sdir, "new")), 0);
+		rc = dupg_store_prune_ext(NULL, st, d, NULL, &ao, &ad);
+		CU_ASSERT_EQUAL(rc, DUPG_EABORTED);
+		dupg_pathlist_free(d);
+		dupg_store_free(st);
+		CU_ASSERT_EQUAL(dupg_store_floor(&fl, listfile, "B"), 0);
+		/* the floor is written right after LIST: a crash at the step "list" comes before it */
+		CU_ASSERT_EQUAL(fl, at == DUPG_STEP_DONE ? 4 : 0);
+		CU_ASSERT_EQUAL(dupg_store_recover(&r, listfile, NULL), 0);
+		CU_ASSERT_EQUAL(dupg_store_floor(&fl, listfile, "B"), 0);
+		if (at == DUPG_STEP_JOURNAL || at == DUPG_STEP_ROLLBACK) {
+			CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_UNDONE);
+			CU_ASSERT_EQUAL(fl, 0);
+		} else {
+			CU_ASSERT_EQUAL(fl, 4);
+		}
+		/* a floor lost after the commit point is written again by recovery */
+		if (at == DUPG_STEP_LIST) {
+			CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_FINISHED);
+		}
+		fx_rmrf(sdir);
+		free(sdir);
+	}
+	dupg_trust_free(t);
+}
+
+/* Recovery writes the journalled floor when a crash came between LIST and LIST.floor. */
+static void test_floor_recovered(void)
+{
+	const char *keys[] = { k1 };
+	dupg_trust *t = trust_of(keys, 1, 1);
+	char *sdir = fx_tmpdir(), listfile[1024];
+	dupg_admit_options ad = DUPG_ADMIT_OPTIONS_INIT;
+	dupg_apply_options ao = DUPG_APPLY_OPTIONS_INIT;
+	dupg_apply_step at = DUPG_STEP_LIST;
+	dupg_recover_report r;
+	dupg_store *st = NULL;
+	dupg_pathlist *d = NULL;
+	uint64_t fl = 99;
+
+	snprintf(listfile, sizeof(listfile), "%s", fx_path(sdir, "list"));
+	store_pkg(sdir, "p1.tar", "1", 1, 1, 0);
+	store_pkg(sdir, "p4.tar", "4", 4, 1, 0);
+	fx_write(listfile, "p1.tar\n");
+	fx_write(fx_path(sdir, "new"), "p4.tar\n");
+	ad.verify.policy = DUPG_TRUST_REQUIRED;
+	ad.verify.trust = t;
+	ao.step_cb = stop_at;
+	ao.payload = &at;
+	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&st, listfile), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&d, fx_path(sdir, "new")), 0);
+	CU_ASSERT_EQUAL(dupg_store_prune_ext(NULL, st, d, NULL, &ao, &ad), DUPG_EABORTED);
+	/* the crash came after LIST, before LIST.floor was replaced */
+	CU_ASSERT_FALSE(fx_exists(fx_path(sdir, "list.floor")));
+	{
+		char *j = fx_read(fx_path(sdir, "list.journal"));
+
+		CU_ASSERT_PTR_NOT_NULL(j != NULL ? strstr(j, "\"floor\"") : NULL);
+		free(j);
+	}
+	CU_ASSERT_EQUAL(dupg_store_recover(&r, listfile, NULL), 0);
+	CU_ASSERT_EQUAL(r.action, DUPG_RECOVER_FINISHED);
+	CU_ASSERT_EQUAL(dupg_store_floor(&fl, listfile, "B"), 0);
+	CU_ASSERT_EQUAL(fl, 4);
+	dupg_pathlist_free(d);
+	dupg_store_free(st);
+	dupg_trust_free(t);
+	fx_rmrf(sdir);
+	free(sdir);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -767,6 +873,8 @@ int main(void)
 		{ "bad format-2 manifests", test_manifest_v2_bad },
 		{ "matching honours applies_to", test_match_applies },
 		{ "a store admits only verified packages, above its floor", test_store_admits },
+		{ "a crash in a prune: the floor rises with the upgrade or not at all", test_floor_crash },
+		{ "recovery writes the journalled floor", test_floor_recovered },
 		CU_TEST_INFO_NULL,
 	};
 	int rc;

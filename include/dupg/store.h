@@ -150,10 +150,11 @@ DUPG_EXTERN(int) dupg_store_prune(dupg_prune **out, dupg_store *s,
  * refused with ::DUPG_EROLLBACK; packages `LIST` names already (the
  * rollback configuration) are not held to it, and dupg_store_rollback()
  * leaves the floor alone. The floor rises to the highest security version
- * of the packages a prune admitted, right after that prune's commit point
- * (no file is written while every security version is 0);
- * a crash between the two leaves the old floor (never a higher one), and a
- * failure to write it returns ::DUPG_ECOMMITTED.
+ * of the packages a prune admitted with that prune: the new floor is in its
+ * journal and `LIST.floor` is replaced right after the commit point, so a
+ * crash before it leaves the old floor and one after it is finished by
+ * dupg_store_recover() (no file is written while every security version is
+ * 0; a failure to write it after the commit point is ::DUPG_ECOMMITTED).
  * @{
  */
 #define DUPG_ADMIT_OPTIONS_VERSION 1

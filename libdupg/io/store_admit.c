@@ -6,7 +6,9 @@
  *     {"format": 1, "floor": {"B": 3, "C": 1}}
  *
  * the highest security_version an upgrade committed per hardware type,
- * replaced atomically after the change's commit point (I/O).
+ * journalled with the change and replaced atomically right after its commit
+ * point (io/store.c; recovery writes it again when it finishes the change).
+ * (I/O)
  */
 #include "internal.h"
 #include "store_admit_internal.h"
@@ -191,13 +193,14 @@ int dupg__admit_check(struct dupg__admit *a, const char *list_file, const dupg_p
 	return rc;
 }
 
-int dupg__admit_commit(struct dupg__admit *a, int no_fsync)
+int dupg__admit_render(char **out, size_t *len, const struct dupg__admit *a)
 {
 	json_object *fl, *root;
 	char *text = NULL;
 	size_t i;
-	int rc;
 
+	*out = NULL;
+	*len = 0;
 	if (!a->changed)
 		return 0;
 	fl = json_object_new_object();
@@ -221,9 +224,9 @@ int dupg__admit_commit(struct dupg__admit *a, int no_fsync)
 	json_object_put(root);
 	if (text == NULL)
 		return dupg__error_nomem();
-	rc = dupg__fs_write_atomic(a->file, text, strlen(text), no_fsync, NULL, NULL);
-	free(text);
-	return rc;
+	*out = text;
+	*len = strlen(text);
+	return 0;
 }
 
 int dupg_store_floor(uint64_t *out, const char *list_file, const char *hw)

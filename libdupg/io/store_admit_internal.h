@@ -26,8 +26,12 @@ struct dupg__admit {
 DUPG_HIDDEN int dupg__admit_check(struct dupg__admit *a, const char *list_file,
 				  const dupg_pathlist *current, const dupg_pathlist *downloaded,
 				  const dupg_admit_options *o);
-/* Write the raised floor (atomically) when it changed. */
-DUPG_HIDDEN int dupg__admit_commit(struct dupg__admit *a, int no_fsync);
+/*
+ * The raised floor as LIST.floor's text (*out caller-freed), or NULL when
+ * it did not change: store.c journals it and writes it after the commit
+ * point (recovery writes it again when it finishes the change).
+ */
+DUPG_HIDDEN int dupg__admit_render(char **out, size_t *len, const struct dupg__admit *a);
 DUPG_HIDDEN void dupg__admit_free(struct dupg__admit *a);
 
 #endif

@@ -45,14 +45,17 @@ typedef enum {
 	DUPG_EPENDING = -15,   /**< an interrupted change is pending: run dupg_store_recover() first */
 	DUPG_ECOMMITTED = -16, /**< the change is committed, but leftovers remain that
 				    dupg_store_recover() finishes (see store.h) */
-	DUPG_EUNSIGNED = -17,  /**< a trust policy requires a signature the package lacks (trust.h) */
-	DUPG_EBADSIG = -18,    /**< a signature by a trusted key does not match manifest.json */
-	DUPG_EUNKNOWNKEY = -19, /**< signed only by keys the trust store does not hold */
-	DUPG_EREVOKED = -20,   /**< signed by a revoked key, too few others */
-	DUPG_ETHRESHOLD = -21, /**< fewer valid signatures than the trust store's threshold */
-	DUPG_EEXPIRED = -22,   /**< the manifest's `expires` time has passed */
-	DUPG_EROLLBACK = -23,  /**< security_version below the store's floor (store.h) */
-	DUPG_ESIGFORMAT = -24  /**< manifest.sig is malformed, truncated or oversized */
+	DUPG_ENETWORK = -17,   /**< a transfer failed: connection, protocol, HTTP status,
+				    stall, a refused response (see fetch.h) */
+	DUPG_ETIMEDOUT = -18,  /**< a deadline the caller set passed (see fetch.h) */
+	DUPG_EUNSIGNED = -19,  /**< a trust policy requires a signature the package lacks (trust.h) */
+	DUPG_EBADSIG = -20,    /**< a signature by a trusted key does not match manifest.json */
+	DUPG_EUNKNOWNKEY = -21, /**< signed only by keys the trust store does not hold */
+	DUPG_EREVOKED = -22,   /**< signed by a revoked key, too few others */
+	DUPG_ETHRESHOLD = -23, /**< fewer valid signatures than the trust store's threshold */
+	DUPG_EEXPIRED = -24,   /**< the manifest's `expires` time has passed */
+	DUPG_EROLLBACK = -25,  /**< security_version below the store's floor (store.h) */
+	DUPG_ESIGFORMAT = -26  /**< manifest.sig is malformed, truncated or oversized */
 } dupg_err;
 
 /**

@@ -13,9 +13,9 @@ bench_dupg_bench_SOURCES = \
 	bench/verify.c \
 	bench/txn.c \
 	bench/alloc.c
-bench_dupg_bench_CPPFLAGS = $(AM_CPPFLAGS) $(DUPG_UTIL_CPPFLAGS) $(JSONC_CFLAGS) $(ARCHIVE_CFLAGS)
+bench_dupg_bench_CPPFLAGS = $(AM_CPPFLAGS) $(DUPG_UTIL_CPPFLAGS) $(JSONC_CFLAGS) $(ARCHIVE_CFLAGS) $(CRYPTO_CFLAGS)
 # -ldl: the malloc-counting wrapper finds libc's malloc with dlsym
-bench_dupg_bench_LDADD = libdupg/libdupg.la $(DUPG_UTIL_LIBS) $(JSONC_LIBS) $(ARCHIVE_LIBS) -lm -ldl
+bench_dupg_bench_LDADD = libdupg/libdupg.la $(DUPG_UTIL_LIBS) $(JSONC_LIBS) $(ARCHIVE_LIBS) $(CRYPTO_LIBS) -lm -ldl
 
 TESTS += bench/smoke.sh
 if BUILD_SERVER

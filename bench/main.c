@@ -25,7 +25,8 @@ static const struct benchmark benchmarks[] = {
 	{ "vercmp", bench_vercmp, "N dupg_vercmp comparisons (default 1e4..1e7)" },
 	{ "verify", bench_verify,
 	  "packages of N payload bytes (default 1e6..1e8) as tar, tar.gz, tar.zst (--variant):\n"
-	  "               manifest read and full verification" },
+	  "               format 2, signed: manifest read with the signature check, the\n"
+	  "               signature check alone, full verification under the trust store" },
 	{ "txn", bench_txn,
 	  "the transaction on instant devices: variant group, a linked group of N devices\n"
 	  "               (default 1e4) against a plain loop over its plans; variants site and\n"

@@ -1,10 +1,16 @@
 /*
  * verify: a package of N payload bytes (semi-compressible, deterministic) as
- * tar, tar.gz and tar.zst, built once with dupg_package_build into the cache.
- *   op manifest: dupg_package_read_manifest; limit: libarchive reading the
- *                first entry alone;
- *   op verify:   dupg_package_verify; limit: libarchive decompressing the
- *                whole archive without hashing.
+ * tar, tar.gz and tar.zst, built once with dupg_package_build into the cache,
+ * format 2 (every file with its SHA-256) and signed with a key kept there.
+ *   op manifest: dupg_package_read_manifest_ext under a trust store (the
+ *                manifest-first read and the signature check); limit:
+ *                libarchive reading the first entry alone;
+ *   op sigcheck: dupg_trust_check on the manifest's bytes and signature file
+ *                alone; limit: one EVP_DigestVerify of an Ed25519 signature;
+ *   op verify:   dupg_package_verify_ext under the trust store (signature,
+ *                sizes, XXH3-128 and SHA-256 of every file); limit:
+ *                libarchive decompressing the whole archive and libcrypto's
+ *                SHA-256 over every entry, nothing else.
  * No naive method applies. The verify run also checks, with libarchive and
  * XXH3-128 called here, that every entry's size and digest are those of the
  * manifest, and (smoke mode) that a flipped byte fails verification.
@@ -14,6 +20,8 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -22,7 +30,7 @@
 
 #include "dupg.h"
 
-#define VERIFY_CACHE_VERSION 2
+#define VERIFY_CACHE_VERSION 3
 #define VERIFY_BLOCK 4096
 #define VERIFY_SMALL_FILES 8
 #define VERIFY_SMALL_SIZE 1000
@@ -181,9 +189,23 @@ static int verify_cache(const char *dir, uint64_t size)
 		    bench_write(path, "", 0) != 0)
 			goto out;
 	}
+	{
+		char key[4096], pub[4096];
+		int lrc;
+
+		if (bench_pathf(key, sizeof(key), "%s/signing.key", dir) != 0 ||
+		    bench_pathf(pub, sizeof(pub), "%s/signing.pub", dir) != 0)
+			goto out;
+		if (!bench_exists(pub) && (lrc = dupg_key_generate(key, pub, NULL)) != 0) {
+			bench_lib_fail("dupg_key_generate", lrc);
+			goto out;
+		}
+	}
 	for (i = 0; i < 3; i++) {
 		dupg_pack_options opts = DUPG_PACK_OPTIONS_INIT;
 		const char *hw[] = { "BBU-5216", "BBU-5216-B" };
+		char key[4096];
+		const char *keys[1];
 		int lrc;
 
 		if (bench_pathf(path, sizeof(path), "%s/package.%s", dir, formats[i]) != 0)
@@ -194,6 +216,12 @@ static int verify_cache(const char *dir, uint64_t size)
 		opts.no_fsync = 1;
 		opts.build_time = "2024-01-05T00:00:00Z";
 		opts.vendor = "libdupg bench";
+		opts.security_version = 1;
+		if (bench_pathf(key, sizeof(key), "%s/signing.key", dir) != 0)
+			goto out;
+		keys[0] = key;
+		opts.sign_keys = keys;
+		opts.sign_key_count = 1;
 		lrc = dupg_package_build(NULL, path, "bench-payload", "1.0.0", hw, 2, p->files, p->n,
 					 &opts);
 		if (lrc != 0) {
@@ -215,12 +243,17 @@ struct verify_run {
 	int arc;       /* libarchive failure in a limit run */
 	uint64_t bytes;
 	dupg_manifest *m;
+	dupg_verify_options vo;  /* under the package's trust store */
+	char *json, *sig;        /* manifest.json and manifest.sig, for sigcheck */
+	size_t json_len, sig_len;
+	EVP_PKEY *pub;           /* the signing key, for the sigcheck limit */
+	unsigned char raw_sig[64];
 };
 
 static void run_manifest(void *arg)
 {
 	struct verify_run *r = arg;
-	int rc = dupg_package_read_manifest(&r->m, r->path);
+	int rc = dupg_package_read_manifest_ext(&r->m, r->path, &r->vo);
 
 	if (rc != 0)
 		r->rc = rc;
@@ -229,10 +262,31 @@ static void run_manifest(void *arg)
 static void run_verify(void *arg)
 {
 	struct verify_run *r = arg;
-	int rc = dupg_package_verify(NULL, r->path);
+	int rc = dupg_package_verify_ext(NULL, r->path, &r->vo);
 
 	if (rc != 0)
 		r->rc = rc;
+}
+
+static void run_sigcheck(void *arg)
+{
+	struct verify_run *r = arg;
+	int rc = dupg_trust_check(r->vo.trust, r->json, r->json_len, r->sig, r->sig_len, r->path);
+
+	if (rc != 0)
+		r->rc = rc;
+}
+
+/* The limit of a signature check: one Ed25519 verification by libcrypto. */
+static void run_ed25519(void *arg)
+{
+	struct verify_run *r = arg;
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+
+	if (c == NULL || EVP_DigestVerifyInit(c, NULL, NULL, NULL, r->pub) != 1 ||
+	    EVP_DigestVerify(c, r->raw_sig, 64, (const unsigned char *)r->json, r->json_len) != 1)
+		r->arc = 1;
+	EVP_MD_CTX_free(c);
 }
 
 static void after_lib(void *arg)
@@ -280,30 +334,83 @@ static void run_first_entry(void *arg)
 		archive_read_free(a);
 }
 
-/* The limit of a verification: every entry decompressed, nothing hashed. */
+/* The limit of a verification: every entry decompressed and through SHA-256, nothing else. */
 static void run_decompress(void *arg)
 {
 	struct verify_run *r = arg;
 	struct archive *a = open_archive(r->path);
 	struct archive_entry *e;
+	EVP_MD_CTX *sha = EVP_MD_CTX_new();
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int dl;
 	const void *buf;
 	size_t len;
 	la_int64_t off;
 	int rc;
 
-	if (a == NULL) {
+	if (a == NULL || sha == NULL) {
 		r->arc = 1;
+		EVP_MD_CTX_free(sha);
+		if (a != NULL)
+			archive_read_free(a);
 		return;
 	}
 	while ((rc = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		while ((rc = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK)
+		EVP_DigestInit_ex(sha, EVP_sha256(), NULL);
+		while ((rc = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
+			EVP_DigestUpdate(sha, buf, len);
 			r->bytes += len;
+		}
+		EVP_DigestFinal_ex(sha, d, &dl);
 		if (rc != ARCHIVE_EOF)
 			break;
 	}
 	if (rc != ARCHIVE_EOF)
 		r->arc = 1;
+	EVP_MD_CTX_free(sha);
 	archive_read_free(a);
+}
+
+/* manifest.json and manifest.sig of a package (the first two entries), and the raw signature. */
+static int read_head(struct verify_run *r, const char *pub_path)
+{
+	struct archive *a = open_archive(r->path);
+	struct archive_entry *e;
+	char **bufs[2] = { &r->json, &r->sig };
+	size_t *lens[2] = { &r->json_len, &r->sig_len };
+	FILE *f;
+	size_t i;
+
+	if (a == NULL)
+		return 1;
+	for (i = 0; i < 2; i++) {
+		la_int64_t n;
+
+		if (archive_read_next_header(a, &e) != ARCHIVE_OK || (n = archive_entry_size(e)) <= 0 ||
+		    (*bufs[i] = malloc((size_t)n + 1)) == NULL ||
+		    archive_read_data(a, *bufs[i], (size_t)n) != (la_ssize_t)n) {
+			archive_read_free(a);
+			return bench_fail("verify: %s: cannot read its first two entries", r->path);
+		}
+		(*bufs[i])[n] = '\0';
+		*lens[i] = (size_t)n;
+	}
+	archive_read_free(a);
+	{
+		/* {"format":1,"signatures":[{"keyid":"...","sig":"BASE64"}]}: decode the one signature */
+		const char *s = strstr(r->sig, "\"sig\":\"");
+		unsigned char out[66];
+
+		if (s == NULL || EVP_DecodeBlock(out, (const unsigned char *)s + 7, 88) != 66)
+			return bench_fail("verify: %s: manifest.sig holds no signature", r->path);
+		memcpy(r->raw_sig, out, 64);
+	}
+	f = fopen(pub_path, "rb");
+	if (f == NULL)
+		return bench_fail("%s: %s", pub_path, strerror(errno));
+	r->pub = PEM_read_PUBKEY(f, NULL, NULL, NULL);
+	fclose(f);
+	return r->pub == NULL ? bench_fail("%s: not a public key", pub_path) : 0;
 }
 
 /* Every entry's size and XXH3-128, computed here, against the manifest. */
@@ -325,7 +432,8 @@ static size_t cross_check(const char *path, const dupg_manifest *m)
 		la_int64_t off;
 		uint64_t total = 0;
 
-		if (archive_entry_filetype(e) != AE_IFREG || strcmp(name, "manifest.json") == 0)
+		if (archive_entry_filetype(e) != AE_IFREG || strcmp(name, "manifest.json") == 0 ||
+		    strcmp(name, "manifest.sig") == 0)
 			continue;
 		st = XXH3_createState();
 		if (st == NULL)
@@ -395,10 +503,12 @@ static int verify_one(const struct bench_opts *o, const void *arg, json_object *
 {
 	const struct verify_case *c = arg;
 	struct verify_run r;
-	char dir[4096], path[4096], variant[64];
+	char dir[4096], path[4096], variant[64], pub[4096];
 	double lib_ns, limit_ns, best[2];
 	size_t bad = 0;
-	int manifest = strcmp(c->op, "manifest") == 0;
+	int manifest = strcmp(c->op, "manifest") == 0, sigcheck = strcmp(c->op, "sigcheck") == 0;
+	dupg_trust *trust = NULL;
+	int trc;
 	FILE *f;
 	long archive_bytes = -1;
 
@@ -409,6 +519,15 @@ static int verify_one(const struct bench_opts *o, const void *arg, json_object *
 	    verify_cache(dir, c->size) != 0)
 		return 2;
 	r.path = path;
+	r.vo = (dupg_verify_options)DUPG_VERIFY_OPTIONS_INIT;
+	if (bench_pathf(pub, sizeof(pub), "%s/signing.pub", dir) != 0)
+		return 2;
+	if ((trc = dupg_trust_new(&trust)) != 0 || (trc = dupg_trust_add_key_file(trust, pub)) != 0)
+		return bench_lib_fail(pub, trc) + 1;
+	r.vo.policy = DUPG_TRUST_REQUIRED;
+	r.vo.trust = trust;
+	if (sigcheck && read_head(&r, pub) != 0)
+		return 2;
 	f = fopen(path, "rb");
 	if (f != NULL) {
 		fseek(f, 0, SEEK_END);
@@ -418,6 +537,10 @@ static int verify_one(const struct bench_opts *o, const void *arg, json_object *
 
 	if (manifest) {
 		static const struct bench_fn fns[] = { { run_manifest, after_lib }, { run_first_entry, NULL } };
+
+		bench_turns(o, fns, 2, &r, 5, 1000, best);
+	} else if (sigcheck) {
+		static const struct bench_fn fns[] = { { run_sigcheck, NULL }, { run_ed25519, NULL } };
 
 		bench_turns(o, fns, 2, &r, 5, 1000, best);
 	} else {
@@ -432,7 +555,7 @@ static int verify_one(const struct bench_opts *o, const void *arg, json_object *
 	if (r.arc)
 		return bench_fail("verify: %s: libarchive could not read it", path) + 1;
 
-	if (!manifest) {
+	if (!manifest && !sigcheck) {
 		dupg_manifest *m = NULL, *m2 = NULL;
 		char *j1 = NULL, *j2 = NULL;
 		int rc = dupg_package_verify(&m, path);
@@ -465,7 +588,7 @@ static int verify_one(const struct bench_opts *o, const void *arg, json_object *
 	jput_str(line, "op", c->op);
 	jput_str(line, "format", c->format);
 	jput_int(line, "archive_bytes", archive_bytes);
-	if (manifest) {
+	if (manifest || sigcheck) {
 		bench_put_figures(line, 1, lib_ns, NAN, limit_ns);
 		bench_put_target(line, "ns_per_item < 1e6 (1 ms)", lib_ns < 1e6);
 	} else {
@@ -475,6 +598,10 @@ static int verify_one(const struct bench_opts *o, const void *arg, json_object *
 		bench_put_target(line, "ratio_limit <= 1.3", lib_ns / limit_ns <= 1.3);
 	}
 	jput_bool(line, "identical", bad == 0);
+	dupg_trust_free(trust);
+	free(r.json);
+	free(r.sig);
+	EVP_PKEY_free(r.pub);
 	return bad == 0 ? 0 : 1;
 }
 
@@ -483,7 +610,7 @@ int bench_verify(const struct bench_opts *o)
 	static const uint64_t sizes[] = { 1000000, 10000000, 100000000 };
 	static const uint64_t smoke[] = { 200000 };
 	static const char *const formats[] = { "tar", "tar.gz", "tar.zst" };
-	static const char *const ops[] = { "manifest", "verify" };
+	static const char *const ops[] = { "manifest", "sigcheck", "verify" };
 	const uint64_t *list = o->check ? smoke : sizes;
 	size_t n = o->check ? 1 : 3, i, j, k;
 	char *scratch_cache = NULL;
@@ -503,7 +630,7 @@ int bench_verify(const struct bench_opts *o)
 			if (o->variant != NULL && strcmp(o->variant, formats[j]) != 0)
 				continue;
 			any = 1;
-			for (k = 0; k < 2; k++) {
+			for (k = 0; k < 3; k++) {
 				c.size = list[i];
 				c.format = formats[j];
 				c.op = ops[k];

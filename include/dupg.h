@@ -31,6 +31,7 @@
 #include "dupg/apply.h"
 #include "dupg/vercmp.h"
 #include "dupg/manifest.h"
+#include "dupg/trust.h"
 #include "dupg/package.h"
 #include "dupg/vd.h"
 #include "dupg/match.h"

@@ -2,7 +2,7 @@
 # Install the Debian packages libdupg needs to build and test, when missing.
 set -euo pipefail
 pkgs=(build-essential autoconf automake libtool pkg-config
-      libarchive-dev libxxhash-dev libjson-c-dev libcunit1-dev
+      libarchive-dev libxxhash-dev libjson-c-dev libcunit1-dev libssl-dev
       swig python3-dev python3-pytest xxhash zstd xz-utils valgrind gnuplot-nox
       clang clang-14 libclang-rt-14-dev llvm-14
       help2man scdoc groff-base man-db debhelper dh-python lintian fakeroot dpkg-dev libdpkg-dev

@@ -13,6 +13,7 @@ sim_dupg_sim_SOURCES = \
 	sim/stage/common.c \
 	sim/stage/pack.c \
 	sim/stage/manifest.c \
+	sim/stage/keygen.c \
 	sim/stage/merge.c \
 	sim/stage/match.c \
 	sim/stage/prune.c \

@@ -23,12 +23,15 @@ struct command {
 static const struct command commands[] = {
 	{ "pack", cli_pack,
 	  "pack --out FILE --name NAME --version VER --hw T1[,T2...] [--format tar|tar.gz|tar.xz|tar.zst|zip]\n"
-	  "                [--vendor V] [--build-time T] [PAYLOAD_FILE[=INSTALL_PATH]...]" },
-	{ "manifest", cli_manifest, "manifest PKG          verify PKG fully, print its manifest" },
+	  "                [--vendor V] [--build-time T] [--security-version N] [--applies-min V]\n"
+	  "                [--applies-max V] [--summary S] [--expires T] [--sign KEY]...\n"
+	  "                [PAYLOAD_FILE[=INSTALL_PATH]...]" },
+	{ "manifest", cli_manifest, "manifest PKG [--trust DIR]   verify PKG fully (and its signatures), print its manifest" },
+	{ "keygen", cli_keygen, "keygen --out KEY      an Ed25519 key pair: KEY (private, 0600) and KEY.pub" },
 	{ "merge", cli_merge, "merge DEVICES.json    merge device descriptions by hardware type" },
 	{ "match", cli_match, "match --site SYSTEM.json PKG...   the site's download task" },
 	{ "prune", cli_prune,
-	  "prune --list LIST --new NEW_LIST [--apply] [--keep N] [--no-fsync]" },
+	  "prune --list LIST --new NEW_LIST [--apply] [--keep N] [--trust DIR] [--no-fsync]" },
 	{ "fetch", cli_fetch,
 	  "fetch --into DIR --task TASK.json --server URL[@LABELS] [--server ...]\n"
 	  "                [--location LABELS] [--limit-rate BYTES/S]   download a task's packages" },
@@ -37,7 +40,7 @@ static const struct command commands[] = {
 	{ "run", sim_run_main,
 	  "run SCENARIO [--seed N] [--fail DEVICE:stage|switch|health]... [--report FILE]\n"
 	  "                [--cut PKG] [--corrupt PKG] [--crash STEP] [--workdir DIR] [--keep]\n"
-	  "                [--no-fsync] [--link] [--sites N] [--halt-threshold X] [--quiet]" },
+	  "                [--no-fsync] [--link] [--trust] [--sites N] [--halt-threshold X] [--quiet]" },
 	{ "draw", sim_draw_main,
 	  "draw SITE --report FILE | draw SCENARIO [--site ID]   Graphviz DOT of a site" },
 };

@@ -42,13 +42,16 @@ static const char usage_text[] =
 	"  --keep                    keep the work directory and every site's store\n"
 	"  --no-fsync                skip fsync (simulation only; the report says so)\n"
 	"  --link                    downloads hard-link the server's file instead of copying\n"
+	"  --trust                   sign the catalogue with a key made for the run\n"
+	"                            (WORKDIR/trust) and require the signature wherever a\n"
+	"                            package is verified (download, store)\n"
 	"  --sites N                 generate only the first N sites of a fleet recipe\n"
 	"  --halt-threshold X        halt the rollout when a wave's failure rate exceeds X\n"
 	"  --quiet                   no table, no progress bar\n";
 
 enum {
 	OPT_SEED = 256, OPT_FAIL, OPT_CUT, OPT_CORRUPT, OPT_CRASH, OPT_CRASH_TXN, OPT_REPORT, OPT_WORKDIR,
-	OPT_KEEP, OPT_NO_FSYNC, OPT_LINK, OPT_SITES, OPT_HALT, OPT_QUIET, OPT_HELP
+	OPT_KEEP, OPT_NO_FSYNC, OPT_LINK, OPT_TRUST, OPT_SITES, OPT_HALT, OPT_QUIET, OPT_HELP
 };
 
 static const struct option long_opts[] = {
@@ -63,6 +66,7 @@ static const struct option long_opts[] = {
 	{ "keep", no_argument, NULL, OPT_KEEP },
 	{ "no-fsync", no_argument, NULL, OPT_NO_FSYNC },
 	{ "link", no_argument, NULL, OPT_LINK },
+	{ "trust", no_argument, NULL, OPT_TRUST },
 	{ "sites", required_argument, NULL, OPT_SITES },
 	{ "halt-threshold", required_argument, NULL, OPT_HALT },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
@@ -237,6 +241,9 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		case OPT_LINK:
 			a->opt.link = 1;
 			break;
+		case OPT_TRUST:
+			a->opt.trust = 1;
+			break;
 		case OPT_SITES:
 			if (parse_u64(&a->sites, optarg) != 0 || a->sites == 0)
 				return sim_error(DUPG_EINVAL, "--sites %s: not a positive number", optarg);
@@ -351,8 +358,27 @@ static int setup(struct sim_ctx *ctx, struct sim_scenario *sc, struct run_args *
 	a->opt.workdir = *workdir;
 	ctx->sc = sc;
 	ctx->opt = &a->opt;
-	if ((rc = sim_server_build(&ctx->server, &sc->cat, *workdir, a->opt.no_fsync)) != 0)
+	if (a->opt.trust) {
+		/* one key for the run: it signs the catalogue, the sites trust it */
+		char *tdir = sim_printf("%s/trust", *workdir), *key = sim_printf("%s/trust/signing.key", *workdir);
+		char *pub = sim_printf("%s/trust/signing.pub", *workdir);
+
+		if (tdir == NULL || key == NULL || pub == NULL)
+			rc = sim_error(DUPG_ENOMEM, "out of memory");
+		else if ((rc = sim_mkdirs(tdir)) == 0 && (rc = dupg_key_generate(key, pub, NULL)) != 0)
+			rc = sim_error_lib(rc, "signing key");
+		if (rc == 0 && (rc = dupg_trust_load_dir(&ctx->trust, tdir)) != 0)
+			rc = sim_error_lib(rc, "trust store");
+		if (rc == 0)
+			rc = sim_server_build(&ctx->server, &sc->cat, *workdir, a->opt.no_fsync, key);
+		free(tdir);
+		free(key);
+		free(pub);
+		if (rc != 0)
+			return rc;
+	} else if ((rc = sim_server_build(&ctx->server, &sc->cat, *workdir, a->opt.no_fsync, NULL)) != 0) {
 		return rc;
+	}
 	ctx->sites_dir = sim_printf("%s/sites", *workdir);
 	basedir = sim_printf("%s/baseline", *workdir);
 	if (ctx->sites_dir == NULL || basedir == NULL)
@@ -435,6 +461,8 @@ int sim_run_main(int argc, char **argv)
 		cli_fail("%s", sim_errmsg());
 	sim_baseline_free(ctx.base);
 	sim_server_clear(&ctx.server);
+	dupg_trust_free(ctx.trust);
+	ctx.trust = NULL;
 	free(ctx.sites_dir);
 	cleanup(workdir, &a);
 	if (a.opt.keep && workdir != NULL && rc == 0 && !a.quiet)

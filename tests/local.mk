@@ -26,7 +26,8 @@ dupg_unit_tests = \
 	tests/test_txn \
 	tests/test_rollout \
 	tests/test_locality \
-	tests/test_fetch
+	tests/test_fetch \
+	tests/test_trust
 
 check_PROGRAMS += $(dupg_unit_tests)
 TESTS += $(dupg_unit_tests)
@@ -37,6 +38,8 @@ tests_test_fetch_LDADD = $(LDADD) -lpthread
 # crafts malformed archives with libarchive's write API
 tests_test_package_LDADD = $(LDADD) $(ARCHIVE_LIBS)
 tests_test_package_CPPFLAGS = $(AM_CPPFLAGS) $(ARCHIVE_CFLAGS)
+tests_test_trust_LDADD = $(LDADD) $(ARCHIVE_LIBS)
+tests_test_trust_CPPFLAGS = $(AM_CPPFLAGS) $(ARCHIVE_CFLAGS)
 if HAVE_DPKG
 # dupg_vercmp against libdpkg's comparison (Debian's libdpkg-dev), on real and random versions
 check_PROGRAMS += tests/test_vercmp_dpkg
@@ -59,6 +62,8 @@ EXTRA_DIST += tests/test_faults.sh
 # dupg-sim's core subcommands on real files (the worked example, bad input).
 TESTS += tests/cli/test_cli.sh
 EXTRA_DIST += tests/cli/test_cli.sh
+TESTS += tests/cli/test_sign.sh
+EXTRA_DIST += tests/cli/test_sign.sh
 
 # dupg-sim fetch against misbehaving servers on 127.0.0.1 (tests/fetch/httpd.py).
 TESTS += tests/cli/test_fetch.sh

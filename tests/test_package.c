@@ -744,7 +744,7 @@ static void test_truncated(void)
 static void test_bad_manifest_entry(void)
 {
 	char *mj = two_files();
-	static const char fmt2[] = "{\"format\": 2, \"name\": \"n\", \"version\": \"1\", \"hw\": [\"A\"], \"files\": []}";
+	static const char fmt2[] = "{\"format\": 3, \"name\": \"n\", \"version\": \"1\", \"hw\": [\"A\"], \"files\": []}";
 	const char *p = fx_path(dir, "bad.tar");
 	const char *big = fx_path(dir, "big.tar"), *bigzip = fx_path(dir, "big.zip");
 	dupg_manifest *m = (dupg_manifest *)1;
@@ -772,9 +772,9 @@ static void test_bad_manifest_entry(void)
 	ASSERT_ERR(dupg_package_read_manifest(&m, p), DUPG_EFORMAT, "manifest.json: invalid JSON");
 	ASSERT_NAMES(p);
 	craft(p, TAR, unknown, 1);
-	ASSERT_ERR(dupg_package_read_manifest(&m, p), DUPG_EUNSUPPORTED, "manifest.json: unsupported manifest format 2");
+	ASSERT_ERR(dupg_package_read_manifest(&m, p), DUPG_EUNSUPPORTED, "manifest.json: unsupported manifest format 3");
 	ASSERT_NAMES(p);
-	ASSERT_ERR(dupg_package_verify(&m, p), DUPG_EUNSUPPORTED, "unsupported manifest format 2");
+	ASSERT_ERR(dupg_package_verify(&m, p), DUPG_EUNSUPPORTED, "unsupported manifest format 3");
 	craft(p, TAR, symlink, 1);
 	ASSERT_ERR(dupg_package_read_manifest(&m, p), DUPG_EFORMAT, "manifest.json is not a regular file");
 	ASSERT_NAMES(p);

@@ -20,6 +20,7 @@
 %constant unsigned int MANIFEST_MAX_BYTES = DUPG_MANIFEST_MAX_BYTES;
 /** The manifest schema version this library reads and writes. */
 %constant int MANIFEST_FORMAT = DUPG_MANIFEST_FORMAT;
+%constant int MANIFEST_FORMAT_MIN = DUPG_MANIFEST_FORMAT_MIN;
 
 %inline %{
 /** Number of library handles currently held by Python objects (for leak tests). */

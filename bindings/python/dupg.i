@@ -46,6 +46,7 @@ from .errors import OutOfRangeError
 %include "common.i"
 %include "manifest.i"
 %include "package.i"
+%include "trust.i"
 %include "vd.i"
 %include "match.i"
 %include "configuration.i"

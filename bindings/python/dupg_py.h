@@ -129,6 +129,7 @@ struct dupg_py_topo {
 typedef struct { struct dupg_py_topo *h; struct dupg_py_use use; } Topology;
 typedef struct { dupg_plan *h; struct dupg_py_topo *topo; struct dupg_py_use use; } Plan;
 typedef struct { dupg_rollout *h; struct dupg_py_use use; } Rollout;
+typedef struct { dupg_trust *h; struct dupg_py_use use; } Trust;
 
 /*
  * A fetch (fetch.i, dupg_py_fetch.c): its callables, the outcomes of its last
@@ -202,6 +203,7 @@ DUPG_PY_HOLDER_DECL(Store, dupg_store);
 DUPG_PY_HOLDER_DECL(Topology, dupg_topology);
 DUPG_PY_HOLDER_DECL(Plan, dupg_plan);
 DUPG_PY_HOLDER_DECL(Rollout, dupg_rollout);
+DUPG_PY_HOLDER_DECL(Trust, dupg_trust);
 
 void dupg_py_close_Transaction(Transaction *holder);
 void dupg_py_drop_Transaction(Transaction *holder);
@@ -295,7 +297,10 @@ Manifest *dupg_py_build_package(const char *out_path, const char *name, const ch
 				const char *const *sources, size_t source_count,
 				const char *const *install_paths, size_t install_count,
 				const char *format, const char *build_time,
-				const char *vendor, bool no_fsync);
+				const char *vendor, bool no_fsync, uint64_t security_version,
+				const char *applies_min, const char *applies_max,
+				const char *summary, const char *expires,
+				const char *const *sign_keys, size_t sign_key_count);
 PyObject *dupg_py_file_xxh128(const char *path);
 
 /* ---- Device and system descriptions (dupg_py_vd.c) --------------------- */
@@ -361,7 +366,8 @@ PyObject *dupg_py_store_paths(const dupg_store *s);
 size_t dupg_py_store_count(const dupg_store *s);
 Configuration *dupg_py_store_config(const dupg_store *s);
 Prune *dupg_py_store_prune(Store *self, PyObject *new_paths, bool apply, size_t keep,
-			   bool no_fsync, PyObject *on_step, double wait);
+			   bool no_fsync, PyObject *on_step, double wait, const dupg_trust *trust,
+			   PyObject *now);
 PyObject *dupg_py_store_rollback(Store *self, bool no_fsync, PyObject *on_step, double wait);
 
 /* ---- Topologies and plans (dupg_py_topology.c, dupg_py_plan.c) --------- */
@@ -404,6 +410,25 @@ PyObject *dupg_py_txn_snapshot(const dupg_txn *t);
 /* The transaction index of member's device id; NotFoundError when none. */
 PyObject *dupg_py_txn_find(const dupg_txn *t, size_t member, const char *id);
 void dupg_py_txn_remove_journal(Transaction *self);
+
+/* ---- Signatures and trust stores (dupg_py_trust.c) -------------------- */
+
+Trust *dupg_py_trust_new(void);
+Trust *dupg_py_trust_load_dir(const char *dir);
+/* The key ids of the store, a list of str. */
+PyObject *dupg_py_trust_key_ids(const dupg_trust *t);
+/* Generate a key pair; its key id, a str. */
+PyObject *dupg_py_key_generate(const char *private_path, const char *public_path);
+/* The key id of a key file, a str. */
+PyObject *dupg_py_key_id(const char *path);
+/*
+ * Verify a package under trust (NULL: no signature required) at time now
+ * (None: the clock, False: no expiry check, an int: seconds since the
+ * epoch); payload false reads the head only.
+ */
+Manifest *dupg_py_verify_ext(const char *path, const dupg_trust *trust, PyObject *now, bool payload);
+/* A dupg_verify_options.now from None, False or an int: 0, or -1 with BadInputError. */
+int dupg_py_verify_now(int64_t *out, PyObject *now);
 
 /* ---- Rollouts (dupg_py_rollout.c) ------------------------------------- */
 

@@ -56,7 +56,9 @@ PyObject *dupg_py_manifest_files(const dupg_manifest *m)
 		    (dupg_py_put(f, "path", dupg_py_str(dupg_manifest_file_path(m, i))) < 0 ||
 		     dupg_py_put(f, "size",
 				 PyLong_FromUnsignedLongLong(dupg_manifest_file_size(m, i))) < 0 ||
-		     dupg_py_put(f, "xxh128", dupg_py_str(dupg_manifest_file_xxh128_hex(m, i))) < 0))
+		     dupg_py_put(f, "xxh128", dupg_py_str(dupg_manifest_file_xxh128_hex(m, i))) < 0 ||
+		     (dupg_manifest_file_sha256_hex(m, i) != NULL &&
+		      dupg_py_put(f, "sha256", dupg_py_str(dupg_manifest_file_sha256_hex(m, i))) < 0)))
 			Py_CLEAR(f);
 		list = dupg_py_set(list, i, f);
 	}

@@ -9,7 +9,10 @@ Manifest *dupg_py_build_package(const char *out_path, const char *name, const ch
 				const char *const *sources, size_t source_count,
 				const char *const *install_paths, size_t install_count,
 				const char *format, const char *build_time,
-				const char *vendor, bool no_fsync)
+				const char *vendor, bool no_fsync, uint64_t security_version,
+				const char *applies_min, const char *applies_max,
+				const char *summary, const char *expires,
+				const char *const *sign_keys, size_t sign_key_count)
 {
 	dupg_pack_options opts = DUPG_PACK_OPTIONS_INIT;
 	dupg_pack_file *files;
@@ -30,6 +33,13 @@ Manifest *dupg_py_build_package(const char *out_path, const char *name, const ch
 	opts.build_time = build_time;
 	opts.vendor = vendor;
 	opts.no_fsync = no_fsync;
+	opts.security_version = security_version;
+	opts.applies_min = applies_min;
+	opts.applies_max = applies_max;
+	opts.summary = summary;
+	opts.expires = expires;
+	opts.sign_keys = sign_key_count > 0 ? sign_keys : NULL;
+	opts.sign_key_count = sign_key_count;
 	files = calloc(source_count + 1, sizeof(*files));
 	if (files == NULL) {
 		dupg_py_nomem();

@@ -187,7 +187,8 @@ static int dupg_py_new_load(struct dupg_py_new *n)
 }
 
 Prune *dupg_py_store_prune(Store *self, PyObject *new_paths, bool apply, size_t keep,
-			   bool no_fsync, PyObject *on_step, double wait)
+			   bool no_fsync, PyObject *on_step, double wait, const dupg_trust *trust,
+			   PyObject *now)
 {
 	dupg_prune_options po;
 	dupg_apply_options o;
@@ -197,6 +198,12 @@ Prune *dupg_py_store_prune(Store *self, PyObject *new_paths, bool apply, size_t 
 	unsigned int ms;
 	int rc;
 
+	dupg_admit_options ad = DUPG_ADMIT_OPTIONS_INIT;
+
+	if (dupg_py_verify_now(&ad.verify.now, now) < 0)
+		return NULL;
+	ad.verify.policy = trust != NULL ? DUPG_TRUST_REQUIRED : DUPG_TRUST_NONE;
+	ad.verify.trust = trust;
 	if (wait_ms(&ms, wait) < 0 || dupg_py_new_init(&dl, self->h, new_paths) < 0)
 		return NULL;
 	/* a dry run only reads the store; an apply changes it */
@@ -210,7 +217,7 @@ Prune *dupg_py_store_prune(Store *self, PyObject *new_paths, bool apply, size_t 
 	step.ts = dupg_py_unlock();
 	rc = dupg_py_new_load(&dl);
 	if (rc == 0 && apply)
-		rc = dupg_store_prune(&p, self->h, dl.list, &po, &o);
+		rc = dupg_store_prune_ext(&p, self->h, dl.list, &po, &o, &ad);
 	else if (rc == 0)
 		rc = dupg_prune_compute(&p, dupg_store_list(self->h), dl.list, &po);
 	dupg_py_relock(step.ts);

@@ -21,7 +21,8 @@ pydupg_interface = \
 	bindings/python/plan.i \
 	bindings/python/txn.i \
 	bindings/python/rollout.i \
-	bindings/python/fetch.i
+	bindings/python/fetch.i \
+	bindings/python/trust.i
 pydupg_src = \
 	bindings/python/dupg/__init__.py \
 	bindings/python/dupg/__init__.pyi \
@@ -48,7 +49,8 @@ pydupg_tests = \
 	bindings/python/tests/test_sim.py \
 	bindings/python/tests/test_threads.py \
 	bindings/python/tests/test_names.py \
-	bindings/python/tests/test_readme.py
+	bindings/python/tests/test_readme.py \
+	bindings/python/tests/test_trust.py
 
 EXTRA_DIST += \
 	$(pydupg_interface) \
@@ -77,7 +79,8 @@ bindings_python_libdupg_py_la_SOURCES = \
 	bindings/python/dupg_py_plan.c \
 	bindings/python/dupg_py_txn.c \
 	bindings/python/dupg_py_rollout.c \
-	bindings/python/dupg_py_fetch.c
+	bindings/python/dupg_py_fetch.c \
+	bindings/python/dupg_py_trust.c
 bindings_python_libdupg_py_la_CPPFLAGS = $(AM_CPPFLAGS) $(PYTHON_DEV_CFLAGS)
 bindings_python_libdupg_py_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 

@@ -11,6 +11,23 @@
 %rename(_Manifest_vendor) dupg_manifest_vendor;
 %rename(_Manifest_total_size) dupg_manifest_total_size;
 %rename(_Manifest_fits) dupg_manifest_fits;
+%rename(_Manifest_format) dupg_manifest_format;
+%rename(_Manifest_security_version) dupg_manifest_security_version;
+%rename(_Manifest_set_security_version) dupg_manifest_set_security_version;
+%rename(_Manifest_applies_min) dupg_manifest_applies_min;
+%rename(_Manifest_applies_max) dupg_manifest_applies_max;
+%rename(_Manifest_set_applies_to) dupg_manifest_set_applies_to;
+%rename(_Manifest_applies) dupg_manifest_applies;
+%rename(_Manifest_summary) dupg_manifest_summary;
+%rename(_Manifest_set_summary) dupg_manifest_set_summary;
+%rename(_Manifest_expires) dupg_manifest_expires;
+%rename(_Manifest_set_expires) dupg_manifest_set_expires;
+%rename(_Manifest_expired) dupg_manifest_expired;
+%typemap(out) int dupg_manifest_applies, int dupg_manifest_expired "$result = PyBool_FromLong($1);";
+%typemap(doctype) int dupg_manifest_applies, int dupg_manifest_expired "bool"
+%typemap(out) int dupg_manifest_format "$result = PyLong_FromLong($1);";
+%typemap(doctype) int dupg_manifest_format "int"
+%apply const char *OPTSTR { const char *min, const char *max, const char *summary, const char *expires };
 %typemap(out) int dupg_manifest_fits "$result = PyBool_FromLong($1);";
 %typemap(doctype) int dupg_manifest_fits "bool"
 %typemap(doctype) int dupg_manifest_parse "Manifest"
@@ -20,10 +37,12 @@ DUPG_PY_NOGIL_IF(dupg_manifest_parse, arg3 >= DUPG_PY_NOGIL_JSON)
 %include "dupg/manifest.h"
 
 /**
- * An upgrade package manifest (schema v1): name, version, the hardware types
- * the package fits, optional build time and vendor, and the install files
- * with their sizes and XXH3-128 digests. XXH3 detects corruption, not
- * tampering.
+ * An upgrade package manifest (format 1 or 2, manifest.h): name, version,
+ * the hardware types the package fits, optional build time and vendor, the
+ * install files with their sizes, XXH3-128 and (format 2) SHA-256 digests,
+ * and format 2's security version, applies_to range, summary and expiry.
+ * XXH3 detects corruption, not tampering: a signature over the manifest
+ * (dupg.Trust) does.
  */
 typedef struct {} Manifest;
 
@@ -72,7 +91,7 @@ typedef struct {} Manifest;
 	/** The hardware types the package fits, in manifest order. */
 	PyObject *_hw() { return dupg_py_manifest_hw($self->h); }
 
-	/** The install files: a list of {"path", "size", "xxh128"} dicts. */
+	/** The install files: a list of {"path", "size", "xxh128"} dicts, with "sha256" when the manifest has it. */
 	PyObject *_files() { return dupg_py_manifest_files($self->h); }
 
 	/**
@@ -100,6 +119,15 @@ typedef struct {} Manifest;
     total_size = property(_Manifest_total_size)
     build_time = property(_Manifest_build_time, _Manifest_set_build_time)
     vendor = property(_Manifest_vendor, _Manifest_set_vendor)
+    format = property(_Manifest_format)
+    security_version = property(_Manifest_security_version, _Manifest_set_security_version)
+    applies_min = property(_Manifest_applies_min)
+    applies_max = property(_Manifest_applies_max)
+    set_applies_to = _Manifest_set_applies_to
+    applies = _Manifest_applies
+    summary = property(_Manifest_summary, _Manifest_set_summary)
+    expires = property(_Manifest_expires, _Manifest_set_expires)
+    expired = _Manifest_expired
 
     def to_dict(self):
         """The manifest as a dict with the keys of manifest.json."""

@@ -12,8 +12,9 @@ PACK_FORMATS = _names(_pack_format_name)
 %rename(file_xxh128) dupg_py_file_xxh128;
 
 /**
- * Build a package: digests every source file, writes manifest.json first and
- * then the files, into a temporary file beside out_path that is fsynced and
+ * Build a package: digests every source file (XXH3-128 and SHA-256), writes a
+ * format-2 manifest.json first, manifest.sig next when sign_keys are given,
+ * and then the files, into a temporary file beside out_path that is fsynced and
  * renamed over out_path. On failure nothing is left at out_path.
  * (Use dupg.build_package(), which accepts the files in friendlier shapes.)
  * @param format one of PACK_FORMATS, or None for "auto"
@@ -22,8 +23,12 @@ Manifest *dupg_py_build_package(const char *out_path, const char *name, const ch
 				const char *const *hw, size_t hw_count,
 				const char *const *sources, size_t source_count,
 				const char *const *install_paths, size_t install_count,
-				const char *format = NULL, const char *build_time = NULL,
-				const char *vendor = NULL, bool no_fsync = false);
+				const char *format, const char *build_time,
+				const char *vendor, bool no_fsync,
+				uint64_t security_version, const char *applies_min,
+				const char *applies_max, const char *summary,
+				const char *expires,
+				const char *const *sign_keys, size_t sign_key_count);
 
 /**
  * XXH3-128 of a file on disk, streamed.

@@ -92,16 +92,26 @@ typedef struct {} Store;
 	 *        (AbortedError), an exception stops it and propagates
 	 * @param wait with apply: seconds to wait for the store's lock held by
 	 *        another process or thread; 0 raises BusyError at once
-	 * @exception DuplicateError, NotFoundError, IOError (NoSpaceError,
+	 * @param trust with apply: the trust store every new package must be
+	 *        signed under (None: digests only). Whatever it is, each package
+	 *        the store does not list yet is verified in full before anything
+	 *        is written, and held to the anti-rollback floor (LIST.floor)
+	 * @param now with apply: the time `expires` is compared with (None: the
+	 *        clock, False: no check, or seconds since the epoch)
+	 * @exception TrustError (a package not signed as trust requires, or
+	 *            expired), IntegrityError (a package that does not match its
+	 *            manifest), RollbackError (below the floor), DuplicateError, NotFoundError, IOError (NoSpaceError,
 	 *            AccessError), AbortedError, BadInputError (an empty
 	 *            download), PendingError, BusyError (an apply while another
 	 *            call uses the store, or the store's lock is held),
 	 *            CommittedError (done, but leftovers remain for recover())
 	 */
 	Prune *prune_result(PyObject *new_paths, bool apply = false, size_t keep = 0,
-			    bool no_fsync = false, PyObject *on_step = NULL, double wait = 0)
+			    bool no_fsync = false, PyObject *on_step = NULL, double wait = 0,
+			    const dupg_trust *trust = NULL, PyObject *now = NULL)
 	{
-		return dupg_py_store_prune($self, new_paths, apply, keep, no_fsync, on_step, wait);
+		return dupg_py_store_prune($self, new_paths, apply, keep, no_fsync, on_step, wait,
+					   trust, now);
 	}
 
 	/**
@@ -140,14 +150,16 @@ typedef struct {} Store;
 	%pythoncode %{
     list_file = property(_Store_list_file)
 
-    def prune(self, new_paths, apply=False, keep=None, no_fsync=False, on_step=None, wait=0):
+    def prune(self, new_paths, apply=False, keep=None, no_fsync=False, on_step=None, wait=0,
+              trust=None, now=None):
         """Prune the store after a download; the dict `dupg-sim prune` prints.
 
         Same arguments as prune_result(). Without apply nothing on disk
-        changes; with apply=True the store is updated crash-safely.
+        changes; with apply=True the store is updated crash-safely, after
+        every new package passed verification (under trust when given).
         """
         with self.prune_result(new_paths, apply=apply, keep=keep, no_fsync=no_fsync,
-                               on_step=on_step, wait=wait) as p:
+                               on_step=on_step, wait=wait, trust=trust, now=now) as p:
             return p.to_dict()
 
     def __iter__(self):

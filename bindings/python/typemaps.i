@@ -193,6 +193,29 @@ DUPG_PY_CLASS(Topology, dupg_topology, DUPG_PY_TOPOLOGY)
 DUPG_PY_CLASS(Plan, dupg_plan, DUPG_PY_HANDLE)
 DUPG_PY_CLASS(Transaction, dupg_txn, DUPG_PY_HANDLE)
 DUPG_PY_CLASS(Rollout, dupg_rollout, DUPG_PY_HANDLE)
+DUPG_PY_CLASS(Trust, dupg_trust, DUPG_PY_HANDLE)
+
+/* A trust store where None means "no signature required". */
+%typemap(in) const dupg_trust *OPTTRUST (Trust *holder = NULL, bool used = false) {
+	$1 = NULL;
+	if ($input != Py_None) {
+		int res = SWIG_ConvertPtr($input, (void **)&holder, $descriptor(Trust *), 0);
+
+		if (!SWIG_IsOK(res))
+			SWIG_exception_fail(SWIG_ArgError(res), "in method '$symname', argument $argnum of type 'Trust'");
+		if (DUPG_PY_ENTER(holder, "Trust") < 0)
+			SWIG_fail;
+		used = true;
+		$1 = holder->h;
+	}
+}
+/* entered in the in typemap already (the class's check would refuse None) */
+%typemap(check) const dupg_trust *OPTTRUST "";
+%typemap(freearg) const dupg_trust *OPTTRUST {
+	if (used$argnum && dupg_py_leave(&holder$argnum->use))
+		dupg_py_drop_Trust(holder$argnum);
+}
+%typemap(doctype) const dupg_trust *OPTTRUST "Trust or None"
 
 /* Context manager and the liveness check, shared by every class. */
 %define DUPG_PY_CONTEXT
@@ -229,14 +252,23 @@ DUPG_PY_CLASS(Rollout, dupg_rollout, DUPG_PY_HANDLE)
 %apply const char *OPTPATH { const char *base_dir };
 %apply const char *OPTSTR {
 	const char *a, const char *b, const char *origin, const char *parent,
-	const char *format, const char *build_time, const char *vendor
+	const char *format, const char *build_time, const char *vendor,
+	const char *applies_min, const char *applies_max, const char *summary, const char *expires
 };
 %apply (const char *const *STRINGS, size_t COUNT) {
 	(const char *const *hw, size_t hw_count),
 	(const char *const *sources, size_t source_count),
-	(const char *const *install_paths, size_t install_count)
+	(const char *const *install_paths, size_t install_count),
+	(const char *const *key_paths, size_t key_count),
+	(const char *const *sign_keys, size_t sign_key_count),
+	(const char *const *verified, size_t verified_count)
 };
-%apply (const char *TEXT, size_t LENGTH) { (const char *json, size_t len) };
+%apply (const char *TEXT, size_t LENGTH) {
+	(const char *json, size_t len), (const char *pem, size_t len),
+	(const char *manifest, size_t manifest_len), (const char *sig, size_t sig_len)
+};
+%apply const dupg_trust *OPTTRUST { const dupg_trust *trust };
+%apply const char *PATH { const char *dir, const char *private_path, const char *public_path };
 %apply size_t OPTCOUNT { size_t keep };
 %apply PyObject *CALLABLE { PyObject *on_step };
 

@@ -47,7 +47,15 @@ typedef enum {
 				    dupg_store_recover() finishes (see store.h) */
 	DUPG_ENETWORK = -17,   /**< a transfer failed: connection, protocol, HTTP status,
 				    stall, a refused response (see fetch.h) */
-	DUPG_ETIMEDOUT = -18   /**< a deadline the caller set passed (see fetch.h) */
+	DUPG_ETIMEDOUT = -18,  /**< a deadline the caller set passed (see fetch.h) */
+	DUPG_EUNSIGNED = -19,  /**< a trust policy requires a signature the package lacks (trust.h) */
+	DUPG_EBADSIG = -20,    /**< a signature by a trusted key does not match manifest.json */
+	DUPG_EUNKNOWNKEY = -21, /**< signed only by keys the trust store does not hold */
+	DUPG_EREVOKED = -22,   /**< signed by a revoked key, too few others */
+	DUPG_ETHRESHOLD = -23, /**< fewer valid signatures than the trust store's threshold */
+	DUPG_EEXPIRED = -24,   /**< the manifest's `expires` time has passed */
+	DUPG_EROLLBACK = -25,  /**< security_version below the store's floor (store.h) */
+	DUPG_ESIGFORMAT = -26  /**< manifest.sig is malformed, truncated or oversized */
 } dupg_err;
 
 /**

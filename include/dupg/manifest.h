@@ -1,22 +1,49 @@
 /**
  * @file dupg/manifest.h
- * @brief The manifest of an upgrade package (schema v1).
+ * @brief The manifest of an upgrade package (formats 1 and 2): the one place
+ *        its schema is written down.
  *
  * An upgrade package is an archive holding `manifest.json` at its root plus
- * the install files. Schema v1:
+ * the install files, and optionally `manifest.sig` right after the manifest
+ * (its signatures, see trust.h).
+ *
+ * Format 1:
  *
  *     {"format": 1, "name": "...", "version": "...", "hw": ["B", "C"],
  *      "build_time": "...", "vendor": "...",
  *      "files": [{"path": "bin/app", "size": 123, "xxh128": "<32 hex>"}]}
  *
- * `build_time` and `vendor` are optional; unknown keys are ignored; a
- * `format` other than 1 is refused with ::DUPG_EUNSUPPORTED.
+ * Format 2 is format 1 plus:
  *
- * The digest is XXH3-128 printed as `xxhsum -H2` prints it (canonical,
- * big-endian, 32 lowercase hex digits). XXH3 detects corruption (a flipped
- * bit, a truncated transfer), NOT tampering: anyone can produce a package
- * whose digests match. Authenticity needs a signature over the package,
- * which libdupg does not provide.
+ *     "security_version": 7,                      (integer >= 0; 0 when absent)
+ *     "applies_to": {"min": "1.2", "max": "1.9"}, (either end optional)
+ *     "summary": "text",                          (optional)
+ *     "expires": "2027-01-31T12:00:00Z",          (optional, RFC 3339)
+ *     "files": [{..., "xxh128": "<32 hex>", "sha256": "<64 hex>"}]
+ *
+ * - `sha256` is the SHA-256 of the file, 64 lowercase hex digits; optional
+ *   in the schema, required of every file by a trust policy (package.h).
+ * - `security_version` is what anti-rollback compares (store.h): a store
+ *   refuses an upgrade to a package whose security version is below the
+ *   highest one it committed for the package's hardware types.
+ * - `applies_to` is the range of running versions the package may be
+ *   installed over, both ends included, compared with dupg_vercmp();
+ *   matching (match.h) skips a package whose range excludes the version a
+ *   device runs and takes the next best one.
+ * - `expires`: after this time a trust policy refuses the package for new
+ *   installs (::DUPG_EEXPIRED).
+ *
+ * `build_time` and `vendor` are optional; unknown keys are ignored (the
+ * format-2 keys too, in a format-1 manifest); a `format` other than 1 or 2
+ * is refused with ::DUPG_EUNSUPPORTED. A manifest is written as format 2
+ * when it uses any format-2 key, else as format 1.
+ *
+ * The `xxh128` digest is XXH3-128 printed as `xxhsum -H2` prints it
+ * (canonical, big-endian, 32 lowercase hex digits). XXH3 detects corruption
+ * (a flipped bit, a truncated transfer), NOT tampering: anyone can produce a
+ * package whose digests match. Authenticity comes from a signature over the
+ * exact bytes of `manifest.json` (trust.h), which covers every file through
+ * its `sha256`.
  */
 #ifndef DUPG_MANIFEST_H
 #define DUPG_MANIFEST_H
@@ -46,8 +73,10 @@ extern "C" {
  * data verifying a package can ever decompress and hash (package.h).
  */
 #define DUPG_PACKAGE_MAX_BYTES ((uint64_t)2 << 40)
-/** The manifest schema version this library reads and writes. */
-#define DUPG_MANIFEST_FORMAT 1
+/** The newest manifest format this library reads and writes. */
+#define DUPG_MANIFEST_FORMAT 2
+/** The oldest manifest format this library reads. */
+#define DUPG_MANIFEST_FORMAT_MIN 1
 
 /** An upgrade package manifest. Opaque; create with dupg_manifest_new() or dupg_manifest_parse(). */
 typedef struct dupg_manifest dupg_manifest;
@@ -134,6 +163,65 @@ DUPG_EXTERN(const unsigned char *) dupg_manifest_file_xxh128(const dupg_manifest
 DUPG_EXTERN(const char *) dupg_manifest_file_xxh128_hex(const dupg_manifest *m, size_t i);
 /** @return the sum of the declared sizes of every file */
 DUPG_EXTERN(uint64_t) dupg_manifest_total_size(const dupg_manifest *m);
+
+/* ---- format 2 ---- */
+
+/** @return the manifest's format: 1 or 2 (what dupg_manifest_to_json() writes) */
+DUPG_EXTERN(int) dupg_manifest_format(const dupg_manifest *m);
+
+/**
+ * Set the SHA-256 of file i (copied); makes the manifest format 2.
+ * @return 0 or ::DUPG_EINVAL (no such file)
+ */
+DUPG_EXTERN(int) dupg_manifest_set_file_sha256(dupg_manifest *m, size_t i,
+					       const unsigned char sha256[32]);
+/** @return the 32-byte SHA-256 of file i, borrowed; NULL when out of range or absent */
+DUPG_EXTERN(const unsigned char *) dupg_manifest_file_sha256(const dupg_manifest *m, size_t i);
+/** @return the SHA-256 of file i as 64 lowercase hex digits, borrowed; NULL when out of range or absent */
+DUPG_EXTERN(const char *) dupg_manifest_file_sha256_hex(const dupg_manifest *m, size_t i);
+/** @return 1 when every file has a SHA-256 (also when there are no files), else 0 */
+DUPG_EXTERN(int) dupg_manifest_has_sha256(const dupg_manifest *m);
+
+/** Set the security version (at most INT64_MAX); makes the manifest format 2. @return 0 or ::DUPG_EINVAL */
+DUPG_EXTERN(int) dupg_manifest_set_security_version(dupg_manifest *m, uint64_t security_version);
+/** @return the security version; 0 when absent (and for every format-1 manifest) */
+DUPG_EXTERN(uint64_t) dupg_manifest_security_version(const dupg_manifest *m);
+
+/**
+ * Set the range of running versions the package applies to (copied); NULL
+ * for an open end; both NULL clears. Makes the manifest format 2.
+ * @return 0, ::DUPG_EINVAL (empty string, min above max) or ::DUPG_ENOMEM
+ */
+DUPG_EXTERN(int) dupg_manifest_set_applies_to(dupg_manifest *m, const char *min, const char *max);
+/** @return the lowest running version the package applies to, borrowed; NULL when open */
+DUPG_EXTERN(const char *) dupg_manifest_applies_min(const dupg_manifest *m);
+/** @return the highest running version the package applies to, borrowed; NULL when open */
+DUPG_EXTERN(const char *) dupg_manifest_applies_max(const dupg_manifest *m);
+/**
+ * @return 1 when the package may be installed over a device running version
+ *         running (min <= running <= max by dupg_vercmp(), open ends always
+ *         pass), else 0 (also for NULL arguments)
+ */
+DUPG_EXTERN(int) dupg_manifest_applies(const dupg_manifest *m, const char *running);
+
+/** Set the optional summary (copied; NULL clears). @return 0, ::DUPG_EINVAL or ::DUPG_ENOMEM */
+DUPG_EXTERN(int) dupg_manifest_set_summary(dupg_manifest *m, const char *summary);
+/** @return the summary, borrowed; NULL when absent */
+DUPG_EXTERN(const char *) dupg_manifest_summary(const dupg_manifest *m);
+
+/**
+ * Set the optional expiry time, an RFC 3339 date-time such as
+ * "2027-01-31T12:00:00Z" (copied; NULL clears).
+ * @return 0, ::DUPG_EINVAL (not RFC 3339) or ::DUPG_ENOMEM
+ */
+DUPG_EXTERN(int) dupg_manifest_set_expires(dupg_manifest *m, const char *expires);
+/** @return the expiry time as written, borrowed; NULL when absent */
+DUPG_EXTERN(const char *) dupg_manifest_expires(const dupg_manifest *m);
+/**
+ * @param now seconds since 1970-01-01T00:00:00Z
+ * @return 1 when the manifest has an expiry time and now is at or past it, else 0
+ */
+DUPG_EXTERN(int) dupg_manifest_expired(const dupg_manifest *m, int64_t now);
 
 #ifdef __cplusplus
 }

@@ -4,7 +4,9 @@
  *        sites against it (pure functions).
  *
  * For each hardware type of a site, the best package is the highest-version
- * package of the set that fits that type (ties: the one added first). The
+ * package of the set that fits that type (ties: the one added first) and,
+ * when packages carry an `applies_to` range (dupg_pkgset_add_ranged()), whose
+ * range holds the lowest version the site's devices of that type run. The
  * site needs it when some device of that type runs a lower version. The
  * site's download task lists the distinct needed packages' storage paths,
  * never a repacked archive.
@@ -40,7 +42,19 @@ DUPG_EXTERN(void) dupg_pkgset_free(dupg_pkgset *set);
  */
 DUPG_EXTERN(int) dupg_pkgset_add(dupg_pkgset *set, const char *path, const char *version,
 				 const char *const *hw, size_t hw_count);
-/** Add a package described by its manifest (version and hardware types). */
+/**
+ * Add a package that applies only over running versions from min to max
+ * (both included, by dupg_vercmp(); NULL for an open end), as a manifest's
+ * `applies_to` says. For a hardware type with such packages, a site whose
+ * lowest running version of the type is outside the best package's range
+ * gets the highest-version package whose range holds it (ties: the one
+ * added first), or none.
+ * @return as dupg_pkgset_add(), or ::DUPG_EINVAL for an empty end
+ */
+DUPG_EXTERN(int) dupg_pkgset_add_ranged(dupg_pkgset *set, const char *path, const char *version,
+					const char *const *hw, size_t hw_count, const char *min,
+					const char *max);
+/** Add a package described by its manifest (version, hardware types and applies_to). */
 DUPG_EXTERN(int) dupg_pkgset_add_manifest(dupg_pkgset *set, const char *path,
 					  const dupg_manifest *m);
 

@@ -43,6 +43,7 @@
 
 #include "common.h"
 #include "manifest.h"
+#include "trust.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -82,6 +83,66 @@ DUPG_EXTERN(int) dupg_package_read_manifest(dupg_manifest **out, const char *pat
  */
 DUPG_EXTERN(int) dupg_package_verify(dupg_manifest **out, const char *path);
 
+/** What a verification requires of a package's signatures. */
+typedef enum {
+	DUPG_TRUST_NONE = 0,     /**< none: manifest.sig, when present, is not checked (only held
+				      to ::DUPG_SIG_MAX_BYTES, ::DUPG_ESIGFORMAT beyond) */
+	DUPG_TRUST_REQUIRED = 1  /**< signed under the trust store (trust.h), every file covered by a SHA-256 */
+} dupg_trust_policy;
+
+/** @return "none" or "required" (static); "unknown" out of range */
+DUPG_EXTERN(const char *) dupg_trust_policy_name(dupg_trust_policy policy);
+/** The policy dupg_trust_policy_name() spells as name. @return 0 or ::DUPG_EINVAL */
+DUPG_EXTERN(int) dupg_trust_policy_parse(dupg_trust_policy *out, const char *name);
+
+/** dupg_verify_options.now: take the time from the system clock. */
+#define DUPG_VERIFY_NOW_CLOCK 0
+/** dupg_verify_options.now: do not check `expires` at all. */
+#define DUPG_VERIFY_NO_EXPIRY (-1)
+
+#define DUPG_VERIFY_OPTIONS_VERSION 1
+/** Options of dupg_package_verify_ext(). Initialise with ::DUPG_VERIFY_OPTIONS_INIT. */
+typedef struct {
+	unsigned int version;      /**< ::DUPG_VERIFY_OPTIONS_VERSION */
+	dupg_trust_policy policy;  /**< what the signatures must be */
+	const dupg_trust *trust;   /**< the trust store (borrowed); required with ::DUPG_TRUST_REQUIRED */
+	/**
+	 * The time `expires` is compared with, in seconds since the epoch;
+	 * ::DUPG_VERIFY_NOW_CLOCK for the system clock, ::DUPG_VERIFY_NO_EXPIRY
+	 * to skip the check.
+	 */
+	int64_t now;
+} dupg_verify_options;
+#define DUPG_VERIFY_OPTIONS_INIT { DUPG_VERIFY_OPTIONS_VERSION, DUPG_TRUST_NONE, NULL, \
+				   DUPG_VERIFY_NOW_CLOCK }
+
+/**
+ * dupg_package_verify() under a trust policy. Besides every check of
+ * dupg_package_verify() (and each file's SHA-256 when the manifest has it),
+ * refuses, in this order and each with its own code, the message naming
+ * the package and the reason:
+ * - under ::DUPG_TRUST_REQUIRED: ::DUPG_EUNSIGNED (no manifest.sig, or a
+ *   file without a SHA-256, as in every format-1 manifest),
+ *   ::DUPG_ESIGFORMAT, ::DUPG_EBADSIG, ::DUPG_EREVOKED, ::DUPG_EUNKNOWNKEY,
+ *   ::DUPG_ETHRESHOLD (trust.h): all checked from the head of the archive,
+ *   before any payload is decompressed;
+ * - ::DUPG_EEXPIRED when the manifest's `expires` is at or before opts->now;
+ * - then the payload: ::DUPG_EINTEGRITY and the other codes of dupg_package_verify().
+ * @param out receives the manifest when the package passes (caller owns it); may be NULL.
+ * @param opts options, or NULL for the defaults (no signature required, expiry checked)
+ */
+DUPG_EXTERN(int) dupg_package_verify_ext(dupg_manifest **out, const char *path,
+					 const dupg_verify_options *opts);
+
+/**
+ * The manifest-first read of dupg_package_read_manifest() with the checks of
+ * dupg_package_verify_ext() that need no payload: signatures under the
+ * policy and expiry. The files are not read: a caller installs only what
+ * dupg_package_verify_ext() passed.
+ */
+DUPG_EXTERN(int) dupg_package_read_manifest_ext(dupg_manifest **out, const char *path,
+						const dupg_verify_options *opts);
+
 /** Archive formats a package can be built in. */
 typedef enum {
 	DUPG_PACK_AUTO = 0,  /**< from the output file name; .tar.gz when it says nothing */
@@ -103,20 +164,37 @@ typedef struct {
 	const char *path;   /**< relative install path inside the package */
 } dupg_pack_file;
 
-#define DUPG_PACK_OPTIONS_VERSION 1
-/** Options of dupg_package_build(). Initialise with ::DUPG_PACK_OPTIONS_INIT. */
+#define DUPG_PACK_OPTIONS_VERSION 2
+/**
+ * Options of dupg_package_build(). Initialise with ::DUPG_PACK_OPTIONS_INIT.
+ * Version 1 ends at `no_fsync`; a caller built against it keeps working.
+ */
 typedef struct {
-	unsigned int version;      /**< ::DUPG_PACK_OPTIONS_VERSION */
+	unsigned int version;      /**< ::DUPG_PACK_OPTIONS_VERSION (or 1) */
 	dupg_pack_format format;   /**< archive format */
 	const char *build_time;    /**< optional manifest build_time, NULL to omit */
 	const char *vendor;        /**< optional manifest vendor, NULL to omit */
 	int no_fsync;              /**< skip fsync (simulation only) */
+	/* version 2 */
+	uint64_t security_version; /**< manifest security_version (anti-rollback, store.h) */
+	const char *applies_min;   /**< lowest running version the package applies to, NULL: open */
+	const char *applies_max;   /**< highest running version the package applies to, NULL: open */
+	const char *summary;       /**< optional manifest summary, NULL to omit */
+	const char *expires;       /**< optional RFC 3339 expiry time, NULL to omit */
+	/**
+	 * Private keys (PEM files, as dupg_key_generate() writes them) to sign
+	 * manifest.json with; the package then carries manifest.sig (trust.h).
+	 */
+	const char *const *sign_keys;
+	size_t sign_key_count;     /**< entries in sign_keys */
 } dupg_pack_options;
-#define DUPG_PACK_OPTIONS_INIT { DUPG_PACK_OPTIONS_VERSION, DUPG_PACK_AUTO, NULL, NULL, 0 }
+#define DUPG_PACK_OPTIONS_INIT { DUPG_PACK_OPTIONS_VERSION, DUPG_PACK_AUTO, NULL, NULL, 0, \
+				 0, NULL, NULL, NULL, NULL, NULL, 0 }
 
 /**
- * Build a package: digests every source file, writes `manifest.json` first
- * and then the files, into a temporary file beside out_path that is fsynced
+ * Build a package: digests every source file (XXH3-128 and SHA-256), writes
+ * a format-2 `manifest.json` first, `manifest.sig` next when keys are
+ * given, and then the files, into a temporary file beside out_path that is fsynced
  * and renamed over out_path (the directory is fsynced too). On failure
  * nothing is left at out_path.
  * @param out receives the manifest written (caller owns it); may be NULL.

@@ -73,6 +73,7 @@
 
 #include "apply.h"
 #include "common.h"
+#include "package.h"
 #include "pathlist.h"
 #include "prune.h"
 
@@ -111,7 +112,8 @@ DUPG_EXTERN(const dupg_pathlist *) dupg_store_list(const dupg_store *s);
 /**
  * Prune the store after a download and apply the result crash-safely (see
  * the steps above), under the store's lock, on the list `LIST` holds then;
- * the handle's list becomes the new `LIST`. An empty download is refused
+ * the handle's list becomes the new `LIST`. Every downloaded package new to
+ * the store is verified first, and held to the anti-rollback floor (below). An empty download is refused
  * (::DUPG_EINVAL, nothing changes): `LIST.rollback` would become `LIST` and
  * the rollback list before it be lost. To compute a prune without changing
  * anything, call dupg_prune_compute() on dupg_store_list().
@@ -132,6 +134,65 @@ DUPG_EXTERN(int) dupg_store_prune(dupg_prune **out, dupg_store *s,
 				  const dupg_pathlist *downloaded,
 				  const dupg_prune_options *prune,
 				  const dupg_apply_options *opts);
+
+/**
+ * @name What a store admits
+ * Nothing unverified enters a store: a prune verifies, before its journal is
+ * written, every downloaded package that `LIST` does not already name
+ * (those were verified when they came in), in full (dupg_package_verify_ext()
+ * under the options' trust policy: digests, signatures, expiry). A failure
+ * changes nothing on disk and names the package.
+ *
+ * **Anti-rollback.** `LIST.floor` records the highest `security_version`
+ * (manifest.h) an upgrade committed per hardware type, as JSON
+ * `{"format": 1, "floor": {"B": 3}}`, replaced atomically. A new package
+ * whose security version is below the floor of any of its hardware types is
+ * refused with ::DUPG_EROLLBACK; packages `LIST` names already (the
+ * rollback configuration) are not held to it, and dupg_store_rollback()
+ * leaves the floor alone. The floor rises to the highest security version
+ * of the packages a prune admitted with that prune: the new floor is in its
+ * journal and `LIST.floor` is replaced right after the commit point, so a
+ * crash before it leaves the old floor and one after it is finished by
+ * dupg_store_recover() (no file is written while every security version is
+ * 0; a failure to write it after the commit point is ::DUPG_ECOMMITTED).
+ * @{
+ */
+#define DUPG_ADMIT_OPTIONS_VERSION 1
+/** Options of dupg_store_prune_ext(). Initialise with ::DUPG_ADMIT_OPTIONS_INIT. */
+typedef struct {
+	unsigned int version;        /**< ::DUPG_ADMIT_OPTIONS_VERSION */
+	dupg_verify_options verify;  /**< how each new package is verified (policy, trust store, time) */
+	/**
+	 * Packages the caller has just verified itself under the same policy
+	 * (e.g. while downloading them), as the download names them or resolved:
+	 * their payload is not read a second time (their manifest, signatures
+	 * and expiry still are, from the head of the archive).
+	 */
+	const char *const *verified;
+	size_t verified_count;       /**< entries in verified */
+} dupg_admit_options;
+#define DUPG_ADMIT_OPTIONS_INIT { DUPG_ADMIT_OPTIONS_VERSION, DUPG_VERIFY_OPTIONS_INIT, NULL, 0 }
+
+/**
+ * dupg_store_prune() with admission options (NULL: the defaults, as
+ * dupg_store_prune() takes them: digests verified, no signature required,
+ * expiry checked against the clock).
+ * @return the codes of dupg_store_prune(), those of dupg_package_verify_ext()
+ *         for a package that does not pass, ::DUPG_EROLLBACK
+ */
+DUPG_EXTERN(int) dupg_store_prune_ext(dupg_prune **out, dupg_store *s,
+				      const dupg_pathlist *downloaded,
+				      const dupg_prune_options *prune,
+				      const dupg_apply_options *opts,
+				      const dupg_admit_options *admit);
+
+/**
+ * The anti-rollback floor of a store for hardware type hw (0 when none was
+ * recorded).
+ * @return 0, ::DUPG_EFORMAT (a bad `LIST.floor`), the I/O codes
+ */
+DUPG_EXTERN(int) dupg_store_floor(uint64_t *out, const char *list_file, const char *hw);
+/** @} */
 
 /**
  * Make the store describe what the devices run after the site rolled back:

@@ -7,7 +7,8 @@ static const char *const error_names[] = {
 	"DUPG_OK", "DUPG_ERROR", "DUPG_ENOMEM", "DUPG_EINVAL", "DUPG_EFORMAT", "DUPG_ENOTFOUND",
 	"DUPG_EIO", "DUPG_EARCHIVE", "DUPG_EINTEGRITY", "DUPG_EEXISTS", "DUPG_EUNSUPPORTED",
 	"DUPG_EABORTED", "DUPG_EBUSY", "DUPG_ENOSPC", "DUPG_EACCES", "DUPG_EPENDING",
-	"DUPG_ECOMMITTED", "DUPG_ENETWORK", "DUPG_ETIMEDOUT",
+	"DUPG_ECOMMITTED", "DUPG_ENETWORK", "DUPG_ETIMEDOUT", "DUPG_EUNSIGNED", "DUPG_EBADSIG", "DUPG_EUNKNOWNKEY", "DUPG_EREVOKED",
+	"DUPG_ETHRESHOLD", "DUPG_EEXPIRED", "DUPG_EROLLBACK", "DUPG_ESIGFORMAT",
 };
 
 /* By code: error_names[-code]. */
@@ -17,7 +18,9 @@ static const char *const error_texts[] = {
 	"duplicate entry", "unsupported format or option", "aborted by callback",
 	"busy: held by another process or thread", "no space left on device",
 	"permission denied", "an interrupted change is pending: recover first",
-	"committed, with leftovers for recover", "network transfer failed", "timed out",
+	"committed, with leftovers for recover", "network transfer failed", "timed out", "not signed", "bad signature",
+	"signed by an unknown key", "signed by a revoked key", "too few valid signatures",
+	"expired", "security version below the rollback floor", "malformed signature file",
 };
 
 _Static_assert(DUPG__COUNT(error_names) == DUPG__COUNT(error_texts), "a name and a text per code");

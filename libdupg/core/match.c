@@ -10,6 +10,8 @@
 struct pkg {
 	const char *path;     /* key in the set's path map */
 	const char *version;  /* key in the set's version map */
+	const char *min;      /* applies_to's ends (keys in the version map), NULL: open */
+	const char *max;
 };
 
 /* A type's best package, with its version beside it: what a match reads. */
@@ -17,6 +19,13 @@ struct best {
 	size_t pkg;           /* package index, or DUPG_NONE */
 	uint64_t key;         /* dupg__vercmp_key(version) */
 	const char *version;  /* the package's version */
+	int ranged;           /* some package of the type has applies_to: see cands */
+};
+
+/* Every package of a type, in add order: what a ranged type's match scans. */
+struct cands {
+	size_t *pkg;
+	size_t n, cap;
 };
 
 struct dupg_pkgset {
@@ -32,6 +41,8 @@ struct dupg_pkgset {
 	dupg_strmap *hw;
 	struct best *best;   /* by hw id */
 	size_t best_cap;
+	struct cands *cands; /* by hw id */
+	size_t cands_cap;
 };
 
 /*
@@ -79,6 +90,13 @@ void dupg_pkgset_free(dupg_pkgset *set)
 	if (set == NULL)
 		return;
 	free(set->pkgs);
+	if (set->cands != NULL) {
+		size_t i, n = dupg__strmap_count(set->hw);
+
+		for (i = 0; i < n; i++)
+			free(set->cands[i].pkg);
+	}
+	free(set->cands);
 	free(set->best);
 	dupg__strmap_free(set->paths);
 	dupg__strmap_free(set->vers);
@@ -86,11 +104,32 @@ void dupg_pkgset_free(dupg_pkgset *set)
 	free(set);
 }
 
+/* Intern an applies_to end (NULL stays NULL). */
+static int intern_end(const char **out, dupg_pkgset *set, const char *v)
+{
+	size_t id;
+	int rc;
+
+	*out = NULL;
+	if (v == NULL)
+		return 0;
+	rc = dupg__strmap_intern(set->vers, v, &id, NULL);
+	if (rc == 0)
+		*out = dupg__strmap_key(set->vers, id);
+	return rc;
+}
+
 int dupg_pkgset_add(dupg_pkgset *set, const char *path, const char *version,
 		    const char *const *hw, size_t hw_count)
 {
+	return dupg_pkgset_add_ranged(set, path, version, hw, hw_count, NULL, NULL);
+}
+
+int dupg_pkgset_add_ranged(dupg_pkgset *set, const char *path, const char *version,
+			   const char *const *hw, size_t hw_count, const char *min, const char *max)
+{
 	size_t i, n, id, tid, vid;
-	const char *vcopy;
+	const char *vcopy, *mincopy = NULL, *maxcopy = NULL;
 	int rc = 0;
 
 	if (set == NULL)
@@ -106,6 +145,8 @@ int dupg_pkgset_add(dupg_pkgset *set, const char *path, const char *version,
 			return dupg__error(DUPG_EINVAL, "%s: hardware type %zu is empty", path, i);
 	if (dupg__strmap_find(set->paths, path) != DUPG_NONE)
 		return dupg__error(DUPG_EEXISTS, "%s: already in the package set", path);
+	if ((min != NULL && *min == '\0') || (max != NULL && *max == '\0'))
+		return dupg__error(DUPG_EINVAL, "%s: an applies_to end is empty (NULL for none)", path);
 
 	n = dupg__strmap_count(set->paths);
 	{
@@ -118,6 +159,8 @@ int dupg_pkgset_add(dupg_pkgset *set, const char *path, const char *version,
 	if (rc != 0)
 		return rc;
 	vcopy = dupg__strmap_key(set->vers, vid);
+	if ((rc = intern_end(&mincopy, set, min)) != 0 || (rc = intern_end(&maxcopy, set, max)) != 0)
+		return rc;
 	/*
 	 * Types (and the version) interned here before a later failure stay in
 	 * the index with no package (-1), which is exactly what an unknown type
@@ -132,10 +175,26 @@ int dupg_pkgset_add(dupg_pkgset *set, const char *path, const char *version,
 		set->best = p;
 		if (rc == 0)
 			rc = dupg__strmap_intern(set->hw, hw[i], &tid, &added);
+		if (rc == 0) {
+			p = set->cands;
+			rc = dupg__grow(&p, &set->cands_cap, dupg__strmap_count(set->hw),
+					sizeof(*set->cands));
+			set->cands = p;
+		}
 		if (rc == 0 && added) {
 			set->best[tid].pkg = DUPG_NONE;
 			set->best[tid].key = 0;
 			set->best[tid].version = NULL;
+			set->best[tid].ranged = 0;
+			memset(&set->cands[tid], 0, sizeof(set->cands[tid]));
+		}
+		/* room for this package, so that nothing below can fail */
+		if (rc == 0) {
+			struct cands *c = &set->cands[tid];
+
+			p = c->pkg;
+			rc = dupg__grow(&p, &c->cap, c->n + 1, sizeof(*c->pkg));
+			c->pkg = p;
 		}
 	}
 	if (rc == 0)
@@ -144,8 +203,18 @@ int dupg_pkgset_add(dupg_pkgset *set, const char *path, const char *version,
 		return rc;
 	set->pkgs[id].path = dupg__strmap_key(set->paths, id);
 	set->pkgs[id].version = vcopy;
+	set->pkgs[id].min = mincopy;
+	set->pkgs[id].max = maxcopy;
 	for (i = 0; i < hw_count; i++) {
-		struct best *b = &set->best[dupg__strmap_find(set->hw, hw[i])];
+		size_t t = dupg__strmap_find(set->hw, hw[i]);
+		struct best *b = &set->best[t];
+		struct cands *c = &set->cands[t];
+
+		/* a type listed twice holds the package once */
+		if (c->n == 0 || c->pkg[c->n - 1] != id)
+			c->pkg[c->n++] = id;
+		if (mincopy != NULL || maxcopy != NULL)
+			b->ranged = 1;
 
 		/* strictly higher wins: on a tie the package added first stays */
 		if (b->pkg == DUPG_NONE || dupg_vercmp(vcopy, b->version) > 0) {
@@ -174,7 +243,8 @@ int dupg_pkgset_add_manifest(dupg_pkgset *set, const char *path, const dupg_mani
 		return dupg__error_nomem();
 	for (i = 0; i < n; i++)
 		hw[i] = dupg_manifest_hw(m, i);
-	rc = dupg_pkgset_add(set, path, dupg_manifest_version(m), hw, n);
+	rc = dupg_pkgset_add_ranged(set, path, dupg_manifest_version(m), hw, n,
+				    dupg_manifest_applies_min(m), dupg_manifest_applies_max(m));
 	free(hw);
 	return rc;
 }
@@ -267,6 +337,28 @@ static size_t sort_distinct(uint32_t *pkg, size_t n)
 	return m;
 }
 
+/*
+ * The best package of a ranged type for a site whose devices of the type
+ * run running at the lowest: the highest version whose applies_to holds
+ * running (ties: the one added first), or DUPG_NONE.
+ */
+static size_t best_applicable(const dupg_pkgset *set, size_t tid, const char *running)
+{
+	const struct cands *c = &set->cands[tid];
+	size_t i, best = DUPG_NONE;
+
+	for (i = 0; i < c->n; i++) {
+		const struct pkg *p = &set->pkgs[c->pkg[i]];
+
+		if ((p->min != NULL && dupg_vercmp(running, p->min) < 0) ||
+		    (p->max != NULL && dupg_vercmp(running, p->max) > 0))
+			continue;
+		if (best == DUPG_NONE || dupg_vercmp(p->version, set->pkgs[best].version) > 0)
+			best = c->pkg[i];
+	}
+	return best;
+}
+
 int dupg_match(dupg_task **out, const dupg_pkgset *set, const dupg_sysvd *site)
 {
 	size_t ntypes, i, n;
@@ -297,6 +389,14 @@ int dupg_match(dupg_task **out, const dupg_pkgset *set, const dupg_sysvd *site)
 
 		if (tid == DUPG_NONE || (b = &set->best[tid])->pkg == DUPG_NONE)
 			continue;
+		if (b->ranged) {
+			/* applies_to: the next best package when the best excludes the running version */
+			size_t k = best_applicable(set, tid, st->lowest);
+
+			if (k != DUPG_NONE && dupg_vercmp(st->lowest, set->pkgs[k].version) < 0)
+				t->pkg[n++] = (uint32_t)k;
+			continue;
+		}
 		/* the strings are compared only when the keys cannot tell */
 		if (st->lowest_key != b->key ? st->lowest_key > b->key
 					     : dupg_vercmp(st->lowest, b->version) >= 0)

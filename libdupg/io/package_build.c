@@ -156,7 +156,7 @@ static int write_file(struct archive *a, struct archive_entry *e, const dupg_man
 }
 
 static int write_archive(int fd, dupg_pack_format fmt, const dupg_manifest *m, const char *json,
-			 const dupg_pack_file *files, const char *out_path)
+			 const char *sig, const dupg_pack_file *files, const char *out_path)
 {
 	struct archive *a = archive_write_new();
 	struct archive_entry *e = archive_entry_new();
@@ -181,6 +181,11 @@ static int write_archive(int fd, dupg_pack_format fmt, const dupg_manifest *m, c
 	rc = write_header(a, e, DUPG__MANIFEST_NAME, strlen(json), out_path);
 	if (rc == 0)
 		rc = write_data(a, json, strlen(json), DUPG__MANIFEST_NAME, out_path);
+	/* its signatures right behind it, so that the manifest-first read gets both */
+	if (rc == 0 && sig != NULL)
+		rc = write_header(a, e, DUPG__SIG_NAME, strlen(sig), out_path);
+	if (rc == 0 && sig != NULL)
+		rc = write_data(a, sig, strlen(sig), DUPG__SIG_NAME, out_path);
 	/* manifest order is files[] order: dupg_manifest_add_file appends */
 	for (i = 0; rc == 0 && i < n; i++)
 		rc = write_file(a, e, m, i, files[i].source, buf, st, out_path);
@@ -197,14 +202,14 @@ out:
 
 /* Write the archive to a temporary file beside out_path and rename it over out_path. */
 static int write_package(const char *out_path, dupg_pack_format fmt, const dupg_manifest *m,
-			 const char *json, const dupg_pack_file *files, int no_fsync)
+			 const char *json, const char *sig, const dupg_pack_file *files, int no_fsync)
 {
 	dupg__atomic w;
 	int rc = dupg__fs_atomic_open(&w, out_path);
 
 	if (rc != 0)
 		return rc;
-	rc = write_archive(w.fd, fmt, m, json, files, out_path);
+	rc = write_archive(w.fd, fmt, m, json, sig, files, out_path);
 	if (rc != 0) {
 		dupg__fs_atomic_abort(&w);
 		return rc;
@@ -248,18 +253,30 @@ static int build_manifest(dupg_manifest **out, const char *out_path, const char 
 		rc = blame(rc, out_path);
 	if (rc == 0 && opts->vendor != NULL && (rc = dupg_manifest_set_vendor(m, opts->vendor)) != 0)
 		rc = blame(rc, out_path);
+	/* format 2 always: the security version is written even when 0 */
+	if (rc == 0 && (rc = dupg_manifest_set_security_version(m, opts->security_version)) != 0)
+		rc = blame(rc, out_path);
+	if (rc == 0 && (opts->applies_min != NULL || opts->applies_max != NULL) &&
+	    (rc = dupg_manifest_set_applies_to(m, opts->applies_min, opts->applies_max)) != 0)
+		rc = blame(rc, out_path);
+	if (rc == 0 && opts->summary != NULL && (rc = dupg_manifest_set_summary(m, opts->summary)) != 0)
+		rc = blame(rc, out_path);
+	if (rc == 0 && opts->expires != NULL && (rc = dupg_manifest_set_expires(m, opts->expires)) != 0)
+		rc = blame(rc, out_path);
 	for (i = 0; rc == 0 && i < file_count; i++) {
-		unsigned char digest[16];
+		unsigned char digest[16], sha[32];
 		uint64_t size;
 
 		if (files[i].source == NULL || files[i].path == NULL) {
 			rc = dupg__error(DUPG_EINVAL, "%s: file %zu has no source or install path", out_path, i);
 			break;
 		}
-		rc = dupg__pkg_hash_file(digest, &size, files[i].source, DUPG_EINVAL);
+		rc = dupg__pkg_hash_file(digest, sha, &size, files[i].source, DUPG_EINVAL);
 		if (rc != 0)
 			break;
 		rc = dupg_manifest_add_file(m, files[i].path, size, digest);
+		if (rc == 0)
+			rc = dupg_manifest_set_file_sha256(m, dupg_manifest_file_count(m) - 1, sha);
 		if (rc != 0)
 			rc = blame(rc, out_path);
 	}
@@ -277,29 +294,44 @@ int dupg_package_build(dupg_manifest **out, const char *out_path,
 		       const dupg_pack_file *files, size_t file_count,
 		       const dupg_pack_options *opts)
 {
-	static const dupg_pack_options defaults = DUPG_PACK_OPTIONS_INIT;
+	dupg_pack_options o = DUPG_PACK_OPTIONS_INIT;
 	dupg_pack_format fmt;
 	dupg_manifest *m = NULL;
-	char *json = NULL;
+	char *json = NULL, *sig = NULL;
 	int rc;
 
 	if (out != NULL)
 		*out = NULL;
 	if (out_path == NULL || *out_path == '\0')
 		return dupg__error(DUPG_EINVAL, "dupg_package_build: no output path");
-	if (opts == NULL)
-		opts = &defaults;
-	if (opts->version != DUPG_PACK_OPTIONS_VERSION)
+	if (opts != NULL && opts->version != 1 && opts->version != DUPG_PACK_OPTIONS_VERSION)
 		return dupg__error(DUPG_EINVAL, "%s: unknown dupg_pack_options version %u", out_path,
 				   opts->version);
+	/* a version-1 struct ends at no_fsync: the rest keeps its defaults */
+	if (opts != NULL && opts->version == 1) {
+		o.format = opts->format;
+		o.build_time = opts->build_time;
+		o.vendor = opts->vendor;
+		o.no_fsync = opts->no_fsync;
+	} else if (opts != NULL) {
+		o = *opts;
+	}
+	opts = &o;
+	if (opts->sign_key_count > 0 && opts->sign_keys == NULL)
+		return dupg__error(DUPG_EINVAL, "%s: sign_key_count is %zu and sign_keys is NULL", out_path,
+				   opts->sign_key_count);
 	fmt = opts->format == DUPG_PACK_AUTO ? format_from_name(out_path) : opts->format;
 	if (fmt < DUPG_PACK_TAR || fmt > DUPG_PACK_ZIP)
 		return dupg__error(DUPG_EINVAL, "%s: unknown package format %d", out_path, (int)fmt);
 	rc = build_manifest(&m, out_path, name, version, hw, hw_count, files, file_count, opts);
 	if (rc == 0)
 		rc = dupg_manifest_to_json(&json, m);
+	if (rc == 0 && opts->sign_key_count > 0 &&
+	    (rc = dupg_sign_manifest(&sig, json, strlen(json), opts->sign_keys, opts->sign_key_count)) != 0)
+		rc = blame(rc, out_path);
 	if (rc == 0)
-		rc = write_package(out_path, fmt, m, json, files, opts->no_fsync);
+		rc = write_package(out_path, fmt, m, json, sig, files, opts->no_fsync);
+	free(sig);
 	free(json);
 	if (rc != 0 || out == NULL)
 		dupg_manifest_free(m);

@@ -1,4 +1,4 @@
-/* XXH3-128 of files and streams, for building and verifying packages (I/O). */
+/* XXH3-128 and SHA-256 of files and streams, for building and verifying packages (I/O). */
 #include "package_internal.h"
 
 #include <errno.h>
@@ -77,15 +77,63 @@ void dupg__pkg_hash_digest(unsigned char out[16], XXH3_state_t *st)
 	memcpy(out, c.digest, 16);
 }
 
-/* XXH3-128 of an open file from its current offset to the end. */
-static int hash_fd(unsigned char out[16], uint64_t *size_out, int fd, const char *path)
+/* SHA-256 through libcrypto's EVP interface (package_internal.h). */
+EVP_MD_CTX *dupg__sha256_new(void)
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+
+	if (c != NULL && EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1) {
+		EVP_MD_CTX_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+int dupg__sha256_reset(EVP_MD_CTX *c)
+{
+	return EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1 ? 0 :
+	       dupg__error(DUPG_ERROR, "libcrypto: cannot start a SHA-256");
+}
+
+void dupg__sha256_update(EVP_MD_CTX *c, const void *data, size_t len)
+{
+	/* EVP_DigestUpdate on an initialised SHA-256 context cannot fail */
+	(void)EVP_DigestUpdate(c, data, len);
+}
+
+int dupg__sha256_final(unsigned char out[32], EVP_MD_CTX *c)
+{
+	unsigned int n = 0;
+
+	if (EVP_DigestFinal_ex(c, out, &n) != 1 || n != 32)
+		return dupg__error(DUPG_ERROR, "libcrypto: cannot finish a SHA-256");
+	return 0;
+}
+
+int dupg__sha256(unsigned char out[32], const void *data, size_t len)
+{
+	EVP_MD_CTX *c = dupg__sha256_new();
+	int rc;
+
+	if (c == NULL)
+		return dupg__error_nomem();
+	dupg__sha256_update(c, data, len);
+	rc = dupg__sha256_final(out, c);
+	EVP_MD_CTX_free(c);
+	return rc;
+}
+
+/* XXH3-128 (and SHA-256 when sha_out is not NULL) of an open file from its current offset to the end. */
+static int hash_fd(unsigned char out[16], unsigned char *sha_out, uint64_t *size_out, int fd,
+		   const char *path)
 {
 	XXH3_state_t *st = XXH3_createState();
+	EVP_MD_CTX *sha = sha_out != NULL ? dupg__sha256_new() : NULL;
 	char *buf = malloc(DUPG__IO_BUF_BYTES);
 	uint64_t size = 0;
 	int rc = 0;
 
-	if (st == NULL || buf == NULL) {
+	if (st == NULL || buf == NULL || (sha_out != NULL && sha == NULL)) {
 		rc = dupg__error_nomem();
 		goto out;
 	}
@@ -101,18 +149,24 @@ static int hash_fd(unsigned char out[16], uint64_t *size_out, int fd, const char
 		if (n == 0)
 			break;
 		dupg__pkg_hash_update(st, buf, (size_t)n);
+		if (sha != NULL)
+			dupg__sha256_update(sha, buf, (size_t)n);
 		size += (uint64_t)n;
 	}
 	dupg__pkg_hash_digest(out, st);
+	if (sha != NULL)
+		rc = dupg__sha256_final(sha_out, sha);
 	if (size_out != NULL)
 		*size_out = size;
 out:
 	free(buf);
 	XXH3_freeState(st);
+	EVP_MD_CTX_free(sha);
 	return rc;
 }
 
-int dupg__pkg_hash_file(unsigned char out[16], uint64_t *size_out, const char *path, int nonreg_code)
+int dupg__pkg_hash_file(unsigned char out[16], unsigned char *sha256_out, uint64_t *size_out,
+			const char *path, int nonreg_code)
 {
 	struct stat st;
 	int fd, rc;
@@ -120,7 +174,7 @@ int dupg__pkg_hash_file(unsigned char out[16], uint64_t *size_out, const char *p
 	rc = dupg__pkg_open_regular(&fd, &st, path, nonreg_code);
 	if (rc != 0)
 		return rc;
-	rc = hash_fd(out, size_out, fd, path);
+	rc = hash_fd(out, sha256_out, size_out, fd, path);
 	close(fd);
 	return rc;
 }
@@ -129,6 +183,6 @@ int dupg_file_xxh128(unsigned char out[16], uint64_t *size_out, const char *path
 {
 	if (out == NULL || path == NULL)
 		return dupg__error(DUPG_EINVAL, "dupg_file_xxh128: NULL argument");
-	return dupg__pkg_hash_file(out, size_out, path, DUPG_EIO);
+	return dupg__pkg_hash_file(out, NULL, size_out, path, DUPG_EIO);
 }
 

@@ -9,12 +9,14 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <xxhash.h>
 
 /* What one read() or libarchive block moves at a time. */
 #define DUPG__IO_BUF_BYTES (64 * 1024)
 #define DUPG__MANIFEST_NAME "manifest.json"
+#define DUPG__SIG_NAME "manifest.sig"
 
 /* ---- package_hash.c: XXH3-128 of files and streams ----------------------- */
 
@@ -27,9 +29,19 @@ DUPG_HIDDEN int dupg__pkg_open_regular(int *fd_out, struct stat *st, const char 
 DUPG_HIDDEN void dupg__pkg_hash_update(XXH3_state_t *st, const void *data, size_t len);
 /* The canonical (big-endian) 16-byte digest of a state. */
 DUPG_HIDDEN void dupg__pkg_hash_digest(unsigned char out[16], XXH3_state_t *st);
-/* XXH3-128 of a regular file; a file that is not regular is refused with nonreg_code. */
-DUPG_HIDDEN int dupg__pkg_hash_file(unsigned char out[16], uint64_t *size_out, const char *path,
-				    int nonreg_code);
+/*
+ * XXH3-128 of a regular file, and its SHA-256 when sha256_out is not NULL; a
+ * file that is not regular is refused with nonreg_code.
+ */
+DUPG_HIDDEN int dupg__pkg_hash_file(unsigned char out[16], unsigned char *sha256_out,
+				    uint64_t *size_out, const char *path, int nonreg_code);
+/* SHA-256 through EVP: a started context (NULL when out of memory), restart, feed, finish. */
+DUPG_HIDDEN EVP_MD_CTX *dupg__sha256_new(void);
+DUPG_HIDDEN int dupg__sha256_reset(EVP_MD_CTX *c);
+DUPG_HIDDEN void dupg__sha256_update(EVP_MD_CTX *c, const void *data, size_t len);
+DUPG_HIDDEN int dupg__sha256_final(unsigned char out[32], EVP_MD_CTX *c);
+/* SHA-256 of a buffer. */
+DUPG_HIDDEN int dupg__sha256(unsigned char out[32], const void *data, size_t len);
 
 /* ---- package_read.c: opening archives, finding the manifest --------------- */
 
@@ -42,13 +54,32 @@ DUPG_HIDDEN int dupg__pkg_reader_new(struct archive **out, int fd, const char *p
 DUPG_HIDDEN const char *dupg__pkg_entry_name(struct archive_entry *e);
 /* "manifest.json", also spelled "manifest.json/" when someone made it a directory. */
 DUPG_HIDDEN int dupg__pkg_is_manifest(const char *name);
+/* What the manifest-first read finds at the head of a package. */
+struct dupg__pkg_head {
+	dupg_manifest *m;       /* the parsed manifest */
+	char *json;             /* manifest.json's bytes, exactly as in the archive */
+	size_t json_len;
+	char *sig;              /* manifest.sig's bytes when it follows the manifest, else NULL */
+	size_t sig_len;
+	/*
+	 * With a handle handed back: the entry read after the manifest when it
+	 * is not manifest.sig (not yet looked at), else NULL.
+	 */
+	struct archive_entry *pending;
+	size_t entries;         /* entries read through the handle handed back */
+};
+/* Free what a head holds (not the archive handle) and zero it. */
+DUPG_HIDDEN void dupg__pkg_head_clear(struct dupg__pkg_head *h);
 /*
- * Find manifest.json at the root and parse it; stops right after it. When
- * rest is not NULL and the manifest is the first entry, *rest receives the
- * handle, positioned at the next entry; otherwise *rest is NULL.
+ * Find manifest.json at the root and parse it; stops right after it, or
+ * after manifest.sig right behind it when want_sig. When rest is not NULL
+ * and the manifest is the first entry, *rest receives the handle,
+ * positioned after what was read (h->pending tells an entry read and not
+ * yet handled); otherwise *rest is NULL. h is filled; clear it with
+ * dupg__pkg_head_clear() on success and failure alike.
  */
-DUPG_HIDDEN int dupg__pkg_find_manifest(dupg_manifest **out, struct archive **rest, int fd,
-					const char *path);
+DUPG_HIDDEN int dupg__pkg_find_manifest(struct dupg__pkg_head *h, struct archive **rest, int fd,
+					const char *path, int want_sig);
 /*
  * Pass over the data of the current entry, which is not hashed: when the
  * archive is compressed or a zip, by

@@ -122,22 +122,26 @@ int dupg__pkg_skip_data(struct archive *a, const char *path, const char *name, u
 	}
 }
 
-/* Read the current entry (manifest.json) into memory and parse it. */
-static int read_manifest_data(dupg_manifest **out, struct archive *a, struct archive_entry *e,
-			      const char *path)
+/*
+ * Read the current entry, at most max bytes (refused with code beyond,
+ * "too large" told apart from "exactly the cap" by one byte of room).
+ */
+static int read_entry_data(char **out, size_t *len_out, struct archive *a, struct archive_entry *e,
+			   const char *path, const char *name, size_t max, int code)
 {
-	char *buf = NULL, *origin;
+	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	int rc = 0;
 
-	if (archive_entry_size_is_set(e) && archive_entry_size(e) > (int64_t)DUPG_MANIFEST_MAX_BYTES)
-		return dupg__error(DUPG_EFORMAT, "%s: manifest.json: %lld bytes, above the %u-byte limit",
-				   path, (long long)archive_entry_size(e), DUPG_MANIFEST_MAX_BYTES);
+	*out = NULL;
+	*len_out = 0;
+	if (archive_entry_size_is_set(e) && archive_entry_size(e) > (int64_t)max)
+		return dupg__error(code, "%s: %s: %lld bytes, above the %zu-byte limit",
+				   path, name, (long long)archive_entry_size(e), max);
 	for (;;) {
 		void *p = buf;
 		la_ssize_t n;
 
-		/* one byte of room beyond the cap tells "too large" from "exactly the cap" */
 		if (dupg__grow(&p, &cap, len + DUPG__IO_BUF_BYTES, 1) != 0) {
 			rc = DUPG_ENOMEM;
 			break;
@@ -145,43 +149,86 @@ static int read_manifest_data(dupg_manifest **out, struct archive *a, struct arc
 		buf = p;
 		n = archive_read_data(a, buf + len, cap - len);
 		if (n < 0) {
-			rc = dupg__pkg_archive_fail(DUPG_EARCHIVE, a, path, "manifest.json: truncated or corrupt archive");
+			char what[96];
+
+			snprintf(what, sizeof(what), "%s: truncated or corrupt archive", name);
+			rc = dupg__pkg_archive_fail(DUPG_EARCHIVE, a, path, what);
 			break;
 		}
 		if (n == 0)
 			break;
 		len += (size_t)n;
-		if (len > DUPG_MANIFEST_MAX_BYTES) {
-			rc = dupg__error(DUPG_EFORMAT, "%s: manifest.json: more than %u bytes",
-					 path, DUPG_MANIFEST_MAX_BYTES);
+		if (len > max) {
+			rc = dupg__error(code, "%s: %s: more than %zu bytes", path, name, max);
 			break;
 		}
 	}
 	if (rc == 0 && len == 0)
-		rc = dupg__error(DUPG_EFORMAT, "%s: manifest.json is empty", path);
+		rc = dupg__error(code, "%s: %s is empty", path, name);
 	if (rc != 0) {
 		free(buf);
 		return rc;
 	}
+	*out = buf;
+	*len_out = len;
+	return 0;
+}
+
+/* Read the current entry (manifest.json) into memory and parse it. */
+static int read_manifest_data(struct dupg__pkg_head *h, struct archive *a, struct archive_entry *e,
+			      const char *path)
+{
+	char *origin;
+	int rc = read_entry_data(&h->json, &h->json_len, a, e, path, DUPG__MANIFEST_NAME,
+				 DUPG_MANIFEST_MAX_BYTES, DUPG_EFORMAT);
+
+	if (rc != 0)
+		return rc;
 	origin = malloc(strlen(path) + sizeof(": " DUPG__MANIFEST_NAME));
-	if (origin == NULL) {
-		free(buf);
+	if (origin == NULL)
 		return dupg__error_nomem();
-	}
 	sprintf(origin, "%s: %s", path, DUPG__MANIFEST_NAME);
-	rc = dupg_manifest_parse(out, buf, len, origin);
+	rc = dupg_manifest_parse(&h->m, h->json, h->json_len, origin);
 	free(origin);
-	free(buf);
 	return rc;
 }
 
+void dupg__pkg_head_clear(struct dupg__pkg_head *h)
+{
+	dupg_manifest_free(h->m);
+	free(h->json);
+	free(h->sig);
+	memset(h, 0, sizeof(*h));
+}
+
 /*
- * Find manifest.json at the root and parse it; stops right after it. When
- * rest is not NULL and the manifest is the first entry, *rest receives the
- * handle, positioned at the next entry: verification goes on from there
- * instead of opening the archive a second time. Otherwise *rest is NULL.
+ * After the manifest: manifest.sig when it comes next. Another entry is
+ * left in h->pending for the caller that keeps the handle.
  */
-int dupg__pkg_find_manifest(dupg_manifest **out, struct archive **rest, int fd, const char *path)
+static int read_sig(struct dupg__pkg_head *h, struct archive *a, const char *path)
+{
+	struct archive_entry *e;
+	const char *name;
+	int r = archive_read_next_header(a, &e);
+
+	if (r == ARCHIVE_EOF)
+		return 0;
+	if (r < ARCHIVE_WARN)
+		return dupg__pkg_archive_fail(DUPG_EARCHIVE, a, path, "truncated or corrupt archive");
+	h->entries++;
+	name = dupg__pkg_entry_name(e);
+	if (name == NULL || strcmp(name, DUPG__SIG_NAME) != 0) {
+		h->pending = e;
+		return 0;
+	}
+	if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e) != NULL)
+		return dupg__error(DUPG_ESIGFORMAT, "%s: %s is not a regular file", path, DUPG__SIG_NAME);
+	return read_entry_data(&h->sig, &h->sig_len, a, e, path, DUPG__SIG_NAME, DUPG_SIG_MAX_BYTES,
+			       DUPG_ESIGFORMAT);
+}
+
+int dupg__pkg_find_manifest(struct dupg__pkg_head *h, struct archive **rest, int fd,
+			    const char *path, int want_sig)
 {
 	struct archive *a;
 	struct archive_entry *e;
@@ -189,6 +236,7 @@ int dupg__pkg_find_manifest(dupg_manifest **out, struct archive **rest, int fd, 
 	uint64_t before = 0;
 	int rc;
 
+	memset(h, 0, sizeof(*h));
 	if (rest != NULL)
 		*rest = NULL;
 
@@ -232,11 +280,15 @@ int dupg__pkg_find_manifest(dupg_manifest **out, struct archive **rest, int fd, 
 			rc = dupg__error(DUPG_EFORMAT, "%s: manifest.json is not a regular file", path);
 			break;
 		}
-		rc = read_manifest_data(out, a, e, path);
+		rc = read_manifest_data(h, a, e, path);
+		h->entries = seen;
+		if (rc == 0 && want_sig)
+			rc = read_sig(h, a, path);
 		if (rc == 0 && rest != NULL && seen == 1) {
 			*rest = a;
 			return 0;
 		}
+		h->pending = NULL;
 		break;
 	}
 	archive_read_free(a);
@@ -259,6 +311,7 @@ int dupg__pkg_open(int *fd, const char *path)
 
 int dupg_package_read_manifest(dupg_manifest **out, const char *path)
 {
+	struct dupg__pkg_head h;
 	int fd, rc;
 
 	if (out == NULL || path == NULL)
@@ -267,8 +320,12 @@ int dupg_package_read_manifest(dupg_manifest **out, const char *path)
 	rc = dupg__pkg_open(&fd, path);
 	if (rc != 0)
 		return rc;
-	rc = dupg__pkg_find_manifest(out, NULL, fd, path);
+	rc = dupg__pkg_find_manifest(&h, NULL, fd, path, 0);
 	close(fd);
+	if (rc == 0) {
+		*out = h.m;
+		h.m = NULL;
+	}
+	dupg__pkg_head_clear(&h);
 	return rc;
 }
-

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *kind_name(unsigned int type)
@@ -43,7 +44,11 @@ struct verifier {
 	dupg_strmap *index;   /* install path -> file index (ids follow manifest order) */
 	unsigned char *seen;
 	XXH3_state_t *st;
+	EVP_MD_CTX *sha;      /* SHA-256 of the files that have one */
 	int manifests;
+	int sigs;             /* manifest.sig entries seen */
+	int after_manifest;   /* the previous entry was manifest.json */
+	int sha_on;           /* the file being checked has a SHA-256 */
 	size_t entries;       /* headers read */
 	uint64_t data;        /* bytes of data read, hashed or not */
 	uint64_t data_max;    /* what the manifest declares, plus the manifest itself */
@@ -55,7 +60,7 @@ struct verifier {
  * state after every 1 KiB block, so a run of zeros has no shortcut: it is
  * hashed at full speed from a large zero block, within the hole limit.
  */
-static void hash_zeros(XXH3_state_t *st, uint64_t len)
+static void hash_zeros(XXH3_state_t *st, EVP_MD_CTX *sha, uint64_t len)
 {
 	static const unsigned char zeros[64 * 1024];
 
@@ -63,6 +68,8 @@ static void hash_zeros(XXH3_state_t *st, uint64_t len)
 		size_t n = len < sizeof(zeros) ? (size_t)len : sizeof(zeros);
 
 		dupg__pkg_hash_update(st, zeros, n);
+		if (sha != NULL)
+			dupg__sha256_update(sha, zeros, n);
 		len -= n;
 	}
 }
@@ -91,7 +98,7 @@ static int place_block(struct verifier *v, const char *name, uint64_t *got, la_i
 				   "declares", v->path, name, (unsigned long long)v->data_max);
 	v->holes += (uint64_t)off - *got;
 	v->data += len;
-	hash_zeros(v->st, (uint64_t)off - *got);
+	hash_zeros(v->st, v->sha_on ? v->sha : NULL, (uint64_t)off - *got);
 	*got = (uint64_t)off;
 	return 0;
 }
@@ -116,7 +123,12 @@ static int check_file(struct verifier *v, struct archive *a, struct archive_entr
 		return dupg__error(DUPG_EINTEGRITY, "%s: %s: size mismatch: %lld bytes in the archive, "
 				   "the manifest says %llu", v->path, name,
 				   (long long)archive_entry_size(e), (unsigned long long)declared);
+	const unsigned char *want_sha = dupg_manifest_file_sha256(v->m, i);
+
 	XXH3_128bits_reset(v->st);
+	v->sha_on = want_sha != NULL;
+	if (want_sha != NULL && (rc = dupg__sha256_reset(v->sha)) != 0)
+		return rc;
 	for (;;) {
 		const void *block;
 		size_t len = 0;
@@ -138,8 +150,11 @@ static int check_file(struct verifier *v, struct archive *a, struct archive_entr
 		rc = place_block(v, name, &got, off, len, declared);
 		if (rc != 0)
 			return rc;
-		if (len > 0)
+		if (len > 0) {
 			dupg__pkg_hash_update(v->st, block, len);
+			if (want_sha != NULL)
+				dupg__sha256_update(v->sha, block, len);
+		}
 		got += len;
 	}
 	if (got != declared)
@@ -159,6 +174,26 @@ static int check_file(struct verifier *v, struct archive *a, struct archive_entr
 		got_hex[32] = '\0';
 		return dupg__error(DUPG_EINTEGRITY, "%s: %s: digest mismatch: xxh128 is %s, the manifest says %s",
 				   v->path, name, got_hex, dupg_manifest_file_xxh128_hex(v->m, i));
+	}
+	if (want_sha != NULL) {
+		unsigned char sha[32];
+		char sha_hex[65];
+		static const char hex[] = "0123456789abcdef";
+		size_t k;
+
+		rc = dupg__sha256_final(sha, v->sha);
+		if (rc != 0)
+			return rc;
+		if (memcmp(sha, want_sha, 32) != 0) {
+			for (k = 0; k < 32; k++) {
+				sha_hex[2 * k] = hex[sha[k] >> 4];
+				sha_hex[2 * k + 1] = hex[sha[k] & 15];
+			}
+			sha_hex[64] = '\0';
+			return dupg__error(DUPG_EINTEGRITY, "%s: %s: digest mismatch: sha256 is %s, the "
+					   "manifest says %s", v->path, name, sha_hex,
+					   dupg_manifest_file_sha256_hex(v->m, i));
+		}
 	}
 	return 0;
 }
@@ -185,6 +220,17 @@ static int check_entry(struct verifier *v, struct archive *a, struct archive_ent
 	if (archive_entry_hardlink(e) != NULL)
 		return dupg__error(DUPG_EINTEGRITY, "%s: %s: hard link, not a regular file", v->path, name);
 	type = archive_entry_filetype(e);
+	if (strcmp(name, DUPG__SIG_NAME) == 0) {
+		/* read and checked with the manifest; here only where it stands */
+		if (!v->after_manifest || v->sigs++ > 0)
+			return dupg__error(DUPG_ESIGFORMAT, "%s: manifest.sig: %s", v->path,
+					   v->sigs > 1 ? "duplicate entry" : "not right after manifest.json");
+		if (type != AE_IFREG)
+			return dupg__error(DUPG_ESIGFORMAT, "%s: manifest.sig: not a regular file", v->path);
+		v->after_manifest = 0;
+		return skip_data(v, a, name);
+	}
+	v->after_manifest = dupg__pkg_is_manifest(name);
 	if (dupg__pkg_is_manifest(name)) {
 		if (type != AE_IFREG)
 			return dupg__error(DUPG_EINTEGRITY, "%s: manifest.json: %s, not a regular file",
@@ -209,17 +255,32 @@ static int check_entry(struct verifier *v, struct archive *a, struct archive_ent
 }
 
 /*
- * Check every entry against m. a is the handle dupg__pkg_find_manifest() left right
- * after a leading manifest.json, or NULL to read the archive again from the
- * start; it is freed here.
+ * Check every entry against h->m. a is the handle dupg__pkg_find_manifest()
+ * left after a leading manifest.json (and manifest.sig), with h->pending the
+ * entry it read and did not handle, or NULL to read the archive again from
+ * the start; it is freed here.
  */
-static int verify_entries(const dupg_manifest *m, struct archive *a, int fd, const char *path)
+static int verify_entries(const struct dupg__pkg_head *h, struct archive *a, int fd, const char *path,
+			  int sig_read)
 {
-	struct verifier v = { m, path, NULL, NULL, NULL, a != NULL, a != NULL, 0, 0, 0 };
+	const dupg_manifest *m = h->m;
+	struct verifier v;
 	size_t i, n = dupg_manifest_file_count(m);
-	struct archive_entry *e;
+	struct archive_entry *e = a != NULL ? h->pending : NULL;
 	int rc;
 
+	memset(&v, 0, sizeof(v));
+	v.m = m;
+	v.path = path;
+	if (a != NULL) {
+		/* what the head read: the manifest, and manifest.sig unless pending says otherwise */
+		v.manifests = 1;
+		v.entries = h->entries;
+		v.sigs = h->sig != NULL;
+		v.after_manifest = h->sig == NULL;
+		if (e != NULL)
+			v.entries--;
+	}
 	rc = dupg__strmap_new(&v.index);
 	for (i = 0; rc == 0 && i < n; i++) {
 		size_t id;
@@ -229,10 +290,11 @@ static int verify_entries(const dupg_manifest *m, struct archive *a, int fd, con
 	if (rc != 0)
 		goto out;
 	/* the manifest's total is at most DUPG_PACKAGE_MAX_BYTES: no overflow */
-	v.data_max = dupg_manifest_total_size(m) + DUPG_MANIFEST_MAX_BYTES;
+	v.data_max = dupg_manifest_total_size(m) + DUPG_MANIFEST_MAX_BYTES + DUPG_SIG_MAX_BYTES;
 	v.seen = calloc(n + 1, 1);
 	v.st = XXH3_createState();
-	if (v.seen == NULL || v.st == NULL) {
+	v.sha = dupg__sha256_new();
+	if (v.seen == NULL || v.st == NULL || v.sha == NULL) {
 		rc = dupg__error_nomem();
 		goto out;
 	}
@@ -244,13 +306,15 @@ static int verify_entries(const dupg_manifest *m, struct archive *a, int fd, con
 		rc = dupg__pkg_reader_new(&a, fd, path);
 	}
 	while (rc == 0) {
-		int r = archive_read_next_header(a, &e);
+		if (e == NULL) {
+			int r = archive_read_next_header(a, &e);
 
-		if (r == ARCHIVE_EOF)
-			break;
-		if (r < ARCHIVE_WARN) {
-			rc = dupg__pkg_archive_fail(DUPG_EARCHIVE, a, path, "truncated or corrupt archive");
-			break;
+			if (r == ARCHIVE_EOF)
+				break;
+			if (r < ARCHIVE_WARN) {
+				rc = dupg__pkg_archive_fail(DUPG_EARCHIVE, a, path, "truncated or corrupt archive");
+				break;
+			}
 		}
 		if (++v.entries > DUPG_PACKAGE_MAX_ENTRIES) {
 			rc = dupg__error(DUPG_EFORMAT, "%s: more than %u entries", path,
@@ -258,6 +322,7 @@ static int verify_entries(const dupg_manifest *m, struct archive *a, int fd, con
 			break;
 		}
 		rc = check_entry(&v, a, e);
+		e = NULL;
 	}
 	for (i = 0; rc == 0 && i < n; i++) {
 		if (!v.seen[i])
@@ -267,24 +332,86 @@ static int verify_entries(const dupg_manifest *m, struct archive *a, int fd, con
 	/* the first pass found it; only a file changed under our feet gets here */
 	if (rc == 0 && v.manifests == 0)
 		rc = dupg__error(DUPG_EINTEGRITY, "%s: manifest.json vanished between two reads", path);
+	if (rc == 0 && sig_read && (v.sigs > 0) != (h->sig != NULL))
+		rc = dupg__error(DUPG_EINTEGRITY, "%s: manifest.sig changed between two reads", path);
 out:
 	archive_read_free(a);
 	XXH3_freeState(v.st);
+	EVP_MD_CTX_free(v.sha);
 	free(v.seen);
 	dupg__strmap_free(v.index);
 	return rc;
 }
 
-int dupg_package_verify(dupg_manifest **out, const char *path)
+static const char *const policy_names[] = { "none", "required" };
+
+const char *dupg_trust_policy_name(dupg_trust_policy policy)
 {
-	dupg_manifest *m = NULL;
-	struct archive *a;
+	return dupg__name_of(policy_names, DUPG__COUNT(policy_names), (int)policy);
+}
+
+int dupg_trust_policy_parse(dupg_trust_policy *out, const char *name)
+{
+	int v = 0, rc = dupg__name_parse(&v, policy_names, DUPG__COUNT(policy_names), name,
+					 "trust policy");
+	if (rc == 0 && out != NULL)
+		*out = (dupg_trust_policy)v;
+	return rc;
+}
+
+static int check_opts(const dupg_verify_options *o, const char *fn)
+{
+	if (o->version != DUPG_VERIFY_OPTIONS_VERSION)
+		return dupg__error(DUPG_EINVAL, "%s: unknown dupg_verify_options version %u", fn, o->version);
+	if (o->policy != DUPG_TRUST_NONE && o->policy != DUPG_TRUST_REQUIRED)
+		return dupg__error(DUPG_EINVAL, "%s: unknown trust policy %d", fn, (int)o->policy);
+	if (o->policy == DUPG_TRUST_REQUIRED && o->trust == NULL)
+		return dupg__error(DUPG_EINVAL, "%s: the policy requires a signature, and no trust store "
+				   "was given", fn);
+	return 0;
+}
+
+/* What the head of the package lets us check: signatures, coverage, expiry. */
+static int check_head(const struct dupg__pkg_head *h, const char *path, const dupg_verify_options *o)
+{
+	int64_t now = o->now;
+	int rc;
+
+	if (o->policy == DUPG_TRUST_REQUIRED) {
+		if (h->sig == NULL)
+			return dupg__error(DUPG_EUNSIGNED, "%s: not signed (no manifest.sig), and the trust "
+					   "policy requires a signature", path);
+		if (!dupg_manifest_has_sha256(h->m))
+			return dupg__error(DUPG_EUNSIGNED, "%s: manifest format %d: not every file has a "
+					   "sha256, so a signature would not cover the payload", path,
+					   dupg_manifest_format(h->m));
+		rc = dupg_trust_check(o->trust, h->json, h->json_len, h->sig, h->sig_len, path);
+		if (rc != 0)
+			return rc;
+	}
+	if (now == DUPG_VERIFY_NO_EXPIRY)
+		return 0;
+	if (now == DUPG_VERIFY_NOW_CLOCK)
+		now = (int64_t)time(NULL);
+	if (dupg_manifest_expired(h->m, now))
+		return dupg__error(DUPG_EEXPIRED, "%s: expired at %s: refused for new installs", path,
+				   dupg_manifest_expires(h->m));
+	return 0;
+}
+
+static int verify(dupg_manifest **out, const char *path, const dupg_verify_options *o, int payload,
+		  const char *fn)
+{
+	struct dupg__pkg_head h;
+	struct archive *a = NULL;
 	int fd, rc;
 
 	if (out != NULL)
 		*out = NULL;
 	if (path == NULL)
-		return dupg__error(DUPG_EINVAL, "dupg_package_verify: path is NULL");
+		return dupg__error(DUPG_EINVAL, "%s: path is NULL", fn);
+	if (o != NULL && (rc = check_opts(o, fn)) != 0)
+		return rc;
 	rc = dupg__pkg_open(&fd, path);
 	if (rc != 0)
 		return rc;
@@ -293,14 +420,40 @@ int dupg_package_verify(dupg_manifest **out, const char *path)
 	 * Otherwise two over one descriptor: the entries before the manifest can
 	 * only be checked once it is known.
 	 */
-	rc = dupg__pkg_find_manifest(&m, &a, fd, path);
-	if (rc == 0)
-		rc = verify_entries(m, a, fd, path);
-	close(fd);
-	if (rc != 0 || out == NULL)
-		dupg_manifest_free(m);
+	rc = dupg__pkg_find_manifest(&h, payload ? &a : NULL, fd, path, o != NULL);
+	if (rc == 0 && o != NULL)
+		rc = check_head(&h, path, o);
+	if (rc == 0 && payload)
+		rc = verify_entries(&h, a, fd, path, o != NULL);
 	else
-		*out = m;
+		archive_read_free(a);
+	close(fd);
+	if (rc == 0 && out != NULL) {
+		*out = h.m;
+		h.m = NULL;
+	}
+	dupg__pkg_head_clear(&h);
 	return rc;
 }
 
+int dupg_package_verify(dupg_manifest **out, const char *path)
+{
+	return verify(out, path, NULL, 1, "dupg_package_verify");
+}
+
+int dupg_package_verify_ext(dupg_manifest **out, const char *path, const dupg_verify_options *opts)
+{
+	static const dupg_verify_options defaults = DUPG_VERIFY_OPTIONS_INIT;
+
+	return verify(out, path, opts != NULL ? opts : &defaults, 1, "dupg_package_verify_ext");
+}
+
+int dupg_package_read_manifest_ext(dupg_manifest **out, const char *path,
+				   const dupg_verify_options *opts)
+{
+	static const dupg_verify_options defaults = DUPG_VERIFY_OPTIONS_INIT;
+
+	if (out == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_package_read_manifest_ext: out is NULL");
+	return verify(out, path, opts != NULL ? opts : &defaults, 0, "dupg_package_read_manifest_ext");
+}

@@ -3,6 +3,7 @@
 #include "core/json_internal.h"
 #include "listfile_internal.h"
 #include "pkgcache_internal.h"
+#include "store_admit_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -25,7 +26,8 @@
  *      "third": "<new LIST text>", "fourth": "<new LIST.rollback text>",
  *      "deletable": ["path as LIST names it", ...],
  *      "rollback_previous": "<old LIST.rollback text>" (null when there was none),
- *      "list_previous": "<old LIST text>"}
+ *      "list_previous": "<old LIST text>",
+ *      "floor": "<new LIST.floor text>" (only when a prune raises the anti-rollback floor)}
  *
  * "third" and "fourth" are named after the prune's lists; a rollback puts
  * its new texts there too (the rollback list in both). Recovery decides by
@@ -59,12 +61,14 @@ struct names {
 	char *journal;
 	char *dir;        /* the store's directory: what its lock is taken on */
 	const char *base; /* LIST's file name inside dir */
+	char *floor;      /* LIST.floor: the anti-rollback floor (store_admit.c) */
 };
 
 static void names_free(struct names *n)
 {
 	free(n->rollback);
 	free(n->journal);
+	free(n->floor);
 	free(n->dir);
 	memset(n, 0, sizeof(*n));
 }
@@ -90,8 +94,9 @@ static int names_init(struct names *n, const char *list_file)
 	n->base = slash != NULL ? slash + 1 : list_file;
 	n->rollback = suffixed(list_file, ".rollback");
 	n->journal = suffixed(list_file, ".journal");
+	n->floor = suffixed(list_file, ".floor");
 	n->dir = dupg__path_dirname(list_file);
-	if (n->rollback == NULL || n->journal == NULL || n->dir == NULL) {
+	if (n->rollback == NULL || n->journal == NULL || n->floor == NULL || n->dir == NULL) {
 		names_free(n);
 		return dupg__error_nomem();
 	}
@@ -333,7 +338,8 @@ static int remove_temps(const struct names *n, size_t *removed)
 		return dupg__error_sys(errno, "%s: cannot open directory", n->dir);
 	while (rc == 0 && (e = readdir(d)) != NULL) {
 		if (is_temp_of(e->d_name, n->base, "") || is_temp_of(e->d_name, n->base, ".rollback") ||
-		    is_temp_of(e->d_name, n->base, ".journal") || is_temp_of(e->d_name, n->base, ".cache"))
+		    is_temp_of(e->d_name, n->base, ".journal") || is_temp_of(e->d_name, n->base, ".cache") ||
+		    is_temp_of(e->d_name, n->base, ".floor"))
 			rc = remove_in_store(n, e->d_name, removed);
 	}
 	closedir(d);
@@ -343,8 +349,8 @@ static int remove_temps(const struct names *n, size_t *removed)
 /* The parts of a journal recovery uses, borrowed from the parsed JSON. */
 struct journal {
 	json_object *root;
-	const char *third, *fourth, *rollback_prev, *list_prev;
-	size_t third_len, fourth_len, rollback_prev_len, list_prev_len;
+	const char *third, *fourth, *rollback_prev, *list_prev, *floor;
+	size_t third_len, fourth_len, rollback_prev_len, list_prev_len, floor_len;
 	json_object *deletable;
 };
 
@@ -403,8 +409,10 @@ static int is_store_file(const struct names *n, const char *path)
 		return 0;
 	name += bl;
 	if (*name != '\0' && strcmp(name, ".rollback") != 0 && strcmp(name, ".journal") != 0 &&
-	    strcmp(name, ".cache") != 0 && strncmp(name, ".rollback.tmp.", 14) != 0 &&
+	    strcmp(name, ".cache") != 0 && strcmp(name, ".floor") != 0 &&
+	    strncmp(name, ".rollback.tmp.", 14) != 0 &&
 	    strncmp(name, ".journal.tmp.", 13) != 0 && strncmp(name, ".cache.tmp.", 11) != 0 &&
+	    strncmp(name, ".floor.tmp.", 11) != 0 &&
 	    strncmp(name, ".tmp.", 5) != 0)
 		return 0;
 	return inside_store(n, path);
@@ -520,6 +528,9 @@ static int journal_read(struct journal *j, const struct names *n)
 				    "rollback_previous", 1, path);
 	if (rc == 0)
 		rc = journal_string(&j->list_prev, &j->list_prev_len, j->root, "list_previous", 0, path);
+	/* optional: journals of changes that raise no floor (and of earlier versions) lack it */
+	if (rc == 0 && json_object_object_get_ex(j->root, "floor", &v))
+		rc = journal_string(&j->floor, &j->floor_len, j->root, "floor", 0, path);
 	if (rc == 0 && (!json_object_object_get_ex(j->root, "deletable", &j->deletable) ||
 			!json_object_is_type(j->deletable, json_type_array)))
 		rc = dupg__error(DUPG_EFORMAT, "%s: \"deletable\" missing or not an array", path);
@@ -598,6 +609,9 @@ static int recover(dupg_recover_report *r, const struct names *n, int no_fsync)
 		/* past the commit point: redo what may be missing, forward */
 		r->action = DUPG_RECOVER_FINISHED;
 		rc = settle(n->rollback, j.fourth, j.fourth_len, no_fsync);
+		/* the floor rises with the upgrade it belongs to */
+		if (rc == 0 && j.floor != NULL)
+			rc = settle(n->floor, j.floor, j.floor_len, no_fsync);
 		for (i = 0; rc == 0 && i < json_object_array_length(j.deletable); i++)
 			rc = remove_in_store(n, json_object_get_string(
 						       json_object_array_get_idx(j.deletable, i)),
@@ -725,6 +739,8 @@ struct transition {
 	char **deletable;                /* files to remove, as LIST names them */
 	size_t ndel;
 	dupg_pathlist *new_list;         /* the handle's list afterwards */
+	char *floor;                     /* new LIST.floor text, NULL when the floor stays */
+	size_t floor_len;
 };
 
 static void transition_free(struct transition *tr)
@@ -732,6 +748,7 @@ static void transition_free(struct transition *tr)
 	free(tr->list);
 	free(tr->rollback);
 	free(tr->journal);
+	free(tr->floor);
 	free(tr->deletable);
 	dupg_pathlist_free(tr->new_list);
 	memset(tr, 0, sizeof(*tr));
@@ -933,6 +950,8 @@ static int transition_journal(struct transition *tr, const struct names *n)
 				 dupg__jstr_array((const char *const *)tr->deletable, tr->ndel));
 		obj = dupg__jadd_str(obj, "rollback_previous", prev_rb, prev_rb_len);
 		obj = dupg__jadd_str(obj, "list_previous", prev_list, prev_list_len);
+		if (tr->floor != NULL)
+			obj = dupg__jadd_str(obj, "floor", tr->floor, tr->floor_len);
 		rc = dupg__jobj_finish(&tr->journal, obj);
 		if (rc == 0)
 			tr->journal_len = strlen(tr->journal);
@@ -976,6 +995,9 @@ static int transition_apply(dupg_store *s, struct transition *tr, const struct n
 				n->list);
 	if (rc == 0)
 		rc = write_step(o, n->list, tr->list, tr->list_len, DUPG_STEP_LIST_TEMP, n->list);
+	/* past the commit point: the floor, which recovery writes again from the journal if need be */
+	if (rc == 0 && tr->floor != NULL)
+		rc = dupg__fs_write_atomic(n->floor, tr->floor, tr->floor_len, o->no_fsync, NULL, NULL);
 	for (i = 0; rc == 0 && i < tr->ndel; i++) {
 		rc = remove_in_store(n, tr->deletable[i], NULL);
 		if (rc == 0)
@@ -1017,15 +1039,17 @@ static int transition_apply(dupg_store *s, struct transition *tr, const struct n
  */
 static int change(dupg_prune **out, char ***deleted, size_t *ndeleted, dupg_store *s,
 		  const dupg_pathlist *downloaded, const dupg_prune_options *po,
-		  const dupg_apply_options *o)
+		  const dupg_apply_options *o, const dupg_admit_options *ao)
 {
 	dupg__lock lock = DUPG__LOCK_INIT;
+	struct dupg__admit admit;
 	struct transition tr;
 	dupg_prune *p = NULL;
 	struct names n;
 	int rc;
 
 	memset(&tr, 0, sizeof(tr));
+	memset(&admit, 0, sizeof(admit));
 	rc = names_init(&n, s->list_file);
 	if (rc != 0)
 		return rc;
@@ -1039,15 +1063,21 @@ static int change(dupg_prune **out, char ***deleted, size_t *ndeleted, dupg_stor
 	/* another process may have changed the store since this handle read it */
 	if (rc == 0)
 		rc = refresh(s);
+	/* nothing unverified enters: every new package, before the journal */
+	if (rc == 0 && downloaded != NULL)
+		rc = dupg__admit_check(&admit, n.list, s->list, downloaded, ao);
 	if (rc == 0 && downloaded != NULL)
 		rc = dupg_prune_compute(&p, s->list, downloaded, po);
 	if (rc == 0)
 		rc = downloaded != NULL ? transition_of_prune(&tr, &n, p)
 					: transition_of_rollback(&tr, &n, s);
+	if (rc == 0 && downloaded != NULL)
+		rc = dupg__admit_render(&tr.floor, &tr.floor_len, &admit);
 	if (rc == 0)
 		rc = transition_journal(&tr, &n);
 	if (rc == 0)
 		rc = transition_apply(s, &tr, &n, o);
+	dupg__admit_free(&admit);
 	dupg__lock_drop(&lock);
 	if ((rc == 0 || rc == DUPG_ECOMMITTED) && deleted != NULL) {
 		*deleted = tr.deletable;
@@ -1081,7 +1111,27 @@ int dupg_store_prune(dupg_prune **out, dupg_store *s, const dupg_pathlist *downl
 		return dupg__error(DUPG_EINVAL,
 				   "%s: the download is empty: nothing to prune (the store is unchanged)",
 				   s->list_file);
-	return change(out, NULL, NULL, s, downloaded, prune, opts);
+	return change(out, NULL, NULL, s, downloaded, prune, opts, NULL);
+}
+
+int dupg_store_prune_ext(dupg_prune **out, dupg_store *s, const dupg_pathlist *downloaded,
+			 const dupg_prune_options *prune, const dupg_apply_options *opts,
+			 const dupg_admit_options *admit)
+{
+	int rc;
+
+	if (out != NULL)
+		*out = NULL;
+	if (s == NULL || downloaded == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_store_prune_ext: NULL argument");
+	rc = check_options(&opts);
+	if (rc != 0)
+		return rc;
+	if (dupg_pathlist_count(downloaded) == 0)
+		return dupg__error(DUPG_EINVAL,
+				   "%s: the download is empty: nothing to prune (the store is unchanged)",
+				   s->list_file);
+	return change(out, NULL, NULL, s, downloaded, prune, opts, admit);
 }
 
 int dupg_store_rollback(char ***deleted, size_t *ndeleted, dupg_store *s,
@@ -1098,5 +1148,5 @@ int dupg_store_rollback(char ***deleted, size_t *ndeleted, dupg_store *s,
 	rc = check_options(&opts);
 	if (rc != 0)
 		return rc;
-	return change(NULL, deleted, ndeleted, s, NULL, NULL, opts);
+	return change(NULL, deleted, ndeleted, s, NULL, NULL, opts, NULL);
 }

@@ -58,6 +58,7 @@ int dupg__fs_atomic_open(dupg__atomic *w, const char *path)
 		return dupg__error_nomem();
 	memcpy(w->tmp, path, pl);
 	memcpy(w->tmp + pl, ".tmp.XXXXXX", sizeof(".tmp.XXXXXX"));
+	w->mode = 0;
 	w->fd = mkstemp(w->tmp);
 	if (w->fd >= 0)
 		return 0;
@@ -104,6 +105,9 @@ int dupg__fs_atomic_commit(dupg__atomic *w, int no_fsync, int (*stop_before_rena
 		    fchown(fd, old.st_uid, old.st_gid) != 0)
 			rc = dupg__error_sys(errno, "%s: cannot keep the owner of %s", w->tmp, w->path);
 	}
+	/* a private key stays private, whatever it replaces */
+	if (w->mode != 0)
+		mode = (mode_t)w->mode;
 	if (rc == 0 && fchmod(fd, mode) != 0)
 		rc = dupg__error_sys(errno, "%s: chmod failed", w->tmp);
 	if (rc == 0 && !no_fsync && fsync(fd) != 0)

@@ -23,6 +23,7 @@ typedef struct {
 	const char *path;  /* borrowed */
 	char *tmp;
 	int fd;            /* the temporary file, open for writing */
+	unsigned int mode; /* 0 (as open sets it): 0644, or a replaced file's; else always this */
 } dupg__atomic;
 DUPG_HIDDEN int dupg__fs_atomic_open(dupg__atomic *w, const char *path);
 DUPG_HIDDEN int dupg__fs_atomic_commit(dupg__atomic *w, int no_fsync,

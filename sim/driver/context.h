@@ -11,6 +11,7 @@ struct sim_options {
 	int keep;          /* keep the work directory (and every site's store) */
 	int no_fsync;
 	int link;          /* downloads hard-link the server's file instead of copying it */
+	int trust;         /* the catalogue is signed; every verification requires the signature */
 };
 
 struct sim_ctx {
@@ -19,6 +20,7 @@ struct sim_ctx {
 	struct sim_server server;
 	struct sim_baseline *base;
 	char *sites_dir;          /* workdir/sites */
+	dupg_trust *trust;        /* with --trust: the run's one key, that signed the catalogue */
 };
 
 #endif

@@ -74,8 +74,9 @@ static int cut_off(struct site_run *r, const struct sim_pkg *p, const struct sim
 }
 
 /* Verify before anything touches the store: a corrupt package never enters a list. */
-static int verify(struct site_run *r)
+static int verify(struct site_run *r, const struct sim_ctx *ctx)
 {
+	dupg_verify_options o = DUPG_VERIFY_OPTIONS_INIT;
 	size_t i;
 	int rc;
 
@@ -85,7 +86,10 @@ static int verify(struct site_run *r)
 
 		if (dst == NULL)
 			return sim_error(DUPG_ENOMEM, "out of memory");
-		rc = dupg_package_verify(NULL, dst);
+		o.policy = ctx->trust != NULL ? DUPG_TRUST_REQUIRED : DUPG_TRUST_NONE;
+		o.trust = ctx->trust;
+		rc = ctx->trust != NULL ? dupg_package_verify_ext(NULL, dst, &o)
+					: dupg_package_verify(NULL, dst);
 		free(dst);
 		if (rc != 0) {
 			site_set_cause(r, -1, NULL, p->corrupt == 2 ? "--corrupt" : p->corrupt ? "scenario" : "library",
@@ -141,7 +145,7 @@ int site_fetch(struct site_run *r, const struct sim_ctx *ctx)
 		r->t += site_transfer_s(copied, r->site->uplink_mbps, r->site->devs[0].latency_ms);
 		r->dl_pkgs[r->ndl++] = r->task_pkgs[i];
 	}
-	if ((rc = verify(r)) != 0)
+	if ((rc = verify(r, ctx)) != 0)
 		return rc;
 	r->t_download = r->t;
 	return 0;

@@ -119,7 +119,33 @@ static int preview(dupg_prune **out, const struct site_run *r)
  * When recovery finished the apply, the list is the preview's kept list and
  * the preview stands for the prune; when it undid it, the prune runs again.
  */
-static int recover(struct site_run *r, dupg_apply_options *opts, dupg_prune **pure)
+/*
+ * The prune of the downloads: site_fetch verified every one just now (under
+ * the run's trust store with --trust), so the store reads their heads again
+ * but not their payloads.
+ */
+static int prune(struct site_run *r, const struct sim_ctx *ctx, const dupg_apply_options *opts)
+{
+	dupg_admit_options ad = DUPG_ADMIT_OPTIONS_INIT;
+	size_t i, n = dupg_pathlist_count(r->dl);
+	const char **verified = calloc(n + 1, sizeof(*verified));
+	int rc;
+
+	if (verified == NULL)
+		return DUPG_ENOMEM;
+	for (i = 0; i < n; i++)
+		verified[i] = dupg_pathlist_resolved(r->dl, i);
+	ad.verify.policy = ctx->trust != NULL ? DUPG_TRUST_REQUIRED : DUPG_TRUST_NONE;
+	ad.verify.trust = ctx->trust;
+	ad.verified = verified;
+	ad.verified_count = n;
+	rc = dupg_store_prune_ext(&r->prune, r->store, r->dl, NULL, opts, &ad);
+	free(verified);
+	return rc;
+}
+
+static int recover(struct site_run *r, const struct sim_ctx *ctx, dupg_apply_options *opts,
+		   dupg_prune **pure)
 {
 	char **paths = NULL;
 	size_t n = 0;
@@ -141,7 +167,7 @@ static int recover(struct site_run *r, dupg_apply_options *opts, dupg_prune **pu
 	} else {
 		rc = dupg_store_open(&r->store, r->list_file);
 		if (rc == 0)
-			rc = dupg_store_prune(&r->prune, r->store, r->dl, NULL, opts);
+			rc = prune(r, ctx, opts);
 		if (rc != 0)
 			rc = sim_error_lib(rc, "site %s: store update after recovery", r->site->id);
 	}
@@ -169,10 +195,10 @@ int site_store_update(struct site_run *r, const struct sim_ctx *ctx)
 		if ((rc = preview(&pure, r)) != 0)
 			return rc;
 	}
-	rc = dupg_store_prune(&r->prune, r->store, r->dl, NULL, &opts);
+	rc = prune(r, ctx, &opts);
 	if (rc == DUPG_EABORTED) {
 		site_fired(r, fi);
-		rc = recover(r, &opts, &pure);
+		rc = recover(r, ctx, &opts, &pure);
 	} else if (rc != 0) {
 		rc = sim_error_lib(rc, "site %s: store update", r->site->id);
 	}

@@ -50,7 +50,8 @@ static int write_payload(const char *path, uint64_t *rng, uint64_t bytes)
 	return rc;
 }
 
-static int build_one(struct sim_pkg *p, const char *workdir, int no_fsync, dupg_manifest **m)
+static int build_one(struct sim_pkg *p, const char *workdir, int no_fsync, const char *sign_key,
+		     dupg_manifest **m)
 {
 	dupg_pack_options opts = DUPG_PACK_OPTIONS_INIT;
 	dupg_pack_file *files = NULL;
@@ -91,6 +92,10 @@ static int build_one(struct sim_pkg *p, const char *workdir, int no_fsync, dupg_
 	opts.build_time = BUILD_TIME;
 	opts.vendor = "dupg-sim";
 	opts.no_fsync = no_fsync;
+	if (sign_key != NULL) {
+		opts.sign_keys = &sign_key;
+		opts.sign_key_count = 1;
+	}
 	rc = dupg_package_build(m, p->file, p->name, p->version, (const char *const *)p->hw,
 				p->hw_count, files, p->files, &opts);
 	if (rc != 0) {
@@ -194,7 +199,7 @@ done:
 }
 
 int sim_server_build(struct sim_server *srv, struct sim_catalog *cat, const char *workdir,
-		     int no_fsync)
+		     int no_fsync, const char *sign_key)
 {
 	char *catalog = sim_printf("%s/catalog", workdir);
 	size_t i, n = 0;
@@ -218,7 +223,7 @@ int sim_server_build(struct sim_server *srv, struct sim_catalog *cat, const char
 		dupg_manifest *m;
 		char *server_path, *rel;
 
-		if ((rc = build_one(p, workdir, no_fsync, &m)) != 0)
+		if ((rc = build_one(p, workdir, no_fsync, sign_key, &m)) != 0)
 			return rc;
 		if (!p->on_server) {
 			dupg_manifest_free(m);

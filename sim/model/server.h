@@ -19,8 +19,9 @@ struct sim_server {
 };
 
 /* Build every package of cat (filling base, file, size, set_index) and the server's set. */
+/* sign_key: a private key every package is signed with, or NULL. */
 int sim_server_build(struct sim_server *srv, struct sim_catalog *cat, const char *workdir,
-		     int no_fsync);
+		     int no_fsync, const char *sign_key);
 void sim_server_clear(struct sim_server *srv);
 /* Bytes of the server's set as built: this design's server storage. */
 uint64_t sim_server_bytes(const struct sim_catalog *cat);

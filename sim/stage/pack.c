@@ -1,7 +1,9 @@
 /* dupg-sim pack: build an upgrade package and print its manifest. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +16,17 @@
 static const char usage_text[] =
 	"usage: dupg-sim pack --out FILE --name NAME --version VER --hw T1[,T2...]\n"
 	"                     [--format auto|tar|tar.gz|tar.xz|tar.zst|zip] [--vendor V]\n"
-	"                     [--build-time T] [PAYLOAD_FILE[=INSTALL_PATH]...]\n"
-	"Builds an upgrade package (manifest.json first, then the payload files, each\n"
+	"                     [--build-time T] [--security-version N] [--applies-min V]\n"
+	"                     [--applies-max V] [--summary TEXT] [--expires RFC3339]\n"
+	"                     [--sign KEY]... [PAYLOAD_FILE[=INSTALL_PATH]...]\n"
+	"Builds an upgrade package (a format-2 manifest.json first, every file with its\n"
+	"XXH3-128 and SHA-256, then manifest.sig when signed, then the payload files, each\n"
 	"installed at INSTALL_PATH or at its base name) and prints its manifest.\n"
-	"The format follows FILE's suffix unless --format is given.";
+	"The format follows FILE's suffix unless --format is given.\n"
+	"--sign KEY signs manifest.json with the Ed25519 private key KEY (dupg-sim keygen);\n"
+	"give it once per key. --security-version feeds anti-rollback, --applies-min and\n"
+	"--applies-max bound the running versions the package may be installed over, and\n"
+	"--expires is the time after which a trust policy refuses the package.";
 
 struct pack_args {
 	const char *out, *name, *version, *hw_csv;
@@ -28,6 +37,7 @@ struct pack_args {
 	char **sources;          /* PAYLOAD_FILE copies, cut at '=' */
 	dupg_pack_file *files;
 	size_t nfiles;
+	const char *keys[DUPG_SIG_MAX_ENTRIES];
 };
 
 static void args_free(struct pack_args *a)
@@ -81,6 +91,12 @@ static int parse_options(struct pack_args *a, int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "vendor", required_argument, NULL, 'V' },
 		{ "build-time", required_argument, NULL, 'b' },
+		{ "sign", required_argument, NULL, 'k' },
+		{ "security-version", required_argument, NULL, 's' },
+		{ "applies-min", required_argument, NULL, 'm' },
+		{ "applies-max", required_argument, NULL, 'M' },
+		{ "summary", required_argument, NULL, 'S' },
+		{ "expires", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -94,6 +110,32 @@ static int parse_options(struct pack_args *a, int argc, char **argv)
 		case 'w': a->hw_csv = optarg; break;
 		case 'V': a->opts.vendor = optarg; break;
 		case 'b': a->opts.build_time = optarg; break;
+		case 'm': a->opts.applies_min = optarg; break;
+		case 'M': a->opts.applies_max = optarg; break;
+		case 'S': a->opts.summary = optarg; break;
+		case 'e': a->opts.expires = optarg; break;
+		case 'k':
+			if (a->opts.sign_key_count >= DUPG_SIG_MAX_ENTRIES) {
+				cli_fail("pack: more than %u --sign keys", DUPG_SIG_MAX_ENTRIES);
+				return 2;
+			}
+			a->keys[a->opts.sign_key_count++] = optarg;
+			a->opts.sign_keys = a->keys;
+			break;
+		case 's': {
+			char *end;
+			unsigned long long v;
+
+			errno = 0;
+			v = strtoull(optarg, &end, 10);
+			if (optarg[0] < '0' || optarg[0] > '9' || *end != '\0' || errno != 0 ||
+			    v > (unsigned long long)INT64_MAX) {
+				cli_fail("pack: --security-version '%s' is not a non-negative integer", optarg);
+				return 2;
+			}
+			a->opts.security_version = (uint64_t)v;
+			break;
+		}
 		case 'f':
 			if (dupg_pack_format_parse(&a->opts.format, optarg) != 0) {
 				cli_fail("pack: unknown --format '%s'", optarg);

@@ -21,11 +21,14 @@ int cli_prune(int argc, char **argv)
 		{ "keep", required_argument, NULL, 'k' },
 		{ "no-fsync", no_argument, NULL, 'F' },
 		{ "wait", required_argument, NULL, 'w' },
+		{ "trust", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	dupg_prune_options po = DUPG_PRUNE_OPTIONS_INIT;
 	dupg_apply_options ao = DUPG_APPLY_OPTIONS_INIT;
-	const char *list = NULL, *new_list = NULL;
+	dupg_admit_options adm = DUPG_ADMIT_OPTIONS_INIT;
+	dupg_trust *trust = NULL;
+	const char *list = NULL, *new_list = NULL, *trust_dir = NULL;
 	dupg_store *store = NULL;
 	dupg_pathlist *downloaded = NULL;
 	dupg_prune *result = NULL;
@@ -35,13 +38,18 @@ int cli_prune(int argc, char **argv)
 
 	if (stage_wants_help(argc, argv)) {
 		puts("usage: dupg-sim prune --list LIST --new NEW_LIST [--apply] [--keep N] [--wait SECONDS]\n"
-		     "                      [--no-fsync]\n"
+		     "                      [--trust DIR] [--no-fsync]\n"
 		     "LIST is the master's path list, NEW_LIST the newly downloaded packages in download\n"
 		     "order (relative paths are relative to each list file's directory). Prints\n"
 		     "{\"second\", \"third\", \"fourth\", \"deletable\", \"latest\", \"rollback\"} with paths as\n"
 		     "they stand in the lists. Without --apply nothing on disk changes. With --apply,\n"
 		     "LIST becomes the third list, LIST.rollback the fourth, and the deletable files are\n"
-		     "removed, crash-safely (run `dupg-sim recover` after a crash).\n"
+		     "removed, crash-safely (run `dupg-sim recover` after a crash). Before anything is\n"
+		     "written, every package of NEW_LIST that LIST does not name is verified in full\n"
+		     "(sizes, digests; signatures too with --trust DIR, a trust directory as\n"
+		     "`dupg-sim manifest --trust` takes it) and held to the store's anti-rollback floor\n"
+		     "(LIST.floor: a security_version below it is refused); a failure names the\n"
+		     "package and changes nothing.\n"
 		     "--keep N (N >= 2) keeps the N latest packages per hardware type instead of the\n"
 		     "minimal rule. An empty NEW_LIST is refused. --wait SECONDS waits that long for\n"
 		     "the store's lock when another process is changing the store (default: fail at\n"
@@ -55,6 +63,7 @@ int cli_prune(int argc, char **argv)
 		case 'n': new_list = optarg; break;
 		case 'a': apply = 1; break;
 		case 'F': ao.no_fsync = 1; break;
+		case 't': trust_dir = optarg; break;
 		case 'w':
 			if (stage_parse_wait(&ao.lock_timeout_ms, optarg, "prune") != 0)
 				return 2;
@@ -77,11 +86,15 @@ int cli_prune(int argc, char **argv)
 		cli_fail("prune: --list LIST and --new NEW_LIST are required (see --help)");
 		return 2;
 	}
-	rc = dupg_store_open_ext(&store, list, &ao);
+	rc = trust_dir != NULL ? dupg_trust_load_dir(&trust, trust_dir) : 0;
+	adm.verify.trust = trust;
+	adm.verify.policy = trust != NULL ? DUPG_TRUST_REQUIRED : DUPG_TRUST_NONE;
+	if (rc == 0)
+		rc = dupg_store_open_ext(&store, list, &ao);
 	if (rc == 0)
 		rc = dupg_pathlist_load(&downloaded, new_list);
 	if (rc == 0 && apply)
-		rc = dupg_store_prune(&result, store, downloaded, &po, &ao);
+		rc = dupg_store_prune_ext(&result, store, downloaded, &po, &ao, &adm);
 	else if (rc == 0)
 		rc = dupg_prune_compute(&result, dupg_store_list(store), downloaded, &po);
 	if (rc == 0)
@@ -89,5 +102,6 @@ int cli_prune(int argc, char **argv)
 	dupg_prune_free(result);
 	dupg_pathlist_free(downloaded);
 	dupg_store_free(store);
+	dupg_trust_free(trust);
 	return stage_print_owned(json, rc);
 }

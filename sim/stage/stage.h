@@ -10,6 +10,7 @@
 
 int cli_pack(int argc, char **argv);
 int cli_manifest(int argc, char **argv);
+int cli_keygen(int argc, char **argv);
 int cli_merge(int argc, char **argv);
 int cli_match(int argc, char **argv);
 int cli_prune(int argc, char **argv);

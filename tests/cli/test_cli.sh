@@ -81,7 +81,7 @@ pack_case() {
 }
 pack_case worked "$W/store" store
 pack_case worked "$W/server" server
-check "pack prints the manifest" "$W/pack-pkg6.json" '[d["format"], d["name"], d["version"], d["hw"], [f["path"] for f in d["files"]]]' '[1, "pkg6", "6", ["B", "C"], ["bin/pkg6"]]'
+check "pack prints the manifest" "$W/pack-pkg6.json" '[d["format"], d["name"], d["version"], d["hw"], [f["path"] for f in d["files"]]]' '[2, "pkg6", "6", ["B", "C"], ["bin/pkg6"]]'
 
 "$SIM" manifest "$W/server/pkg6.tar.gz" >"$W/m6.json"
 check "manifest verifies and prints" "$W/m6.json" '[d["name"], d["hw"], len(d["files"][0]["xxh128"]), d["files"][0]["size"]]' '["pkg6", ["B", "C"], 32, 24]'
@@ -89,6 +89,8 @@ if command -v xxhsum >/dev/null; then
 	want=$(xxhsum -H2 "$W/payload/pkg6" | cut -d' ' -f1)
 	check "digest is xxhsum -H2's" "$W/m6.json" 'd["files"][0]["xxh128"]' "\"$want\""
 fi
+want=$(sha256sum "$W/payload/pkg6" | cut -d' ' -f1)
+check "sha256 is sha256sum's" "$W/m6.json" 'd["files"][0]["sha256"]' "\"$want\""
 
 cq worked '{"devices": [{k: d[k] for k in ("id", "hw", "version")} for d in c["devices"]]}' >"$W/devices.json"
 "$SIM" merge "$W/devices.json" >"$W/system.json"

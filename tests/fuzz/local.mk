@@ -9,7 +9,7 @@
 FUZZ_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/libdupg -I$(top_srcdir)/tests/fuzz \
 	$(ARCHIVE_CFLAGS) $(XXHASH_CFLAGS) $(JSONC_CFLAGS)
 FUZZ_LIBS = tests/fuzz/libfuzzcommon.la libdupg/io/libdupgio.la libdupg/core/libdupgcore.la \
-	libdupg/util/libdupgutil.la $(ARCHIVE_LIBS) $(XXHASH_LIBS) $(JSONC_LIBS)
+	libdupg/util/libdupgutil.la $(ARCHIVE_LIBS) $(XXHASH_LIBS) $(JSONC_LIBS) $(CRYPTO_LIBS)
 
 noinst_LTLIBRARIES += tests/fuzz/libfuzzcommon.la
 tests_fuzz_libfuzzcommon_la_SOURCES = tests/fuzz/fuzz.h tests/fuzz/fuzz.c

@@ -42,4 +42,20 @@ sim run "$TESTDATA/listed.json" --fail BBU1:switch --halt-threshold 1 --quiet --
 pycheck "listed: DEVICE:kind without a site hits every site that has the device" "$W/all.json" '
 assert [site(x)["outcome"] for x in "abc"] == ["rolled_back", "current", "rolled_back"]
 assert d["totals"]["rollbacks_by_cause"]["switch"] == 2'
+sim run "$TESTDATA/listed.json" --trust --quiet --report "$W/t.json" --workdir "$W/tw" --keep
+pycheck "listed: --trust signs the catalogue and the run goes as without it" "$W/t.json" '
+got = {s["site"]: (s["outcome"], s["kind"], s["store"]["list"]) for s in d["sites"]}
+want = {s["site"]: (s["outcome"], s["kind"], s["store"]["list"]) for s in json.load(open(sys.argv[1].replace("t.json", "l.json")))["sites"]}
+assert got == want, (got, want)'
+if tar -tzf "$W/tw/server/pkg5.tar.gz" | sed -n 2p | grep -qx manifest.sig; then
+	ok "listed: --trust: a server package carries manifest.sig after manifest.json"
+else
+	bad "listed: --trust: no manifest.sig in the server's pkg5"
+fi
+sim run "$TESTDATA/listed.json" --trust --corrupt pkg5 --quiet --report "$W/tc.json"
+pycheck "listed: --trust with a corrupt package: refused at download, the store untouched" "$W/tc.json" '
+for x in "ac":
+    s = site(x)
+    assert s["outcome"] == "failed" and s["cause"]["kind"] == "corrupt", s
+    assert "pkg5" in s["cause"]["detail"] and s["store"]["consistent"], s'
 finish

@@ -18,7 +18,12 @@ from .errors import (AbortedError as AbortedError, AccessError as AccessError,
                      NotFoundError as NotFoundError, OutOfMemoryError as OutOfMemoryError,
                      OutOfRangeError as OutOfRangeError, SimulatorError as SimulatorError,
                      UnsupportedError as UnsupportedError, NetworkError as NetworkError,
-                     TimedOutError as TimedOutError)
+                     TimedOutError as TimedOutError,
+                     TrustError as TrustError, UnsignedError as UnsignedError,
+                     SignatureError as SignatureError, UnknownKeyError as UnknownKeyError,
+                     RevokedKeyError as RevokedKeyError, ThresholdError as ThresholdError,
+                     SignatureFormatError as SignatureFormatError, ExpiredError as ExpiredError,
+                     RollbackError as RollbackError)
 
 StrPath = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 _H = TypeVar("_H", bound="_Handle")
@@ -42,8 +47,17 @@ EPENDING: int
 ECOMMITTED: int
 ENETWORK: int
 ETIMEDOUT: int
+EUNSIGNED: int
+EBADSIG: int
+EUNKNOWNKEY: int
+EREVOKED: int
+ETHRESHOLD: int
+EEXPIRED: int
+EROLLBACK: int
+ESIGFORMAT: int
 MANIFEST_MAX_BYTES: int
 MANIFEST_FORMAT: int
+MANIFEST_FORMAT_MIN: int
 __version__: str
 
 
@@ -94,10 +108,11 @@ Nearness = Literal["slot", "chassis", "cluster", "other"]
 NEARNESS: Tuple[Nearness, ...]
 
 
-class ManifestFile(TypedDict):
+class ManifestFile(TypedDict, total=False):
     path: str
     size: int
     xxh128: str
+    sha256: str  # format 2
 
 
 class VersionEntry(TypedDict):
@@ -180,7 +195,16 @@ class Manifest(_Handle):
     total_size: int
     build_time: Optional[str]
     vendor: Optional[str]
+    format: int
+    security_version: int
+    applies_min: Optional[str]
+    applies_max: Optional[str]
+    summary: Optional[str]
+    expires: Optional[str]
     def __init__(self, name: str, version: str, hw: Sequence[str] = ...) -> None: ...
+    def set_applies_to(self, min: Optional[str], max: Optional[str]) -> None: ...
+    def applies(self, running: str) -> bool: ...
+    def expired(self, now: int) -> bool: ...
     @staticmethod
     def parse(json: Union[str, bytes], origin: Optional[str] = ...) -> Manifest: ...
     @staticmethod
@@ -286,11 +310,13 @@ class Store(_Handle):
     def prune(self, new_paths: Union[StrPath, Sequence[StrPath]], apply: bool = ...,
               keep: Optional[int] = ..., no_fsync: bool = ...,
               on_step: Optional[Callable[[StepName], Any]] = ...,
-              wait: float = ...) -> PruneDict: ...
+              wait: float = ..., trust: Optional[Trust] = ...,
+              now: Union[None, bool, int] = ...) -> PruneDict: ...
     def prune_result(self, new_paths: Union[StrPath, Sequence[StrPath]], apply: bool = ...,
                      keep: Optional[int] = ..., no_fsync: bool = ...,
                      on_step: Optional[Callable[[StepName], Any]] = ...,
-                     wait: float = ...) -> Prune: ...
+                     wait: float = ..., trust: Optional[Trust] = ...,
+                     now: Union[None, bool, int] = ...) -> Prune: ...
     def rollback(self, no_fsync: bool = ...,
                  on_step: Optional[Callable[[StepName], Any]] = ...,
                  wait: float = ...) -> RollbackDict: ...
@@ -525,6 +551,28 @@ class Fetch(_Handle):
 def location_check(location: Optional[str]) -> None: ...
 def nearness(own: Optional[str], server: Optional[str]) -> Nearness: ...
 def rank(own: Optional[str], servers: Sequence[Optional[str]]) -> List[int]: ...
+
+
+class Trust(_Handle):
+    threshold: int
+    key_ids: List[str]
+    def __init__(self) -> None: ...
+    @staticmethod
+    def load_dir(dir: StrPath) -> Trust: ...
+    def add_key_file(self, path: StrPath) -> None: ...
+    def add_key_pem(self, pem: Union[str, bytes], origin: Optional[str] = ...) -> None: ...
+    def revoke(self, keyid: str) -> None: ...
+    def is_revoked(self, keyid: str) -> bool: ...
+    def check(self, manifest: Union[str, bytes], sig: Union[str, bytes],
+              origin: Optional[str] = ...) -> None: ...
+    def __len__(self) -> int: ...
+
+
+def key_generate(private_path: StrPath, public_path: StrPath) -> str: ...
+def key_id(path: StrPath) -> str: ...
+def sign_manifest(manifest: Union[str, bytes], key_paths: Sequence[StrPath]) -> str: ...
+
+
 def vercmp(a: Optional[str], b: Optional[str]) -> int: ...
 def strerror(code: int) -> str: ...
 def version_number() -> int: ...
@@ -532,12 +580,17 @@ def version_string() -> str: ...
 def file_xxh128(path: StrPath) -> str: ...
 # verify() checks the whole package (sizes, digests, the file set); read_manifest()
 # reads the manifest only, as dupg_package_read_manifest() does.
-def verify(path: StrPath) -> Manifest: ...
+def verify(path: StrPath, trust: Optional[Trust] = ..., *, now: Union[None, bool, int] = ...,
+           payload: bool = ...) -> Manifest: ...
 def read_manifest(path: StrPath) -> Dict[str, Any]: ...
 def build_package(out_path: StrPath, name: str, version: str, hw: Sequence[str],
                   files: Union[Iterable[Union[StrPath, Tuple[StrPath, str]]], Mapping[str, StrPath]] = ...,
                   *, format: PackFormat = ..., build_time: Optional[str] = ...,
-                  vendor: Optional[str] = ..., no_fsync: bool = ...) -> Manifest: ...
+                  vendor: Optional[str] = ..., no_fsync: bool = ...,
+                  security_version: int = ...,
+                  applies_to: Optional[Tuple[Optional[str], Optional[str]]] = ...,
+                  summary: Optional[str] = ..., expires: Optional[str] = ...,
+                  sign: Union[StrPath, Sequence[StrPath]] = ...) -> Manifest: ...
 def merge(devices: Sequence[Mapping[str, Any]]) -> SystemDict: ...
 def match(system: Union[SystemDescription, Mapping[str, Any]], package_paths: Sequence[StrPath]) -> Task: ...
 def prune(first: Sequence[str], new: Sequence[str], fits: Mapping[str, Sequence[str]],

@@ -2,22 +2,33 @@
 
 import os as _os
 
-from .core import Manifest, _build_package
+from .core import Manifest, _build_package, _verify_ext
 from .errors import ArgumentError
 
 __all__ = ["build_package", "read_manifest", "verify"]
 
 
-def verify(path):
+def verify(path, trust=None, *, now=None, payload=True):
     """Verify a package fully and return its Manifest.
 
-    Every file is streamed through XXH3-128 and checked against the manifest
-    (size and digest); the archive must hold exactly the listed regular files.
+    Every file is streamed through XXH3-128 (and SHA-256 in a format-2
+    manifest) and checked against the manifest (size and digests); the
+    archive must hold exactly the listed regular files.
+
+    With a trust store (dupg.Trust) the package must also be signed under it
+    (dupg_package_verify_ext() with a policy that requires a signature), and
+    when now is given or trust is, not expired: now is None for the clock,
+    False to skip the check, or seconds since the epoch. payload=False checks
+    the head of the package only (manifest, signatures, expiry).
 
     :raises NotFoundError, ArchiveError, FormatError, UnsupportedError,
-        IntegrityError, IOError: naming the package and the problem
+        IntegrityError, IOError, and with a trust store UnsignedError,
+        SignatureError, UnknownKeyError, RevokedKeyError, ThresholdError,
+        SignatureFormatError, ExpiredError: naming the package and the problem
     """
-    return Manifest.from_package(path, verify=True)
+    if trust is None and now is None and payload:
+        return Manifest.from_package(path, verify=True)
+    return _verify_ext(path, trust, now, payload)
 
 
 def read_manifest(path):
@@ -53,7 +64,8 @@ def _pack_files(files):
 
 
 def build_package(out_path, name, version, hw, files=(), *, format="auto", build_time=None,
-                  vendor=None, no_fsync=False):
+                  vendor=None, no_fsync=False, security_version=0, applies_to=None,
+                  summary=None, expires=None, sign=()):
     """Build an upgrade package and return its Manifest.
 
     manifest.json goes first, then the files; the archive is written to a
@@ -72,8 +84,20 @@ def build_package(out_path, name, version, hw, files=(), *, format="auto", build
     :param build_time: optional manifest build_time
     :param vendor: optional manifest vendor
     :param no_fsync: skip fsync (simulation only)
-    :raises BadInputError, NotFoundError, IOError, ArchiveError, DuplicateError
+    :param security_version: the manifest's security_version (anti-rollback)
+    :param applies_to: (min, max) running versions the package may be
+        installed over, either None for an open end; None for any
+    :param summary: optional manifest summary
+    :param expires: optional RFC 3339 expiry time
+    :param sign: private key files (dupg.key_generate()) to sign
+        manifest.json with; the package then carries manifest.sig
+    :raises BadInputError, NotFoundError, IOError, ArchiveError, DuplicateError,
+        FormatError (a key that is not an Ed25519 private key)
     """
     sources, paths = _pack_files(files)
+    lo, hi = (None, None) if applies_to is None else applies_to
+    if isinstance(sign, (str, bytes, _os.PathLike)):
+        sign = [sign]
     return _build_package(out_path, name, version, hw, sources, paths, format,
-                          build_time, vendor, no_fsync)
+                          build_time, vendor, no_fsync, security_version, lo, hi,
+                          summary, expires, [_os.fspath(k) for k in sign])

@@ -27,6 +27,14 @@ EPENDING = -15
 ECOMMITTED = -16
 ENETWORK = -17
 ETIMEDOUT = -18
+EUNSIGNED = -19
+EBADSIG = -20
+EUNKNOWNKEY = -21
+EREVOKED = -22
+ETHRESHOLD = -23
+EEXPIRED = -24
+EROLLBACK = -25
+ESIGFORMAT = -26
 
 
 class Error(Exception):
@@ -154,6 +162,60 @@ class CommittedError(Error):
     default_code = ECOMMITTED
 
 
+class TrustError(Error, ValueError):
+    """A package does not pass a trust policy (dupg.Trust); base of the signature errors."""
+
+    default_code = EBADSIG
+
+
+class UnsignedError(TrustError):
+    """The policy requires a signature the package lacks, or a file is not covered by a SHA-256 (DUPG_EUNSIGNED)."""
+
+    default_code = EUNSIGNED
+
+
+class SignatureError(TrustError):
+    """A signature by a trusted key does not match manifest.json (DUPG_EBADSIG)."""
+
+    default_code = EBADSIG
+
+
+class UnknownKeyError(TrustError):
+    """Signed only by keys the trust store does not hold (DUPG_EUNKNOWNKEY)."""
+
+    default_code = EUNKNOWNKEY
+
+
+class RevokedKeyError(TrustError):
+    """Signed by a revoked key, and too few others (DUPG_EREVOKED)."""
+
+    default_code = EREVOKED
+
+
+class ThresholdError(TrustError):
+    """Fewer valid signatures than the trust store's threshold (DUPG_ETHRESHOLD)."""
+
+    default_code = ETHRESHOLD
+
+
+class SignatureFormatError(TrustError):
+    """manifest.sig is malformed, truncated or oversized (DUPG_ESIGFORMAT)."""
+
+    default_code = ESIGFORMAT
+
+
+class ExpiredError(TrustError):
+    """The manifest's expires time has passed (DUPG_EEXPIRED)."""
+
+    default_code = EEXPIRED
+
+
+class RollbackError(BadInputError):
+    """A package's security_version is below the store's anti-rollback floor (DUPG_EROLLBACK)."""
+
+    default_code = EROLLBACK
+
+
 class OutOfMemoryError(Error, MemoryError):
     """Out of memory (DUPG_ENOMEM)."""
 
@@ -212,6 +274,14 @@ _BY_CODE = {
     ECOMMITTED: CommittedError,
     ENETWORK: NetworkError,
     ETIMEDOUT: TimedOutError,
+    EUNSIGNED: UnsignedError,
+    EBADSIG: SignatureError,
+    EUNKNOWNKEY: UnknownKeyError,
+    EREVOKED: RevokedKeyError,
+    ETHRESHOLD: ThresholdError,
+    EEXPIRED: ExpiredError,
+    EROLLBACK: RollbackError,
+    ESIGFORMAT: SignatureFormatError,
 }
 
 

@@ -108,7 +108,7 @@ def _fail_arg(f):
 
 def run(scenario: Union[str, "os.PathLike[str]", dict], seed: Optional[int] = None,
         fail: Iterable[Union[str, Tuple[str, str]]] = (), report: Optional[str] = None,
-        timeout: Optional[float] = None, args: Sequence[str] = ()) -> dict:
+        timeout: Optional[float] = None, args: Sequence[str] = (), trust: bool = False) -> dict:
     """Run a scenario (one site or a fleet) and return the report as a dict.
 
     :param scenario: a scenario file, or a scenario as a dict (written to a
@@ -120,6 +120,8 @@ def run(scenario: Union[str, "os.PathLike[str]", dict], seed: Optional[int] = No
     :param report: also keep the JSON report in this file
     :param timeout: seconds before giving up
     :param args: further dupg-sim run options, as strings
+    :param trust: sign the catalogue with a key made for the run and require
+        the signature wherever a package is verified (dupg-sim run --trust)
     :return: the report: {"sites": [{"site", "outcome", "kind",
         "bytes_downloaded", "downloaded", "deleted", "devices": [...]}, ...],
         "totals": {...}}
@@ -139,6 +141,8 @@ def run(scenario: Union[str, "os.PathLike[str]", dict], seed: Optional[int] = No
             argv += ["--seed", str(int(seed))]
         for f in fail:
             argv += ["--fail", _fail_arg(f)]
+        if trust:
+            argv.append("--trust")
         argv += list(args)
         proc = _exec(argv, timeout)
         if proc.returncode != 0:

@@ -42,6 +42,14 @@ CODE_NAMES = {
     (dupg.AccessError, PermissionError, dupg.EACCES),
     (dupg.CommittedError, dupg.Error, dupg.ECOMMITTED),
     (dupg.SimulatorError, Exception, dupg.ERROR),
+    (dupg.UnsignedError, ValueError, dupg.EUNSIGNED),
+    (dupg.SignatureError, ValueError, dupg.EBADSIG),
+    (dupg.UnknownKeyError, ValueError, dupg.EUNKNOWNKEY),
+    (dupg.RevokedKeyError, ValueError, dupg.EREVOKED),
+    (dupg.ThresholdError, ValueError, dupg.ETHRESHOLD),
+    (dupg.ExpiredError, ValueError, dupg.EEXPIRED),
+    (dupg.SignatureFormatError, ValueError, dupg.ESIGFORMAT),
+    (dupg.RollbackError, ValueError, dupg.EROLLBACK),
 ])
 def test_hierarchy(cls, builtin, code):
     assert issubclass(cls, dupg.Error) and issubclass(cls, builtin)
@@ -60,6 +68,12 @@ def test_every_code_has_its_class():
                       (dupg.EINTEGRITY, dupg.IntegrityError), (dupg.EEXISTS, dupg.DuplicateError),
                       (dupg.EUNSUPPORTED, dupg.UnsupportedError),
                       (dupg.EABORTED, dupg.AbortedError), (dupg.ERROR, dupg.Error),
+                      (dupg.EUNSIGNED, dupg.UnsignedError), (dupg.EBADSIG, dupg.SignatureError),
+                      (dupg.EUNKNOWNKEY, dupg.UnknownKeyError),
+                      (dupg.EREVOKED, dupg.RevokedKeyError),
+                      (dupg.ETHRESHOLD, dupg.ThresholdError), (dupg.EEXPIRED, dupg.ExpiredError),
+                      (dupg.EROLLBACK, dupg.RollbackError),
+                      (dupg.ESIGFORMAT, dupg.SignatureFormatError),
                       (-999, dupg.Error)]:
         assert dupg.errors.error_class(code) is cls
 

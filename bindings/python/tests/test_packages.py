@@ -1,5 +1,6 @@
 """Building, reading and verifying packages."""
 
+import hashlib
 import os
 import tarfile
 import zipfile
@@ -55,10 +56,11 @@ def test_build_options_and_file_shapes(tmp_path, payload):
     m = dupg.build_package(str(out), "app", "1", ("A",), {"bin/app": payload / "app"},
                            build_time="2024-05-01T10:00:00Z", vendor="ACME")
     assert m.to_dict() == {
-        "format": 1, "name": "app", "version": "1", "hw": ["A"],
-        "build_time": "2024-05-01T10:00:00Z", "vendor": "ACME",
+        "format": 2, "name": "app", "version": "1", "hw": ["A"],
+        "build_time": "2024-05-01T10:00:00Z", "vendor": "ACME", "security_version": 0,
         "files": [{"path": "bin/app", "size": os.path.getsize(str(payload / "app")),
-                   "xxh128": dupg.file_xxh128(payload / "app")}],
+                   "xxh128": dupg.file_xxh128(payload / "app"),
+                   "sha256": hashlib.sha256((payload / "app").read_bytes()).hexdigest()}],
     }
     assert dupg.read_manifest(out) == m.to_dict()
     # A plain path installs under its base name; no files at all is fine too.

@@ -24,5 +24,6 @@
 #include "dupg/plan.h"
 #include "dupg/txn.h"
 #include "dupg/rollout.h"
+#include "dupg/region.h"
 
 #endif

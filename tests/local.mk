@@ -24,7 +24,8 @@ dupg_unit_tests = \
 	tests/test_topology \
 	tests/test_plan \
 	tests/test_txn \
-	tests/test_rollout
+	tests/test_rollout \
+	tests/test_region
 
 check_PROGRAMS += $(dupg_unit_tests)
 TESTS += $(dupg_unit_tests)

@@ -56,3 +56,4 @@ from .errors import OutOfRangeError
 %include "plan.i"
 %include "txn.i"
 %include "rollout.i"
+%include "region.i"

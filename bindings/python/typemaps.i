@@ -193,6 +193,8 @@ DUPG_PY_CLASS(Topology, dupg_topology, DUPG_PY_TOPOLOGY)
 DUPG_PY_CLASS(Plan, dupg_plan, DUPG_PY_HANDLE)
 DUPG_PY_CLASS(Transaction, dupg_txn, DUPG_PY_HANDLE)
 DUPG_PY_CLASS(Rollout, dupg_rollout, DUPG_PY_HANDLE)
+DUPG_PY_CLASS(Partition, dupg_partition, DUPG_PY_HANDLE)
+DUPG_PY_CLASS(Region, dupg_region, DUPG_PY_HANDLE)
 
 /* Context manager and the liveness check, shared by every class. */
 %define DUPG_PY_CONTEXT

@@ -8,7 +8,7 @@ it needs for running and for rollback, and plans how packages reach devices.
 Plain values in and out: paths and versions are str, lists are lists, and
 the dict-returning functions return exactly what ``dupg-sim`` prints. The
 classes (Manifest, PackageSet, SystemDescription, Configuration, PathList,
-Prune, Store, Topology, Plan, Transaction, Rollout) own their C side, which goes with the object,
+Prune, Store, Topology, Plan, Transaction, Rollout, Partition, Region) own their C side, which goes with the object,
 or earlier with close() or a ``with`` block.
 
 Long calls (packages, stores, path list files, big matches) run without the
@@ -24,7 +24,8 @@ APPLY_STEPS (what Store's on_step callbacks receive), PACK_FORMATS,
 TASK_KINDS, PLAN_ACTIONS, RECOVER_ACTIONS, PRUNE_LISTS, PRUNE_POLICIES,
 PRUNE_CONFIGS, and the transaction's TXN_PHASES, TXN_OUTCOMES, TXN_STATES,
 TXN_FAILURES, TXN_ACTIONS, TXN_EVENTS and TXN_TAKEN, and the rollout's
-ROLLOUT_STATES and SITE_STATES (also the str enums RolloutState and SiteState).
+ROLLOUT_STATES and SITE_STATES (also the str enums RolloutState and SiteState), and the
+region's ELECT_RESULTS (also the str enum ElectResult).
 
     >>> import dupg
     >>> dupg.vercmp("1.10", "1.9") > 0
@@ -73,7 +74,9 @@ from .errors import (
     OK,
 )
 from .core import (
+    ANNOUNCE_MAX_BYTES,
     APPLY_STEPS,
+    ELECT_RESULTS,
     MANIFEST_FORMAT,
     MANIFEST_MAX_BYTES,
     PACK_FORMATS,
@@ -83,6 +86,7 @@ from .core import (
     PRUNE_POLICIES,
     RECOVER_ACTIONS,
     ROLLOUT_STATES,
+    SCORE_MAX,
     SITE_STATES,
     TASK_KINDS,
     TXN_ACTIONS,
@@ -93,11 +97,14 @@ from .core import (
     TXN_STATES,
     TXN_TAKEN,
     Configuration,
+    ElectResult,
     Manifest,
     PackageSet,
+    Partition,
     PathList,
     Plan,
     Prune,
+    Region,
     Rollout,
     RolloutState,
     RolloutStatus,
@@ -107,7 +114,10 @@ from .core import (
     Topology,
     Transaction,
     WaveTally,
+    decode_announcement,
+    encode_announcement,
     file_xxh128,
+    score,
     strerror,
     vercmp,
     version_number,
@@ -131,6 +141,7 @@ __all__ = [
     "Configuration", "Manifest", "PackageSet", "PathList", "Plan", "Prune", "Store",
     "SystemDescription", "Topology", "Transaction",
     "Rollout", "RolloutState", "RolloutStatus", "SiteState", "WaveTally",
+    "Partition", "Region", "ElectResult", "score", "encode_announcement", "decode_announcement",
     "build_package", "file_xxh128", "match", "merge", "prune", "read_manifest", "recover",
     "strerror", "vercmp", "verify", "version_number", "version_string", "sim",
 ]

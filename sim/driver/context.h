@@ -19,6 +19,7 @@ struct sim_ctx {
 	struct sim_server server;
 	struct sim_baseline *base;
 	char *sites_dir;          /* workdir/sites */
+	struct sim_regions *regions; /* elect regions (driver/region.c), NULL when none */
 };
 
 #endif

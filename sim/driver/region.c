@@ -33,6 +33,7 @@ struct region {
 	const struct sim_region_spec *spec;
 	char *id;
 	dupg_region *r;
+	const char **ids;       /* the members' ids, for the report */
 	struct member *m;
 	size_t n, cap;
 	uint64_t period;        /* the latest period elected */
@@ -66,6 +67,7 @@ void sim_regions_free(struct sim_regions *g)
 		for (k = 0; k < x->n; k++)
 			free(x->m[k].id);
 		free(x->m);
+		free(x->ids);
 		free(x->id);
 		free(x->have);
 		dupg_region_free(x->r);
@@ -298,6 +300,15 @@ int sim_regions_new(struct sim_regions **out, const struct sim_scenario *sc)
 		rc = elect(&g->reg[i], 0);
 	if (rc == 0 && (g->fig = calloc(g->n ? g->n : 1, sizeof(*g->fig))) == NULL)
 		rc = sim_error(DUPG_ENOMEM, "out of memory");
+	for (i = 0; rc == 0 && i < g->n; i++) {
+		struct region *x = &g->reg[i];
+		size_t k;
+
+		if ((x->ids = calloc(x->n ? x->n : 1, sizeof(*x->ids))) == NULL)
+			rc = sim_error(DUPG_ENOMEM, "out of memory");
+		for (k = 0; rc == 0 && k < x->n; k++)
+			x->ids[k] = x->m[k].id;
+	}
 	if (rc != 0) {
 		sim_regions_free(g);
 		return rc;
@@ -379,7 +390,8 @@ void sim_regions_figures(struct sim_figures *f, const struct sim_regions *g)
 		struct sim_region_figure *o = &g->fig[i];
 
 		o->id = x->id;
-		o->members = x->n;
+		o->members = x->ids;
+		o->nmembers = x->n;
 		o->elected = dupg_region_leader(x->r);
 		o->epoch = dupg_region_epoch(x->r);
 		o->reelections = x->reelections;

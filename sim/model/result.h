@@ -123,7 +123,8 @@ struct sim_wave_result {
 /* One elect region at the end of the run (the report's "regions" list). */
 struct sim_region_figure {
 	const char *id;
-	size_t members;
+	const char *const *members; /* the member ids, in the order they came online */
+	size_t nmembers;
 	const char *elected;     /* the virtual server at the end, NULL when nobody is alive */
 	uint64_t epoch, reelections;
 	uint64_t server_bytes;   /* its virtual servers' downloads from the management server */

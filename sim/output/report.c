@@ -148,12 +148,16 @@ static json_object *regions_json(const struct sim_figures *f)
 
 	for (i = 0; a != NULL && i < f->nregions; i++) {
 		const struct sim_region_figure *x = &f->regions[i];
-		json_object *o = json_object_new_object();
+		json_object *o = json_object_new_object(), *m;
+		size_t k;
 
 		if (o == NULL)
 			break;
 		json_object_object_add(o, "id", json_object_new_string(x->id));
-		json_object_object_add(o, "members", json_object_new_int64((int64_t)x->members));
+		m = json_object_new_array();
+		for (k = 0; m != NULL && k < x->nmembers; k++)
+			json_object_array_add(m, json_object_new_string(x->members[k]));
+		json_object_object_add(o, "members", m);
 		json_object_object_add(o, "elected", sim_json_str(x->elected));
 		json_object_object_add(o, "epoch", json_object_new_int64((int64_t)x->epoch));
 		json_object_object_add(o, "reelections", json_object_new_int64((int64_t)x->reelections));

@@ -20,15 +20,17 @@ regions = d["regions"]
 sites = d["sites"]
 t = d["totals"]
 elected = {r["elected"]: r for r in regions}
+region_of = {m: r["id"] for r in regions for m in r["members"]}
 def members(r):
-    return [s for s in sites if s["source"] == r["elected"] or s["site"] == r["elected"]]
+    return [s for s in sites if s["site"] in set(r["members"])]
 PYEOF
 common() { printf 'N = %s\n%s\n' "$N" "$(cat "$W/common.py")"; }
 
 pycheck "regions-1k: ceil(T/M) regions of at most M, every site in one, every site upgraded" "$W/r.json" "
 $(common)
-assert len(regions) == -(-n // 50) and all(1 <= r['members'] <= 50 for r in regions), regions
-assert sum(r['members'] for r in regions) == n == len(sites)
+assert len(regions) == -(-n // 50) and all(1 <= len(r['members']) <= 50 for r in regions), regions
+assert sorted(region_of) == sorted(s['site'] for s in sites) and len(region_of) == n == len(sites)
+assert all(r['elected'] in r['members'] for r in regions)
 assert [r['id'] for r in regions] == ['region-%02d' % (i + 1) for i in range(len(regions))]
 assert t['upgraded'] == n and all(s['store']['consistent'] and s['current_after'] for s in sites)
 assert all(r['epoch'] == 1 and r['reelections'] == 0 and r['elected'] is not None for r in regions)"
@@ -38,9 +40,11 @@ $(common)
 assert all('source' in s for s in sites)
 for s in sites:
     assert s['source'] in elected or (s['source'] == 'server' and s['site'] in elected), s['site']
+    assert s['source'] == 'server' or region_of[s['source']] == region_of[s['site']], s['site']
 for r in regions:
     m = members(r)
-    assert len(m) == r['members'], (r, len(m))
+    assert len(m) == len(r['members']), (r, len(m))
+    assert all(s['source'] == r['elected'] for s in m if s['site'] != r['elected'])
     assert r['lan_bytes'] == sum(s['bytes_downloaded'] for s in m if s['site'] != r['elected']), r"
 
 pycheck "regions-1k: the management server sends one task per region, the baseline one per site" "$W/r.json" "
@@ -83,6 +87,7 @@ assert t['baseline_each_bytes'] == base['totals']['baseline_each_bytes']
 for s in fired:
     # it fetched from the new virtual server; mid-transfer it took part of a package twice
     assert s['source'] != 'server' and s['source'] in elected, s['site']
+    assert s['source'] in next(r for r in regions if s['site'] in r['members'])['members']
     f = next(f for f in s['faults'] if f['kind'] == 'downloader_down')
     assert s['bytes_downloaded'] >= task and s['virtual_time_s'] >= 30, s['site']
 idle = [s for s in fired if s['site'] == 'n000050']

@@ -95,11 +95,28 @@ assert all(s['bytes_downloaded'] == task for s in idle)
 mid = [s for s in fired if s['site'] == 'n000007']
 assert all(s['bytes_downloaded'] > task for s in mid), [s['bytes_downloaded'] for s in mid]"
 
+# a picture of a region that re-elected: who is elected, who fetched from whom
+REG=$("$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); print(next(r['id'] for r in d['regions'] if r['reelections']))" "$W/d.json")
+sim draw --region "$REG" --report "$W/d.json" >"$W/region.dot"
+pycheck "draw --region $REG: every member once, an edge from where it fetched, the elected and the earlier" "$W/d.json" "
+import re
+dot = open('$W/region.dot').read()
+r = next(r for r in d['regions'] if r['id'] == '$REG')
+assert dot.startswith('digraph \"$REG\" {') and dot.rstrip().endswith('}')
+edges = re.findall(r'^\t\"([^\"]+)\" -> \"([^\"]+)\"', dot, re.M)
+assert sorted(b for a, b in edges) == sorted(r['members']), edges
+src = {s['site']: s['source'] for s in d['sites']}
+assert all(src[b] == a for a, b in edges)
+assert re.search(r'\"%s\" \[label=[^]]*doubleoctagon' % r['elected'], dot)
+assert 'an earlier virtual server' in dot and 'epoch %d' % r['epoch'] in dot"
+expect_fail "draw --region: an unknown region refused" "no region nope" -- sim draw --region nope --report "$W/d.json"
+
 # scenarios without elect regions keep their report: no regions, no source, no region totals
 sim run "$TOPO/fig3a.json" --quiet --no-fsync --report "$W/f.json"
 pycheck "no elect region: the report is as before" "$W/f.json" "
 assert 'regions' not in d and 'server_bytes' not in d['totals'] and 'baseline_each_bytes' not in d['totals']
 assert all('source' not in s for s in d['sites'])"
+expect_fail "draw --region: a run without elect regions" "no \"regions\" list" -- sim draw --region x --report "$W/f.json"
 
 # bad region keys
 "$PY" - "$TOPO/regions-1k.json" "$W" <<'PYEOF'

@@ -87,9 +87,13 @@
  * size limit) or ::DUPG_EUNSUPPORTED (another format version).
  * dupg_region_receive() refuses a message of an older epoch than the
  * region's, or not newer in (epoch, period) than the last one accepted from
- * its sender, with ::DUPG_EEXISTS (a replay); a message of another region or
- * of a period after the receiver's with ::DUPG_EINVAL. A refused message
- * changes nothing.
+ * its sender, with ::DUPG_EEXISTS (a replay: what was heard already, or
+ * older; libdupg has no code of its own for it); a message of another region
+ * or of a period after the receiver's with ::DUPG_EINVAL. A refused message
+ * changes nothing. An accepted message is a heartbeat of its sender; a
+ * leader's claim in it that loses (dupg_region_claim()) changes nothing more,
+ * and a higher epoch in a message that claims nothing is not adopted (the
+ * region learns a new term from its leader's claim).
  */
 #ifndef DUPG_REGION_H
 #define DUPG_REGION_H

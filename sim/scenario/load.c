@@ -62,7 +62,10 @@ static int parse_pkg(struct sim_scenario *sc, struct sim_pctx *p, json_object *o
 
 /* ---- regions, and what comes next: deployment-server clusters -------------- */
 
-/* A region's LAN, period and liveness (defaults: 1000 Mbit/s, 1 ms, 10 s periods, K = 3). */
+/*
+ * A region's LAN, period and liveness (defaults: 1000 Mbit/s, 1 ms, 10 s
+ * periods, K = 3; K at most 1000, as a re-election runs every period it waits).
+ */
 static int parse_region_spec(struct sim_region_spec *s, const struct sim_pctx *q, json_object *o,
 			     const char *dl)
 {
@@ -76,7 +79,7 @@ static int parse_region_spec(struct sim_region_spec *s, const struct sim_pctx *q
 	if ((rc = sim_get_num(&s->lan_mbps, q, o, "lan_mbps", 0.001, 1e9)) != 0 ||
 	    (rc = sim_get_num(&s->lan_latency_ms, q, o, "lan_latency_ms", 0, 1e6)) != 0 ||
 	    (rc = sim_get_num(&s->period_s, q, o, "period_s", 0.001, 1e6)) != 0 ||
-	    (rc = sim_get_num(&k, q, o, "dead_after", 1, 1e6)) != 0)
+	    (rc = sim_get_num(&k, q, o, "dead_after", 1, 1000)) != 0)
 		return rc;
 	if (k != (double)(uint64_t)k)
 		return sim_bad(q, "dead_after", "must be a whole number of periods");

@@ -174,7 +174,7 @@ int bench_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Report a failed libdupg call: its error text and code; returns 1. */
 int bench_lib_fail(const char *what, int rc);
 
-/* A plain dpkg-style comparison, written independently of libdupg: the cross-check of vercmp. */
+/* A plain dpkg comparison (epoch, upstream, revision), written independently of libdupg: the cross-check of vercmp. */
 int bench_ref_vercmp(const char *a, const char *b);
 
 #endif

@@ -317,10 +317,9 @@ static int ref_rank(int c)
 	return c + 256;
 }
 
-int bench_ref_vercmp(const char *a, const char *b)
+/* dpkg's order of one part (upstream version or revision). */
+static int ref_part(const char *a, const char *b)
 {
-	if (a == NULL || b == NULL)
-		return (a != NULL) - (b != NULL);
 	while (*a != '\0' || *b != '\0') {
 		size_t la = 0, lb = 0, i;
 
@@ -356,4 +355,49 @@ int bench_ref_vercmp(const char *a, const char *b)
 		b += lb;
 	}
 	return 0;
+}
+
+/*
+ * dpkg's three parts of s, as copies: the epoch (the digits before a first
+ * ':' when all before it is an optionally signed number, else "0"), the
+ * revision (after the last '-' of the rest, else ""), the upstream version
+ * between. 0, or -1 when out of memory.
+ */
+static int ref_split(const char *s, char **epoch, char **up, char **rev)
+{
+	const char *p = s + (*s == '+' || *s == '-'), *q = p, *dash;
+
+	while (ref_digit(*q))
+		q++;
+	if (*q == ':') {
+		*epoch = strndup(p, (size_t)(q - p));
+		s = q + 1;
+	} else {
+		*epoch = strdup("0");
+	}
+	dash = strrchr(s, '-');
+	*up = dash != NULL ? strndup(s, (size_t)(dash - s)) : strdup(s);
+	*rev = strdup(dash != NULL ? dash + 1 : "");
+	return *epoch != NULL && *up != NULL && *rev != NULL ? 0 : -1;
+}
+
+int bench_ref_vercmp(const char *a, const char *b)
+{
+	char *pa[3] = { NULL, NULL, NULL }, *pb[3] = { NULL, NULL, NULL };
+	int c = 0, i;
+
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	if (ref_split(a, &pa[0], &pa[1], &pa[2]) != 0 || ref_split(b, &pb[0], &pb[1], &pb[2]) != 0) {
+		fprintf(stderr, "dupg-bench: out of memory\n");
+		abort();
+	}
+	/* epochs are numbers: the part order compares them as one digit run */
+	for (i = 0; i < 3 && c == 0; i++)
+		c = ref_part(pa[i], pb[i]);
+	for (i = 0; i < 3; i++) {
+		free(pa[i]);
+		free(pb[i]);
+	}
+	return c;
 }

@@ -5,10 +5,11 @@ pkgs=(build-essential autoconf automake libtool pkg-config
       libarchive-dev libxxhash-dev libjson-c-dev libcunit1-dev
       swig python3-dev python3-pytest xxhash zstd xz-utils valgrind gnuplot-nox
       clang clang-14 libclang-rt-14-dev llvm-14
-      libmicrohttpd-dev libsqlite3-dev libpq-dev libgnutls28-dev postgresql curl openssl wrk)
+      libdpkg-dev libmicrohttpd-dev libsqlite3-dev libpq-dev libgnutls28-dev postgresql curl openssl wrk)
 # clang (clang-14 on Debian 12) compiles tests/fuzz (./configure
 # --enable-fuzzing); libclang-rt-14-dev holds libFuzzer and the sanitizer
 # runtimes, llvm-14 the symbolizer of their reports.
+# libdpkg-dev: the test of dupg_vercmp against dpkg's own comparison
 # the server benchmark (bench/server/run.sh) installs nginx itself: nothing else needs it
 missing=()
 for p in "${pkgs[@]}"; do

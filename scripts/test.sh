@@ -56,6 +56,7 @@ case "$mode" in
 all)
 	check_in _build-ci || status=1
 	if bash scripts/check-example.sh _build-ci; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+	if bash scripts/check-install.sh _build-ci; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 	# Sanitizer builds cannot load into an unsanitized python: the bindings are
 	# checked under valgrind instead (scripts/test.sh --valgrind).
 	ASAN_OPTIONS=detect_leaks=1 check_in _build-asan --enable-sanitizers --disable-python || status=1

@@ -35,6 +35,13 @@ tests_test_store_hands_LDADD = $(LDADD) -lpthread
 # crafts malformed archives with libarchive's write API
 tests_test_package_LDADD = $(LDADD) $(ARCHIVE_LIBS)
 tests_test_package_CPPFLAGS = $(AM_CPPFLAGS) $(ARCHIVE_CFLAGS)
+if HAVE_DPKG
+# dupg_vercmp against libdpkg's comparison (Debian's libdpkg-dev), on real and random versions
+check_PROGRAMS += tests/test_vercmp_dpkg
+TESTS += tests/test_vercmp_dpkg
+tests_test_vercmp_dpkg_LDADD = $(LDADD) $(DPKG_LIBS)
+tests_test_vercmp_dpkg_CPPFLAGS = $(AM_CPPFLAGS) $(DPKG_CFLAGS)
+endif
 endif
 
 # I/O faults in prune and rollback, one call at a time, then recover (an

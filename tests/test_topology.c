@@ -2,6 +2,7 @@
 #include "fixture.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static dupg_topology *new_topology(void)
@@ -381,6 +382,119 @@ static void test_getters_out_of_range(void)
 	dupg_topology_free(NULL);
 }
 
+/* JSON out and back in: the same devices, parents and durations, in order. */
+static void test_json_round_trip(void)
+{
+	dupg_topology *t = worked(), *back = NULL;
+	dupg_device_vd d = { "RRU5", "D", "1.0-1", 90 };
+	char *json = NULL, *again = NULL;
+	size_t i;
+
+	CU_ASSERT_EQUAL_FATAL(dupg_topology_add(t, &d, "HUB3"), 0);
+	/* written before the check too: parents are ids, not indexes */
+	CU_ASSERT_EQUAL_FATAL(dupg_topology_to_json(&json, t), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "{\"id\":\"RRU4\",\"hw\":\"E\",\"version\":\"2\","
+					    "\"parent\":\"HUB3\",\"duration_s\":0}"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "{\"id\":\"BBU1\",\"hw\":\"A\",\"version\":\"3\","
+					    "\"duration_s\":0}"));
+	CU_ASSERT_EQUAL_FATAL(dupg_topology_from_json(&back, json, strlen(json), "t.json"), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_topology_count(back), dupg_topology_count(t));
+	for (i = 0; i < dupg_topology_count(t); i++) {
+		const dupg_device_vd *a = dupg_topology_device(t, i), *b = dupg_topology_device(back, i);
+		CU_ASSERT_STRING_EQUAL(a->id, b->id);
+		CU_ASSERT_STRING_EQUAL(a->hw, b->hw);
+		CU_ASSERT_STRING_EQUAL(a->version, b->version);
+		CU_ASSERT_EQUAL(a->duration_s, b->duration_s);
+	}
+	CU_ASSERT_EQUAL(dupg_topology_check(back, "t.json"), 0);
+	CU_ASSERT_EQUAL(dupg_topology_check(t, NULL), 0);
+	for (i = 0; i < dupg_topology_count(t); i++)
+		CU_ASSERT_EQUAL(dupg_topology_parent(back, i), dupg_topology_parent(t, i));
+	CU_ASSERT_EQUAL(dupg_topology_device(back, dupg_topology_find(back, "RRU5"))->duration_s, 90);
+	CU_ASSERT_EQUAL_FATAL(dupg_topology_to_json(&again, back), 0);
+	CU_ASSERT_STRING_EQUAL(again, json);
+	free(json);
+	free(again);
+	dupg_topology_free(back);
+	dupg_topology_free(t);
+}
+
+/* A scenario's devices: their other keys are ignored; a flat list merges without a check. */
+static void test_json_scenario_shape(void)
+{
+	static const char flat[] =
+		"{\"devices\": [{\"id\": \"BBU1\", \"role\": \"bbu\", \"hw\": \"A\", \"version\": \"3\","
+		" \"duration_s\": 300, \"link\": {\"mbps\": 1}},"
+		" {\"id\": \"RRU1\", \"hw\": \"D\", \"version\": \"2\", \"parent\": null}]}";
+	dupg_topology *t = NULL;
+	dupg_sysvd *s = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(dupg_topology_from_json(&t, flat, sizeof(flat) - 1, NULL), 0);
+	CU_ASSERT_EQUAL(dupg_topology_count(t), 2);
+	CU_ASSERT_EQUAL(dupg_topology_device(t, 0)->duration_s, 300);
+	CU_ASSERT_EQUAL(dupg_topology_merge(&s, t), 0);
+	CU_ASSERT_EQUAL(dupg_sysvd_hw_count(s), 2);
+	/* two masters: a list, not a tree */
+	CU_ASSERT_EQUAL(dupg_topology_check(t, "flat.json"), DUPG_EFORMAT);
+	dupg_sysvd_free(s);
+	dupg_topology_free(t);
+}
+
+static void json_fails(const char *json, int code, const char *needle)
+{
+	dupg_topology *t = (dupg_topology *)&t;
+	int rc = dupg_topology_from_json(&t, json, strlen(json), "bad.json");
+
+	if (rc != code || strstr(dupg_error_last(), needle) == NULL)
+		fprintf(stderr, "\n  %s: %d \"%s\", want %d and \"%s\"\n", json, rc, dupg_error_last(),
+			code, needle);
+	CU_ASSERT_EQUAL(rc, code);
+	CU_ASSERT_PTR_NOT_NULL(strstr(dupg_error_last(), needle));
+	CU_ASSERT_PTR_NULL(t);
+}
+
+static void test_json_errors(void)
+{
+	dupg_topology *t = NULL;
+	char *big;
+
+	json_fails("", DUPG_EFORMAT, "bad.json: invalid JSON");
+	json_fails("[]", DUPG_EFORMAT, "bad.json: not a JSON object");
+	json_fails("{}", DUPG_EFORMAT, "\"devices\" is missing or not an array");
+	json_fails("{\"devices\": {}}", DUPG_EFORMAT, "\"devices\" is missing or not an array");
+	json_fails("{\"devices\": [1]}", DUPG_EFORMAT, "devices[0]: not an object");
+	json_fails("{\"devices\": [{\"id\": \"a\", \"hw\": \"A\", \"version\": \"1\"}, {\"hw\": \"A\","
+		   " \"version\": \"1\"}]}", DUPG_EFORMAT, "devices[1]: \"id\" is missing");
+	json_fails("{\"devices\": [{\"id\": \"a\", \"hw\": 7, \"version\": \"1\"}]}", DUPG_EFORMAT,
+		   "devices[0]: \"hw\" is not a string");
+	json_fails("{\"devices\": [{\"id\": \"a\", \"hw\": \"A\", \"version\": \"\"}]}", DUPG_EFORMAT,
+		   "devices[0]: \"version\"");
+	json_fails("{\"devices\": [{\"id\": \"a\", \"hw\": \"A\", \"version\": \"1\", \"parent\": \"\"}]}",
+		   DUPG_EFORMAT, "devices[0]: \"parent\"");
+	json_fails("{\"devices\": [{\"id\": \"a\", \"hw\": \"A\", \"version\": \"1\", \"duration\": 5}]}",
+		   DUPG_EFORMAT, "devices[0]: \"duration\" is not a key: the expected upgrade time is "
+		   "\"duration_s\"");
+	json_fails("{\"devices\": [{\"id\": \"a\", \"hw\": \"A\", \"version\": \"1\", \"duration_s\": -1}]}",
+		   DUPG_EFORMAT, "devices[0] (a): \"duration_s\" is not an integer");
+	json_fails("{\"devices\": [{\"id\": \"a\", \"hw\": \"A\", \"version\": \"1\", \"duration_s\": 1.5}]}",
+		   DUPG_EFORMAT, "\"duration_s\" is not an integer");
+	json_fails("{\"devices\": [{\"id\": \"a\", \"hw\": \"A\", \"version\": \"1\"},"
+		   " {\"id\": \"a\", \"hw\": \"B\", \"version\": \"1\"}]}", DUPG_EEXISTS,
+		   "bad.json: devices[1]: device a: id already in the topology");
+	CU_ASSERT_EQUAL(dupg_topology_from_json(NULL, "{}", 2, NULL), DUPG_EINVAL);
+	CU_ASSERT_EQUAL(dupg_topology_from_json(&t, NULL, 0, NULL), DUPG_EINVAL);
+	CU_ASSERT_EQUAL(dupg_topology_to_json(NULL, NULL), DUPG_EINVAL);
+	/* the size limit is told before anything is parsed */
+	big = malloc(DUPG_TOPOLOGY_MAX_BYTES + 2);
+	CU_ASSERT_FATAL(big != NULL);
+	memset(big, ' ', DUPG_TOPOLOGY_MAX_BYTES + 1);
+	big[DUPG_TOPOLOGY_MAX_BYTES + 1] = '\0';
+	CU_ASSERT_EQUAL(dupg_topology_from_json(&t, big, DUPG_TOPOLOGY_MAX_BYTES + 1, "big.json"),
+			DUPG_EFORMAT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(dupg_error_last(), "above the"));
+	free(big);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -394,6 +508,9 @@ int main(void)
 		{ "ancestor at a depth", test_ancestor },
 		{ "cascade 100,000 deep", test_deep_cascade },
 		{ "getters out of range", test_getters_out_of_range },
+		{ "JSON round trip", test_json_round_trip },
+		{ "JSON in a scenario's shape", test_json_scenario_shape },
+		{ "JSON errors", test_json_errors },
 		CU_TEST_INFO_NULL,
 	};
 	return fx_run("topology", tests);

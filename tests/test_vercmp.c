@@ -58,6 +58,34 @@ static void test_letters_and_symbols(void)
 	expect("", "0", 0);
 }
 
+/* dpkg's three parts, and the lenient reading of what dpkg refuses (vercmp.h) */
+static void test_epoch_and_revision(void)
+{
+	expect("1:0", "9.9", 1);
+	expect("2:1.0", "10:0.1", -1);
+	expect("010:1", "10:1", 0);
+	expect("0:1.0", "1.0", 0);
+	expect("+1:1.0", "1:1.0", 0);        /* dpkg's strtol takes a sign */
+	expect("1.0", "1.0-0", 0);           /* no revision sorts as dpkg sorts it */
+	expect("1.0-1", "1.0", 1);
+	expect("1.0-1", "1.0a", -1);         /* the upstream version ends at the revision */
+	expect("1.0-1", "1.0+b1", -1);
+	expect("1.0-1", "1.0-1.1", -1);
+	expect("1.0-9", "1.0-10", -1);
+	expect("1.0-1~bpo1", "1.0-1", -1);
+	expect("1-2-3", "1-2", 1);           /* the revision is after the last '-' */
+	expect("1-2-3", "1-3", 1);            /* upstream 1-2 against 1 */
+	expect("1:2:3", "1:2", 1);           /* after the epoch, ':' is a character */
+	expect("a:1", "a:2", -1);            /* no number before ':': no epoch */
+	expect("1a:9", "1a:10", -1);
+	expect("1.5:0", "1.6", -1);
+	/* dpkg refuses these; they still have a place */
+	expect(":1.0", "1.0", 0);            /* an empty epoch is 0 */
+	expect("1.0-", "1.0", 0);            /* an empty revision is none */
+	expect("1:", "0:", 1);
+	expect("99999999999999999999:1", "99999999999999999998:2", 1);
+}
+
 static void test_null(void)
 {
 	expect(NULL, NULL, 0);
@@ -87,6 +115,7 @@ int main(void)
 		{ "numbers", test_numbers },
 		{ "tilde", test_tilde },
 		{ "letters and symbols", test_letters_and_symbols },
+		{ "epoch and revision", test_epoch_and_revision },
 		{ "NULL", test_null },
 		{ "transitive", test_transitive },
 		CU_TEST_INFO_NULL,

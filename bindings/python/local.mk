@@ -90,11 +90,20 @@ bindings_python__dupg_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden \
 	-Wno-unused-parameter -Wno-missing-prototypes -Wno-cast-function-type \
 	-Wno-shadow -Wno-missing-field-initializers
 # A Python module: no soname version, Python's own suffix, symbols from the
-# interpreter left undefined.
+# interpreter left undefined, only its entry point exported. It embeds the
+# library's layers rather than linking libdupg.so: linked to an uninstalled
+# libtool library, libtool relinks it at install time and refuses `make
+# install prefix=DIR`, and an installed module would need ldconfig first.
 bindings_python__dupg_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
-	-shrext $(PYTHON_EXT_SUFFIX)
-bindings_python__dupg_la_LIBADD = bindings/python/libdupg_py.la libdupg/libdupg.la \
+	-shrext $(PYTHON_EXT_SUFFIX) -export-symbols-regex '^PyInit__dupg$$'
+bindings_python__dupg_la_LIBADD = bindings/python/libdupg_py.la $(DUPG_LIB_PARTS) \
 	$(PYTHON_DEV_LIBS)
+
+# A module is loaded by its .so: libtool's .la beside it is of no use to anyone.
+install-data-hook:
+	rm -f $(DESTDIR)$(pydupgdir)/_dupg.la
+uninstall-local:
+	rm -f $(DESTDIR)$(pydupgdir)/_dupg$(PYTHON_EXT_SUFFIX)
 
 pydupg_DATA = $(pydupg_src)
 nodist_pydupg_DATA = $(pydupg_pkg)/core.py $(pydupg_pkg)/_config.py

@@ -3,7 +3,12 @@
 %rename(_Topology_check) dupg_topology_check;
 %rename(_Topology_count) dupg_topology_count;
 %rename(_Topology_merge) dupg_topology_merge;
+%rename(_Topology_from_json) dupg_topology_from_json;
+%rename(_Topology_to_json) dupg_topology_to_json;
 %typemap(doctype) int dupg_topology_merge "SystemDescription"
+%typemap(doctype) int dupg_topology_from_json "Topology"
+%typemap(doctype) int dupg_topology_to_json "str"
+DUPG_PY_NOGIL_IF(dupg_topology_from_json, arg3 >= DUPG_PY_NOGIL_JSON)
 %include "dupg/topology.h"
 
 /**
@@ -83,6 +88,20 @@ typedef struct {} Topology;
     check = _Topology_check
     __len__ = _Topology_count
     merge = _Topology_merge
+    from_json = staticmethod(_Topology_from_json)
+    to_json = _Topology_to_json
+
+    @classmethod
+    def from_dict(cls, data, origin="dict"):
+        """Build from the dict shape to_dict() returns (a scenario's site, too).
+
+        Not checked: call check() before planning.
+        """
+        return cls.from_json(_json.dumps(data), origin)
+
+    def to_dict(self):
+        """{"devices": [{"id", "hw", "version", "parent", "duration_s"}, ...]}"""
+        return _json.loads(self.to_json())
     master = property(_master)
 
     def plan_upgrade(self, current, wanted):

@@ -64,6 +64,39 @@ DUPG_EXTERN(size_t) dupg_topology_ancestor(const dupg_topology *t, size_t i, siz
 /** Update device i's running version (copied). @return 0, ::DUPG_EINVAL or ::DUPG_ENOMEM */
 DUPG_EXTERN(int) dupg_topology_set_version(dupg_topology *t, size_t i, const char *version);
 
+/** Longest JSON text dupg_topology_from_json() reads, in bytes. */
+#define DUPG_TOPOLOGY_MAX_BYTES (64u << 20)
+
+/**
+ * The topology as JSON, the shape scenarios give a site's devices:
+ * `{"devices": [{"id": ..., "hw": ..., "version": ..., "parent": ...,
+ * "duration_s": ...}, ...]}`, in the order the devices were added; the
+ * master has no "parent".
+ * @param out receives a malloc'd NUL-terminated string; the caller frees it
+ * @return 0, ::DUPG_EINVAL or ::DUPG_ENOMEM
+ */
+DUPG_EXTERN(int) dupg_topology_to_json(char **out, const dupg_topology *t);
+
+/**
+ * Read the shape dupg_topology_to_json() writes (at most
+ * ::DUPG_TOPOLOGY_MAX_BYTES): "id", "hw" and "version" are required strings
+ * within the limits of common.h, "parent" (absent or null for the master)
+ * and "duration_s" (an integer of seconds, default 0) optional; other keys of
+ * a device (a scenario's "role", "link", ...) are ignored, except "duration",
+ * refused with a message that names "duration_s". The devices are added in
+ * order; the result is not checked, since a flat list of devices (what
+ * dupg_topology_merge() needs) is not a tree: call dupg_topology_check()
+ * before planning.
+ * @param out receives the topology; the caller owns it
+ * @param json the text, len bytes (no NUL needed)
+ * @param origin name used in error messages (the file); may be NULL
+ * @return 0, ::DUPG_EINVAL (NULL argument), ::DUPG_EFORMAT (the message names
+ *         the device by position and the key), ::DUPG_EEXISTS (an id twice) or
+ *         ::DUPG_ENOMEM; nothing is returned on failure
+ */
+DUPG_EXTERN(int) dupg_topology_from_json(dupg_topology **out, const char *json, size_t len,
+					 const char *origin);
+
 /**
  * Merge the devices' descriptions into a system version description.
  * @param out receives it; the caller owns it.

@@ -1,28 +1,12 @@
 /* A site's device tree: devices, their parents, the master (pure). */
 #include "internal.h"
+#include "topology_internal.h"
 #include "vd_internal.h"
 #include "util/utf8.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct device {
-	dupg_device_vd vd;  /* id points into the id map; hw and version are owned */
-	char *parent_id;    /* owned; NULL for the master */
-	size_t parent;      /* index, resolved by the check; DUPG_NONE for the master */
-	size_t depth;       /* set by the check */
-	size_t jump;        /* an ancestor, set by the check: the master's is itself (see below) */
-	int state;          /* walk state during the check */
-};
-
-struct dupg_topology {
-	dupg_strmap *ids;      /* device id -> index */
-	struct device **devs;  /* pointers, so a returned description stays put */
-	size_t cap;
-	int checked;
-	size_t master;
-};
 
 int dupg_topology_new(dupg_topology **out)
 {

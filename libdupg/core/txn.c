@@ -6,6 +6,7 @@
 #include "internal.h"
 #include "json_internal.h"
 #include "plan_internal.h"
+#include "topology_internal.h"
 
 #include <json-c/json.h>
 #include <math.h>
@@ -945,7 +946,7 @@ static void enter_commit(dupg_txn *t)
 }
 
 /* g now runs its new slot, by an answer or a report. */
-static void now_switched(dupg_txn *t, uint32_t g)
+HOT void now_switched(dupg_txn *t, uint32_t g)
 {
 	uint32_t p = t->d[g].pparent;
 
@@ -1042,66 +1043,62 @@ HOT int is_send(const dupg_txn *t, uint32_t g)
 	return (t->info[g].via & VIA_SEND) != 0;
 }
 
-/* One action of the current phase into *a: 1, or 0 when none can start now. */
-static int produce(dupg_txn *t, dupg_txn_action *a)
+/*
+ * Actions of the current phase into a[0..room): how many, 0 when none can
+ * start now. Handing one out never makes another ready, so each source is
+ * drained in turn.
+ */
+static size_t produce(dupg_txn *t, dupg_txn_action *a, size_t room)
 {
+	size_t n = 0;
 	uint32_t g;
 
 	switch (t->phase) {
 	case DUPG_TXN_PREPARE:
-		while (t->qlen > 0) {
+		while (n < room && t->qlen > 0) {
 			g = queue_pop(t);
-			if (t->d[g].state == DUPG_TXN_DEV_SENDING && t->d[g].out == OUT_NONE) {
-				/* it keeps the slot its send took */
-				hand(t, a, g, DUPG_TXN_ACT_STAGE, DUPG_TXN_DEV_STAGING, 0);
-				return 1;
-			}
+			/* it keeps the slot its send took */
+			if (t->d[g].state == DUPG_TXN_DEV_SENDING && t->d[g].out == OUT_NONE)
+				hand(t, &a[n++], g, DUPG_TXN_ACT_STAGE, DUPG_TXN_DEV_STAGING, 0);
 		}
-		if (t->cursor < t->n && slot_free(t)) {
+		while (n < room && t->cursor < t->n && slot_free(t)) {
 			g = (uint32_t)t->cursor++;
 			if (is_send(t, g))
-				hand(t, a, g, DUPG_TXN_ACT_SEND, DUPG_TXN_DEV_SENDING, 1);
+				hand(t, &a[n++], g, DUPG_TXN_ACT_SEND, DUPG_TXN_DEV_SENDING, 1);
 			else
-				hand(t, a, g, DUPG_TXN_ACT_STAGE, DUPG_TXN_DEV_STAGING, 1);
-			return 1;
+				hand(t, &a[n++], g, DUPG_TXN_ACT_STAGE, DUPG_TXN_DEV_STAGING, 1);
 		}
-		return 0;
+		return n;
 	case DUPG_TXN_COMMIT:
 		if (t->nswitched < t->n) {
 			/* resumed: first ask the devices whose switch was not answered */
-			while (t->qlen > 0 && slot_free(t)) {
+			while (n < room && t->qlen > 0 && slot_free(t)) {
 				g = queue_pop(t);
-				if (t->d[g].state == DUPG_TXN_DEV_SWITCHING && t->d[g].out == OUT_NONE) {
-					hand(t, a, g, DUPG_TXN_ACT_QUERY, DUPG_TXN_DEV_SWITCHING, 1);
-					return 1;
-				}
+				if (t->d[g].state == DUPG_TXN_DEV_SWITCHING && t->d[g].out == OUT_NONE)
+					hand(t, &a[n++], g, DUPG_TXN_ACT_QUERY, DUPG_TXN_DEV_SWITCHING, 1);
 			}
-			while (t->nready > 0 && slot_free(t)) {
+			while (n < room && t->nready > 0 && slot_free(t)) {
 				g = ready_pop(t);
-				if (t->d[g].out == OUT_NONE && t->d[g].state == DUPG_TXN_DEV_STAGED) {
-					hand(t, a, g, DUPG_TXN_ACT_SWITCH, DUPG_TXN_DEV_SWITCHING, 1);
-					return 1;
-				}
+				if (t->d[g].out == OUT_NONE && t->d[g].state == DUPG_TXN_DEV_STAGED)
+					hand(t, &a[n++], g, DUPG_TXN_ACT_SWITCH, DUPG_TXN_DEV_SWITCHING, 1);
 			}
-			return 0;
+			return n;
 		}
 		/* every device switched: the health checks, in dispatch order */
-		while (t->cursor < t->n) {
+		while (n < room && t->cursor < t->n) {
 			g = (uint32_t)t->cursor;
 			if (t->d[g].out == OUT_NONE && (t->d[g].state == DUPG_TXN_DEV_SWITCHED ||
 							t->d[g].state == DUPG_TXN_DEV_CHECKING)) {
 				if (!slot_free(t))
-					return 0;
-				t->cursor++;
-				hand(t, a, g, DUPG_TXN_ACT_CHECK, DUPG_TXN_DEV_CHECKING, 1);
-				return 1;
+					break;
+				hand(t, &a[n++], g, DUPG_TXN_ACT_CHECK, DUPG_TXN_DEV_CHECKING, 1);
 			}
 			t->cursor++;
 		}
-		return 0;
+		return n;
 	case DUPG_TXN_ABORT:
 	case DUPG_TXN_REVERT:
-		while (t->qlen > 0) {
+		while (n < room && t->qlen > 0) {
 			g = queue_pop(t);
 			switch (t->d[g].state) {
 			case DUPG_TXN_DEV_SENDING:
@@ -1110,20 +1107,18 @@ static int produce(dupg_txn *t, dupg_txn_action *a)
 			case DUPG_TXN_DEV_ABANDONED:
 				t->d[g].handed |= 1u << DUPG_TXN_ACT_ABANDON;
 				set_state(t, g, DUPG_TXN_DEV_ABANDONED);
-				fill(t, a, g, DUPG_TXN_ACT_ABANDON);
-				return 1;
+				fill(t, &a[n++], g, DUPG_TXN_ACT_ABANDON);
+				break;
 			default:
 				break; /* it switched meanwhile (a report): no longer to abandon */
 			}
 		}
-		while (t->nready > 0 && slot_free(t)) {
+		while (n < room && t->nready > 0 && slot_free(t)) {
 			g = ready_pop(t);
-			if (t->d[g].aux == g && t->d[g].out == OUT_NONE && needs_back(t, g)) {
-				hand(t, a, g, DUPG_TXN_ACT_SWITCH_BACK, DUPG_TXN_DEV_SWITCHING_BACK, 1);
-				return 1;
-			}
+			if (t->d[g].aux == g && t->d[g].out == OUT_NONE && needs_back(t, g))
+				hand(t, &a[n++], g, DUPG_TXN_ACT_SWITCH_BACK, DUPG_TXN_DEV_SWITCHING_BACK, 1);
 		}
-		return 0;
+		return n;
 	default:
 		return 0;
 	}
@@ -1343,7 +1338,7 @@ static int take_report(dupg_txn *t, uint32_t g, int runs, const char *detail, in
 }
 
 /* The answer ev to the action under way on g. */
-static int take_answer(dupg_txn *t, uint32_t g, const dupg_txn_event *ev)
+HOT int take_answer(dupg_txn *t, uint32_t g, const dupg_txn_event *ev)
 {
 	struct dev *d = &t->d[g];
 	int back = rolling_back(t);
@@ -1430,13 +1425,12 @@ HOT int classify(const dupg_txn *t, uint32_t g, const dupg_txn_event *ev)
 			   action_names[a], state_names[d->state], phase_names[t->phase]);
 }
 
-int dupg_txn_feed(dupg_txn *t, const dupg_txn_event *ev, uint64_t now_ms)
+/* Every event but the usual answer: the checks in the order their errors are told. */
+static int feed_slow(dupg_txn *t, const dupg_txn_event *ev, uint64_t now_ms)
 {
 	uint32_t g;
 	int rc, runs = RUNS_OLD, taken, passed = 0;
 
-	if (t == NULL || ev == NULL)
-		return dupg__error(DUPG_EINVAL, "dupg_txn_feed: NULL argument");
 	if (t->broken)
 		return dupg__error(DUPG_EABORTED, "transaction stopped by its journal: resume it");
 	if ((unsigned)ev->kind > DUPG_TXN_EV_REPORT)
@@ -1474,6 +1468,32 @@ int dupg_txn_feed(dupg_txn *t, const dupg_txn_event *ev, uint64_t now_ms)
 	while (rc == 0 && advance(t))
 		;
 	return rc != 0 ? rc : taken;
+}
+
+int dupg_txn_feed(dupg_txn *t, const dupg_txn_event *ev, uint64_t now_ms)
+{
+	uint32_t g;
+	int rc;
+
+	if (t == NULL || ev == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_txn_feed: NULL argument");
+	/*
+	 * The usual case, apart so that it stays short: the answer a device owes,
+	 * with no deadline reached. It is what feed_slow does for it, without the
+	 * tests that cannot fail here.
+	 */
+	g = (uint32_t)ev->device;
+	if (!t->broken && (unsigned)ev->kind < DUPG_TXN_EV_REPORT && ev->device < t->n &&
+	    t->d[g].out == answers[ev->kind] && t->phase != DUPG_TXN_DONE &&
+	    t->next_due > (now_ms > t->now ? now_ms : t->now)) {
+		if (now_ms > t->now)
+			t->now = now_ms;
+		rc = take_answer(t, g, ev);
+		while (rc == 0 && advance(t))
+			;
+		return rc != 0 ? rc : DUPG_TXN_TAKEN;
+	}
+	return feed_slow(t, ev, now_ms);
 }
 
 /* ---- the journal writes -------------------------------------------------------- */
@@ -1624,7 +1644,7 @@ static int write_journal(dupg_txn *t)
 int dupg_txn_next(dupg_txn *t, uint64_t now_ms, dupg_txn_action *actions, size_t cap,
 		  size_t *count)
 {
-	size_t n = 0;
+	size_t n = 0, k;
 	int rc, done_given = 0;
 
 	if (count != NULL)
@@ -1647,8 +1667,8 @@ int dupg_txn_next(dupg_txn *t, uint64_t now_ms, dupg_txn_action *actions, size_t
 			done_given = 1;
 			continue;
 		}
-		if (produce(t, &actions[n])) {
-			n++;
+		if ((k = produce(t, &actions[n], cap - n)) > 0) {
+			n += k;
 			continue;
 		}
 		/*
@@ -1744,7 +1764,7 @@ static int plan_parents(dupg_txn *t, struct member *m)
 	size_t s;
 
 	for (s = 0; s < m->count; s++) {
-		size_t p = dupg_topology_parent(topo, t->info[m->first + s].topo), x, top = 0;
+		size_t p = dupg__topology_parent_at(topo, t->info[m->first + s].topo), x, top = 0;
 		uint32_t base;
 
 		if (p == DUPG_NONE || m->step_of[p] != NONE32) {
@@ -1761,7 +1781,7 @@ static int plan_parents(dupg_txn *t, struct member *m)
 			}
 		}
 		for (x = p; x != DUPG_NONE && near[x] == 0 && m->step_of[x] == NONE32;
-		     x = dupg_topology_parent(topo, x))
+		     x = dupg__topology_parent_at(topo, x))
 			stack[top++] = (uint32_t)x;
 		base = x == DUPG_NONE ? 1 : near[x] != 0 ? near[x] : (uint32_t)x + 2;
 		while (top > 0)
@@ -1836,7 +1856,7 @@ static int add_member(dupg_txn *t, size_t mi, const dupg_txn_member *in, size_t 
 		struct dev *d = &t->d[first + s];
 		struct cold *c = &t->c[first + s];
 		struct info *inf = &t->info[first + s];
-		const dupg_device_vd *vd = dupg_topology_device(m->topo, st->dev);
+		const dupg_device_vd *vd = dupg__topology_device_at(m->topo, st->dev);
 		double ms = (double)t->o.timeout_floor_ms +
 			    t->o.timeout_factor * (double)vd->duration_s * 1000.0;
 

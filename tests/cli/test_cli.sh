@@ -191,6 +191,12 @@ head -c 100 "$W/server/pkg6.tar.gz" >"$W/trunc.tar.gz"
 expect_fail "manifest: truncated archive" "$W/trunc.tar.gz" "$SIM" manifest "$W/trunc.tar.gz"
 echo '{"devices": [{"id": "X", "hw": "A"}]}' >"$W/baddev.json"
 expect_fail "merge: device without version" "$W/baddev.json" "$SIM" merge "$W/baddev.json"
+echo '{"devices": [{"id": "X", "hw": "A", "version": "1", "duration": 30}]}' >"$W/olddur.json"
+expect_fail "merge: the old key names duration_s" '"duration_s"' "$SIM" merge "$W/olddur.json"
+# a scenario's site devices merge as they are (roles, links and parents ignored)
+"$SIM" merge <("$PY" -c 'import json, sys; print(json.dumps({"devices": json.load(open(sys.argv[1]))["sites"][0]["devices"]}))' \
+	"$top_srcdir/sim/topologies/fig3a.json") >"$W/fig3a-system.json"
+check "merge: a scenario's devices" "$W/fig3a-system.json" 'sorted(d["hw"])' '["A", "B", "C", "D", "E"]'
 echo '{"devices": [' >"$W/broken.json"
 expect_fail "merge: invalid JSON" "$W/broken.json" "$SIM" merge "$W/broken.json"
 echo '{"hw": 5}' >"$W/badsys.json"

@@ -297,9 +297,27 @@ class Store(_Handle):
     def __iter__(self) -> Iterator[str]: ...
 
 
+class TopologyJSONDevice(TypedDict, total=False):
+    id: str
+    hw: str
+    version: str
+    parent: str
+    duration_s: int
+
+
+class TopologyJSON(TypedDict):
+    devices: List[TopologyJSONDevice]
+
+
 class Topology(_Handle):
     master: str
     def __init__(self, devices: Optional[Sequence[Device]] = ...) -> None: ...
+    @staticmethod
+    def from_json(json: Union[str, bytes], origin: Optional[str] = ...) -> Topology: ...
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], origin: str = ...) -> Topology: ...
+    def to_json(self) -> str: ...
+    def to_dict(self) -> TopologyJSON: ...
     def add(self, id: str, hw: str, version: str, parent: Optional[str] = ...,
             duration: int = ...) -> None: ...
     def check(self, origin: Optional[str] = ...) -> None: ...

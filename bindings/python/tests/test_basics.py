@@ -29,6 +29,14 @@ DIGEST = "6bba86c7e069f56d5a10b435f1c8e49c"
     (None, "", -1),
     (None, None, 0),
     ("99999999999999999999", "99999999999999999998", 1),
+    # dpkg's parts: the epoch first, the revision after the last '-'
+    ("1:1.0", "9.9", 1),
+    ("0:1.0", "1.0", 0),
+    ("1.0-1", "1.0a", -1),
+    ("1.0", "1.0-0", 0),
+    ("1.0-1", "1.0-1.1", -1),
+    ("7", "1:1.8.0-2", -1),
+    ("12-7", "12+nmu1", -1),
 ])
 def test_vercmp(a, b, sign):
     r = dupg.vercmp(a, b)
@@ -243,6 +251,50 @@ def test_topology_object():
         assert rb.steps()[0]["device"] == "BBU1" and rb.steps()[0]["package"] is None
         with pytest.raises(dupg.OutOfRangeError):
             rb[1]
+
+
+def test_topology_json_round_trip():
+    t = dupg.Topology()
+    t.add("RRU1", "D", "2", parent="HUB1", duration=30)
+    t.add("HUB1", "B", "4", "BBU1")
+    t.add("BBU1", "A", "3", duration=300)
+    d = t.to_dict()
+    assert d == {"devices": [
+        {"id": "RRU1", "hw": "D", "version": "2", "parent": "HUB1", "duration_s": 30},
+        {"id": "HUB1", "hw": "B", "version": "4", "parent": "BBU1", "duration_s": 0},
+        {"id": "BBU1", "hw": "A", "version": "3", "duration_s": 300}]}
+    back = dupg.Topology.from_json(t.to_json(), "t.json")
+    assert isinstance(back, dupg.Topology)
+    assert back.to_json() == t.to_json()
+    back.check()
+    assert back.master == "BBU1" and back["RRU1"]["depth"] == 2
+    # bytes, a dict, and a scenario's devices with keys of their own
+    assert len(dupg.Topology.from_json(t.to_json().encode())) == 3
+    site = {"devices": [{"id": "B", "role": "bbu", "hw": "A", "version": "1:2.0-1",
+                         "link": {"mbps": 10}}]}
+    one = dupg.Topology.from_dict(site)
+    one.check()
+    assert one["B"]["version"] == "1:2.0-1"
+
+
+def test_topology_json_errors():
+    with pytest.raises(dupg.BadInputError, match=r'bad\.json: devices\[0\]: "duration" is not a key.*"duration_s"'):
+        dupg.Topology.from_json('{"devices": [{"id": "a", "hw": "A", "version": "1", "duration": 3}]}',
+                                "bad.json")
+    with pytest.raises(dupg.BadInputError, match=r'devices\[1\]: "id" is missing'):
+        dupg.Topology.from_dict({"devices": [{"id": "a", "hw": "A", "version": "1"},
+                                             {"hw": "A", "version": "1"}]})
+    with pytest.raises(dupg.DuplicateError, match="id already in the topology"):
+        dupg.Topology.from_dict({"devices": [{"id": "a", "hw": "A", "version": "1"},
+                                             {"id": "a", "hw": "B", "version": "1"}]})
+    with pytest.raises(dupg.BadInputError, match="invalid JSON"):
+        dupg.Topology.from_json("{")
+    # a flat list is read, but it is not a tree
+    flat = dupg.Topology.from_dict({"devices": [{"id": "a", "hw": "A", "version": "1"},
+                                                {"id": "b", "hw": "A", "version": "2"}]})
+    assert flat.merge()["A"] == [{"version": "1", "devices": ["a"]}, {"version": "2", "devices": ["b"]}]
+    with pytest.raises(dupg.BadInputError):
+        flat.check()
 
 
 def test_topology_bad_structure():

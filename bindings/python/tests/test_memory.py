@@ -60,6 +60,7 @@ def test_main_functions_keep_memory_flat(setting):
     d, pkgs, devices, site = setting
     first = ["pkg1", "pkg2", "pkg3", "pkg4"]
     new = ["pkg5", "pkg6"]
+    gc.collect()  # what earlier tests left in cycles goes first, not during the count
     handles = dupg.core._live_handles()
 
     def body(i):
@@ -79,6 +80,7 @@ def test_main_functions_keep_memory_flat(setting):
 
 def test_objects_and_errors_keep_memory_flat(setting):
     d, pkgs, devices, site = setting
+    gc.collect()  # what earlier tests left in cycles goes first, not during the count
     handles = dupg.core._live_handles()
     iterations = max(ITERATIONS // 5, 100)
 
@@ -119,6 +121,7 @@ def test_objects_and_errors_keep_memory_flat(setting):
 
 
 def test_rollouts_keep_memory_flat():
+    gc.collect()  # what earlier tests left in cycles goes first, not during the count
     handles = dupg.core._live_handles()
     r = dupg.Rollout([0.1, 0.5], 0.2)
     settled = [dupg.WaveTally(sites=1, finished=1)] * 3

@@ -45,5 +45,6 @@
 #include "dupg/rollout.h"
 #include "dupg/locality.h"
 #include "dupg/fetch.h"
+#include "dupg/region.h"
 
 #endif

@@ -23,7 +23,10 @@
 
 static const char usage_text[] =
 	"usage: dupg-sim draw SITE --report FILE   a site of a run's report, coloured by state\n"
-	"       dupg-sim draw SCENARIO [--site ID]  a site of a scenario, before any run\n";
+	"       dupg-sim draw SCENARIO [--site ID]  a site of a scenario, before any run\n"
+	"       dupg-sim draw --region ID --report FILE\n"
+	"                                          an elect region of a run: who is elected,\n"
+	"                                          who fetched from whom\n";
 
 /*
  * dupg-sim writes one site per line (see sim/README.md): find the site's line
@@ -105,6 +108,18 @@ static int draw_from_report(const char *site_id, const char *file)
 					 "sites out)", file, site_id);
 }
 
+static int draw_region(const char *region, const char *file)
+{
+	json_object *root;
+	int rc;
+
+	if ((rc = sim_json_load(&root, file, REPORT_MAX_BYTES)) != 0)
+		return rc;
+	rc = sim_dot_report_region(root, region, file);
+	json_object_put(root);
+	return rc;
+}
+
 static int draw_from_scenario(const char *file, const char *site_id)
 {
 	struct sim_scenario *sc;
@@ -139,10 +154,11 @@ int sim_draw_main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "report", required_argument, NULL, 'r' },
 		{ "site", required_argument, NULL, 's' },
+		{ "region", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *report = NULL, *site = NULL;
+	const char *report = NULL, *site = NULL, *region = NULL;
 	int c, rc;
 
 	opterr = 0;
@@ -155,6 +171,9 @@ int sim_draw_main(int argc, char **argv)
 		case 's':
 			site = optarg;
 			break;
+		case 'g':
+			region = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return 0;
@@ -163,6 +182,18 @@ int sim_draw_main(int argc, char **argv)
 				 argv[optind - 1]);
 			return 2;
 		}
+	}
+	if (region != NULL) {
+		if (report == NULL || site != NULL || optind != argc) {
+			cli_fail("draw: --region ID takes --report FILE and nothing else (try dupg-sim "
+				 "draw --help)");
+			return 2;
+		}
+		if (draw_region(region, report) != 0) {
+			cli_fail("%s", sim_errmsg());
+			return 1;
+		}
+		return 0;
 	}
 	if (optind != argc - 1) {
 		cli_fail("draw: expected one SITE (try dupg-sim draw --help)");

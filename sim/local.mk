@@ -45,6 +45,8 @@ sim_dupg_sim_SOURCES = \
 	sim/model/devices.h \
 	sim/model/devices.c \
 	sim/driver/context.h \
+	sim/driver/region.h \
+	sim/driver/region.c \
 	sim/driver/fetch.h \
 	sim/driver/fetch.c \
 	sim/driver/store.h \
@@ -91,6 +93,7 @@ sim_tests = \
 	tests/sim/test_listed.sh \
 	tests/sim/test_fleet.sh \
 	tests/sim/test_bad.sh \
-	tests/sim/test_many_events.sh
+	tests/sim/test_many_events.sh \
+	tests/sim/test_regions.sh
 TESTS += $(sim_tests)
 EXTRA_DIST += $(sim_tests) tests/sim/lib.sh tests/sim/listed.json tests/sim/halt.json tests/sim/bad

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "driver/context.h"
+#include "driver/region.h"
 #include "driver/rollout.h"
 #include "model/baseline.h"
 #include "model/server.h"
@@ -386,6 +387,9 @@ static int setup(struct sim_ctx *ctx, struct sim_scenario *sc, struct run_args *
 	else if ((rc = sim_mkdirs(ctx->sites_dir)) == 0)
 		rc = sim_baseline_new(&ctx->base, basedir, &sc->cat);
 	free(basedir);
+	/* regions that elect a downloader: members, scores, the first election */
+	if (rc == 0)
+		rc = sim_regions_new(&ctx->regions, sc);
 	return rc;
 }
 
@@ -459,6 +463,7 @@ int sim_run_main(int argc, char **argv)
 		rc = run(&ctx, &a, t0);
 	if (rc != 0)
 		cli_fail("%s", sim_errmsg());
+	sim_regions_free(ctx.regions);
 	sim_baseline_free(ctx.base);
 	sim_server_clear(&ctx.server);
 	dupg_trust_free(ctx.trust);

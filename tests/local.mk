@@ -27,7 +27,8 @@ dupg_unit_tests = \
 	tests/test_rollout \
 	tests/test_locality \
 	tests/test_fetch \
-	tests/test_trust
+	tests/test_trust \
+	tests/test_region
 
 check_PROGRAMS += $(dupg_unit_tests)
 TESTS += $(dupg_unit_tests)

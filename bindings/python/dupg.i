@@ -58,3 +58,4 @@ from .errors import OutOfRangeError
 %include "txn.i"
 %include "rollout.i"
 %include "fetch.i"
+%include "region.i"

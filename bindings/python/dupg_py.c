@@ -327,6 +327,8 @@ DUPG_PY_HOLD(Store, dupg_store, dupg_store_free)
 DUPG_PY_HOLD(Plan, dupg_plan, dupg_plan_free)
 DUPG_PY_HOLD(Rollout, dupg_rollout, dupg_rollout_free)
 DUPG_PY_HOLD(Trust, dupg_trust, dupg_trust_free)
+DUPG_PY_HOLD(Partition, dupg_partition, dupg_partition_free)
+DUPG_PY_HOLD(Region, dupg_region, dupg_region_free)
 
 Topology *dupg_py_hold_Topology(dupg_topology *t)
 {
@@ -375,6 +377,8 @@ DUPG_PY_RELEASE(Prune, dupg_prune_free)
 DUPG_PY_RELEASE(Store, dupg_store_free)
 DUPG_PY_RELEASE(Rollout, dupg_rollout_free)
 DUPG_PY_RELEASE(Trust, dupg_trust_free)
+DUPG_PY_RELEASE(Partition, dupg_partition_free)
+DUPG_PY_RELEASE(Region, dupg_region_free)
 
 static void dupg_py_release_Plan(Plan *holder)
 {
@@ -421,3 +425,5 @@ DUPG_PY_LIFE(Topology)
 DUPG_PY_LIFE(Plan)
 DUPG_PY_LIFE(Rollout)
 DUPG_PY_LIFE(Trust)
+DUPG_PY_LIFE(Partition)
+DUPG_PY_LIFE(Region)

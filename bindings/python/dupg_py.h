@@ -155,6 +155,8 @@ PyObject *dupg_py_fetch_outcomes(Fetch *self);
 PyObject *dupg_py_fetch_bytes(Fetch *self);
 PyObject *dupg_py_nearness(const char *own, const char *server);
 PyObject *dupg_py_rank(const char *own, PyObject *servers);
+typedef struct { dupg_partition *h; struct dupg_py_use use; } Partition;
+typedef struct { dupg_region *h; struct dupg_py_use use; } Region;
 
 /* A rollout's plain values: the library's structs themselves, copied in and out. */
 typedef dupg_wave_tally WaveTally;
@@ -204,6 +206,8 @@ DUPG_PY_HOLDER_DECL(Topology, dupg_topology);
 DUPG_PY_HOLDER_DECL(Plan, dupg_plan);
 DUPG_PY_HOLDER_DECL(Rollout, dupg_rollout);
 DUPG_PY_HOLDER_DECL(Trust, dupg_trust);
+DUPG_PY_HOLDER_DECL(Partition, dupg_partition);
+DUPG_PY_HOLDER_DECL(Region, dupg_region);
 
 void dupg_py_close_Transaction(Transaction *holder);
 void dupg_py_drop_Transaction(Transaction *holder);
@@ -455,5 +459,44 @@ PyObject *dupg_py_status_halted_wave(const RolloutStatus *st);
  */
 RolloutStatus *dupg_py_rollout_step(const dupg_rollout *r, const RolloutStatus *st,
 				    const WaveTally *tallies, size_t ntallies);
+
+/* ---- Regions (dupg_py_region.c) --------------------------------------- */
+
+/* dupg_score() with weights a dict of the options' fields (or None); an int. */
+PyObject *dupg_py_score(double cpu, double memory, double storage, double bandwidth_mbps,
+			double latency_ms, double loss, PyObject *weights);
+/* pool: a sequence of str. */
+Partition *dupg_py_partition_new(size_t planned, size_t max_per_region, PyObject *pool);
+/* The region the next node goes to (0 with an exception on failure). */
+size_t dupg_py_partition_join(dupg_partition *p, unsigned long long score);
+/* Region r's address, arrival i's region, the arrival R holds for r (None when not open). */
+PyObject *dupg_py_partition_address(const dupg_partition *p, long r);
+PyObject *dupg_py_partition_region_of(const dupg_partition *p, long i);
+PyObject *dupg_py_partition_best_node(const dupg_partition *p, long r);
+Region *dupg_py_region_new(unsigned long long id, unsigned long long dead_after);
+void dupg_py_region_heard(dupg_region *r, const char *id, unsigned long long score,
+			  unsigned long long period);
+/* Decode data (a bytes-like object) and dupg_region_receive() it. */
+void dupg_py_region_receive(dupg_region *r, PyObject *data, unsigned long long now);
+bool dupg_py_region_claim(dupg_region *r, const char *id, unsigned long long score,
+			  unsigned long long epoch);
+/* The result's name (static), NULL with an exception on failure. */
+const char *dupg_py_region_elect(dupg_region *r, unsigned long long period);
+/* The value dupg_elect_result_parse() gives name, or -1 with BadInputError. */
+long dupg_py_elect_result_parse(const char *name);
+PyObject *dupg_py_region_members(const dupg_region *r);
+/* Member id's score, alive, version for hw; NotFoundError when id is not a member. */
+PyObject *dupg_py_region_member_score(const dupg_region *r, const char *id);
+bool dupg_py_region_alive(const dupg_region *r, const char *id, unsigned long long period);
+PyObject *dupg_py_region_version(const dupg_region *r, const char *id, const char *hw);
+/* min, max: str or None (no bound). */
+size_t dupg_py_region_needs(const dupg_region *r, const char *hw, const char *version,
+			    PyObject *min, PyObject *max);
+/* The announcement as bytes; versions a dict of hardware type to version (or None). */
+PyObject *dupg_py_announce_encode(const char *sender, unsigned long long region,
+				  unsigned long long epoch, unsigned long long period,
+				  unsigned long long score, bool leader, PyObject *versions);
+/* The announcement in data (a bytes-like object) as a dict. */
+PyObject *dupg_py_announce_decode(PyObject *data);
 
 #endif

@@ -22,7 +22,8 @@ pydupg_interface = \
 	bindings/python/txn.i \
 	bindings/python/rollout.i \
 	bindings/python/fetch.i \
-	bindings/python/trust.i
+	bindings/python/trust.i \
+	bindings/python/region.i
 pydupg_src = \
 	bindings/python/dupg/__init__.py \
 	bindings/python/dupg/__init__.pyi \
@@ -45,6 +46,7 @@ pydupg_tests = \
 	bindings/python/tests/test_txn.py \
 	bindings/python/tests/test_rollout.py \
 	bindings/python/tests/test_fetch.py \
+	bindings/python/tests/test_region.py \
 	bindings/python/tests/test_memory.py \
 	bindings/python/tests/test_sim.py \
 	bindings/python/tests/test_threads.py \
@@ -80,7 +82,8 @@ bindings_python_libdupg_py_la_SOURCES = \
 	bindings/python/dupg_py_txn.c \
 	bindings/python/dupg_py_rollout.c \
 	bindings/python/dupg_py_fetch.c \
-	bindings/python/dupg_py_trust.c
+	bindings/python/dupg_py_trust.c \
+	bindings/python/dupg_py_region.c
 bindings_python_libdupg_py_la_CPPFLAGS = $(AM_CPPFLAGS) $(PYTHON_DEV_CFLAGS)
 bindings_python_libdupg_py_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
 

@@ -216,6 +216,8 @@ DUPG_PY_CLASS(Trust, dupg_trust, DUPG_PY_HANDLE)
 		dupg_py_drop_Trust(holder$argnum);
 }
 %typemap(doctype) const dupg_trust *OPTTRUST "Trust or None"
+DUPG_PY_CLASS(Partition, dupg_partition, DUPG_PY_HANDLE)
+DUPG_PY_CLASS(Region, dupg_region, DUPG_PY_HANDLE)
 
 /* Context manager and the liveness check, shared by every class. */
 %define DUPG_PY_CONTEXT

@@ -21,6 +21,7 @@ struct sim_ctx {
 	struct sim_baseline *base;
 	char *sites_dir;          /* workdir/sites */
 	dupg_trust *trust;        /* with --trust: the run's one key, that signed the catalogue */
+	struct sim_regions *regions; /* elect regions (driver/region.c), NULL when none */
 };
 
 #endif

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "driver/fetch.h"
+#include "driver/region.h"
 
 static void unlink_downloads(struct site_run *r)
 {
@@ -65,6 +66,8 @@ static int cut_off(struct site_run *r, const struct sim_pkg *p, const struct sim
 	unlink(dst);
 	unlink_downloads(r);
 	r->bytes_downloaded += copied;
+	r->server_bytes += copied;
+	r->each_bytes += copied;
 	r->t += site_transfer_s(copied, r->site->uplink_mbps, r->site->devs[0].latency_ms);
 	site_fired(r, fault_index);
 	site_set_cause(r, SIM_FAULT_CUT, NULL, cut->origin,
@@ -114,6 +117,7 @@ int site_fetch(struct site_run *r, const struct sim_ctx *ctx)
 		const struct sim_pkg *p = &r->cat->pkgs[r->task_pkgs[i]];
 		char *src, *dst;
 		uint64_t copied = 0;
+		int regional;
 
 		/* a package the store already holds (an earlier attempt) is not fetched again */
 		if (in_store(r->site, r->task_pkgs[i]))
@@ -131,6 +135,12 @@ int site_fetch(struct site_run *r, const struct sim_ctx *ctx)
 			free(dst);
 			return rc;
 		}
+		/* a member of an elect region fetches from its virtual server (driver/region.c) */
+		if ((regional = sim_region_fetch(ctx->regions, r, r->task_pkgs[i])) < 0) {
+			free(src);
+			free(dst);
+			return regional;
+		}
 		if (ctx->opt->link) {
 			rc = sim_link_file(src, dst, ctx->opt->no_fsync);
 			copied = p->size;
@@ -142,7 +152,11 @@ int site_fetch(struct site_run *r, const struct sim_ctx *ctx)
 		if (rc != 0)
 			return rc;
 		r->bytes_downloaded += copied;
-		r->t += site_transfer_s(copied, r->site->uplink_mbps, r->site->devs[0].latency_ms);
+		r->each_bytes += copied;
+		if (!regional) {
+			r->server_bytes += copied;
+			r->t += site_transfer_s(copied, r->site->uplink_mbps, r->site->devs[0].latency_ms);
+		}
 		r->dl_pkgs[r->ndl++] = r->task_pkgs[i];
 	}
 	if ((rc = verify(r, ctx)) != 0)

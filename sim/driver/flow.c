@@ -13,6 +13,7 @@
 #include "driver/controller.h"
 #include "driver/fetch.h"
 #include "driver/flow.h"
+#include "driver/region.h"
 #include "driver/store.h"
 #include "model/siterun.h"
 
@@ -195,7 +196,8 @@ static int faults_result(struct sim_result *res, const struct site_run *r)
 }
 
 /* What the run produced, as plain data; the store's lists are read back after this. */
-static int result_of(struct sim_result *res, const struct site_run *r, const struct sim_strv *gone)
+static int result_of(struct sim_result *res, const struct site_run *r, const struct sim_strv *gone,
+		     const struct sim_ctx *ctx)
 {
 	size_t i, n;
 	int rc = 0;
@@ -203,6 +205,10 @@ static int result_of(struct sim_result *res, const struct site_run *r, const str
 	for (i = 0; r->task != NULL && rc == 0 && i < dupg_task_count(r->task); i++)
 		rc = sim_strv_push(&res->task, dupg_task_path(r->task, i));
 	res->bytes_downloaded = r->bytes_downloaded;
+	res->server_bytes = r->server_bytes;
+	res->each_bytes = r->each_bytes;
+	if (ctx->regions != NULL)
+		res->source = sim_region_source(ctx->regions, r);
 	for (i = 0; rc == 0 && i < r->ndl; i++)
 		rc = sim_strv_push(&res->downloaded, r->cat->pkgs[r->dl_pkgs[i]].name);
 	/* after the prune's deletions, the rollback's: the download that left the store */
@@ -251,7 +257,7 @@ int sim_site_run(struct sim_result *res, const struct sim_ctx *ctx, struct sim_s
 			rc = upgrade(&r, ctx, res, &gone);
 	}
 	if (rc == 0)
-		rc = result_of(res, &r, &gone);
+		rc = result_of(res, &r, &gone, ctx);
 	if (rc == 0)
 		rc = site_store_check(&r, res);
 	if (rc == 0 && !ctx->opt->keep)

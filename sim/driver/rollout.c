@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "driver/flow.h"
+#include "driver/region.h"
 #include "driver/rollout.h"
 #include "util.h"
 
@@ -132,4 +133,5 @@ void sim_rollout_figures(struct sim_figures *f, const struct sim_ctx *ctx)
 	f->repack_archives = sim_baseline_archives(ctx->base);
 	f->repack_cpu_s = sim_baseline_cpu_s(ctx->base);
 	f->repack_cpu_uncached_s = sim_baseline_cpu_uncached_s(ctx->base);
+	sim_regions_figures(f, ctx->regions);
 }

@@ -92,6 +92,9 @@ struct sim_result {
 	struct sim_dev_result *devs;
 	size_t ndev;
 	int current_after;           /* matched again after an upgrade: 1 current, 0 not, -1 not asked */
+	const char *source;          /* elect regions only: "server" or the node it fetched from */
+	uint64_t server_bytes;       /* what it took from the management server itself */
+	uint64_t each_bytes;         /* what it would have taken had it downloaded its own task */
 	uint64_t universal_bytes;    /* what the baselines move for the same need */
 	uint64_t repack_bytes;
 };
@@ -117,6 +120,17 @@ struct sim_wave_result {
 };
 
 /* Storage and CPU of the designs compared, measured once per run. */
+/* One elect region at the end of the run (the report's "regions" list). */
+struct sim_region_figure {
+	const char *id;
+	const char *const *members; /* the member ids, in the order they came online */
+	size_t nmembers;
+	const char *elected;     /* the virtual server at the end, NULL when nobody is alive */
+	uint64_t epoch, reelections;
+	uint64_t server_bytes;   /* its virtual servers' downloads from the management server */
+	uint64_t lan_bytes;      /* what members fetched from them over the region's LAN */
+};
+
 struct sim_figures {
 	uint64_t server_store_bytes;    /* this design: the server's set */
 	uint64_t universal_bytes;       /* the universal package */
@@ -124,6 +138,9 @@ struct sim_figures {
 	size_t repack_archives;
 	double repack_cpu_s;
 	double repack_cpu_uncached_s;   /* had every site's archive been built for it */
+	/* elect regions (none: the report has no "regions" and no region totals) */
+	const struct sim_region_figure *regions;
+	size_t nregions;
 };
 
 #endif

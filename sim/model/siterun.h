@@ -57,6 +57,8 @@ struct site_run {
 	size_t *task_pkgs;        /* catalogue indexes of the task's packages */
 	size_t ntask;
 	uint64_t bytes_downloaded;
+	uint64_t server_bytes;    /* of them, from the management server itself */
+	uint64_t each_bytes;      /* what it would have taken from the server without regions */
 	double t;                 /* the virtual clock, seconds */
 	double t_download, t_staged, t_switched, t_done, t_rollback;
 	struct sim_txn_result txn; /* reported when a txn_crash fault aims at the site */

@@ -116,6 +116,110 @@ int sim_dot_report_site(json_object *site, const char *file)
 	return fflush(stdout) == 0 ? 0 : sim_error(DUPG_EIO, "cannot write to stdout");
 }
 
+/* The integer at key, 0 when absent. */
+static long long json_int(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+
+	return json_object_object_get_ex(o, key, &v) ? (long long)json_object_get_int64(v) : 0;
+}
+
+/* 1 when id is one of the members. */
+static int in_members(json_object *members, const char *id)
+{
+	size_t i, n = json_object_array_length(members);
+
+	for (i = 0; i < n; i++)
+		if (strcmp(json_object_get_string(json_object_array_get_idx(members, i)), id) == 0)
+			return 1;
+	return 0;
+}
+
+int sim_dot_report_region(json_object *report, const char *region, const char *file)
+{
+	json_object *regions = NULL, *sites = NULL, *reg = NULL, *members = NULL;
+	const char *elected;
+	char label[512];
+	size_t i, n;
+
+	if (!json_object_object_get_ex(report, "regions", &regions) ||
+	    !json_object_is_type(regions, json_type_array))
+		return sim_error(DUPG_EFORMAT, "%s: no \"regions\" list: the run had no elect region",
+				 file);
+	for (i = 0; reg == NULL && i < json_object_array_length(regions); i++) {
+		json_object *r = json_object_array_get_idx(regions, i);
+		const char *id = sim_json_get_str(r, "id");
+
+		if (id != NULL && strcmp(id, region) == 0)
+			reg = r;
+	}
+	if (reg == NULL)
+		return sim_error(DUPG_ENOTFOUND, "%s: no region %s in the report", file, region);
+	if (!json_object_object_get_ex(reg, "members", &members) ||
+	    !json_object_is_type(members, json_type_array) ||
+	    !json_object_object_get_ex(report, "sites", &sites) ||
+	    !json_object_is_type(sites, json_type_array))
+		return sim_error(DUPG_EFORMAT, "%s: region %s: no members or no sites", file, region);
+	elected = sim_json_get_str(reg, "elected");
+	printf("digraph ");
+	quoted(region);
+	printf(" {\n\tlabel=");
+	snprintf(label, sizeof(label), "%s: virtual server %s, epoch %lld, %lld re-election(s); "
+		 "%lld bytes from the server, %lld over the LAN", region, elected ? elected : "none",
+		 json_int(reg, "epoch"), json_int(reg, "reelections"),
+		 json_int(reg, "server_bytes"),
+		 json_int(reg, "lan_bytes"));
+	quoted(label);
+	printf(";\n\tlabelloc=t;\n\trankdir=TB;\n\tnode [style=\"rounded,filled\", fontname=\"Helvetica\"];\n");
+	printf("\t\"server\" [label=\"management server\", shape=cylinder, fillcolor=lightblue];\n");
+	n = json_object_array_length(sites);
+	for (i = 0; i < n; i++) {
+		json_object *s = json_object_array_get_idx(sites, i);
+		const char *id = sim_json_get_str(s, "site"), *src = sim_json_get_str(s, "source");
+		const char *outcome = sim_json_get_str(s, "outcome");
+		int lead = elected != NULL && id != NULL && strcmp(id, elected) == 0;
+
+		if (id == NULL || src == NULL || !in_members(members, id))
+			continue;
+		snprintf(label, sizeof(label), "%s\n%s", id, outcome ? outcome : "?");
+		putchar('\t');
+		quoted(id);
+		printf(" [label=");
+		quoted(label);
+		printf(", shape=%s, fillcolor=%s];\n", lead ? "doubleoctagon" : "ellipse",
+		       lead ? "palegreen" : outcome && strcmp(outcome, "upgraded") == 0 ? "white" : "orange");
+		putchar('\t');
+		quoted(src);
+		printf(" -> ");
+		quoted(id);
+		printf(" [label=\"%lld B\"%s];\n", json_int(s, "bytes_downloaded"),
+		       strcmp(src, "server") == 0 ? ", color=blue" : "");
+	}
+	/* a source that is not the virtual server at the end: one that went down */
+	for (i = 0; i < n; i++) {
+		json_object *s = json_object_array_get_idx(sites, i);
+		const char *id = sim_json_get_str(s, "site"), *src = sim_json_get_str(s, "source");
+		size_t k;
+		int first = 1;
+
+		if (id == NULL || src == NULL || !in_members(members, id) || strcmp(src, "server") == 0 ||
+		    (elected != NULL && strcmp(src, elected) == 0))
+			continue;
+		for (k = 0; k < i; k++) {
+			const char *o = sim_json_get_str(json_object_array_get_idx(sites, k), "source");
+			if (o != NULL && strcmp(o, src) == 0)
+				first = 0;
+		}
+		if (!first)
+			continue;
+		putchar('\t');
+		quoted(src);
+		printf(" [xlabel=\"an earlier virtual server\", fillcolor=lightgrey];\n");
+	}
+	printf("}\n");
+	return fflush(stdout) == 0 ? 0 : sim_error(DUPG_EIO, "cannot write to stdout");
+}
+
 void sim_dot_site(const struct sim_site *s)
 {
 	size_t i;

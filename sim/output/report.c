@@ -140,6 +140,34 @@ void sim_report_wave(struct sim_report *r, const struct sim_wave_result *wr)
 	json_object_array_add(r->waves, w);
 }
 
+/* The elect regions: who is the virtual server, in which epoch, and the bytes. */
+static json_object *regions_json(const struct sim_figures *f)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; a != NULL && i < f->nregions; i++) {
+		const struct sim_region_figure *x = &f->regions[i];
+		json_object *o = json_object_new_object(), *m;
+		size_t k;
+
+		if (o == NULL)
+			break;
+		json_object_object_add(o, "id", json_object_new_string(x->id));
+		m = json_object_new_array();
+		for (k = 0; m != NULL && k < x->nmembers; k++)
+			json_object_array_add(m, json_object_new_string(x->members[k]));
+		json_object_object_add(o, "members", m);
+		json_object_object_add(o, "elected", sim_json_str(x->elected));
+		json_object_object_add(o, "epoch", json_object_new_int64((int64_t)x->epoch));
+		json_object_object_add(o, "reelections", json_object_new_int64((int64_t)x->reelections));
+		json_object_object_add(o, "server_bytes", json_object_new_int64((int64_t)x->server_bytes));
+		json_object_object_add(o, "lan_bytes", json_object_new_int64((int64_t)x->lan_bytes));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 /* The end of the document: halted, waves, totals, and the measurements of this machine. */
 static int write_tail(struct sim_report *r, const struct sim_figures *f, uint64_t halted_sites,
 		      double wall_s)
@@ -151,6 +179,8 @@ static int write_tail(struct sim_report *r, const struct sim_figures *f, uint64_
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	json_object_object_add(tail, "halted", json_object_new_boolean(halted_sites > 0));
 	json_object_object_add(tail, "waves", json_object_get(r->waves));
+	if (f->regions != NULL)
+		json_object_object_add(tail, "regions", regions_json(f));
 	json_object_object_add(tail, "totals", sim_totals_json(&r->totals, f, halted_sites,
 							       r->head.no_fsync));
 	/* the only values that change from run to run: measurements of this machine */

@@ -130,6 +130,8 @@ static json_object *head_json(const struct sim_result *r)
 	json_object_object_add(o, "kind", json_object_new_string(dupg_task_kind_name(r->kind)));
 	json_object_object_add(o, "task", sim_json_strv(&r->task));
 	json_object_object_add(o, "bytes_downloaded", json_object_new_int64((int64_t)r->bytes_downloaded));
+	if (r->source != NULL)
+		json_object_object_add(o, "source", json_object_new_string(r->source));
 	json_object_object_add(o, "downloaded", sim_json_strv(&r->downloaded));
 	json_object_object_add(o, "deleted", sim_json_strv(&r->deleted));
 	json_object_object_add(o, "virtual_time_s", sim_json_num(r->virtual_time_s, 3));

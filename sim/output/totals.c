@@ -15,6 +15,8 @@ void sim_totals_add(struct sim_totals *t, const struct sim_result *r)
 	t->store += r->store.bytes;
 	t->baseline_store += r->store.baseline_bytes;
 	t->deleted += r->deleted.n;
+	t->server_bytes += r->server_bytes;
+	t->each_bytes += r->each_bytes;
 	if (r->outcome == SIM_ROLLED_BACK && r->cause.kind >= 0 && r->cause.kind <= SIM_FAULT_HEALTH)
 		t->rollbacks[r->cause.kind]++;
 	if (r->outcome == SIM_ROLLED_BACK && r->cause.kind == SIM_FAULT_TXN_CRASH)
@@ -88,6 +90,16 @@ json_object *sim_totals_json(const struct sim_totals *t, const struct sim_figure
 	json_object_object_add(o, "baseline_repack_archives", count(f->repack_archives));
 	json_object_object_add(o, "baseline_repack_server_bytes", count(f->repack_server_bytes));
 	json_object_object_add(o, "packages_deleted", count(t->deleted));
+	if (f->regions != NULL) {
+		/* elect regions: what the management server sent, beside every site on its own */
+		uint64_t server = t->server_bytes;
+		size_t i;
+
+		for (i = 0; i < f->nregions; i++)
+			server += f->regions[i].server_bytes;
+		json_object_object_add(o, "server_bytes", count(server));
+		json_object_object_add(o, "baseline_each_bytes", count(t->each_bytes));
+	}
 	rb = counts(cause_name, t->rollbacks, 3);
 	/* only when there are any: runs without --crash-txn keep their report */
 	if (rb != NULL && t->txn_crash_rollbacks > 0)

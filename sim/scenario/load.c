@@ -60,13 +60,69 @@ static int parse_pkg(struct sim_scenario *sc, struct sim_pctx *p, json_object *o
 	return sim_catalog_add(&sc->cat, &pkg, &idx);
 }
 
-/* ---- what comes next: deployment-server clusters and regions -------------- */
+/* ---- regions, and what comes next: deployment-server clusters -------------- */
+
+/*
+ * A region's LAN, period and liveness (defaults: 1000 Mbit/s, 1 ms, 10 s
+ * periods, K = 3; K at most 1000, as a re-election runs every period it waits).
+ */
+static int parse_region_spec(struct sim_region_spec *s, const struct sim_pctx *q, json_object *o,
+			     const char *dl)
+{
+	double k = 3;
+	int rc;
+
+	s->elect = dl != NULL && strcmp(dl, "elect") == 0;
+	s->lan_mbps = 1000;
+	s->lan_latency_ms = 1;
+	s->period_s = 10;
+	if ((rc = sim_get_num(&s->lan_mbps, q, o, "lan_mbps", 0.001, 1e9)) != 0 ||
+	    (rc = sim_get_num(&s->lan_latency_ms, q, o, "lan_latency_ms", 0, 1e6)) != 0 ||
+	    (rc = sim_get_num(&s->period_s, q, o, "period_s", 0.001, 1e6)) != 0 ||
+	    (rc = sim_get_num(&k, q, o, "dead_after", 1, 1000)) != 0)
+		return rc;
+	if (k != (double)(uint64_t)k)
+		return sim_bad(q, "dead_after", "must be a whole number of periods");
+	s->dead_after = (uint64_t)k;
+	return 0;
+}
+
+/*
+ * The fleet recipe's "regions": {"max_per_region": M, "downloader": "elect", ...}:
+ * its sites are partitioned by the library's rule (dupg/region.h) as they come online.
+ */
+static int parse_fleet_regions(struct sim_scenario *sc, const struct sim_pctx *p, json_object *root)
+{
+	json_object *fleet, *o;
+	struct sim_pctx q = *p;
+	const char *dl;
+	double m = 0;
+	int rc;
+
+	if ((rc = sim_get(&fleet, p, root, "fleet", json_type_object, 0)) != 0 || fleet == NULL)
+		return rc;
+	snprintf(q.where, sizeof(q.where), "fleet");
+	if ((rc = sim_get(&o, &q, fleet, "regions", json_type_object, 0)) != 0 || o == NULL)
+		return rc;
+	snprintf(q.where, sizeof(q.where), "fleet: regions");
+	if ((rc = sim_get_num(&m, &q, o, "max_per_region", 1, 1e9)) != 0 ||
+	    (rc = sim_get_str(&dl, &q, o, "downloader", 0)) != 0)
+		return rc;
+	if (m < 1 || m != (double)(uint64_t)m)
+		return sim_bad(&q, "max_per_region", "must be a whole number from 1");
+	if (dl != NULL && strcmp(dl, "each") != 0 && strcmp(dl, "elect") != 0)
+		return sim_bad(&q, "downloader", "must be each or elect");
+	if ((sc->fleet_regions = calloc(1, sizeof(*sc->fleet_regions))) == NULL)
+		return sim_error(DUPG_ENOMEM, "out of memory");
+	sc->fleet_regions->max_per_region = (uint64_t)m;
+	return parse_region_spec(sc->fleet_regions, &q, o, dl);
+}
 
 
 /*
- * Parsed and validated so files written for a later version fail loudly when
- * malformed, but not simulated yet: every site downloads from the one
- * management server.
+ * Regions (simulated when they elect a downloader, driver/region.c), and
+ * deployment servers: parsed and validated so files written for a later
+ * version fail loudly when malformed, but not simulated yet.
  */
 static int parse_reserved(struct sim_scenario *sc, struct sim_pctx *p, json_object *root,
 			  sim_map *regions)
@@ -78,6 +134,8 @@ static int parse_reserved(struct sim_scenario *sc, struct sim_pctx *p, json_obje
 	if ((rc = sim_get(&arr, p, root, "regions", json_type_array, 0)) != 0)
 		return rc;
 	n = arr ? json_object_array_length(arr) : 0;
+	if (n > 0 && (sc->region_specs = calloc(n, sizeof(*sc->region_specs))) == NULL)
+		return sim_error(DUPG_ENOMEM, "out of memory");
 	for (i = 0; i < n; i++) {
 		json_object *r = json_object_array_get_idx(arr, i);
 		const char *id, *dl;
@@ -95,8 +153,15 @@ static int parse_reserved(struct sim_scenario *sc, struct sim_pctx *p, json_obje
 			return sim_bad(&q, "id", "is used by two regions");
 		if ((rc = sim_map_put(regions, id, i)) != 0)
 			return rc;
+		sc->regions = i + 1; /* what sim_scenario_free() frees */
+		if ((sc->region_specs[i].id = sim_strdup(id)) == NULL)
+			return sim_error(DUPG_ENOMEM, "out of memory");
+		if ((rc = parse_region_spec(&sc->region_specs[i], &q, r, dl)) != 0)
+			return rc;
 	}
 	sc->regions = n;
+	if ((rc = parse_fleet_regions(sc, p, root)) != 0)
+		return rc;
 	if ((rc = sim_get(&server, p, root, "server", json_type_object, 0)) != 0 || server == NULL)
 		return rc;
 	if ((rc = sim_get(&arr, p, server, "deployment_servers", json_type_array, 0)) != 0)

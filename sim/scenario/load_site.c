@@ -43,7 +43,8 @@ int sim_load_event(struct sim_scenario *sc, struct sim_pctx *p, json_object *o,
 	k = sim_fault_parse(kind);
 	if (k < 0)
 		return sim_bad(p, "kind",
-			   "must be stage, switch, health, cut, corrupt, master_crash or txn_crash");
+			   "must be stage, switch, health, cut, corrupt, master_crash, txn_crash or "
+			   "downloader_down");
 	f.kind = (enum sim_fault_kind)k;
 	f.origin = "scenario";
 	f.fraction = fraction;
@@ -60,6 +61,8 @@ int sim_load_event(struct sim_scenario *sc, struct sim_pctx *p, json_object *o,
 			return sim_bad(p, "txn_crash event", "needs \"write\": a journal write, from 1");
 		f.write = (uint64_t)write;
 	}
+	if (k == SIM_FAULT_DOWNLOADER_DOWN && site == NULL && site_id == NULL)
+		return sim_bad(p, "downloader_down event", "needs a site: the member whose fetch it cuts");
 	if (k == SIM_FAULT_CUT && pkg != NULL && sim_catalog_find(&sc->cat, pkg) < 0)
 		return sim_bad(p, "package", "is not a package of the scenario");
 	if (site == NULL && sc->nsites == 1)

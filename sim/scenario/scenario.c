@@ -97,6 +97,10 @@ void sim_scenario_free(struct sim_scenario *sc)
 		sim_site_clear(&sc->sites[i]);
 	for (i = 0; i < sc->nevents; i++)
 		sim_fault_clear(&sc->events[i]);
+	for (i = 0; sc->region_specs != NULL && i < sc->regions; i++)
+		free(sc->region_specs[i].id);
+	free(sc->region_specs);
+	free(sc->fleet_regions);
 	sim_recipe_free(sc->recipe);
 	free(sc->events);
 	free(sc->sites);

@@ -19,6 +19,20 @@ struct sim_rates {
 	double p[SIM_FAULT_KINDS];
 };
 
+/*
+ * A region of the scenario (top-level "regions", or the fleet recipe's
+ * "regions" partition): whether it elects a downloader, its LAN, its period.
+ */
+struct sim_region_spec {
+	char *id;             /* NULL for the fleet's partition: ids are made per region */
+	int elect;            /* "downloader": "elect" (else "each": every site downloads) */
+	double lan_mbps;      /* members fetch from the virtual server at this rate */
+	double lan_latency_ms;
+	double period_s;      /* one election per period */
+	uint64_t dead_after;  /* K: the virtual server is dead after K missed periods */
+	uint64_t max_per_region; /* the fleet's partition only: M */
+};
+
 struct sim_scenario {
 	char *file;           /* as given on the command line */
 	char *base;           /* file name without directories: the report names it so */
@@ -35,7 +49,9 @@ struct sim_scenario {
 	double *waves;        /* cumulative fractions, the last is 1 */
 	size_t nwaves;
 	double halt_threshold;
-	size_t regions;       /* reserved keys: counted, validated, not simulated */
+	size_t regions;       /* entries of "regions" */
+	struct sim_region_spec *region_specs; /* the "regions" entries, in order */
+	struct sim_region_spec *fleet_regions; /* the recipe's partition into regions, or NULL */
 	size_t deployment_servers;
 };
 

@@ -32,7 +32,7 @@ fi
 dict_of() {
 	case $1 in
 	package) echo "$src/tests/fuzz/tar.dict" ;;
-	vercmp | listfile) echo "" ;;
+	vercmp | listfile | region) echo "" ;;
 	*) echo "$src/tests/fuzz/json.dict" ;;
 	esac
 }

@@ -8,7 +8,7 @@ it needs for running and for rollback, and plans how packages reach devices.
 Plain values in and out: paths and versions are str, lists are lists, and
 the dict-returning functions return exactly what ``dupg-sim`` prints. The
 classes (Manifest, PackageSet, SystemDescription, Configuration, PathList,
-Prune, Store, Topology, Plan, Transaction, Rollout) own their C side, which goes with the object,
+Prune, Store, Topology, Plan, Transaction, Rollout, Partition, Region) own their C side, which goes with the object,
 or earlier with close() or a ``with`` block.
 
 Long calls (packages, stores, path list files, big matches) run without the
@@ -24,7 +24,8 @@ APPLY_STEPS (what Store's on_step callbacks receive), PACK_FORMATS,
 TASK_KINDS, PLAN_ACTIONS, RECOVER_ACTIONS, PRUNE_LISTS, PRUNE_POLICIES,
 PRUNE_CONFIGS, and the transaction's TXN_PHASES, TXN_OUTCOMES, TXN_STATES,
 TXN_FAILURES, TXN_ACTIONS, TXN_EVENTS and TXN_TAKEN, and the rollout's
-ROLLOUT_STATES and SITE_STATES (also the str enums RolloutState and SiteState).
+ROLLOUT_STATES and SITE_STATES (also the str enums RolloutState and SiteState), and the
+region's ELECT_RESULTS (also the str enum ElectResult).
 
     >>> import dupg
     >>> dupg.vercmp("1.10", "1.9") > 0
@@ -94,7 +95,9 @@ from .errors import (
     OK,
 )
 from .core import (
+    ANNOUNCE_MAX_BYTES,
     APPLY_STEPS,
+    ELECT_RESULTS,
     MANIFEST_FORMAT,
     MANIFEST_FORMAT_MIN,
     MANIFEST_MAX_BYTES,
@@ -106,6 +109,7 @@ from .core import (
     PRUNE_POLICIES,
     RECOVER_ACTIONS,
     ROLLOUT_STATES,
+    SCORE_MAX,
     SITE_STATES,
     TASK_KINDS,
     TXN_ACTIONS,
@@ -116,12 +120,15 @@ from .core import (
     TXN_STATES,
     TXN_TAKEN,
     Configuration,
+    ElectResult,
     Fetch,
     Manifest,
     PackageSet,
+    Partition,
     PathList,
     Plan,
     Prune,
+    Region,
     Rollout,
     RolloutState,
     RolloutStatus,
@@ -132,12 +139,15 @@ from .core import (
     Transaction,
     Trust,
     WaveTally,
+    decode_announcement,
+    encode_announcement,
     file_xxh128,
     key_generate,
     key_id,
     location_check,
     nearness,
     rank,
+    score,
     sign_manifest,
     strerror,
     vercmp,
@@ -166,6 +176,7 @@ __all__ = [
     "SystemDescription", "Topology", "Transaction",
     "Rollout", "RolloutState", "RolloutStatus", "SiteState", "WaveTally",
     "Fetch", "NetworkError", "TimedOutError", "location_check", "nearness", "rank",
+    "Partition", "Region", "ElectResult", "score", "encode_announcement", "decode_announcement",
     "build_package", "file_xxh128", "match", "merge", "prune", "read_manifest", "recover",
     "strerror", "vercmp", "verify", "version_number", "version_string", "sim",
 ]

@@ -7,6 +7,7 @@ memory says nothing and only the handle counts are checked.
 """
 
 import gc
+import itertools
 import os
 import weakref
 
@@ -148,6 +149,45 @@ def test_rollouts_keep_memory_flat():
         assert growth < SLACK, "resident memory grew by %d bytes" % growth
 
 
+def test_regions_keep_memory_flat():
+    handles = dupg.core._live_handles()
+    kept = dupg.Region(1)
+    pool = ["239.0.0.%d" % i for i in range(1, 5)]
+    periods = itertools.count()
+
+    def body(i):
+        i = next(periods)  # the warm-up and the run share one clock: periods only go forward
+        with dupg.Partition(16, 4, pool) as p:
+            for k in range(16):
+                p.join((i * 7919 + k * 104729) % dupg.SCORE_MAX)
+            assert p.online == 16 and p.best_node(3) is not None
+        msg = dupg.encode_announcement("site-%d" % (i % 50), 1, kept.epoch, i, i % 1000,
+                                       i % 3 == 0, {"bbu": "1.%d" % (i % 9), "rru": "2"})
+        assert dupg.decode_announcement(msg)["period"] == i
+        kept.receive(msg, i)
+        kept.elect(i)
+        assert kept.needs("bbu", "1.9", "1.0", None) >= 0
+        with dupg.Region(1) as r:
+            r.receive(msg, i)
+            assert r.members == ["site-%d" % (i % 50)]
+        for call in (lambda: kept.receive(msg, i),  # a replay
+                     lambda: kept.receive(msg[:-1], i),
+                     lambda: dupg.decode_announcement(b"DUPA\x01"),
+                     lambda: dupg.Partition(4, 0, pool)):
+            try:
+                call()
+            except dupg.Error:
+                pass
+            else:
+                raise AssertionError("no dupg.Error")
+
+    growth = flat(body, ITERATIONS // 10)
+    kept.close()
+    assert dupg.core._live_handles() == handles
+    if CHECK_RSS:
+        assert growth < SLACK, "resident memory grew by %d bytes" % growth
+
+
 @pytest.mark.parametrize("make", [
     lambda t: dupg.Manifest("a", "1", ["A"]),
     lambda t: dupg.PackageSet(),
@@ -159,6 +199,8 @@ def test_rollouts_keep_memory_flat():
     lambda t: dupg.Topology([{"id": "x", "hw": "A", "version": "1"}]),
     lambda t: dupg.Topology([{"id": "x", "hw": "A", "version": "1"}]).plan_upgrade({}, {"A": "p"}),
     lambda t: dupg.Rollout([0.1, 0.5], 0.2),
+    lambda t: dupg.Partition(10, 4, ["239.0.0.1", "239.0.0.2", "239.0.0.3"]),
+    lambda t: dupg.Region(3),
 ])
 def test_c_side_goes_with_the_object(tmp_path, make):
     make_pkg(tmp_path, "p", "1", ["A"])
@@ -189,7 +231,10 @@ def test_failed_constructors_leak_nothing(tmp_path):
                      lambda: dupg.Configuration([("A", 1)]),
                      lambda: dupg.Store(tmp_path / "none"),
                      lambda: dupg.Rollout([0.5, 0.2], 0.1),
-                     lambda: dupg.Rollout("0.1,x", 0.1)):
+                     lambda: dupg.Rollout("0.1,x", 0.1),
+                     lambda: dupg.Partition(10, 4, ["239.0.0.1", "239.0.0.1", "239.0.0.3"]),
+                     lambda: dupg.Partition(10, 4, ["239.0.0.1", "10.0.0.1", "239.0.0.3"]),
+                     lambda: dupg.Region(3, dead_after=0)):
             with pytest.raises(dupg.Error):
                 call()
     assert dupg.core._live_handles() == before

@@ -9,7 +9,7 @@ import dupg
 from conftest import make_pkg
 
 # As the headers spell them (dupg/apply.h, package.h, match.h, plan.h, store.h, prune.h, txn.h,
-# rollout.h).
+# rollout.h, region.h).
 SPELLED = {
     "APPLY_STEPS": ("journal_temp", "journal", "rollback_temp", "rollback", "list_temp", "list",
                     "delete", "done"),
@@ -26,6 +26,7 @@ SPELLED = {
     "ROLLOUT_STATES": ("running", "paused", "halted", "done"),
     "SITE_STATES": ("pending", "current", "assigned", "downloading", "staged", "upgraded",
                     "rolled_back", "failed"),
+    "ELECT_RESULTS": ("none", "kept", "first", "better", "failover"),
 }
 
 
@@ -53,12 +54,13 @@ def test_the_stub_declares_the_tuples():
                         ("TXN_STATES", "TxnState"), ("TXN_FAILURES", "TxnFailure"),
                         ("TXN_ACTIONS", "TxnActionKind"), ("TXN_EVENTS", "TxnEventKind"),
                         ("TXN_TAKEN", "TxnTaken"), ("ROLLOUT_STATES", "RolloutStateName"),
-                        ("SITE_STATES", "SiteStateName")):
+                        ("SITE_STATES", "SiteStateName"), ("ELECT_RESULTS", "ElectResultName")):
         assert aliases[alias] == getattr(dupg, name), alias
 
 
 @pytest.mark.parametrize("names, enum", [("ROLLOUT_STATES", "RolloutState"),
-                                         ("SITE_STATES", "SiteState")])
+                                         ("SITE_STATES", "SiteState"),
+                                         ("ELECT_RESULTS", "ElectResult")])
 def test_rollout_enums_are_the_name_tuples(names, enum):
     members = tuple(getattr(dupg, enum))
     assert members == getattr(dupg, names)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dupg-bench: a malloc-counting wrapper. The program's malloc, calloc and
  * realloc count their calls while counting is on and forward to the next

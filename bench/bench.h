@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dupg-bench: benchmarks of libdupg's matching and pruning core, each run
  * against the seed's literal method (naive) and a limit reference.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Benchmarks (issue 5): bench/dupg-bench, its smoke run in `make check`,
 # `make bench` (every table, under 10 minutes) and `make bench-results`
 # (the same, then bench/RESULTS.md and bench/cost.svg rewritten in the source tree).

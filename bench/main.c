@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dupg-bench NAME [--size N] [--packages M] ...: one JSON line per size on stdout. */
 #include "bench.h"
 

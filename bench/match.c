@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * match: N sites of 5..50 hardware types against M packages.
  *   optimized: dupg_match on an indexed dupg_pkgset;

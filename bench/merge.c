@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * merge: one large site of N devices of 50 hardware types, each type running
  * 1..5 versions.

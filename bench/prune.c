@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * prune: path lists of N entries, each package fitting 1..3 of up to 5,000
  * hardware types, followed by a download of 10 packages.

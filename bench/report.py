@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Turn dupg-bench's JSON lines into bench/RESULTS.md and a cost plot (SVG, gnuplot).
 
     report.py --results results.jsonl [--durations FILE] --markdown OUT.md --plot OUT.svg

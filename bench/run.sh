@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Run every benchmark at its default sizes and print the tables: `make bench`.
 # Writes bench/results/ in the build tree (results.jsonl, RESULTS.md, cost.svg);
 # with --update (`make bench-results`) also copies RESULTS.md and cost.svg into

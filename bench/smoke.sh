@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # make check: every benchmark runs at tiny sizes (dupg-bench NAME --check), prints
 # the contract's fields on every line, and its optimized, naive and reference
 # paths give identical results. Timings are not looked at.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * txn: the transaction's coordinator on instant devices (each action is
  * answered at once by a one-line device model, the same for every method),

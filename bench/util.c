@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dupg-bench: timing, child processes, JSON fields, tables and files shared by the benchmarks. */
 #include "bench.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * vercmp: N comparisons of version pairs drawn from a pool of 4,096 versions
  * in 256 families (same major.minor): half of the pairs within a family, one

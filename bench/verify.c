@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * verify: a package of N payload bytes (semi-compressible, deterministic) as
  * tar, tar.gz and tar.zst, built once with dupg_package_build into the cache,

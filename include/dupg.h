@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /**
  * @file dupg.h
  * @brief libdupg: planning the software upgrade of distributed systems

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Private to libdupg: what every source of the library includes. The
  * utility layer (util/) is shared with the programs and tests; the

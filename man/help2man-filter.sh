@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # What help2man runs in place of a program: --version as the program says it;
 # --help as the program says it, with its headings ("OPTIONS" at the start of a
 # line) written as help2man reads a section ("Options:") and the indentation

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Manual pages. dupg-sim(1) and dupg-server(8) are made by help2man from the
 # programs' own --help and --version (man/help2man-filter.sh), so they cannot
 # drift from them; libdupg(3) from its scdoc source. Each is built when its

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Configure and build libdupg in _build/ (out of tree). Extra arguments go to configure.
 set -euo pipefail
 cd "$(dirname "$0")/.."

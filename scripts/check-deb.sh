@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The Debian packages: built from this tree's committed state with
 # dpkg-buildpackage (nocheck: the test command runs the tests apart), checked by
 # lintian (no error, no warning), installed, and used as a vendor would: the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The README's C examples, compiled against an installed libdupg through
 # pkg-config, must build with -Werror and give the documented answers: the
 # task of a site, and a controller's loop running a transaction to its end.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # `make install` as a packager and as a user do it, and `make uninstall`:
 # with DESTDIR=X and with prefix=X (given only to make install), the tree has
 # the library, the programs and the Python package where the configured

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Install the Debian packages libdupg needs to build and test, when missing.
 set -euo pipefail
 pkgs=(build-essential autoconf automake libtool pkg-config

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Check that C sources keep to their layers, and draw the layers.
 
 usage: layers.py [-q] [--dot | --layers-dot] LAYER_FILE

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The main job: install what is missing, build, and run the simulator on its
 # default topology (the seed's figure 3a site). Extra arguments go to `dupg-sim run`.
 set -euo pipefail

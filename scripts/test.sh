@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The test command: install what is missing, build with -Werror, run every test
 # (CUnit suites, CLI and simulator tests, pytest, benchmark smoke), the install
 # and the Debian packages (scripts/check-install.sh, check-deb.sh), then the same

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # LOG_COMPILER for `make check` under valgrind: compiled test programs (libtool
 # wrappers) run under memcheck; scripts get DUPG_VALGRIND set so they can wrap
 # the programs they start.

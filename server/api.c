@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Routes, methods, tokens and status codes; the work is service.c's. */
 #include "config.h"
 

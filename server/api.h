@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The API: each route of the issue's contract to its service call, with its
  * status codes. GET /v1/versions, GET /metrics and the package files need no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Serving package files: by index name only, with ETag, ranges and conditional requests. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Package files over HTTP: only files of the package set, by their name in
  * the index (any other name, traversal forms included, is 404); ETag (the

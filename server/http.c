@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* libmicrohttpd: the daemon, request bodies, replies, metrics and a graceful stop. */
 #include "config.h"
 

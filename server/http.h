@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The HTTP glue over libmicrohttpd: a daemon with a thread pool, each thread
  * its own epoll loop; a request's body gathered up to a cap (413 past it);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The package set: DIR read into an immutable index, its views, and the current one. */
 #include "config.h"
 

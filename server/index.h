@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The package set the server serves: every package file of DIR read once
  * (its manifest, size, identity on disk and XXH3-128, the ETag), indexed

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # The management server (issue 8): libmicrohttpd, SQLite or PostgreSQL, GnuTLS.
 EXTRA_DIST += server/LAYERS
 if BUILD_SERVER

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dupg-server: the management server. Serves the API until SIGTERM, reloads
  * the package set on SIGHUP; `dupg-server rollout ...` manages rollouts in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Counters and their Prometheus text. */
 #include "config.h"
 

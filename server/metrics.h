@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The server's counters, read by GET /metrics in the Prometheus text format
  * (version 0.0.4): requests by endpoint and status code, a latency histogram

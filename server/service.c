@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The server's work, over the store and the package index; every decision is libdupg's. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What the server does, without HTTP: register a site, match its
  * description against the package set (less what rollouts withhold from

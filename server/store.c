@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The store: a pool of back-end connections, transactions around the
  * caller's function, and the server's state as SQL written once for both

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The server's state behind one small interface, with two back ends:
  * SQLite (a file, WAL mode, every commit synced) and PostgreSQL through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What a storage back end gives the store (store.c): connections that run
  * one SQL text with text parameters and hand back rows as text. The SQL is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The PostgreSQL back end (libpq): several servers on one database. Rows
  * that decide a rollout are locked FOR UPDATE, so two servers deciding on one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The SQLite back end: one file in WAL mode (readers never wait for the
  * writer), every commit synced (synchronous=FULL: an acknowledged status is

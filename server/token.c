@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Site tokens: random, handed out once, kept as a hash. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Site tokens: 256 random bits, given to the site once as 64 hex digits and
  * kept by the server only as their SHA-256, so that a copy of the database

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* How every dupg-sim command speaks: one-line errors on stderr, JSON on stdout. */
 #include "config.h"
 

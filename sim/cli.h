@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* cli.c: how every dupg-sim command speaks: one-line errors on stderr, JSON on stdout. */
 #ifndef DUPG_SIM_CLI_H
 #define DUPG_SIM_CLI_H

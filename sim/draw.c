@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dupg-sim draw: Graphviz DOT of one site, of a run's report (found by its
  * line, or in the parsed document) or of a scenario before any run.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # The simulator and command-line driver.
 bin_PROGRAMS += sim/dupg-sim
 sim_dupg_sim_SOURCES = \

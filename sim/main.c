@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dupg-sim: drives libdupg on real files; JSON on stdout, one-line errors on
  * stderr. This file only dispatches: the stage commands live in stage/, the

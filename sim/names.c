@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The simulator's enums as scenario files and reports spell them. */
 #include "config.h"
 

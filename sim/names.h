@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * names.c: the simulator's own enums and how scenario files and reports spell
  * them. The library's enums (task kinds, apply steps, recovery actions, pack

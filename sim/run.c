@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dupg-sim run: every site of a scenario through the whole flow, in waves, with a report. */
 #include "config.h"
 

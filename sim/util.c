@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Small helpers of the simulator: its error buffer, files, a seeded PRNG, a string map. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * util.c: the simulator's small helpers: its error buffer, memory, files, a
  * seeded PRNG, a string map. Declarations only, so that replacing util.c with

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Each public header must compile on its own, as C99 with -pedantic, without
 # pulling in libarchive, json-c or xxHash.
 set -eu

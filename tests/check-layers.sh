@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The library, the simulator and the server keep to their layers
 # (libdupg/LAYERS, sim/LAYERS, server/LAYERS): no file includes a header of a higher layer and no units
 # include each other in a circle; ARCHITECTURE.md draws the layers as the

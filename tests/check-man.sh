@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The manual pages as built: each renders without a warning (groff -ww), and
 # says what its source of truth says: dupg-sim(1) every command of
 # `dupg-sim --help` and every option of every `dupg-sim COMMAND --help`,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The rule "the thinking is pure, I/O lives at the edge", checked twice
 # (libdupg/README.md says which layer is which):
 # 1. no source of libdupg/core/ includes a header that does I/O, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * An LD_PRELOAD shim that fails one system call, for the store's fault
  * tests (tests/test_faults.sh).

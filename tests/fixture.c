@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Shared fixtures of the CUnit suites. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Shared fixtures of the CUnit suites: scratch directories, files, packages. */
 #ifndef DUPG_TEST_FIXTURE_H
 #define DUPG_TEST_FIXTURE_H

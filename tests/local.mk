@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # CUnit suites, one per concept, run by `make check`.
 if HAVE_CUNIT
 noinst_LTLIBRARIES += tests/libfixture.la
@@ -77,6 +78,9 @@ EXTRA_DIST += tests/check-headers.sh tests/data
 # libdupg/core/ includes and calls nothing that does I/O (libdupg/README.md);
 # the library and the simulator keep to their layers, as ARCHITECTURE.md draws them.
 TESTS += tests/check-purity.sh tests/check-layers.sh
+# LICENSE is BSD-2-Clause and every source file says so (SPDX).
+TESTS += tests/check-spdx.sh
+EXTRA_DIST += tests/check-spdx.sh
 EXTRA_DIST += tests/check-purity.sh tests/check-layers.sh scripts/layers.py libdupg/LAYERS \
 	ARCHITECTURE.md
 TESTS_ENVIRONMENT = top_srcdir='$(top_srcdir)' top_builddir='$(top_builddir)' CC='$(CC)'; export top_srcdir top_builddir CC;

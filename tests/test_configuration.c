@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Configurations: hardware type -> package path, in first-set order. */
 #include "fixture.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The error convention: codes, names, per-thread messages. */
 #include "fixture.h"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # I/O errors are errors: the Nth write, fsync, close, rename, unlink or open of
 # a prune and of a rollback fails (an LD_PRELOAD shim, tests/faultshim.c) with
 # EIO and with ENOSPC, for every N the operation makes. Each run must exit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dupg/fetch.h against servers on 127.0.0.1 (tests/fetch/httpd.py, started
  * and stopped by each test; PR_SET_PDEATHSIG kills them if the suite dies):

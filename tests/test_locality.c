@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Locations and the ranking of deployment servers (dupg/locality.h): pure. */
 #include "fixture.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Manifests: building one in memory, JSON out, parsing and validating JSON in. */
 #include "config.h"
 

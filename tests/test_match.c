@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The indexed package set and site matching, checked against a naive scan. */
 #include "fixture.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Every public enum has a name beside it and a parse function back (one table each). */
 #include "fixture.h"
 

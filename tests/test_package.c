@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Packages on disk: digests, build, manifest-first reads, full verification, bad archives. */
 #include "config.h"
 

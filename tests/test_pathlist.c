@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Path lists: pure building and configuration, list files, loading packages, saving. */
 #include "fixture.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Upgrade and rollback dispatch plans, switch order, plan JSON. */
 #include "fixture.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Pruning after a download (pure): the worked example, keep-latest, random lists against a naive model. */
 #include "fixture.h"
 

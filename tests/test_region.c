@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Regions: the score, the partition, elections, liveness, the need decision, the announcement. */
 #include "fixture.h"
 

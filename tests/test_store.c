@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The package store on disk: applying a prune crash-safely, and recovering after a crash anywhere. */
 #include "fixture.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * One store, many hands: the store's lock between processes and threads,
  * stale handles, odd files around the store, hostile journals, and races of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Site topologies: adding devices, the structure check, depths, merge. */
 #include "fixture.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Signed manifests and the trust store (trust.h), verification under a
  * trust policy (package.h), format-2 manifests (manifest.h) and matching

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The transaction: every phase with every kind of failure, timeouts, boot
  * fallbacks, bad events, a linked group of two sites, a crash after every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Device version descriptions, their merge, and the system description's JSON. */
 #include "fixture.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dupg_vercmp: dpkg ordering. */
 #include "fixture.h"
 

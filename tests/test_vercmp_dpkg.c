@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dupg_vercmp against libdpkg's own comparison: every pair of the real
  * versions in tests/data/debian-versions.txt (Debian 12's archive, every

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The fetch benchmark (issue 10): a package of --size bytes (default 100 MB,
 # an uncompressed tar of random bytes) served by one dupg-server on loopback
 # (sendfile), downloaded by `dupg-sim fetch` (libcurl, then full

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # make check: the fetch benchmark at 4 MB (bench/fetch/run.sh --check) prints
 # its figures, every copy compared with the package. Timings are not looked at.
 : "${top_builddir:=.}" "${top_srcdir:=.}"

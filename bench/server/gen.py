@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """The server benchmark's data, made quickly without the library:
 
     gen.py packages DIR N         N packages (manifest only, tar.gz, manifest.json first):

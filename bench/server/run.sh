@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The server benchmark (issue 8): dupg-server under wrk on loopback.
 #   bench/server/run.sh [--check]      JSON lines on stdout, one per figure
 # 1. 1,000 concurrent site sessions posting random descriptions against a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # make check: the server benchmark at tiny sizes (bench/server/run.sh --check)
 # prints every figure, with no failed request. Timings are not looked at.
 : "${top_builddir:=.}" "${top_srcdir:=.}"

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- wrk script of the server benchmark: MODE (environment) is "description" (random sites post
 -- random descriptions), "status" (random sites post a status) or "get" (GET PATH); DATA is the
 -- Lua table gen.py wrote. done() prints one JSON line with the figures.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What every concept shares (dupg/common.h, dupg/vercmp.h): the error codes
  * and their names, the library's version, version comparison, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Configuration (dupg/configuration.h): each hardware type mapped to the package it runs. */
 
 %rename(_Configuration_set) dupg_config_set;

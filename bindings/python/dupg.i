@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * SWIG interface of libdupg for Python: builds the extension dupg._dupg and
  * its proxy module dupg.core, which the package dupg (dupg/__init__.py)

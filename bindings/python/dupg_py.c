@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The shared helper C of the Python bindings: errors, values in and out, holders and their uses. */
 #include "dupg_py.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The helper C of the Python bindings: everything hand-written in C that the
  * SWIG interface (dupg.i and its concept files) calls. It is built with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Configurations for Python (configuration.i). */
 #include "dupg_py.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Locality and fetching for Python (fetch.i): the ranking of servers, and a
  * Fetch handle whose run() goes without the GIL, taking it back only to call

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Manifests for Python (manifest.i). */
 #include "dupg_py.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Package sets and matching for Python (match.i). */
 #include "dupg_py.h"
 

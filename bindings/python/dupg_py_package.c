@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Building packages and digesting files for Python (package.i). */
 #include "dupg_py.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Path lists for Python (pathlist.i). */
 #include "dupg_py.h"
 

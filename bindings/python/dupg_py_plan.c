@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Plans for Python (plan.i). */
 #include "dupg_py.h"
 

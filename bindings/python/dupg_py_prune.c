@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Prune results for Python (prune.i); lists and configurations go by the library's names. */
 #include "dupg_py.h"
 

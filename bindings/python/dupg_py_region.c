@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Regions for Python (region.i). */
 #include "dupg_py.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Staged rollouts for Python (rollout.i). */
 #include "dupg_py.h"
 

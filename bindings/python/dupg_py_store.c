@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Stores for Python (store.i): opening, pruning, rolling back and recovering, crash-safely. */
 #include "dupg_py.h"
 

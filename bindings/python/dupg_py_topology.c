@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Topologies for Python (topology.i). */
 #include "dupg_py.h"
 

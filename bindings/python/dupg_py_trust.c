@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Keys, signatures and trust stores for Python (trust.i). */
 #include "dupg_py.h"
 

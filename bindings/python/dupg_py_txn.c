@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Transactions for Python (txn.i). */
 #include "dupg_py.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Device descriptions and system descriptions for Python (vd.i). */
 #include "dupg_py.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The one error mapping. A library call that fails leaves its negative code
  * in dupg_py_rc: through DUPG_PY_FAILED() in the helper C, or through the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Locality (dupg/locality.h) and fetching (dupg/fetch.h): servers ranked by labels, a task downloaded. */
 
 %rename(_nearness_name) dupg_nearness_name;

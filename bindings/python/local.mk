@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Python bindings (issue 4): the SWIG extension dupg._dupg, its proxy module
 # dupg.core and the pure-Python package around them. The package is assembled
 # in $(builddir)/bindings/python/pkg/dupg, so the tests (and anyone with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Manifest (dupg/manifest.h): an upgrade package's manifest. */
 
 %rename(_Manifest_parse) dupg_manifest_parse;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* PackageSet (dupg/match.h): the server's indexed package set, and matching sites against it. */
 
 %rename(_PackageSet_add) dupg_pkgset_add;

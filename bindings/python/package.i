@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Packages (dupg/package.h): building them, digesting files, the archive formats. */
 
 %rename(_pack_format_name) dupg_pack_format_name;

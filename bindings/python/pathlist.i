@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* PathList (dupg/pathlist.h): the master's ordered list of stored packages. */
 
 %rename(_PathList_load) dupg_pathlist_load;

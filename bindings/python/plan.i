@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Plan (dupg/plan.h): upgrade and rollback dispatch plans for a site. */
 
 %rename(_Plan_count) dupg_plan_count;

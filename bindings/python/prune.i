@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Prune (dupg/prune.h): which stored packages to delete after a download, and the lists that result. */
 
 %rename(_Prune_to_json) dupg_prune_to_json;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Regions (dupg/region.h): the partition, the score, one region's election, the announcement. */
 
 %rename(_Partition_region_count) dupg_partition_region_count;

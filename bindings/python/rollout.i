@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Rollout (dupg/rollout.h): staged rollouts, the wave of a ranked site, the halting rule. */
 
 %rename(_rollout_state_name) dupg_rollout_state_name;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Store (dupg/store.h, dupg/apply.h): the master's package store on disk, changed crash-safely. */
 
 %rename(_apply_step_name) dupg_apply_step_name;

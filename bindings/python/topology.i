@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Topology (dupg/topology.h): a site's device tree. */
 
 %rename(_Topology_check) dupg_topology_check;

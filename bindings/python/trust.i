@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Trust (dupg/trust.h): Ed25519 keys, signed manifests, trust stores. */
 
 %rename(_Trust_add_key_file) dupg_trust_add_key_file;

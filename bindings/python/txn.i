@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Transaction (dupg/txn.h): the linked upgrade as a durable two-phase transaction. */
 
 %rename(_txn_phase_name) dupg_txn_phase_name;

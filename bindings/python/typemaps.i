@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The typemaps every concept shares: plain Python values in and out, and
  * the classes' objects in and out of the library's handles.

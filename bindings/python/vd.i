@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SystemDescription (dupg/vd.h): device descriptions merged by hardware type. */
 
 %rename(_SystemDescription_from_json) dupg_sysvd_from_json;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /**
  * @file dupg/apply.h
  * @brief How a change reaches the disk: the options every crash-safe write

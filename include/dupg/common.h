@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /**
  * @file dupg/common.h
  * @brief Export macro, error codes and the error convention shared by every

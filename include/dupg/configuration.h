@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /**
  * @file dupg/configuration.h
  * @brief A configuration: each hardware type mapped to the package it runs.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /**
  * @file dupg/fetch.h
  * @brief Downloading a task's packages into a store directory, from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /**
  * @file dupg/locality.h
  * @brief Where a deployment server is, and which servers a master tries

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /**
  * @file dupg/manifest.h
  * @brief The manifest of an upgrade package (formats 1 and 2): the one place

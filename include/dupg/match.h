@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /**
  * @file dupg/match.h
  * @brief Management-server side: index a package set once, then match many

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /**
  * @file dupg/package.h
  * @brief Reading, verifying and building upgrade package archives (I/O).

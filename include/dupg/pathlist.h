@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /**
  * @file dupg/pathlist.h
  * @brief The master's ordered path list of stored packages.

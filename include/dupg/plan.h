@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /**
  * @file dupg/plan.h
  * @brief Upgrade and rollback dispatch plans for a site (pure functions).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /**
  * @file dupg/prune.h
  * @brief Master side: decide which stored packages to delete after a

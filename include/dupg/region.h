@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /**
  * @file dupg/region.h
  * @brief Regions that elect one downloader (pure functions): the partition of

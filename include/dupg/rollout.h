@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /**
  * @file dupg/rollout.h
  * @brief Staged rollouts (pure functions): a package set handed to a fleet in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /**
  * @file dupg/store.h
  * @brief The master's package store on disk: a list file, its rollback list

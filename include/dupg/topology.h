@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /**
  * @file dupg/topology.h
  * @brief A site's device tree: one master, controlled devices below it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /**
  * @file dupg/trust.h
  * @brief Signed manifests: Ed25519 keys, the signature file, and the trust

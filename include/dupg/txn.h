@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /**
  * @file dupg/txn.h
  * @brief The linked upgrade as a durable two-phase transaction over one or

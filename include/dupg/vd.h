@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /**
  * @file dupg/vd.h
  * @brief Device version descriptions and their merge into a system version

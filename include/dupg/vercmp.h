@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /**
  * @file dupg/vercmp.h
  * @brief Software version comparison, as dpkg has it: epoch, upstream version, revision.

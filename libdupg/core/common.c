@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The public side of the one error convention (dupg/common.h), and the run-time version. */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Configurations: hardware type -> package path, in first-set order (pure). */
 #include "internal.h"
 #include "json_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* JSON helpers over json-c. */
 #include "json_internal.h"
 

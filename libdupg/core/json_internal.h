@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private JSON helpers over json-c, shared by the *_to_json and parsing functions. */
 #ifndef DUPG_JSON_INTERNAL_H
 #define DUPG_JSON_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The prune kernel: one pass over a path list interns every hardware type and
  * learns what a prune and a configuration need of it (pure).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Locations as labels, and the ranking of deployment servers by nearness (pure). */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Package manifests, formats 1 and 2: the in-memory form, validation, JSON in and out (pure). */
 #include "internal.h"
 #include "json_internal.h"

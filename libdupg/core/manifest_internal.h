@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private to libdupg: what the manifest concept shares with the rest of the library. */
 #ifndef DUPG_MANIFEST_INTERNAL_H
 #define DUPG_MANIFEST_INTERNAL_H

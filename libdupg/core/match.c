@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Package set indexed by hardware type, and site matching (pure). */
 #include "internal.h"
 #include "json_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Path lists: the master's ordered list of stored packages, as segments of
  * interned entries shared between lists (pure; the list file is

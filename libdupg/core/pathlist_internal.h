@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Private to libdupg: the layout of a path list, shared by the container
  * (core/pathlist.c), the prune kernel (core/kernel.c), the prune

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Upgrade and rollback dispatch plans over a checked topology (pure). */
 #include "internal.h"
 #include "json_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private to libdupg: a plan's layout, for the transaction that runs it. */
 #ifndef DUPG_PLAN_INTERNAL_H
 #define DUPG_PLAN_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Pruning the master's store after a download (pure). */
 #include "pathlist_internal.h"
 #include "json_internal.h"

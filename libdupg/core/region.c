@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Regions: the score, the partition, one region's election and liveness, the need decision (pure). */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private to the region concept: what region.c and region_wire.c share. */
 #ifndef DUPG_CORE_REGION_INTERNAL_H
 #define DUPG_CORE_REGION_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The region announcement: building it, and its wire format (encode, decode; pure). */
 #include "internal.h"
 

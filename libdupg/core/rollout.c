@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Staged rollouts: waves, the wave of a ranked site, the halting rule, progress (pure). */
 #include "internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A site's device tree: devices, their parents, the master (pure). */
 #include "internal.h"
 #include "topology_internal.h"

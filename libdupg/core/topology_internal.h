@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private to libdupg: a topology's layout, for the linear passes of the plan and the transaction. */
 #ifndef DUPG_TOPOLOGY_INTERNAL_H
 #define DUPG_TOPOLOGY_INTERNAL_H

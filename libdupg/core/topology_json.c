@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A topology as JSON: the shape scenarios give a site's devices (pure). */
 #include "internal.h"
 #include "json_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Signed manifests, the pure side: the trust store's contents, the
  * signature file's JSON and base64, and the policy's verdict (trust.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Private to libdupg: the pure side of signed manifests (core/trust.c),
  * shared with the crypto and file side (io/trust_io.c, io/package_verify.c).

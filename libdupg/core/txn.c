@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The linked upgrade as a two-phase transaction over one or more plans: the
  * state machine, its journal text and resume (pure: no clock, no I/O; the

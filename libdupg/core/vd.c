@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Device version descriptions merged by hardware type (pure). */
 #include "internal.h"
 #include "json_internal.h"

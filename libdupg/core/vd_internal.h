@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private to libdupg: a system version description's layout and version keys, for dupg_match. */
 #ifndef DUPG_VD_INTERNAL_H
 #define DUPG_VD_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Version comparison as dpkg has it (pure): epoch, upstream version and
  * revision, each part in dpkg's order.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Downloading a task's packages (dupg/fetch.h): libcurl for the transfer,
  * a partial file and its metadata beside it for resume, verification before

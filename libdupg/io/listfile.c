@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* List files: a path list read from and written to a file, one path per line (I/O). */
 #include "internal.h"
 #include "listfile_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private to libdupg: list files, for the store (io/listfile.c). */
 #ifndef DUPG_LISTFILE_INTERNAL_H
 #define DUPG_LISTFILE_INTERNAL_H

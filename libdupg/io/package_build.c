@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Building a package: manifest first, then the install files (I/O). */
 #include "package_internal.h"
 

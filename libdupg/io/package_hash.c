@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* XXH3-128 and SHA-256 of files and streams, for building and verifying packages (I/O). */
 #include "package_internal.h"
 

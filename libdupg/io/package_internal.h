@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Private to libdupg: what the package files share (io/package_hash.c,
  * package_read.c, package_verify.c, package_build.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Reading a package's manifest without its payload (I/O). */
 #include "package_internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Verifying a package fully: every entry against its manifest (I/O). */
 #include "package_internal.h"
 

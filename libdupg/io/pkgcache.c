@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What a store knows of its packages, kept beside its list (LIST.cache), so
  * that opening a store of a million packages does not read a million

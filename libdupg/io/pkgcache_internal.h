@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Private to libdupg: what a store knows of its packages (io/pkgcache.c, LIST.cache). */
 #ifndef DUPG_PKGCACHE_INTERNAL_H
 #define DUPG_PKGCACHE_INTERNAL_H

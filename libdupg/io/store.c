@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The master's package store on disk: crash-safe prune and rollback, and recovery (I/O). */
 #include "internal.h"
 #include "core/json_internal.h"

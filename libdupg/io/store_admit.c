@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What a store admits (store.h): every package new to the store is verified
  * in full before the change is journalled, and none below the store's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Private to libdupg: what a store admits (io/store_admit.c, used by
  * io/store.c): every new package verified, and the anti-rollback floor.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Signed manifests, the crypto and file side (trust.h): Ed25519 keys in PEM
  * files, signing, checking a signature file against a trust store. Only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A transaction's journal in one file (I/O): whole journals replace it as the
  * store replaces its lists (temporary file, fsync, rename, directory fsync);

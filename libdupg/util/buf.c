@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Memory helpers: growing arrays and a string buffer (see buf.h). */
 #include "config.h"
 

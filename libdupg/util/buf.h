@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Memory helpers: growing arrays, a string buffer, strdup of NULL. */
 #ifndef DUPG_UTIL_BUF_H
 #define DUPG_UTIL_BUF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The internal utility layer: pieces the library, its programs (dupg-sim,
  * dupg-bench, dupg-server) and its tests all use, in one copy. Linked into

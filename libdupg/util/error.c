@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The per-thread error record (see error.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The error record behind libdupg's one convention: a code and a message per
  * thread. In the library, dupg_error_last() reads it; in a program, the

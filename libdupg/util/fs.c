@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* File-system helpers (see fs.h). */
 #include "config.h"
 

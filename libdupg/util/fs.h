@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * File-system helpers. Every one records a message naming the file (and the
  * cause from errno) and returns 0 or a dupg_err code.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Advisory locks with a bounded wait (see lock.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Advisory locks (flock) with a bounded wait. The kernel drops a lock when
  * its holder dies, so a crashed holder never blocks the next one. Each take

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Enum names and their parsing, one table per enum (see names.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Names of an enum's values, indexed by value: one table per enum, beside it
  * (RAUC keeps a to-string and a from-string next to every state enum).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Path strings (see path.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Path strings (pure: the file system is not asked). */
 #ifndef DUPG_UTIL_PATH_H
 #define DUPG_UTIL_PATH_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The naive prune model (see prune_model.h). */
 #include "config.h"
 

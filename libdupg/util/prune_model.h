@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The naive prune model: the seed's rule written straight from its words,
  * with no index, for the tests and the benchmarks to hold dupg_prune_compute

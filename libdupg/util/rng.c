@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* splitmix64 (see rng.h). */
 #include "config.h"
 

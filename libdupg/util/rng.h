@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * splitmix64: a small seeded generator that gives the same numbers on every
  * platform, so that simulations, benchmarks and random tests reproduce

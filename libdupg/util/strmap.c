@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Interning string map: string -> dense id, open addressing over XXH3-64. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * String map: string -> dense id (0, 1, 2... in insertion order), open
  * addressing, hashed with XXH3-64. Keys are copied into an arena owned by the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* UTF-8 text checks (see utf8.h). */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* UTF-8 text checks (pure). */
 #ifndef DUPG_UTIL_UTF8_H
 #define DUPG_UTIL_UTF8_H

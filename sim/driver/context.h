@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What a run shares across its sites: the scenario, the options, the server, the baselines. */
 #ifndef DUPG_SIM_CONTEXT_H
 #define DUPG_SIM_CONTEXT_H

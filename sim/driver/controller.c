@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The master's controller of one site: the transaction's loop (next, perform,
  * wait for an answer or the wake time, feed) against the simulated devices,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * controller.c: the master's controller of one site. It runs the site's
  * upgrade plan as a transaction (dupg/txn.h) against the site's devices

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A site's download into the master's store, on the virtual clock, then verification. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fetch.c: a site's download from the management server into the master's
  * store, on the virtual clock, and the verification of what came down.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * One site, end to end, through the library: collect and merge, match on the
  * server, download into the master's store, verify, prune crash-safely, plan;

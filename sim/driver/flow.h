@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * flow.c: one site, end to end, through the library: collect and merge,
  * match on the server, download and verify (fetch.c), update the store

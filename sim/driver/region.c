@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Regions that elect one downloader, on the virtual clock: the partition, the
  * scores and every election are the library's (dupg/region.h); this file

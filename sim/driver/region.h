@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * region.c: regions that elect one downloader (seed 002, dupg/region.h). Set
  * up once per run: each elect region's members (listed sites naming it, or a

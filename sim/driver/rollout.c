@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The run loop: every site of the scenario through the flow, in waves, halting on
  * failures. Which sites a wave holds and when a rollout halts are the

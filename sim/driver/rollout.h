@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * rollout.c: the run loop. Sites in a seeded order, in waves; after a wave
  * that failed too often the rollout halts. Results go to a sink, so the

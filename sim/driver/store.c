@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The master's store during a site's run: set up, updated by the crash-safe
  * prune (a master crash stops it at a step; the master reboots, recovers and

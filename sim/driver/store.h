@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * store.c: the master's store during a site's run: set up as the site
  * describes it, updated by the crash-safe prune (with a master crash and its

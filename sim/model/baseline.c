@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The two baselines of the seed's background, measured for real on the same
  * package set:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * baseline.c: the seed's two baselines, measured for real on the same
  * packages: one universal package, and archives repacked per need.

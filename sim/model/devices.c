@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Devices on the virtual clock, in the manner of O-RAN software management:
  * two slots each, one running, the other staged with the new package, then

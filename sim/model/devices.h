@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * devices.c: the site's devices on the virtual clock, in the manner of O-RAN
  * software management. They take the actions of the site's transaction

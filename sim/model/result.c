@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What a site's run produced, as plain data: the strings it owns, and freeing them. */
 #include "config.h"
 

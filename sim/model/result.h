@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * result.c: what a site's run produced, as plain data. The report is written
  * from it, never from the run's state; strings it does not own borrow from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The management server: the catalogue's packages, built for real with the
  * library into the work directory: workdir/catalog holds one good copy of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * server.c: the management server of a run. The catalogue's packages are
  * built for real into WORKDIR/catalog; the server's set is WORKDIR/server

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The state of one site's run: set up, the faults it carries, why it failed, freed. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * siterun.c: the state of one site's run, and its one owner. The per-site
  * flow and the controller (driver/) and the devices on the virtual clock

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Graphviz DOT of one site: from a report, devices coloured by their state
  * after the run; from a scenario, the site as it stands before any run.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dot.c: Graphviz DOT of one site on stdout. */
 #ifndef DUPG_SIM_DOT_H
 #define DUPG_SIM_DOT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Small JSON helpers of the report's writers. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* json.c: the small JSON helpers the report's writers share. */
 #ifndef DUPG_SIM_JSON_H
 #define DUPG_SIM_JSON_H

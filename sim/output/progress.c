@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A progress bar on stderr while a fleet runs. */
 #include "config.h"
 

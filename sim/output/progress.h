@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* progress.c: a progress bar on stderr while a fleet runs, when stderr is a terminal. */
 #ifndef DUPG_SIM_PROGRESS_H
 #define DUPG_SIM_PROGRESS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The run's report: the JSON document streamed site by site (a 100,000-site
  * run never holds its sites in memory), the totals beside both baselines at

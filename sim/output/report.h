@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * report.c: the run's report. The JSON document is streamed site by site (a
  * 100,000-site run never holds its sites in memory), written beside its file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A site's entry in the report: outcome, task, bytes, cause, timeline, store, faults, devices. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * site_json.c: a site's entry in the report, written from its result alone,
  * its devices one at a time.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The readable table on stderr: sites, outcomes, and this design beside both baselines. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * table.c: the readable table on stderr: one row per site of a small run (the
  * first sites that rolled back or failed of a big one), then the totals beside

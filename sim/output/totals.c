@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The run's totals, added up site by site, and their JSON beside the baselines. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* totals.c: the run's totals, added up site by site, and their JSON beside the baselines. */
 #ifndef DUPG_SIM_TOTALS_H
 #define DUPG_SIM_TOTALS_H

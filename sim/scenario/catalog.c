@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The package catalogue: what fleet recipes and scenario files describe, by index and name. */
 #include "config.h"
 

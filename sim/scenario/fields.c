@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Typed getters over a scenario file's JSON: every error names the file, the place and the key. */
 #include "config.h"
 

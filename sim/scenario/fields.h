@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fields.c: typed getters over a scenario file's JSON; every error names the
  * file, the place and the key ("f.json: site fig3a: device HUB1: hw is missing").

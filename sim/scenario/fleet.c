@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Seeded fleet recipes: site i is generated from the recipe seed and i alone,
  * so a 100,000-site fleet needs neither a 100,000-site file nor memory for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fleet.c: seeded fleet recipes. A recipe generates site i from its seed and
  * i alone, and adds the packages of its generations to the catalogue.

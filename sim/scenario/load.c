@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Scenario files (format 1): the header, timing, fault rates, rollout, the
  * reserved keys, packages, the server's set, then sites (load_site.c) or a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* load.c: read a scenario file (format 1, see sim/README.md) into a scenario. */
 #ifndef DUPG_SIM_LOAD_H
 #define DUPG_SIM_LOAD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A site entry of a scenario file (devices, store, events) and an event entry. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * load_site.c: the entries of a scenario file that load.c hands on: a site
  * (devices, store, its own events) and an event. Errors name file, place, key.

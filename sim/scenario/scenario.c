@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A loaded scenario: its sites one by one, with the faults aimed at them. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * scenario.c: a scenario as the simulator holds it after load.c read its file:
  * the catalogue, listed sites or a fleet recipe, events, timing, fault rates,

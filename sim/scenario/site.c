@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A site as a scenario describes it, its copies and faults, and its checked topology. */
 #include "config.h"
 

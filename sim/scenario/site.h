@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * site.c: a site as a scenario describes it (devices, the store's packages,
  * the faults aimed at it) and the topology the library builds from it.

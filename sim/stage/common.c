@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Helpers the stage commands share: --help, getopt, reading JSON, printing it. */
 #include "config.h"
 

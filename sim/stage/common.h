@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* common.c: what the stage commands share. */
 #ifndef DUPG_SIM_STAGE_COMMON_H
 #define DUPG_SIM_STAGE_COMMON_H

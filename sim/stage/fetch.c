@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dupg-sim fetch: download a task's packages into a store directory (dupg/fetch.h). */
 #include "config.h"
 

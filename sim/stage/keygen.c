@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dupg-sim keygen: an Ed25519 key pair for signing packages. */
 #include "config.h"
 

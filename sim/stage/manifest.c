@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dupg-sim manifest: verify a package fully and print its manifest. */
 #include "config.h"
 

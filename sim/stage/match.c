@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dupg-sim match: a site's download task against a set of packages. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dupg-sim merge: merge device descriptions into a system version description. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dupg-sim pack: build an upgrade package and print its manifest. */
 #include "config.h"
 

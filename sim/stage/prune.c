@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dupg-sim prune: the seed's pruning of a store, computed or applied crash-safely. */
 #include "config.h"
 

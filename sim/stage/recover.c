@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dupg-sim recover: repair a store after an interrupted apply. */
 #include "config.h"
 

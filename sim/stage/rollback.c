@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* dupg-sim rollback: put a store back on its rollback list. */
 #include "config.h"
 

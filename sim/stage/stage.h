@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The stage commands: each drives one stage of the upgrade through the library
  * on real files (issue 2's contract), apart from the simulator proper (run,

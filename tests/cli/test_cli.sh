@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # dupg-sim's core subcommands on real files: the worked example (seed tables
 # 1-8, tests/data/cases/worked.json, shared with the C and Python tests) end
 # to end, and bad input (one-line error naming the file, non-zero exit,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # dupg-sim fetch against servers on 127.0.0.1 (tests/fetch/httpd.py, told to
 # misbehave): the output contract and DIR/new.list, locality, failover (down,
 # stall, corrupt), resume after the server is killed and after the master is

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Signed packages on the command line: dupg-sim keygen, pack --sign,
 # manifest --trust, prune --apply [--trust] (nothing unverified enters a
 # store; anti-rollback), every refusal one line naming the package with

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """A package server for the fetch tests that misbehaves on request (stdlib only).
 
   httpd.py --root DIR [--log FILE] [--rate B/S] [--stall-after N] [--cut-after N]

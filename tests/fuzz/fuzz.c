@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* What the harnesses share (fuzz.h). */
 #include "config.h"
 

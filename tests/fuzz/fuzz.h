@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What the libFuzzer harnesses of tests/fuzz share (README there). Each
  * harness is one fuzz_NAME.c defining LLVMFuzzerTestOneInput; it is linked

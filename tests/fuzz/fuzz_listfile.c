@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dupg_listfile_read and dupg_pathlist_load on any list file, in a
  * directory holding two real packages (p1 for A and B, p2 for C) that its

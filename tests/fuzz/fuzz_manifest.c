@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dupg_manifest_parse on any text: it fails with a code and a message, or
  * gives a manifest that keeps its limits and prints as UTF-8 JSON which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dupg_package_read_manifest and dupg_package_verify on archive bytes
  * written to a file. The first input byte says how the rest is stored: 0 as

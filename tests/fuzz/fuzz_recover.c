@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dupg_store_recover on any journal, in a fresh store each time:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dupg_announce_decode on any bytes: it refuses with a format error (or an
  * unknown format version) and gives nothing back, or it decodes a message

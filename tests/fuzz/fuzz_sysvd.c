@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dupg_sysvd_from_json on any text. A description it accepts keeps its
  * limits and its order (versions ascending by dupg_vercmp, lowest first),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The topology path on JSON input, shaped as the devices of
  * tests/data/cases: {"devices": [{"id", "hw", "version", "parent"}, ...],

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dupg_vercmp is a total preorder, as sorting versions needs: on three
  * strings cut from the input at NUL bytes, it is reflexive and antisymmetric

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # libFuzzer harnesses (tests/fuzz/README). Every harness is linked twice:
 # with replay.c into tests/fuzz/replay-NAME, which `make check` runs over
 # tests/fuzz/corpus/NAME/ everywhere; and, under --enable-fuzzing (clang),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Replay without libFuzzer: run every file named on the command line (every
  * file of a directory, in name order) through the harness it is linked

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Replay every corpus file of tests/fuzz/corpus/NAME through harness NAME,
 # without libFuzzer (tests/fuzz/replay-NAME): the seeds and every finding
 # ever made run in each `make check`, on every compiler. A broken property

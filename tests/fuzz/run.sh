@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Build the libFuzzer harnesses in _build-fuzz (clang, ASan and UBSan,
 # ./configure --enable-fuzzing) and run each for SECONDS (default 20) from
 # its corpus; fail on any finding. The run's new inputs stay in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The tasks dupg-server should give, from dupg_match() run directly:
  *   match_ref DIR < descriptions (one JSON per line) > tasks (one JSON per line)

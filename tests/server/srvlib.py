@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Shared by the server's tests: start dupg-server on 127.0.0.1 port 0 and read
 its port from its first stdout line, talk HTTP to it, build packages, start a
 throwaway PostgreSQL, and count checks. Every wait is bounded; every process

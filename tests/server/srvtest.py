@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """dupg-server's tests, one scenario per command-line word:
 
     srvtest.py api        every endpoint, status code and bad input, on SQLite

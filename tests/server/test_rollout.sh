@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # dupg-server: the rollout scenario of tests/server/srvtest.py (its docstring says what it checks).
 : "${top_srcdir:=.}" "${top_builddir:=.}"
 export top_srcdir top_builddir

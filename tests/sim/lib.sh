@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Shared by the simulator's shell tests: how to run dupg-sim and assert on its
 # JSON report with Debian's python3 json module. Sourced, not run.
 : "${top_builddir:=.}" "${top_srcdir:=.}"

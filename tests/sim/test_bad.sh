@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Bad scenario and topology files, and bad command lines: a one-line error that
 # names the file (or option) and the problem, a non-zero exit, no report.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The deep-cascade site: a full task, packages relayed hop by hop down eight
 # HUBs, switching from the deepest device up with the BBU last, and a rollback
 # from the bottom of the chain.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The master crashes during the store update, at every step of the crash-safe
 # apply: it reboots, the library's recovery finishes or undoes the apply, the
 # master resumes, and the site ends upgraded with the store the seed wants.

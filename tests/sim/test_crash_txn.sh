@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The master crashes right after the Nth journal write of the site's
 # transaction (--crash-txn [SITE/]N), for every N the transaction makes: it
 # reboots, resumes from the journal, and the site ends upgraded or rolled

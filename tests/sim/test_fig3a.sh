@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The seed's figure 3a site (the core issue's worked example) through
 # `dupg-sim run`: the upgrade, a failed switch on HUB2 and the other device
 # faults, a cut-off download, a corrupt server package, and `draw`.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Fleets: the ~1,000-site heterogeneous fleet against both baselines, the
 # 100,000-site recipe in a small smoke variant, determinism, and a rollout
 # that halts.

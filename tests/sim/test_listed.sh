@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # A listed fleet of three sites (tests/sim/listed.json): an upgrade with a
 # master crash from the scenario's own events, a site already current, a site
 # with an empty store; waves; the reserved cluster and region keys.

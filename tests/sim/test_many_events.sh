@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Events that name no site are kept once, not copied into every site: the
 # simulator's memory grows with the events and one site at a time, not with
 # sites times events (3,000 sites x 3,000 events took 0.9 GB, 20,000 x 20,000

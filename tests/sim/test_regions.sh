@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Regions that elect one downloader (seed 002, dupg/region.h): 1,000 sites in
 # 20 regions, where the management server sends about one task per region
 # and the members fetch over their LAN; the same fleet with downloader_down

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The scale recipes (sim/topologies/site-100k.json, cascade-100k.json) cut
 # down to 2,000 devices: every device changes, the transaction stages all
 # before the first switch, switches each HUB only after everything behind

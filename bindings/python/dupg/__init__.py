@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """libdupg for Python: plan the software upgrade of distributed systems.
 
 A site is a master device (a BBU) and the devices it controls (HUBs, RRUs).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Type hints of the dupg package (libdupg's Python bindings).
 import enum
 import os

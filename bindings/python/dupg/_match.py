@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Matching a site against a set of package files (match.i)."""
 
 import os as _os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Packages: building, verifying and reading them (package.i, manifest.i)."""
 
 import os as _os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The pure prune, on plain lists (prune.i, pathlist.i)."""
 
 from .core import PathList

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Stores on disk (store.i)."""
 
 from .core import Store

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Device descriptions merged into a system description (vd.i)."""
 
 from .core import SystemDescription

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The exceptions of the dupg package.
 
 Every exception the package raises derives from :class:`Error`. A failing

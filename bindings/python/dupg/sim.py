@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Run the simulator, dupg-sim, from Python.
 
 The simulator upgrades virtual sites (a BBU master, HUBs, RRUs) and fleets

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Shared fixtures of the Python binding tests.
 
 run-pytest (make check) puts the package assembled in the build tree on

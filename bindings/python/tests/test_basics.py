@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Every binding: values in and out, Python protocols, closing, docstrings."""
 
 import glob

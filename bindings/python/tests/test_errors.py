@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Errors: the class hierarchy, and every bad input raising the right exception
 with a message that names the file, leaving the disk unchanged."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """dupg.Fetch, dupg.rank and dupg.nearness (dupg/fetch.h, dupg/locality.h).
 
 Servers are tests/fetch/httpd.py on 127.0.0.1, port 0, each started by a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Memory: the main functions called 100,000 times keep resident memory flat,
 and the C side of every object goes with its Python object.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The library's names of its enums' values, as the package shows them, and each error's code name."""
 
 import ast

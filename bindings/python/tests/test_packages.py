@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Building, reading and verifying packages."""
 
 import hashlib

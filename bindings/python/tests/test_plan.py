@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Dispatch and rollback plans on a deep cascade."""
 
 import json

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The READMEs' Python examples (top level and bindings) work as written: each block runs in a fresh
 interpreter and prints what its comments say."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """dupg.Partition, dupg.Region and the announcement: the seed's partition rule, elections with
 epochs, liveness, the need decision and the wire format, as dupg/region.h says."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """dupg.Rollout and its values: waves and the wave of a ranked site, tallies, the halting rule,
 progress through pause, resume, halt and done, as dupg/rollout.h says."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The simulator driven from Python: the figure 3a site, and a harness that
 builds a small fleet, runs it through dupg.sim and checks the report against
 what the bindings themselves predict for every site."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Applying prunes to a real store and rolling it back, crash injection and recovery."""
 
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Threads: long calls run without the GIL, errors stay in their thread, and a
 handle used from two threads at once raises BusyError instead of crashing.
 

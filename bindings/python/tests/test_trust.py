@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Signed packages from Python: keys, dupg.Trust, verify() under a trust
 policy, format-2 manifests, and a store that admits only verified packages
 above its anti-rollback floor. Every refusal raises its own class with a

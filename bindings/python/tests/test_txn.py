@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """dupg.Transaction: the linked upgrade driven from Python against a small device model."""
 
 import pytest

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The core issue's worked example (seed tables 1-8), through the Python bindings."""
 
 import json

@@ -10,7 +10,8 @@ set -uo pipefail
 cd "$top_srcdir" || exit 1
 tag='SPDX-License-Identifier: BSD-2-Clause'
 [ -f LICENSE ] && grep -q 'BSD 2-Clause' LICENSE || { echo "FAIL - LICENSE is not the BSD 2-Clause licence"; exit 1; }
-if [ -d .git ] || git rev-parse --git-dir >/dev/null 2>&1; then
+# a clone (or worktree) lists its files; a dist tarball (distcheck) has no .git
+if [ -e .git ]; then
 	files=$(git ls-files)
 else
 	files=$(find . -type f | sed 's|^\./||')

@@ -28,6 +28,8 @@ sim_dupg_sim_SOURCES = \
 	sim/scenario/fields.c \
 	sim/scenario/fleet.h \
 	sim/scenario/fleet.c \
+	sim/scenario/servers.h \
+	sim/scenario/servers.c \
 	sim/scenario/scenario.h \
 	sim/scenario/scenario.c \
 	sim/scenario/load_site.h \

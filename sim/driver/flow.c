@@ -195,7 +195,8 @@ static int faults_result(struct sim_result *res, const struct site_run *r)
 }
 
 /* What the run produced, as plain data; the store's lists are read back after this. */
-static int result_of(struct sim_result *res, const struct site_run *r, const struct sim_strv *gone)
+static int result_of(struct sim_result *res, struct site_run *r, const struct sim_strv *gone,
+		     int ctx_servers)
 {
 	size_t i, n;
 	int rc = 0;
@@ -203,6 +204,9 @@ static int result_of(struct sim_result *res, const struct site_run *r, const str
 	for (i = 0; r->task != NULL && rc == 0 && i < dupg_task_count(r->task); i++)
 		rc = sim_strv_push(&res->task, dupg_task_path(r->task, i));
 	res->bytes_downloaded = r->bytes_downloaded;
+	res->served = r->served;
+	memset(&r->served, 0, sizeof(r->served));
+	res->served.on = ctx_servers;
 	for (i = 0; rc == 0 && i < r->ndl; i++)
 		rc = sim_strv_push(&res->downloaded, r->cat->pkgs[r->dl_pkgs[i]].name);
 	/* after the prune's deletions, the rollback's: the download that left the store */
@@ -251,7 +255,7 @@ int sim_site_run(struct sim_result *res, const struct sim_ctx *ctx, struct sim_s
 			rc = upgrade(&r, ctx, res, &gone);
 	}
 	if (rc == 0)
-		rc = result_of(res, &r, &gone);
+		rc = result_of(res, &r, &gone, ctx->sc->dservers.n > 0);
 	if (rc == 0)
 		rc = site_store_check(&r, res);
 	if (rc == 0 && !ctx->opt->keep)

@@ -12,6 +12,7 @@
 #include "names.h"
 #include "scenario/catalog.h"
 #include "scenario/fleet.h"
+#include "scenario/servers.h"
 #include "scenario/site.h"
 
 /* Per-site probability of each fault kind, drawn with the run seed. */
@@ -37,6 +38,7 @@ struct sim_scenario {
 	double halt_threshold;
 	size_t regions;       /* reserved keys: counted, validated, not simulated */
 	size_t deployment_servers;
+	struct sim_dservers dservers; /* server.deployment_servers, with their events */
 };
 
 /* An empty scenario of file: seed 1, halt threshold 0.05, an empty catalogue. */

@@ -93,6 +93,7 @@ sim_tests = \
 	tests/sim/test_listed.sh \
 	tests/sim/test_fleet.sh \
 	tests/sim/test_bad.sh \
-	tests/sim/test_many_events.sh
+	tests/sim/test_many_events.sh \
+	tests/sim/test_deploy.sh
 TESTS += $(sim_tests)
 EXTRA_DIST += $(sim_tests) tests/sim/lib.sh tests/sim/listed.json tests/sim/halt.json tests/sim/bad

@@ -89,6 +89,15 @@ for x in (d, e):
     x.pop("measured"); x["totals"].pop("baseline_repack_cpu_s")
 assert d == e'
 
+sim run "$TOPO/deploy.json" --cut c1s03/pkg6:0.5 --quiet --report "$W/c.json"
+pycheck "deploy: a cut download after failovers: its last piece ends cut, the servers counted what they sent" "$W/c.json" '
+s = site("c1s03")
+assert s["outcome"] == "failed" and s["cause"]["kind"] == "cut" and s["downloaded"] == [], s["cause"]
+assert s["servers"][-1]["ended"] == "cut" and s["servers"][-1]["package"] == "pkg6", s["servers"]
+assert s["failovers"] >= 2 and sum(p["bytes"] for p in s["servers"]) == s["bytes_downloaded"]
+assert sum(p["bytes"] for p in s["servers"] if p["package"] == "pkg6") == int(s["cause"]["detail"].split()[6])
+assert sum(x["bytes"] for x in d["deployment_servers"]) == d["totals"]["bytes_downloaded"]'
+
 # every server down for good: the downloads stop, the sites fail, the stores are as before
 "$PY" - "$TOPO/deploy.json" "$W/alldown.json" <<'PYEOF'
 import json, sys

@@ -257,8 +257,11 @@ int sim_report_close(struct sim_report *r, const struct sim_figures *f, uint64_t
 	} else if (r->write_failed) {
 		rc = sim_error(DUPG_EIO, "cannot write the report to stdout");
 	}
-	if (!quiet)
+	if (!quiet) {
 		sim_table_print(&r->table, &r->head, &r->totals, f, halted_sites, wall_s);
+		if (r->nds > 0)
+			sim_table_servers(&r->head, r->ds_bytes, r->ds_sites, r->ds_failovers);
+	}
 	return rc;
 }
 

@@ -82,7 +82,13 @@ cut = [p for s in d["sites"] for p in s["servers"] if p["ended"] == "upgrade"]
 assert len(cut) >= 10 and {p["server"] for p in cut} == {"ds2", "ds3", "ds4"}, cut
 assert all(p["bytes"] > 0 or p["to_s"] - p["from_s"] < 0.01 for p in cut)
 assert all(s["outcome"] == "upgraded" for s in d["sites"])'
-sim run "$TOPO/deploy.json" --quiet --report "$W/d2.json"
+sim run "$TOPO/deploy.json" --report "$W/d2.json" 2>"$W/table"
+if grep -Eq '^ds1 +chassis=1,slot=1 +[0-9.]+ MiB +11 +11  1\.0s +-$' "$W/table" &&
+	grep -Eq '^ds3 +chassis=2,slot=1 .* 2\.0s-2\.5s$' "$W/table"; then
+	ok "deploy: the table shows each server, ds1 down at 1.0 s, ds3's upgrade"
+else
+	bad "deploy: the table shows each server"; cat "$W/table"
+fi
 pycheck "deploy: deterministic" "$W/d.json" '
 e = json.load(open(sys.argv[1].replace("d.json", "d2.json")))
 for x in (d, e):

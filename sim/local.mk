@@ -29,6 +29,8 @@ sim_dupg_sim_SOURCES = \
 	sim/scenario/fields.c \
 	sim/scenario/fleet.h \
 	sim/scenario/fleet.c \
+	sim/scenario/servers.h \
+	sim/scenario/servers.c \
 	sim/scenario/scenario.h \
 	sim/scenario/scenario.c \
 	sim/scenario/load_site.h \
@@ -95,6 +97,7 @@ sim_tests = \
 	tests/sim/test_fleet.sh \
 	tests/sim/test_bad.sh \
 	tests/sim/test_many_events.sh \
-	tests/sim/test_regions.sh
+	tests/sim/test_regions.sh \
+	tests/sim/test_deploy.sh
 TESTS += $(sim_tests)
 EXTRA_DIST += $(sim_tests) tests/sim/lib.sh tests/sim/listed.json tests/sim/halt.json tests/sim/bad

@@ -8,7 +8,7 @@
 
 static const char *const role_names[SIM_ROLES] = { "bbu", "hub", "rru" };
 static const char *const fault_names[SIM_FAULT_KINDS] = { "stage", "switch", "health", "cut",
-							  "master_crash", "txn_crash", "downloader_down" };
+							  "master_crash", "txn_crash", "downloader_down", "server_down" };
 static const char *const outcome_names[SIM_OUTCOMES] = { "upgraded", "rolled_back", "current",
 							 "failed" };
 static const char *const dev_state_names[SIM_DEV_STATES] = { "unchanged", "upgraded",

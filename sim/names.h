@@ -12,7 +12,7 @@ enum sim_role { SIM_ROLE_BBU = 0, SIM_ROLE_HUB = 1, SIM_ROLE_RRU = 2, SIM_ROLES 
 
 /*
  * Faults a run can inject into a site: "stage", "switch", "health", "cut",
- * "master_crash", "txn_crash", "downloader_down".
+ * "master_crash", "txn_crash", "downloader_down", "server_down".
  */
 enum sim_fault_kind {
 	SIM_FAULT_STAGE = 0,   /* a device fails while staging its package */
@@ -22,6 +22,7 @@ enum sim_fault_kind {
 	SIM_FAULT_CRASH,       /* the master crashes during the store update */
 	SIM_FAULT_TXN_CRASH,   /* the master crashes after a journal write of the transaction */
 	SIM_FAULT_DOWNLOADER_DOWN, /* the virtual server of the site's region dies as the site fetches */
+	SIM_FAULT_SERVER_DOWN, /* a deployment server goes down (a scenario event, not a site's) */
 	SIM_FAULT_KINDS
 };
 

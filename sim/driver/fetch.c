@@ -2,6 +2,7 @@
 /* A site's download into the master's store, on the virtual clock, then verification. */
 #include "config.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,8 +58,95 @@ static int task_packages(struct site_run *r, const struct sim_ctx *ctx,
 	return 0;
 }
 
+/* The site's ranking of the deployment servers by its location: the library's (dupg/locality.h). */
+static int rank_servers(struct site_run *r, const struct sim_ctx *ctx)
+{
+	const struct sim_dservers *c = &ctx->sc->dservers;
+	const char **locs = calloc(c->n, sizeof(*locs));
+	size_t i;
+	int rc;
+
+	r->ds_order = calloc(c->n, sizeof(*r->ds_order));
+	r->ds_tier = calloc(c->n, sizeof(*r->ds_tier));
+	if (locs == NULL || r->ds_order == NULL || r->ds_tier == NULL) {
+		free(locs);
+		return sim_error(DUPG_ENOMEM, "out of memory");
+	}
+	for (i = 0; i < c->n; i++)
+		locs[i] = c->v[i].location;
+	rc = dupg_locality_rank(r->ds_order, r->ds_tier, r->site->location, locs, c->n);
+	free(locs);
+	if (rc != 0)
+		return sim_error_lib(rc, "site %s: ranking the deployment servers", r->site->id);
+	r->served.on = 1;
+	return 0;
+}
+
+/*
+ * bytes of package p over the uplink, from the nearest deployment server that
+ * serves at r->t. When that server stops serving (down, or out for its
+ * upgrade) the master fails over to the next one that serves and resumes: the
+ * bytes that came down are kept. With none serving it waits for one back from
+ * its upgrade. *got receives the bytes that came down. 0 when all came down,
+ * 1 when no server will serve again, or a negative error.
+ */
+static int serve(struct site_run *r, const struct sim_ctx *ctx, const struct sim_pkg *p,
+		 uint64_t bytes, const char *end, uint64_t *got)
+{
+	const struct sim_dservers *c = &ctx->sc->dservers;
+	double mbps = r->site->uplink_mbps, lat = r->site->devs[0].latency_ms;
+	uint64_t left = bytes;
+	int rc;
+
+	*got = 0;
+	while (left > 0) {
+		double when = sim_dservers_next_up(c, r->t), out, need;
+		struct sim_piece *pc;
+		size_t k;
+
+		if (isinf(when))
+			return 1;
+		r->t = when;
+		for (k = 0; k < c->n && !sim_dservers_up(c, r->ds_order[k], r->t); k++)
+			;
+		if (k == c->n)
+			return sim_error(DUPG_ERROR, "site %s: no deployment server up at %.3f s",
+					 r->site->id, r->t);
+		if ((rc = sim_grow(&r->served.v, &r->served.cap, r->served.n + 1,
+				   sizeof(*r->served.v))) != 0)
+			return rc;
+		pc = &r->served.v[r->served.n++];
+		pc->server = r->ds_order[k];
+		pc->server_id = c->v[pc->server].id;
+		pc->rank = k;
+		pc->near = (int)r->ds_tier[pc->server];
+		pc->package = p->name;
+		pc->from_s = r->t;
+		out = sim_dservers_next_out(c, pc->server, r->t);
+		need = site_transfer_s(left, mbps, lat);
+		if (r->t + need <= out) {
+			pc->bytes = left;
+			r->t += need;
+			pc->ended = end;
+		} else {
+			/* the server stops mid-transfer: what came down until then stays */
+			double span = out - r->t - lat / 1000.0;
+			uint64_t n = span > 0 ? (uint64_t)(span * mbps * 1e6 / 8.0) : 0;
+
+			pc->bytes = n < left ? n : left;
+			r->t = out;
+			pc->ended = c->v[pc->server].down_at_s == out ? "down" : "upgrade";
+			r->served.failovers++;
+		}
+		pc->to_s = r->t;
+		left -= pc->bytes;
+		*got += pc->bytes;
+	}
+	return 0;
+}
+
 /* The cut-off download: the partial file never enters the store, nor do the packages before it. */
-static int cut_off(struct site_run *r, const struct sim_pkg *p, const struct sim_fault *cut,
+static int cut_off(struct site_run *r, const struct sim_ctx *ctx, const struct sim_pkg *p, const struct sim_fault *cut,
 		   size_t fault_index, const char *src, const char *dst)
 {
 	uint64_t limit = (uint64_t)((double)p->size * cut->fraction), copied = 0;
@@ -66,15 +154,42 @@ static int cut_off(struct site_run *r, const struct sim_pkg *p, const struct sim
 
 	unlink(dst);
 	unlink_downloads(r);
+	if (rc == 0 && r->served.on) {
+		uint64_t got = 0;
+		/* the cut comes after copied bytes, from whichever servers served them */
+		if ((rc = serve(r, ctx, p, copied, "cut", &got)) < 0)
+			return rc;
+		rc = 0;
+		copied = got;
+	} else {
+		r->t += site_transfer_s(copied, r->site->uplink_mbps, r->site->devs[0].latency_ms);
+	}
 	r->bytes_downloaded += copied;
 	r->server_bytes += copied;
 	r->each_bytes += copied;
-	r->t += site_transfer_s(copied, r->site->uplink_mbps, r->site->devs[0].latency_ms);
 	site_fired(r, fault_index);
 	site_set_cause(r, SIM_FAULT_CUT, NULL, cut->origin,
 		       "download of %s cut off after %llu of %llu bytes", p->name,
 		       (unsigned long long)copied, (unsigned long long)p->size);
 	return rc != 0 ? rc : 1;
+}
+
+/* Every deployment server is down for good: the download stops, nothing of it stays in the store. */
+static int no_server(struct site_run *r, const struct sim_pkg *p, uint64_t got)
+{
+	char *dst = sim_printf("%s/%s", r->store_dir, p->base);
+
+	if (dst == NULL)
+		return sim_error(DUPG_ENOMEM, "out of memory");
+	unlink(dst);
+	free(dst);
+	unlink_downloads(r);
+	r->bytes_downloaded += got;
+	site_set_cause(r, SIM_FAULT_SERVER_DOWN, NULL, "scenario",
+		       "download of %s stopped after %llu of %llu bytes: every deployment server "
+		       "is down from %.3f s", p->name, (unsigned long long)got,
+		       (unsigned long long)p->size, r->t);
+	return 1;
 }
 
 /* Verify before anything touches the store: a corrupt package never enters a list. */
@@ -112,7 +227,8 @@ int site_fetch(struct site_run *r, const struct sim_ctx *ctx)
 	const struct sim_fault *cut = site_find_fault(r, SIM_FAULT_CUT, &fi);
 	int rc;
 
-	if ((rc = task_packages(r, ctx, cut, &cut_at)) != 0)
+	if ((rc = task_packages(r, ctx, cut, &cut_at)) != 0 ||
+	    (ctx->sc->dservers.n > 0 && (rc = rank_servers(r, ctx)) != 0))
 		return rc;
 	for (i = 0; i < r->ntask; i++) {
 		const struct sim_pkg *p = &r->cat->pkgs[r->task_pkgs[i]];
@@ -131,7 +247,7 @@ int site_fetch(struct site_run *r, const struct sim_ctx *ctx)
 			return sim_error(DUPG_ENOMEM, "out of memory");
 		}
 		if (i == cut_at) {
-			rc = cut_off(r, p, cut, fi, src, dst);
+			rc = cut_off(r, ctx, p, cut, fi, src, dst);
 			free(src);
 			free(dst);
 			return rc;
@@ -152,12 +268,22 @@ int site_fetch(struct site_run *r, const struct sim_ctx *ctx)
 		free(dst);
 		if (rc != 0)
 			return rc;
+		if (regional) {
+			/* over the region's LAN: driver/region.c kept the clock */
+		} else if (r->served.on) {
+			uint64_t got = 0;
+			if ((rc = serve(r, ctx, p, copied, "done", &got)) < 0)
+				return rc;
+			if (rc == 1)
+				return no_server(r, p, got);
+		} else {
+			r->t += site_transfer_s(copied, r->site->uplink_mbps,
+						r->site->devs[0].latency_ms);
+		}
 		r->bytes_downloaded += copied;
 		r->each_bytes += copied;
-		if (!regional) {
+		if (!regional)
 			r->server_bytes += copied;
-			r->t += site_transfer_s(copied, r->site->uplink_mbps, r->site->devs[0].latency_ms);
-		}
 		r->dl_pkgs[r->ndl++] = r->task_pkgs[i];
 	}
 	if ((rc = verify(r, ctx)) != 0)

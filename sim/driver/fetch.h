@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fetch.c: a site's download from the management server into the master's
- * store, on the virtual clock, and the verification of what came down.
+ * store, on the virtual clock, and the verification of what came down. With
+ * deployment servers, the bytes come from the nearest one that serves
+ * (dupg_locality_rank on the locations), failing over and resuming.
  */
 #ifndef DUPG_SIM_FETCH_H
 #define DUPG_SIM_FETCH_H

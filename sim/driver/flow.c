@@ -197,7 +197,7 @@ static int faults_result(struct sim_result *res, const struct site_run *r)
 }
 
 /* What the run produced, as plain data; the store's lists are read back after this. */
-static int result_of(struct sim_result *res, const struct site_run *r, const struct sim_strv *gone,
+static int result_of(struct sim_result *res, struct site_run *r, const struct sim_strv *gone,
 		     const struct sim_ctx *ctx)
 {
 	size_t i, n;
@@ -210,6 +210,9 @@ static int result_of(struct sim_result *res, const struct site_run *r, const str
 	res->each_bytes = r->each_bytes;
 	if (ctx->regions != NULL)
 		res->source = sim_region_source(ctx->regions, r);
+	res->served = r->served;
+	memset(&r->served, 0, sizeof(r->served));
+	res->served.on = ctx->sc->dservers.n > 0;
 	for (i = 0; rc == 0 && i < r->ndl; i++)
 		rc = sim_strv_push(&res->downloaded, r->cat->pkgs[r->dl_pkgs[i]].name);
 	/* after the prune's deletions, the rollback's: the download that left the store */

@@ -53,5 +53,6 @@ void sim_result_clear(struct sim_result *r)
 	sim_strv_clear(&r->store.rollback);
 	free(r->faults);
 	free(r->devs);
+	free(r->served.v);
 	sim_result_init(r);
 }

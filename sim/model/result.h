@@ -13,6 +13,7 @@
 
 #include "dupg.h"
 #include "names.h"
+#include "scenario/servers.h"
 
 /* A list of strings it owns. */
 struct sim_strv {
@@ -53,6 +54,30 @@ struct sim_fault_result {
 	uint64_t write;       /* txn_crash only */
 	const char *origin;
 	int fired;
+};
+
+/*
+ * A piece of a download from the deployment servers: bytes of one package
+ * from one server, until the package was complete or the server stopped
+ * serving (the next piece resumes where it stopped).
+ */
+struct sim_piece {
+	size_t server;        /* index in the scenario's deployment servers */
+	const char *server_id; /* borrowed from the scenario */
+	size_t rank;          /* the server's place in the site's ranking, 0 the nearest */
+	int near;             /* its dupg_nearness to the site */
+	const char *package;  /* borrowed from the catalogue */
+	uint64_t bytes;
+	double from_s, to_s;
+	const char *ended;    /* "done", "down", "upgrade", "cut", "no_server" (static) */
+};
+
+/* The pieces of a site's download and how often it failed over. */
+struct sim_served {
+	int on;               /* the scenario has deployment servers: the report shows them */
+	struct sim_piece *v;
+	size_t n, cap;
+	uint64_t failovers;   /* pieces that ended because their server stopped serving */
 };
 
 /* The site's transaction, reported when a txn_crash fault aimed at it. */
@@ -96,6 +121,7 @@ struct sim_result {
 	const char *source;          /* elect regions only: "server" or the node it fetched from */
 	uint64_t server_bytes;       /* what it took from the management server itself */
 	uint64_t each_bytes;         /* what it would have taken had it downloaded its own task */
+	struct sim_served served;    /* with deployment servers: who served what */
 	uint64_t universal_bytes;    /* what the baselines move for the same need */
 	uint64_t repack_bytes;
 };
@@ -111,6 +137,7 @@ struct sim_run_head {
 	uint64_t sites;       /* sites of the fleet (a halted rollout reports fewer) */
 	int no_fsync;
 	int link;             /* downloads hard-linked */
+	const struct sim_dservers *dservers; /* the deployment servers (borrowed); none: n is 0 */
 };
 
 /* One rollout wave: its sites, those that tried to upgrade, those that rolled back or failed. */

@@ -55,6 +55,9 @@ void site_run_free(struct site_run *r)
 	free(r->devs);
 	free(r->dl_pkgs);
 	free(r->task_pkgs);
+	free(r->ds_order);
+	free(r->ds_tier);
+	free(r->served.v);
 	free(r->dir);
 	free(r->store_dir);
 	free(r->list_file);

@@ -60,6 +60,9 @@ struct site_run {
 	uint64_t bytes_downloaded;
 	uint64_t server_bytes;    /* of them, from the management server itself */
 	uint64_t each_bytes;      /* what it would have taken from the server without regions */
+	size_t *ds_order;         /* deployment servers, nearest first (dupg_locality_rank) */
+	dupg_nearness *ds_tier;   /* each server's tier, by scenario index */
+	struct sim_served served; /* the download's pieces; moves to the result */
 	double t;                 /* the virtual clock, seconds */
 	double t_download, t_staged, t_switched, t_done, t_rollback;
 	struct sim_txn_result txn; /* reported when a txn_crash fault aims at the site */

@@ -30,6 +30,8 @@ struct sim_report {
 	json_object *waves;
 	int write_failed;
 	int direct;             /* written straight to a device (no temporary, no rename) */
+	size_t nds;             /* deployment servers, and what each served: */
+	uint64_t *ds_bytes, *ds_sites, *ds_failovers;
 };
 
 static const char *const SEP = ",\n";
@@ -78,6 +80,16 @@ int sim_report_open(struct sim_report **out, const char *file, const struct sim_
 		free(r);
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	}
+	r->nds = head->dservers != NULL ? head->dservers->n : 0;
+	if (r->nds > 0) {
+		r->ds_bytes = calloc(r->nds, sizeof(*r->ds_bytes));
+		r->ds_sites = calloc(r->nds, sizeof(*r->ds_sites));
+		r->ds_failovers = calloc(r->nds, sizeof(*r->ds_failovers));
+		if (r->ds_bytes == NULL || r->ds_sites == NULL || r->ds_failovers == NULL) {
+			sim_report_free(r);
+			return sim_error(DUPG_ENOMEM, "out of memory");
+		}
+	}
 	if (file != NULL && is_device(file)) {
 		/* /dev/null, /dev/stdout, a FIFO: written to as it is, never replaced */
 		r->out = fopen(file, "w");
@@ -112,6 +124,52 @@ int sim_report_open(struct sim_report **out, const char *file, const struct sim_
 	return 0;
 }
 
+/* Each server's bytes, sites it served and transfers it stopped, from a site's pieces. */
+static void served_add(struct sim_report *r, const struct sim_served *s)
+{
+	size_t i, k;
+
+	for (k = 0; k < r->nds; k++) {
+		int any = 0;
+
+		for (i = 0; i < s->n; i++) {
+			if (s->v[i].server != k)
+				continue;
+			any = 1;
+			r->ds_bytes[k] += s->v[i].bytes;
+			r->ds_failovers[k] += strcmp(s->v[i].ended, "down") == 0 ||
+					      strcmp(s->v[i].ended, "upgrade") == 0;
+		}
+		r->ds_sites[k] += any;
+	}
+}
+
+/* The deployment servers: where each is, what it served, when it was down or upgraded. */
+static json_object *servers_json(const struct sim_report *r)
+{
+	const struct sim_dservers *c = r->head.dservers;
+	json_object *a = json_object_new_array();
+	size_t k;
+
+	for (k = 0; a != NULL && k < r->nds; k++) {
+		const struct sim_dserver *s = &c->v[k];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "id", json_object_new_string(s->id));
+		json_object_object_add(o, "location", sim_json_str(s->location));
+		json_object_object_add(o, "bytes", json_object_new_int64((int64_t)r->ds_bytes[k]));
+		json_object_object_add(o, "sites", json_object_new_int64((int64_t)r->ds_sites[k]));
+		json_object_object_add(o, "failovers", json_object_new_int64((int64_t)r->ds_failovers[k]));
+		json_object_object_add(o, "down_at_s", s->down_at_s >= 0 ? sim_json_num(s->down_at_s, 3) : NULL);
+		json_object_object_add(o, "upgrade_from_s",
+				       s->upgrade_from_s >= 0 ? sim_json_num(s->upgrade_from_s, 3) : NULL);
+		json_object_object_add(o, "upgraded_at_s", sim_dservers_upgraded(c, k) ?
+				       sim_json_num(s->upgrade_to_s, 3) : NULL);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 int sim_report_site(struct sim_report *r, const struct sim_result *res)
 {
 	int rc;
@@ -121,6 +179,7 @@ int sim_report_site(struct sim_report *r, const struct sim_result *res)
 	if ((rc = sim_site_json_write(r->out, res, &r->write_failed)) != 0)
 		return rc;
 	sim_totals_add(&r->totals, res);
+	served_add(r, &res->served);
 	sim_table_add(&r->table, &r->head, res);
 	return 0;
 }
@@ -182,6 +241,9 @@ static int write_tail(struct sim_report *r, const struct sim_figures *f, uint64_
 	json_object_object_add(tail, "waves", json_object_get(r->waves));
 	if (f->regions != NULL)
 		json_object_object_add(tail, "regions", regions_json(f));
+	/* only with deployment servers: other scenarios keep their report */
+	if (r->nds > 0)
+		json_object_object_add(tail, "deployment_servers", servers_json(r));
 	json_object_object_add(tail, "totals", sim_totals_json(&r->totals, f, halted_sites,
 							       r->head.no_fsync));
 	/* the only values that change from run to run: measurements of this machine */
@@ -226,8 +288,11 @@ int sim_report_close(struct sim_report *r, const struct sim_figures *f, uint64_t
 	} else if (r->write_failed) {
 		rc = sim_error(DUPG_EIO, "cannot write the report to stdout");
 	}
-	if (!quiet)
+	if (!quiet) {
 		sim_table_print(&r->table, &r->head, &r->totals, f, halted_sites, wall_s);
+		if (r->nds > 0)
+			sim_table_servers(&r->head, r->ds_bytes, r->ds_sites, r->ds_failovers);
+	}
 	return rc;
 }
 
@@ -241,6 +306,9 @@ void sim_report_free(struct sim_report *r)
 	}
 	sim_table_clear(&r->table);
 	json_object_put(r->waves);
+	free(r->ds_bytes);
+	free(r->ds_sites);
+	free(r->ds_failovers);
 	free(r->path);
 	free(r->tmp);
 	free(r);

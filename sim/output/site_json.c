@@ -118,6 +118,30 @@ static json_object *store_json(const struct sim_result *r)
 	return o;
 }
 
+/* Who served what: the pieces of the download, from the deployment servers. */
+static json_object *served_json(const struct sim_served *s)
+{
+	json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; a != NULL && i < s->n; i++) {
+		const struct sim_piece *pc = &s->v[i];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "server", json_object_new_string(pc->server_id));
+		json_object_object_add(o, "package", json_object_new_string(pc->package));
+		json_object_object_add(o, "bytes", json_object_new_int64((int64_t)pc->bytes));
+		json_object_object_add(o, "rank", json_object_new_int64((int64_t)pc->rank));
+		json_object_object_add(o, "near", json_object_new_string(
+			dupg_nearness_name((dupg_nearness)pc->near)));
+		json_object_object_add(o, "from_s", sim_json_num(pc->from_s, 3));
+		json_object_object_add(o, "to_s", sim_json_num(pc->to_s, 3));
+		json_object_object_add(o, "ended", json_object_new_string(pc->ended));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 /* Everything but the devices (and current_after, which follows them). */
 static json_object *head_json(const struct sim_result *r)
 {
@@ -138,6 +162,11 @@ static json_object *head_json(const struct sim_result *r)
 	json_object_object_add(o, "virtual_time_s", sim_json_num(r->virtual_time_s, 3));
 	json_object_object_add(o, "cause", cause_json(&r->cause));
 	json_object_object_add(o, "timeline", timeline_json(r));
+	/* only with deployment servers: other scenarios keep their report */
+	if (r->served.on) {
+		json_object_object_add(o, "servers", served_json(&r->served));
+		json_object_object_add(o, "failovers", json_object_new_int64((int64_t)r->served.failovers));
+	}
 	if (r->crashed)
 		json_object_object_add(o, "recovery", recovery_json(r));
 	if (r->txn.reported)

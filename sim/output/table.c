@@ -128,9 +128,11 @@ void sim_table_print(const struct sim_table *t, const struct sim_run_head *h,
 		(unsigned long long)tot->rollbacks[2]);
 	if (tot->txn_crash_rollbacks > 0)
 		fprintf(stderr, ", txn_crash %llu", (unsigned long long)tot->txn_crash_rollbacks);
-	fprintf(stderr, "; failed downloads: cut %llu, corrupt %llu; master crashes recovered: %llu\n",
-		(unsigned long long)tot->cut, (unsigned long long)tot->corrupt,
-		(unsigned long long)tot->crashes);
+	fprintf(stderr, "; failed downloads: cut %llu, corrupt %llu", (unsigned long long)tot->cut,
+		(unsigned long long)tot->corrupt);
+	if (tot->server_down > 0)
+		fprintf(stderr, ", server_down %llu", (unsigned long long)tot->server_down);
+	fprintf(stderr, "; master crashes recovered: %llu\n", (unsigned long long)tot->crashes);
 	print_designs(tot, f);
 	human(a, sizeof(a), tot->store);
 	human(b, sizeof(b), tot->baseline_store);
@@ -139,6 +141,28 @@ void sim_table_print(const struct sim_table *t, const struct sim_run_head *h,
 		(unsigned long long)tot->deleted);
 	fprintf(stderr, "virtual time per site: max %.1f s, mean %.1f s; wall time %.2f s\n",
 		tot->vtime_max, tot->nsites ? tot->vtime_sum / (double)tot->nsites : 0, wall_s);
+}
+
+void sim_table_servers(const struct sim_run_head *h, const uint64_t *bytes, const uint64_t *sites,
+		       const uint64_t *failovers)
+{
+	const struct sim_dservers *c = h->dservers;
+	size_t k;
+
+	fprintf(stderr, "\ndeployment server  location             served    sites  failovers  down     upgrade\n");
+	for (k = 0; k < c->n; k++) {
+		const struct sim_dserver *s = &c->v[k];
+		char a[32], down[32] = "-", up[48] = "-";
+
+		human(a, sizeof(a), bytes[k]);
+		if (s->down_at_s >= 0)
+			snprintf(down, sizeof(down), "%.1fs", s->down_at_s);
+		if (sim_dservers_upgraded(c, k))
+			snprintf(up, sizeof(up), "%.1fs-%.1fs", s->upgrade_from_s, s->upgrade_to_s);
+		fprintf(stderr, "%-18.18s %-18.18s %10s %8llu %10llu  %-8s %s\n", s->id,
+			s->location ? s->location : "-", a, (unsigned long long)sites[k],
+			(unsigned long long)failovers[k], down, up);
+	}
 }
 
 void sim_table_clear(struct sim_table *t)

@@ -25,6 +25,9 @@ void sim_table_add(struct sim_table *t, const struct sim_run_head *h, const stru
 void sim_table_print(const struct sim_table *t, const struct sim_run_head *h,
 		     const struct sim_totals *tot, const struct sim_figures *f, uint64_t halted,
 		     double wall_s);
+/* One line per deployment server (h->dservers): bytes and sites it served, failovers, down, upgrade. */
+void sim_table_servers(const struct sim_run_head *h, const uint64_t *bytes, const uint64_t *sites,
+		       const uint64_t *failovers);
 void sim_table_clear(struct sim_table *t);
 
 #endif

@@ -26,6 +26,8 @@ void sim_totals_add(struct sim_totals *t, const struct sim_result *r)
 		t->corrupt++;
 	else if (r->outcome == SIM_FAILED && r->cause.kind == SIM_FAULT_CUT)
 		t->cut++;
+	else if (r->outcome == SIM_FAILED && r->cause.kind == SIM_FAULT_SERVER_DOWN)
+		t->server_down++;
 	if (r->crashed) {
 		t->crashes++;
 		t->recoveries[r->recovery.action]++;
@@ -109,6 +111,9 @@ json_object *sim_totals_json(const struct sim_totals *t, const struct sim_figure
 	fail = json_object_new_object();
 	json_object_object_add(fail, "cut", count(t->cut));
 	json_object_object_add(fail, "corrupt", count(t->corrupt));
+	/* only when there are any: runs without deployment servers keep their report */
+	if (t->server_down > 0)
+		json_object_object_add(fail, sim_fault_name(SIM_FAULT_SERVER_DOWN), count(t->server_down));
 	json_object_object_add(o, "failures_by_cause", fail);
 	json_object_object_add(o, "master_crashes", count(t->crashes));
 	json_object_object_add(o, "recoveries", counts(action_name, t->recoveries, 3));

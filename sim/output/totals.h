@@ -15,6 +15,7 @@ struct sim_totals {
 	uint64_t bytes, universal, repack, store, baseline_store;
 	uint64_t rollbacks[3];  /* stage, switch, health */
 	uint64_t txn_crash_rollbacks; /* rolled back by a master crash before the commit point */
+	uint64_t server_down;   /* failed: every deployment server down for good */
 	uint64_t cut, corrupt, crashes, recoveries[3], deleted;
 	uint64_t server_bytes, each_bytes; /* the sites' own, for runs with elect regions */
 	double vtime_max, vtime_sum;

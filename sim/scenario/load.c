@@ -170,17 +170,35 @@ static int parse_reserved(struct sim_scenario *sc, struct sim_pctx *p, json_obje
 	n = arr ? json_object_array_length(arr) : 0;
 	for (i = 0; i < n; i++) {
 		json_object *d = json_object_array_get_idx(arr, i);
-		const char *id, *region;
+		const char *id, *region, *location;
+		struct sim_dservers *c = &sc->dservers;
 		struct sim_pctx q = *p;
 
 		snprintf(q.where, sizeof(q.where), "server: deployment_servers[%zu]", i);
 		if (!json_object_is_type(d, json_type_object))
 			return sim_bad(&q, "entry", "must be an object");
 		if ((rc = sim_get_str(&id, &q, d, "id", 1)) != 0 ||
-		    (rc = sim_get_str(&region, &q, d, "region", 0)) != 0)
+		    (rc = sim_get_str(&region, &q, d, "region", 0)) != 0 ||
+		    (rc = sim_get_str(&location, &q, d, "location", 0)) != 0)
 			return rc;
 		if (region != NULL && sim_map_get(regions, region) < 0)
 			return sim_bad(&q, "region", "names no region of the scenario");
+		if (sim_dservers_find(c, id) >= 0)
+			return sim_bad(&q, "id", "is used by two deployment servers");
+		if (location != NULL && dupg_location_check(location) != 0) {
+			char why[600];
+			snprintf(why, sizeof(why), "is not valid: %s", dupg_error_last());
+			return sim_bad(&q, "location", why);
+		}
+		if ((rc = sim_grow(&c->v, &c->cap, c->n + 1, sizeof(*c->v))) != 0)
+			return rc;
+		memset(&c->v[c->n], 0, sizeof(c->v[c->n]));
+		c->v[c->n].down_at_s = -1;
+		c->v[c->n].upgrade_from_s = c->v[c->n].upgrade_to_s = -1;
+		c->v[c->n].id = sim_strdup(id);
+		c->v[c->n].location = location ? sim_strdup(location) : NULL;
+		if (c->v[c->n++].id == NULL || (location != NULL && c->v[c->n - 1].location == NULL))
+			return sim_error(DUPG_ENOMEM, "out of memory");
 	}
 	sc->deployment_servers = n;
 	return 0;
@@ -371,6 +389,57 @@ static int parse_sites(struct sim_scenario *sc, struct sim_pctx *p, json_object 
 	return 0;
 }
 
+/*
+ * The deployment servers' events: {"kind": "server_down", "server": ID,
+ * "at_s": T} and {"kind": "servers_upgrade", "at_s": T, "each_s": D}. 1 when
+ * o is neither (a site's event), 0 when taken, or an error.
+ */
+static int load_server_event(struct sim_scenario *sc, struct sim_pctx *p, json_object *o)
+{
+	struct sim_dservers *c = &sc->dservers;
+	const char *kind = NULL, *server = NULL;
+	double at = -1, each = -1;
+	json_object *k;
+	long i;
+	int rc;
+
+	if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, "kind", &k) ||
+	    !json_object_is_type(k, json_type_string))
+		return 1;
+	kind = json_object_get_string(k);
+	if (strcmp(kind, "server_down") != 0 && strcmp(kind, "servers_upgrade") != 0)
+		return 1;
+	if (c->n == 0)
+		return sim_bad(p, kind, "event needs server.deployment_servers");
+	if ((rc = sim_get_num(&at, p, o, "at_s", 0, 86400.0 * 365)) != 0)
+		return rc;
+	if (at < 0)
+		return sim_bad(p, kind, "event needs \"at_s\": when, in seconds of virtual time");
+	if (strcmp(kind, "servers_upgrade") == 0) {
+		if ((rc = sim_get_num(&each, p, o, "each_s", 0, 86400.0 * 365)) != 0)
+			return rc;
+		if (!(each > 0))
+			return sim_bad(p, "servers_upgrade event",
+				       "needs \"each_s\" > 0: how long each server is out for its upgrade");
+		if (c->upgrade_at_s >= 0)
+			return sim_bad(p, "servers_upgrade event", "is given twice");
+		c->upgrade_at_s = at;
+		c->upgrade_each_s = each;
+		return 0;
+	}
+	if ((rc = sim_get_str(&server, p, o, "server", 1)) != 0)
+		return rc;
+	if ((i = sim_dservers_find(c, server)) < 0) {
+		char why[400];
+		snprintf(why, sizeof(why), "\"%s\" names no deployment server of the scenario", server);
+		return sim_bad(p, "server", why);
+	}
+	if (c->v[i].down_at_s >= 0)
+		return sim_bad(p, "server", "goes down twice");
+	c->v[i].down_at_s = at;
+	return 0;
+}
+
 /* The scenario's own events, after its sites: they name them. */
 static int parse_events(struct sim_scenario *sc, struct sim_pctx *p, json_object *root)
 {
@@ -382,10 +451,14 @@ static int parse_events(struct sim_scenario *sc, struct sim_pctx *p, json_object
 		return rc;
 	n = events ? json_object_array_length(events) : 0;
 	for (i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(events, i);
+
 		snprintf(p->where, sizeof(p->where), "events[%zu]", i);
-		if ((rc = sim_load_event(sc, p, json_object_array_get_idx(events, i), NULL)) != 0)
+		if ((rc = load_server_event(sc, p, e)) < 0 ||
+		    (rc == 1 && (rc = sim_load_event(sc, p, e, NULL)) != 0))
 			return rc;
 	}
+	sim_dservers_schedule(&sc->dservers);
 	return 0;
 }
 

@@ -46,6 +46,9 @@ int sim_load_event(struct sim_scenario *sc, struct sim_pctx *p, json_object *o,
 		return sim_bad(p, "kind",
 			   "must be stage, switch, health, cut, corrupt, master_crash, txn_crash or "
 			   "downloader_down");
+	if (k == SIM_FAULT_SERVER_DOWN)
+		return sim_bad(p, "server_down event", "belongs in the scenario's own \"events\": "
+						       "a server goes down for every site");
 	f.kind = (enum sim_fault_kind)k;
 	f.origin = "scenario";
 	f.fraction = fraction;
@@ -204,7 +207,7 @@ int sim_load_site(struct sim_scenario *sc, struct sim_pctx *p, json_object *o, s
 {
 	struct sim_site *s;
 	json_object *devs, *store, *events;
-	const char *id, *region;
+	const char *id, *region, *location;
 	size_t i, n;
 	int rc;
 
@@ -229,12 +232,20 @@ int sim_load_site(struct sim_scenario *sc, struct sim_pctx *p, json_object *o, s
 	if ((s->id = sim_strdup(id)) == NULL)
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	if ((rc = sim_get_str(&region, p, o, "region", 0)) != 0 ||
+	    (rc = sim_get_str(&location, p, o, "location", 0)) != 0 ||
 	    (rc = sim_get_num(&s->uplink_mbps, p, o, "uplink_mbps", 0.001, 1e6)) != 0 ||
 	    (rc = sim_get(&devs, p, o, "devices", json_type_array, 1)) != 0 ||
 	    (rc = sim_get(&store, p, o, "store", json_type_array, 0)) != 0 ||
 	    (rc = sim_get(&events, p, o, "events", json_type_array, 0)) != 0)
 		return rc;
 	if (region != NULL && (s->region = sim_strdup(region)) == NULL)
+		return sim_error(DUPG_ENOMEM, "out of memory");
+	if (location != NULL && dupg_location_check(location) != 0) {
+		char why[600];
+		snprintf(why, sizeof(why), "is not valid: %s", dupg_error_last());
+		return sim_bad(p, "location", why);
+	}
+	if (location != NULL && (s->location = sim_strdup(location)) == NULL)
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	if ((rc = parse_devices(s, sc, p, devs)) != 0 || (rc = parse_store(s, sc, p, store)) != 0)
 		return rc;

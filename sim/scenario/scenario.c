@@ -20,6 +20,7 @@ int sim_scenario_new(struct sim_scenario **out, const char *file)
 	sc->base = sim_strdup(slash ? slash + 1 : file);
 	sc->seed = 1;
 	sc->halt_threshold = 0.05;
+	sc->dservers.upgrade_at_s = -1;
 	if (sc->file == NULL || sc->base == NULL || sim_catalog_init(&sc->cat) != 0) {
 		sim_scenario_free(sc);
 		return sim_error(DUPG_ENOMEM, "out of memory");
@@ -103,6 +104,7 @@ void sim_scenario_free(struct sim_scenario *sc)
 	free(sc->region_specs);
 	free(sc->fleet_regions);
 	sim_recipe_free(sc->recipe);
+	sim_dservers_clear(&sc->dservers);
 	free(sc->events);
 	free(sc->sites);
 	free(sc->waves);

@@ -13,6 +13,7 @@
 #include "names.h"
 #include "scenario/catalog.h"
 #include "scenario/fleet.h"
+#include "scenario/servers.h"
 #include "scenario/site.h"
 
 /* Per-site probability of each fault kind, drawn with the run seed. */
@@ -54,6 +55,7 @@ struct sim_scenario {
 	struct sim_region_spec *region_specs; /* the "regions" entries, in order */
 	struct sim_region_spec *fleet_regions; /* the recipe's partition into regions, or NULL */
 	size_t deployment_servers;
+	struct sim_dservers dservers; /* server.deployment_servers, with their events */
 };
 
 /* An empty scenario of file: seed 1, halt threshold 0.05, an empty catalogue. */

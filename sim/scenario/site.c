@@ -84,6 +84,7 @@ void sim_site_clear(struct sim_site *s)
 	free(s->faults);
 	free(s->id);
 	free(s->region);
+	free(s->location);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -95,9 +96,11 @@ int sim_site_copy(struct sim_site *dst, const struct sim_site *src)
 	memset(dst, 0, sizeof(*dst));
 	dst->id = sim_strdup(src->id);
 	dst->region = sim_strdup(src->region);
+	dst->location = sim_strdup(src->location);
 	dst->uplink_mbps = src->uplink_mbps;
 	dst->index = src->index;
-	if (dst->id == NULL || (src->region && dst->region == NULL))
+	if (dst->id == NULL || (src->region && dst->region == NULL) ||
+	    (src->location && dst->location == NULL))
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	if ((rc = sim_grow(&dst->devs, &dst->devcap, src->ndev, sizeof(*dst->devs))) != 0 ||
 	    (src->nstore > 0 &&

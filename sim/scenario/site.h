@@ -50,6 +50,7 @@ struct sim_dev {
 struct sim_site {
 	char *id;
 	char *region;        /* reserved: regions that elect a downloader */
+	char *location;      /* labels (dupg/locality.h) the master ranks deployment servers by */
 	double uplink_mbps;  /* management server to master */
 	struct sim_dev *devs;
 	size_t ndev, devcap;

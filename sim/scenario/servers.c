@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The deployment-server cluster of a scenario: when each server serves. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * servers.c: the deployment-server cluster a scenario describes (seed 001:
  * main-control boards, each running a deployment server, all serving at

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # The deployment-server cluster (sim/topologies/deploy.json): two chassis,
 # four servers, ds1 down at 1 s in the middle of its sites' downloads, the
 # others upgraded one at a time from 1.5 s. Every piece of every download

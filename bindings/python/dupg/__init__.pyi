@@ -63,6 +63,15 @@ __version__: str
 
 StepName = Literal["journal_temp", "journal", "rollback_temp", "rollback", "list_temp", "list",
                    "delete", "done"]
+
+
+class StepEvent(str):
+    """What on_step receives: the step's name (a StepName), with the file a delete step removed."""
+    path: Optional[str]
+    def __new__(cls, name: str, path: Optional[str] = ...) -> StepEvent: ...
+    def __repr__(self) -> str: ...
+
+
 PackFormat = Literal["auto", "tar", "tar.gz", "tar.xz", "tar.zst", "zip"]
 TaskKind = Literal["none", "incremental", "full"]
 PlanAction = Literal["local", "send"]

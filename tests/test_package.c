@@ -1806,6 +1806,134 @@ static void test_fixture_package(void)
 /* Each test runs in a fresh scratch directory of its own. */
 #define IN_DIR(fn) \
 	static void fn##_in_dir(void) { setup(); fn(); teardown(); }
+/* ---- progress and cancel ------------------------------------------------ */
+
+/* What a progress callback saw; it cancels at call cancel_at (0: never). */
+struct seen_progress {
+	int calls, cancel_at, bad;  /* bad: done backwards, done > total, total changing */
+	uint64_t last_done, total, max_gap;
+	int null_file_calls, app_calls;
+	int last_was_null;
+};
+
+static int on_progress(uint64_t done, uint64_t total, const char *file, void *payload)
+{
+	struct seen_progress *p = payload;
+
+	if (p->calls > 0 && (done < p->last_done || total != p->total))
+		p->bad++;
+	if (done > total)
+		p->bad++;
+	if (done - p->last_done > p->max_gap)
+		p->max_gap = done - p->last_done;
+	p->last_done = done;
+	p->total = total;
+	p->last_was_null = file == NULL;
+	if (file == NULL)
+		p->null_file_calls++;
+	else if (strcmp(file, "bin/app") == 0)
+		p->app_calls++;
+	p->calls++;
+	return p->calls == p->cancel_at;
+}
+
+static void test_progress_and_cancel(void)
+{
+	/* 5 MiB of noise: at least five reports while it is read, at most a few per MiB */
+	const size_t big = (size_t)5 << 20;
+	const char *out = fx_path(dir, "p.tar.gz");
+	const uint64_t payload_bytes = big + 6;
+	dupg_pack_file files[3];
+	dupg_pack_options po = DUPG_PACK_OPTIONS_INIT;
+	dupg_verify_options vo = DUPG_VERIFY_OPTIONS_INIT;
+	struct seen_progress sp;
+	char *before;
+
+	payload(files, big);
+	/* build: digest and copy, twice the payload in all */
+	memset(&sp, 0, sizeof(sp));
+	po.progress = on_progress;
+	po.payload = &sp;
+	CU_ASSERT_EQUAL_FATAL(dupg_package_build(NULL, out, "n", "1", hw_bc, 2, files, 3, &po), 0);
+	CU_ASSERT_EQUAL(sp.bad, 0);
+	CU_ASSERT_EQUAL(sp.total, 2 * payload_bytes);
+	CU_ASSERT_EQUAL(sp.last_done, 2 * payload_bytes);
+	CU_ASSERT(sp.last_was_null);
+	CU_ASSERT_EQUAL(sp.null_file_calls, 1);
+	CU_ASSERT(sp.app_calls >= 10);             /* 10 MiB read for bin/app */
+	CU_ASSERT(sp.calls <= 2 * 3 + 10 + 2 + 1); /* once per file and pass, once per MiB (+ rounding), the end */
+	CU_ASSERT(sp.max_gap <= DUPG_PROGRESS_BYTES + 65536);
+
+	/* verify: the sizes the manifest declares */
+	memset(&sp, 0, sizeof(sp));
+	vo.now = DUPG_VERIFY_NO_EXPIRY;
+	vo.progress = on_progress;
+	vo.payload = &sp;
+	CU_ASSERT_EQUAL(dupg_package_verify_ext(NULL, out, &vo), 0);
+	CU_ASSERT_EQUAL(sp.bad, 0);
+	CU_ASSERT_EQUAL(sp.total, payload_bytes);
+	CU_ASSERT_EQUAL(sp.last_done, payload_bytes);
+	CU_ASSERT(sp.last_was_null);
+	CU_ASSERT(sp.app_calls >= 5);
+	CU_ASSERT(sp.calls <= 3 + 5 + 2 + 1);
+	CU_ASSERT(sp.max_gap <= DUPG_PROGRESS_BYTES + 65536);
+
+	/* cancel while verifying: DUPG_EABORTED naming the package, no manifest */
+	{
+		dupg_manifest *m = (dupg_manifest *)1;
+
+		memset(&sp, 0, sizeof(sp));
+		sp.cancel_at = 3;
+		ASSERT_ERR(dupg_package_verify_ext(&m, out, &vo), DUPG_EABORTED, "cancelled by the progress callback");
+		ASSERT_NAMES(out);
+		CU_ASSERT_PTR_NULL(m);
+		CU_ASSERT_EQUAL(sp.calls, 3);
+	}
+	/* a version-1 struct has no callback: none is called */
+	memset(&sp, 0, sizeof(sp));
+	sp.cancel_at = 1;
+	vo.version = 1;
+	CU_ASSERT_EQUAL(dupg_package_verify_ext(NULL, out, &vo), 0);
+	CU_ASSERT_EQUAL(sp.calls, 0);
+	vo.version = 3;
+	ASSERT_ERR(dupg_package_verify_ext(NULL, out, &vo), DUPG_EINVAL, "version 3");
+
+	/* cancel a build, while digesting and while copying: the old file stays, no temporary */
+	{
+		int at[] = { 1, 4, 12, 0 };
+		size_t k;
+
+		for (k = 0; at[k] != 0; k++) {
+			before = snapshot();
+			memset(&sp, 0, sizeof(sp));
+			sp.cancel_at = at[k];
+			ASSERT_ERR(dupg_package_build(NULL, out, "n", "2", hw_bc, 2, files, 3, &po), DUPG_EABORTED,
+				   "build cancelled by the progress callback");
+			ASSERT_NAMES(out);
+			CU_ASSERT_EQUAL(sp.calls, at[k]);
+			assert_unchanged(before);
+			free(before);
+		}
+		/* a new file: nothing under its name */
+		memset(&sp, 0, sizeof(sp));
+		sp.cancel_at = 12;
+		CU_ASSERT_EQUAL(dupg_package_build(NULL, fx_path(dir, "new.tar"), "n", "2", hw_bc, 2, files, 3,
+						   &po), DUPG_EABORTED);
+		CU_ASSERT(!fx_exists(fx_path(dir, "new.tar")));
+		before = snapshot();
+		CU_ASSERT_PTR_NULL(strstr(before, "new.tar"));
+		free(before);
+	}
+	/* version 2 of the pack options (no callback) is still read as it was */
+	memset(&sp, 0, sizeof(sp));
+	sp.cancel_at = 1;
+	po.version = 2;
+	CU_ASSERT_EQUAL(dupg_package_build(NULL, out, "n", "3", hw_bc, 2, files, 3, &po), 0);
+	CU_ASSERT_EQUAL(sp.calls, 0);
+	payload_free(files);
+}
+
+IN_DIR(test_progress_and_cancel)
 IN_DIR(test_file_xxh128)
 IN_DIR(test_file_xxh128_errors)
 IN_DIR(test_round_trip_all_formats)
@@ -1837,6 +1965,7 @@ int main(void)
 	CU_TestInfo tests[] = {
 		T("file digest matches xxhsum -H2", test_file_xxh128),
 		T("file digest errors", test_file_xxh128_errors),
+		T("progress and cancel of builds and verifications", test_progress_and_cancel),
 		T("build, read, verify in all five formats", test_round_trip_all_formats),
 		T("explicit formats and file name suffixes", test_explicit_format_and_suffixes),
 		T("builds are byte-for-byte reproducible", test_build_is_reproducible),

@@ -507,6 +507,83 @@ static void test_cascade_100k(void)
 	dupg_topology_free(t);
 }
 
+/*
+ * Versions beside the steps: from the configurations when they record them,
+ * NULL where they do not; a rollback ends on the versions of `from`.
+ */
+static void test_versions(void)
+{
+	dupg_topology *t = worked_topology();
+	dupg_config *from = config_of(rollback_cfg), *to = config_of(latest_cfg), *d = NULL;
+	dupg_plan *p = NULL, *r = NULL;
+	char *json = NULL;
+	size_t i;
+
+	/* A and B known on both sides, C known only in `to` */
+	CU_ASSERT_EQUAL(dupg_config_set_version(to, "A", "5.0"), 0);
+	CU_ASSERT_EQUAL(dupg_config_set_version(to, "B", "6.0"), 0);
+	CU_ASSERT_EQUAL(dupg_config_set_version(to, "C", "6.1"), 0);
+	CU_ASSERT_EQUAL(dupg_config_set_version(from, "A", "3.0"), 0);
+	CU_ASSERT_EQUAL(dupg_config_set_version(from, "B", "4.0"), 0);
+	CU_ASSERT_STRING_EQUAL(dupg_config_version(to, "A"), "5.0");
+	CU_ASSERT_PTR_NULL(dupg_config_version(to, "D"));
+	CU_ASSERT_PTR_NULL(dupg_config_version(to, "Z"));
+	/* errors name the problem */
+	CU_ASSERT_EQUAL(dupg_config_set_version(to, "Z", "1"), DUPG_ENOTFOUND);
+	CU_ASSERT_PTR_NOT_NULL(strstr(dupg_error_last(), "\"Z\""));
+	CU_ASSERT_EQUAL(dupg_config_set_version(to, "A", ""), DUPG_EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(dupg_error_last(), "A: version"));
+	CU_ASSERT_EQUAL(dupg_config_set_version(to, "A", "\xff"), DUPG_EINVAL);
+	CU_ASSERT_EQUAL(dupg_config_set_version(NULL, "A", "1"), DUPG_EINVAL);
+	CU_ASSERT_STRING_EQUAL(dupg_config_version(to, "A"), "5.0");
+	/* a copy keeps them, equality ignores them */
+	CU_ASSERT_EQUAL_FATAL(dupg_config_dup(&d, to), 0);
+	CU_ASSERT_STRING_EQUAL(dupg_config_version(d, "C"), "6.1");
+	CU_ASSERT(dupg_config_equal(d, to));
+	/* another package for a type forgets its version */
+	CU_ASSERT_EQUAL(dupg_config_set(d, "C", "pkg7.tar.gz"), 0);
+	CU_ASSERT_PTR_NULL(dupg_config_version(d, "C"));
+	CU_ASSERT_EQUAL(dupg_config_set_version(d, "C", NULL), 0);
+	dupg_config_free(d);
+
+	CU_ASSERT_EQUAL_FATAL(dupg_plan_upgrade(&p, t, from, to), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_plan_rollback(&r, p), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_plan_count(p), 4);
+	for (i = 0; i < dupg_plan_count(p); i++) {
+		const char *hw = dupg_plan_hw(p, i);
+
+		if (strcmp(hw, "A") == 0) {
+			CU_ASSERT_STRING_EQUAL(dupg_plan_version(p, i), "5.0");
+			CU_ASSERT_STRING_EQUAL(dupg_plan_version(r, i), "3.0");
+		} else if (strcmp(hw, "B") == 0) {
+			CU_ASSERT_STRING_EQUAL(dupg_plan_version(p, i), "6.0");
+			CU_ASSERT_STRING_EQUAL(dupg_plan_version(r, i), "4.0");
+		} else {
+			CU_ASSERT_STRING_EQUAL(hw, "C");
+			CU_ASSERT_STRING_EQUAL(dupg_plan_version(p, i), "6.1");
+			CU_ASSERT_PTR_NULL(dupg_plan_version(r, i));
+		}
+	}
+	CU_ASSERT_PTR_NULL(dupg_plan_version(p, 4));
+	CU_ASSERT_PTR_NULL(dupg_plan_version(NULL, 0));
+	/* the plan holds copies: the configurations may go */
+	dupg_config_free(from);
+	dupg_config_free(to);
+	CU_ASSERT_STRING_EQUAL(dupg_plan_version(p, 0), "5.0");
+	CU_ASSERT_EQUAL(dupg_plan_to_json(&json, p), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"previous\":\"pkg3.tar.gz\",\"version\":\"5.0\""));
+	dupg_free(json);
+	json = NULL;
+	CU_ASSERT_EQUAL(dupg_plan_to_json(&json, r), 0);
+	/* the rollback of C has no known version: no key */
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"version\":\"3.0\""));
+	CU_ASSERT_EQUAL(strstr(json, "6.1"), NULL);
+	dupg_free(json);
+	dupg_plan_free(r);
+	dupg_plan_free(p);
+	dupg_topology_free(t);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -518,6 +595,7 @@ int main(void)
 		{ "no change", test_no_change },
 		{ "errors", test_errors },
 		{ "getters out of range", test_getters_out_of_range },
+		{ "target versions beside the steps", test_versions },
 		{ "100,000 devices", test_wide_100k },
 		{ "cascade 100,000 deep", test_cascade_100k },
 		CU_TEST_INFO_NULL,

@@ -18,12 +18,24 @@ struct steps {
 	dupg_apply_step seen[64];
 };
 
+/*
+ * What dupg_apply_step_path() said at each call of on_step ("" for NULL),
+ * and how often it named a file at a step other than a delete.
+ */
+static char step_paths[64][256];
+static int step_path_misplaced;
+
 static int on_step(dupg_apply_step step, void *payload)
 {
 	struct steps *s = payload;
+	const char *path = dupg_apply_step_path();
 
-	if (s->calls < 64)
+	if (step != DUPG_STEP_DELETE && path != NULL)
+		step_path_misplaced++;
+	if (s->calls < 64) {
 		s->seen[s->calls] = step;
+		snprintf(step_paths[s->calls], sizeof(step_paths[0]), "%s", path != NULL ? path : "");
+	}
 	s->calls++;
 	return s->calls == s->stop_at;
 }
@@ -144,6 +156,10 @@ static void test_worked_example_applied(void)
 	CU_ASSERT_EQUAL(st.calls, 8);
 	for (i = 0; i < 8; i++)
 		CU_ASSERT_EQUAL(st.seen[i], want[i]);
+	/* the delete step names its file, as LIST named it; no other step names one */
+	CU_ASSERT_STRING_EQUAL(step_paths[6], "pkg1");
+	CU_ASSERT_EQUAL(step_path_misplaced, 0);
+	CU_ASSERT_PTR_NULL(dupg_apply_step_path());
 	/* the result and the handle's list */
 	CU_ASSERT_EQUAL(dupg_prune_count(p, DUPG_LIST_DELETABLE), 1);
 	CU_ASSERT_STRING_EQUAL(dupg_prune_path(p, DUPG_LIST_DELETABLE, 0), "pkg1");
@@ -775,6 +791,12 @@ static void test_worked_example_rolled_back(void)
 	CU_ASSERT_EQUAL(st.calls, 9);
 	for (i = 0; i < 9; i++)
 		CU_ASSERT_EQUAL(st.seen[i], want[i]);
+	/* each delete step names its file: the deleted ones, in order */
+	CU_ASSERT_EQUAL(json_object_array_length(want_deleted), 2);
+	for (i = 0; i < 2; i++)
+		CU_ASSERT_STRING_EQUAL(step_paths[6 + i], json_object_get_string(
+						   json_object_array_get_idx(want_deleted, (size_t)i)));
+	CU_ASSERT_EQUAL(step_path_misplaced, 0);
 	/* the handle's list is the new LIST, and describes the rollback configuration */
 	l = dupg_store_list(s);
 	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_count(l), 3);

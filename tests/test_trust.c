@@ -855,6 +855,89 @@ static void test_floor_recovered(void)
 	free(sdir);
 }
 
+/* A progress callback that counts its calls and cancels when asked. */
+static int count_progress(uint64_t done, uint64_t total, const char *file, void *counts)
+{
+	int *calls = counts;
+
+	(void)done;
+	(void)total;
+	(void)file;
+	return ++calls[0] == calls[1];
+}
+
+/*
+ * Admission options of version 1 (whose verify options ended at `now`) are
+ * read as they were laid out; version 2 carries a progress callback into
+ * every verification, and one that cancels changes nothing on disk.
+ */
+static void test_admit_versions(void)
+{
+	const char *keys[] = { k1 };
+	dupg_trust *t = trust_of(keys, 1, 1);
+	char *sdir = fx_tmpdir(), listfile[1024], *before;
+	struct {
+		unsigned int version;
+		struct {
+			unsigned int version;
+			dupg_trust_policy policy;
+			const dupg_trust *trust;
+			int64_t now;
+		} verify;
+		const char *const *verified;
+		size_t verified_count;
+	} v1 = { 1, { 1, DUPG_TRUST_REQUIRED, NULL, DUPG_VERIFY_NO_EXPIRY }, NULL, 0 };
+	dupg_admit_options ad = DUPG_ADMIT_OPTIONS_INIT;
+	dupg_apply_options ao = DUPG_APPLY_OPTIONS_INIT;
+	dupg_store *st = NULL;
+	dupg_pathlist *d = NULL;
+	int calls[2] = { 0, 0 };
+
+	snprintf(listfile, sizeof(listfile), "%s", fx_path(sdir, "list"));
+	store_pkg(sdir, "p1.tar", "1", 0, 1, 0);
+	store_pkg(sdir, "p2.tar", "2", 0, 0, 0);
+	store_pkg(sdir, "p3.tar", "3", 0, 1, 0);
+	fx_write(listfile, "p1.tar\n");
+	ao.no_fsync = 1;
+	/* version 1 with a policy that requires signatures: the unsigned p2 is refused */
+	v1.verify.trust = t;
+	fx_write(fx_path(sdir, "new"), "p2.tar\n");
+	CU_ASSERT_EQUAL_FATAL(dupg_store_open(&st, listfile), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&d, fx_path(sdir, "new")), 0);
+	CU_ASSERT_EQUAL(dupg_store_prune_ext(NULL, st, d, NULL, &ao, (const dupg_admit_options *)(void *)&v1),
+			DUPG_EUNSIGNED);
+	dupg_pathlist_free(d);
+	d = NULL;
+	/* version 2: the progress callback runs; cancelling refuses the prune, nothing changes */
+	fx_write(fx_path(sdir, "new"), "p3.tar\n");
+	CU_ASSERT_EQUAL_FATAL(dupg_pathlist_load(&d, fx_path(sdir, "new")), 0);
+	ad.verify.policy = DUPG_TRUST_REQUIRED;
+	ad.verify.trust = t;
+	ad.verify.progress = count_progress;
+	ad.verify.payload = calls;
+	calls[1] = 1;
+	before = fx_snapshot(sdir);
+	CU_ASSERT_EQUAL(dupg_store_prune_ext(NULL, st, d, NULL, &ao, &ad), DUPG_EABORTED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(dupg_error_last(), "p3.tar"));
+	CU_ASSERT_EQUAL(calls[0], 1);
+	{
+		char *after = fx_snapshot(sdir);
+
+		CU_ASSERT_STRING_EQUAL(before, after);
+		free(after);
+	}
+	free(before);
+	calls[0] = 0;
+	calls[1] = 0;
+	CU_ASSERT_EQUAL(dupg_store_prune_ext(NULL, st, d, NULL, &ao, &ad), 0);
+	CU_ASSERT(calls[0] >= 2); /* the file, the end */
+	dupg_pathlist_free(d);
+	dupg_store_free(st);
+	dupg_trust_free(t);
+	fx_rmrf(sdir);
+	free(sdir);
+}
+
 int main(void)
 {
 	CU_TestInfo tests[] = {
@@ -876,6 +959,7 @@ int main(void)
 		{ "a store admits only verified packages, above its floor", test_store_admits },
 		{ "a crash in a prune: the floor rises with the upgrade or not at all", test_floor_crash },
 		{ "recovery writes the journalled floor", test_floor_recovered },
+		{ "admission options of version 1, progress in version 2", test_admit_versions },
 		CU_TEST_INFO_NULL,
 	};
 	int rc;

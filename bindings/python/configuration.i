@@ -3,6 +3,8 @@
 
 %rename(_Configuration_set) dupg_config_set;
 %rename(_Configuration_dup) dupg_config_dup;
+%rename(_Configuration_set_version) dupg_config_set_version;
+%rename(_Configuration_version) dupg_config_version;
 %rename(_Configuration_count) dupg_config_count;
 %rename(_Configuration_equal) dupg_config_equal;
 %rename(_Configuration_to_json) dupg_config_to_json;
@@ -47,6 +49,11 @@ typedef struct {} Configuration;
 
 	%pythoncode %{
     __setitem__ = _Configuration_set
+    set_version = _Configuration_set_version
+
+    def version(self, hw):
+        """The version recorded for hw's package (set_version()), or None."""
+        return _Configuration_version(self, hw)
     __len__ = _Configuration_count
     copy = _Configuration_dup
     to_json = _Configuration_to_json

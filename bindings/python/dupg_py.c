@@ -55,6 +55,26 @@ void dupg_py_swig_error(int code, const char *msg)
 	dupg_py_argerror("%s", msg);
 }
 
+int dupg_py_progress(uint64_t done, uint64_t total, const char *file, void *payload)
+{
+	struct dupg_py_progress_ctx *c = payload;
+	PyObject *res, *name;
+	int stop = 1;
+
+	dupg_py_relock(c->ts);
+	/* a callback that raised already stops the call: no second one */
+	if (!PyErr_Occurred() && (name = dupg_py_str(file)) != NULL) {
+		res = PyObject_CallFunction(c->fn, "KKN", (unsigned long long)done,
+					    (unsigned long long)total, name);
+		if (res != NULL) {
+			stop = PyObject_IsTrue(res) != 0;
+			Py_DECREF(res);
+		}
+	}
+	c->ts = dupg_py_unlock();
+	return stop;
+}
+
 int dupg_py_check(void)
 {
 	const char *msg;

@@ -305,7 +305,8 @@ Manifest *dupg_py_build_package(const char *out_path, const char *name, const ch
 				const char *vendor, bool no_fsync, uint64_t security_version,
 				const char *applies_min, const char *applies_max,
 				const char *summary, const char *expires,
-				const char *const *sign_keys, size_t sign_key_count);
+				const char *const *sign_keys, size_t sign_key_count,
+				PyObject *progress);
 PyObject *dupg_py_file_xxh128(const char *path);
 
 /* ---- Device and system descriptions (dupg_py_vd.c) --------------------- */
@@ -431,7 +432,19 @@ PyObject *dupg_py_key_id(const char *path);
  * (None: the clock, False: no expiry check, an int: seconds since the
  * epoch); payload false reads the head only.
  */
-Manifest *dupg_py_verify_ext(const char *path, const dupg_trust *trust, PyObject *now, bool payload);
+Manifest *dupg_py_verify_ext(const char *path, const dupg_trust *trust, PyObject *now, bool payload,
+			     PyObject *progress);
+/*
+ * A progress callback (dupg_progress_cb) of a call running without the GIL:
+ * fn(done, total, file) runs with the GIL taken back; a true result or an
+ * exception stops the call (the exception stays set, dupg_py_check() then
+ * raises it; dupg.verify() and dupg.build_package() turn it into AbortedError).
+ */
+struct dupg_py_progress_ctx {
+	PyObject *fn;
+	PyThreadState *ts;
+};
+int dupg_py_progress(uint64_t done, uint64_t total, const char *file, void *payload);
 /* A dupg_verify_options.now from None, False or an int: 0, or -1 with BadInputError. */
 int dupg_py_verify_now(int64_t *out, PyObject *now);
 

@@ -13,9 +13,11 @@ Manifest *dupg_py_build_package(const char *out_path, const char *name, const ch
 				const char *vendor, bool no_fsync, uint64_t security_version,
 				const char *applies_min, const char *applies_max,
 				const char *summary, const char *expires,
-				const char *const *sign_keys, size_t sign_key_count)
+				const char *const *sign_keys, size_t sign_key_count,
+				PyObject *progress)
 {
 	dupg_pack_options opts = DUPG_PACK_OPTIONS_INIT;
+	struct dupg_py_progress_ctx pc = { NULL, NULL };
 	dupg_pack_file *files;
 	dupg_manifest *m = NULL;
 	PyThreadState *ts;
@@ -41,6 +43,15 @@ Manifest *dupg_py_build_package(const char *out_path, const char *name, const ch
 	opts.expires = expires;
 	opts.sign_keys = sign_key_count > 0 ? sign_keys : NULL;
 	opts.sign_key_count = sign_key_count;
+	if (progress != NULL && progress != Py_None) {
+		if (!PyCallable_Check(progress)) {
+			dupg_py_argerror("progress must be callable");
+			return NULL;
+		}
+		pc.fn = progress;
+		opts.progress = dupg_py_progress;
+		opts.payload = &pc;
+	}
 	files = calloc(source_count + 1, sizeof(*files));
 	if (files == NULL) {
 		dupg_py_nomem();
@@ -51,8 +62,10 @@ Manifest *dupg_py_build_package(const char *out_path, const char *name, const ch
 		files[i].path = install_paths[i];
 	}
 	ts = dupg_py_unlock();
+	pc.ts = ts;
 	rc = dupg_package_build(&m, out_path, name, version, hw, hw_count, files, source_count,
 				&opts);
+	ts = pc.fn != NULL ? pc.ts : ts;
 	dupg_py_relock(ts);
 	free(files);
 	if (DUPG_PY_FAILED(rc))

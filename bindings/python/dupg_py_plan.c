@@ -27,6 +27,7 @@ static PyObject *dupg_py_step(const dupg_plan *p, size_t i)
 	    dupg_py_put(e, "hw", dupg_py_str(dupg_plan_hw(p, i))) < 0 ||
 	    dupg_py_put(e, "package", dupg_py_str(dupg_plan_package(p, i))) < 0 ||
 	    dupg_py_put(e, "previous", dupg_py_str(dupg_plan_previous(p, i))) < 0 ||
+	    dupg_py_put(e, "version", dupg_py_str(dupg_plan_version(p, i))) < 0 ||
 	    dupg_py_put(e, "action", dupg_py_str(dupg_plan_action_name(dupg_plan_action_get(p, i)))) < 0) {
 		Py_XDECREF(via);
 		Py_CLEAR(e);

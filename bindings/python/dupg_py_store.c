@@ -88,14 +88,44 @@ struct dupg_py_step_ctx {
 	PyThreadState *ts;  /* the changing thread's state while it runs without the GIL */
 };
 
+/*
+ * What on_step receives: a dupg.StepEvent, the step's name (a str, as
+ * before) that carries the file a delete step removed as .path.
+ */
+static PyObject *dupg_py_step_event(dupg_apply_step step)
+{
+	static PyObject *cls;
+	PyObject *name, *path, *ev;
+
+	if (cls == NULL) {
+		PyObject *mod = PyImport_ImportModule("dupg._store");
+
+		if (mod == NULL)
+			return NULL;
+		cls = PyObject_GetAttrString(mod, "StepEvent");
+		Py_DECREF(mod);
+		if (cls == NULL)
+			return NULL;
+	}
+	name = dupg_py_str(dupg_apply_step_name(step));
+	path = dupg_py_str(dupg_apply_step_path());
+	ev = name != NULL && path != NULL ? PyObject_CallFunctionObjArgs(cls, name, path, NULL) : NULL;
+	Py_XDECREF(name);
+	Py_XDECREF(path);
+	return ev;
+}
+
 static int dupg_py_step(dupg_apply_step step, void *payload)
 {
 	struct dupg_py_step_ctx *c = payload;
-	PyObject *res;
+	PyObject *ev, *res = NULL;
 	int stop = 1;
 
 	dupg_py_relock(c->ts);
-	res = PyObject_CallFunction(c->fn, "s", dupg_apply_step_name(step));
+	ev = dupg_py_step_event(step);
+	if (ev != NULL)
+		res = PyObject_CallFunctionObjArgs(c->fn, ev, NULL);
+	Py_XDECREF(ev);
 	if (res != NULL) {
 		stop = PyObject_IsTrue(res) != 0;
 		Py_DECREF(res);

@@ -86,9 +86,11 @@ int dupg_py_verify_now(int64_t *out, PyObject *now)
 	return 0;
 }
 
-Manifest *dupg_py_verify_ext(const char *path, const dupg_trust *trust, PyObject *now, bool payload)
+Manifest *dupg_py_verify_ext(const char *path, const dupg_trust *trust, PyObject *now, bool payload,
+			     PyObject *progress)
 {
 	dupg_verify_options o = DUPG_VERIFY_OPTIONS_INIT;
+	struct dupg_py_progress_ctx pc = { NULL, NULL };
 	dupg_manifest *m = NULL;
 	PyThreadState *ts;
 	int rc;
@@ -97,8 +99,19 @@ Manifest *dupg_py_verify_ext(const char *path, const dupg_trust *trust, PyObject
 		return NULL;
 	o.policy = trust != NULL ? DUPG_TRUST_REQUIRED : DUPG_TRUST_NONE;
 	o.trust = trust;
+	if (progress != NULL && progress != Py_None) {
+		if (!PyCallable_Check(progress)) {
+			dupg_py_argerror("progress must be callable");
+			return NULL;
+		}
+		pc.fn = progress;
+		o.progress = dupg_py_progress;
+		o.payload = &pc;
+	}
 	ts = dupg_py_unlock();
+	pc.ts = ts;
 	rc = payload ? dupg_package_verify_ext(&m, path, &o) : dupg_package_read_manifest_ext(&m, path, &o);
+	ts = pc.fn != NULL ? pc.ts : ts;
 	dupg_py_relock(ts);
 	if (DUPG_PY_FAILED(rc))
 		return NULL;

@@ -29,7 +29,8 @@ Manifest *dupg_py_build_package(const char *out_path, const char *name, const ch
 				uint64_t security_version, const char *applies_min,
 				const char *applies_max, const char *summary,
 				const char *expires,
-				const char *const *sign_keys, size_t sign_key_count);
+				const char *const *sign_keys, size_t sign_key_count,
+				PyObject *progress = NULL);
 
 /**
  * XXH3-128 of a file on disk, streamed.

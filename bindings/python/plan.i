@@ -57,8 +57,11 @@ typedef struct {} Plan;
         raise _ArgumentError("Plan objects come from Topology.plan_upgrade() and Plan.rollback()")
 
     def to_dict(self):
-        """{"steps": [...]}, as to_json()."""
-        return _json.loads(self.to_json())
+        """{"steps": [...]}, as to_json(), each step with its "version" (None when unknown)."""
+        d = _json.loads(self.to_json())
+        for s in d["steps"]:
+            s.setdefault("version", None)
+        return d
 
     def __iter__(self):
         return iter(self.steps())

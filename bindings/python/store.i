@@ -89,7 +89,8 @@ typedef struct {} Store;
 	 * @param on_step called with the step name (one of APPLY_STEPS:
 	 *        "journal_temp", "journal", "rollback_temp", "rollback",
 	 *        "list_temp", "list", "delete", "done") after each step of an
-	 *        apply; a true result stops the apply there as a crash would
+	 *        apply, as a StepEvent: that str, whose .path names the file a
+	 *        "delete" step removed (None for the others); a true result stops the apply there as a crash would
 	 *        (AbortedError), an exception stops it and propagates
 	 * @param wait with apply: seconds to wait for the store's lock held by
 	 *        another process or thread; 0 raises BusyError at once

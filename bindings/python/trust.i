@@ -96,6 +96,8 @@ typedef struct {} Trust;
  *        False to skip the check, or seconds since the epoch
  * @param payload False to check the head only (manifest, signatures,
  *        expiry: dupg_package_read_manifest_ext())
+ * @param progress None, or called as progress(done, total, file) while the
+ *        payload is hashed (see dupg.verify())
  */
 Manifest *dupg_py_verify_ext(const char *path, const dupg_trust *trust, PyObject *now,
-			     bool payload);
+			     bool payload, PyObject *progress = NULL);

@@ -40,9 +40,20 @@ DUPG_EXTERN(int) dupg_apply_step_parse(dupg_apply_step *out, const char *name);
  * Called after each step of a store change. Returning non-zero stops the
  * change right there, leaving the disk as a crash at that point would, and
  * the call returns ::DUPG_EABORTED. Meant for tests and simulators that
- * inject crashes.
+ * inject crashes, and for callers that log what a change did: inside the
+ * callback, dupg_apply_step_path() names the file a ::DUPG_STEP_DELETE step
+ * removed.
  */
 typedef int (*dupg_apply_step_cb)(dupg_apply_step step, void *payload);
+
+/**
+ * The file the step being reported concerns, for a step callback to call
+ * while it runs: for ::DUPG_STEP_DELETE the package path removed, as `LIST`
+ * named it; NULL for the other steps and outside a step callback. Kept per
+ * thread (the callback runs on the thread of the call that changes the store).
+ * @return a string borrowed from the change, valid until the callback returns
+ */
+DUPG_EXTERN(const char *) dupg_apply_step_path(void);
 
 #define DUPG_APPLY_OPTIONS_VERSION 1
 /**

@@ -26,7 +26,22 @@ DUPG_EXTERN(int) dupg_config_new(dupg_config **out);
 DUPG_EXTERN(void) dupg_config_free(dupg_config *c);
 /** Map hw to path (copied), replacing any earlier mapping. @return 0, ::DUPG_EINVAL or ::DUPG_ENOMEM */
 DUPG_EXTERN(int) dupg_config_set(dupg_config *c, const char *hw, const char *path);
-/** Copy a configuration; the caller owns *out. */
+/**
+ * Record the version of the package hw maps to (copied), or forget it with
+ * NULL. A configuration knows no versions by itself: dupg_pathlist_config()
+ * gives none, and dupg_config_set() forgets the version of the mapping it
+ * replaces. The caller that knows them (from the packages' manifests, see
+ * dupg_package_read_manifest()) sets them; plans carry them to their steps
+ * (dupg_plan_version()). dupg_config_equal() and dupg_config_to_json()
+ * ignore versions.
+ * @return 0, ::DUPG_EINVAL (a NULL argument, or a version that is empty, not
+ *         UTF-8 or longer than ::DUPG_VERSION_MAX_BYTES), ::DUPG_ENOTFOUND
+ *         (hw is not configured) or ::DUPG_ENOMEM
+ */
+DUPG_EXTERN(int) dupg_config_set_version(dupg_config *c, const char *hw, const char *version);
+/** @return the version recorded for hw's package, borrowed; NULL when none was set or hw is not configured */
+DUPG_EXTERN(const char *) dupg_config_version(const dupg_config *c, const char *hw);
+/** Copy a configuration (versions included); the caller owns *out. */
 DUPG_EXTERN(int) dupg_config_dup(dupg_config **out, const dupg_config *c);
 
 /** Number of hardware types configured. */

@@ -101,10 +101,42 @@ DUPG_EXTERN(int) dupg_trust_policy_parse(dupg_trust_policy *out, const char *nam
 /** dupg_verify_options.now: do not check `expires` at all. */
 #define DUPG_VERIFY_NO_EXPIRY (-1)
 
-#define DUPG_VERIFY_OPTIONS_VERSION 1
-/** Options of dupg_package_verify_ext(). Initialise with ::DUPG_VERIFY_OPTIONS_INIT. */
+/**
+ * @name Progress and cancel
+ * A progress callback is called while dupg_package_verify_ext() hashes a
+ * package's files and while dupg_package_build() digests and copies its
+ * sources, at a rate bounded by the data, not by the number of calls the
+ * archive needs: when each file starts, then after every
+ * ::DUPG_PROGRESS_BYTES of its data at most once, and a last time with
+ * done == total and file NULL when the data is all read. It runs on the
+ * calling thread, inside the call.
+ * @{
+ */
+/** A progress callback is called at most once per this many bytes of data (1 MiB), besides once per file. */
+#define DUPG_PROGRESS_BYTES ((uint64_t)1 << 20)
+/**
+ * Progress of a verification or a build.
+ * @param done bytes read so far (a sparse file's holes count as the zeros they hold)
+ * @param total bytes the call reads in all: for a verification the sizes
+ *        the manifest declares; for a build twice the sources' sizes (each
+ *        is digested, then copied)
+ * @param file the install path of the file being read, borrowed for the
+ *        call; NULL in the last call
+ * @param payload the options' payload
+ * @return 0 to go on; non-zero cancels: the call returns ::DUPG_EABORTED,
+ *         its message naming the package, and a build leaves no file at its
+ *         output path (nor a temporary one)
+ */
+typedef int (*dupg_progress_cb)(uint64_t done, uint64_t total, const char *file, void *payload);
+/** @} */
+
+#define DUPG_VERIFY_OPTIONS_VERSION 2
+/**
+ * Options of dupg_package_verify_ext(). Initialise with ::DUPG_VERIFY_OPTIONS_INIT.
+ * Version 1 ends at `now`; a caller built against it keeps working.
+ */
 typedef struct {
-	unsigned int version;      /**< ::DUPG_VERIFY_OPTIONS_VERSION */
+	unsigned int version;      /**< ::DUPG_VERIFY_OPTIONS_VERSION (or 1) */
 	dupg_trust_policy policy;  /**< what the signatures must be */
 	const dupg_trust *trust;   /**< the trust store (borrowed); required with ::DUPG_TRUST_REQUIRED */
 	/**
@@ -113,9 +145,12 @@ typedef struct {
 	 * to skip the check.
 	 */
 	int64_t now;
+	/* version 2 */
+	dupg_progress_cb progress; /**< optional progress callback, called while the payload is hashed */
+	void *payload;             /**< passed to progress */
 } dupg_verify_options;
 #define DUPG_VERIFY_OPTIONS_INIT { DUPG_VERIFY_OPTIONS_VERSION, DUPG_TRUST_NONE, NULL, \
-				   DUPG_VERIFY_NOW_CLOCK }
+				   DUPG_VERIFY_NOW_CLOCK, NULL, NULL }
 
 /**
  * dupg_package_verify() under a trust policy. Besides every check of
@@ -128,7 +163,8 @@ typedef struct {
  *   ::DUPG_ETHRESHOLD (trust.h): all checked from the head of the archive,
  *   before any payload is decompressed;
  * - ::DUPG_EEXPIRED when the manifest's `expires` is at or before opts->now;
- * - then the payload: ::DUPG_EINTEGRITY and the other codes of dupg_package_verify().
+ * - then the payload: ::DUPG_EINTEGRITY and the other codes of dupg_package_verify(),
+ *   and ::DUPG_EABORTED when opts->progress cancels.
  * @param out receives the manifest when the package passes (caller owns it); may be NULL.
  * @param opts options, or NULL for the defaults (no signature required, expiry checked)
  */
@@ -165,13 +201,14 @@ typedef struct {
 	const char *path;   /**< relative install path inside the package */
 } dupg_pack_file;
 
-#define DUPG_PACK_OPTIONS_VERSION 2
+#define DUPG_PACK_OPTIONS_VERSION 3
 /**
  * Options of dupg_package_build(). Initialise with ::DUPG_PACK_OPTIONS_INIT.
- * Version 1 ends at `no_fsync`; a caller built against it keeps working.
+ * Version 1 ends at `no_fsync`, version 2 at `sign_key_count`; a caller
+ * built against either keeps working.
  */
 typedef struct {
-	unsigned int version;      /**< ::DUPG_PACK_OPTIONS_VERSION (or 1) */
+	unsigned int version;      /**< ::DUPG_PACK_OPTIONS_VERSION (or 1, 2) */
 	dupg_pack_format format;   /**< archive format */
 	const char *build_time;    /**< optional manifest build_time, NULL to omit */
 	const char *vendor;        /**< optional manifest vendor, NULL to omit */
@@ -188,9 +225,12 @@ typedef struct {
 	 */
 	const char *const *sign_keys;
 	size_t sign_key_count;     /**< entries in sign_keys */
+	/* version 3 */
+	dupg_progress_cb progress; /**< optional progress callback, called while sources are digested and copied */
+	void *payload;             /**< passed to progress */
 } dupg_pack_options;
 #define DUPG_PACK_OPTIONS_INIT { DUPG_PACK_OPTIONS_VERSION, DUPG_PACK_AUTO, NULL, NULL, 0, \
-				 0, NULL, NULL, NULL, NULL, NULL, 0 }
+				 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL }
 
 /**
  * Build a package: digests every source file (XXH3-128 and SHA-256), writes
@@ -208,7 +248,8 @@ typedef struct {
  * @param file_count number of entries in files
  * @param opts options, or NULL for the defaults
  * @return 0, ::DUPG_EINVAL, ::DUPG_ENOTFOUND, ::DUPG_EIO, ::DUPG_EARCHIVE,
- *         ::DUPG_EEXISTS (an install path twice) or ::DUPG_ENOMEM
+ *         ::DUPG_EEXISTS (an install path twice), ::DUPG_EABORTED (opts->progress
+ *         cancelled) or ::DUPG_ENOMEM
  */
 DUPG_EXTERN(int) dupg_package_build(dupg_manifest **out, const char *out_path,
 				    const char *name, const char *version,

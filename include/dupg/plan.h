@@ -76,6 +76,16 @@ DUPG_EXTERN(size_t) dupg_plan_device_index(const dupg_plan *p, size_t i);
 DUPG_EXTERN(const char *) dupg_plan_hw(const dupg_plan *p, size_t i);
 /** @return the package step i installs, borrowed; NULL when there is none (rollback without a package) */
 DUPG_EXTERN(const char *) dupg_plan_package(const dupg_plan *p, size_t i);
+/**
+ * The version step i's device ends on: for an upgrade plan the version `to`
+ * records for the device's hardware type, for a rollback plan the one `from`
+ * recorded (see dupg_config_set_version()).
+ * @return the version, borrowed (copied into the plan when it was made);
+ *         NULL when the configuration did not record one (a configuration
+ *         from dupg_pathlist_config() records none), for a rollback step
+ *         without a package, or when i is out of range
+ */
+DUPG_EXTERN(const char *) dupg_plan_version(const dupg_plan *p, size_t i);
 /** @return the package step i replaces, borrowed; NULL when unknown */
 DUPG_EXTERN(const char *) dupg_plan_previous(const dupg_plan *p, size_t i);
 /** @return whether the master installs step i itself or sends it (LOCAL when out of range) */
@@ -113,7 +123,8 @@ DUPG_EXTERN(void) dupg_plan_switch_order(const dupg_plan *p, size_t *order);
 
 /**
  * Serialize as `{"steps": [{"device", "hw", "package", "previous",
- * "action": "local|send", "via": [...]}, ...]}`.
+ * "action": "local|send", "via": [...]}, ...]}`; a step whose version is
+ * known (dupg_plan_version()) has a `"version"` key after `"previous"`.
  * @param out receives a NUL-terminated string; the caller frees it with dupg_free().
  */
 DUPG_EXTERN(int) dupg_plan_to_json(char **out, const dupg_plan *p);

@@ -158,11 +158,20 @@ DUPG_EXTERN(int) dupg_store_prune(dupg_prune **out, dupg_store *s,
  * 0; a failure to write it after the commit point is ::DUPG_ECOMMITTED).
  * @{
  */
-#define DUPG_ADMIT_OPTIONS_VERSION 1
-/** Options of dupg_store_prune_ext(). Initialise with ::DUPG_ADMIT_OPTIONS_INIT. */
+#define DUPG_ADMIT_OPTIONS_VERSION 2
+/**
+ * Options of dupg_store_prune_ext(). Initialise with ::DUPG_ADMIT_OPTIONS_INIT.
+ * Version 1 held a version-1 `verify` (which ends at `now`); a caller built
+ * against it keeps working.
+ */
 typedef struct {
-	unsigned int version;        /**< ::DUPG_ADMIT_OPTIONS_VERSION */
-	dupg_verify_options verify;  /**< how each new package is verified (policy, trust store, time) */
+	unsigned int version;        /**< ::DUPG_ADMIT_OPTIONS_VERSION (or 1) */
+	/**
+	 * How each new package is verified (policy, trust store, time; a
+	 * progress callback that cancels makes the prune return ::DUPG_EABORTED
+	 * before anything on disk changed).
+	 */
+	dupg_verify_options verify;
 	/**
 	 * Packages the caller has just verified itself under the same policy
 	 * (e.g. while downloading them), as the download names them or resolved:

@@ -2,6 +2,7 @@
 /* Configurations: hardware type -> package path, in first-set order (pure). */
 #include "internal.h"
 #include "json_internal.h"
+#include "util/utf8.h"
 
 #include <json-c/json.h>
 #include <stdlib.h>
@@ -10,7 +11,9 @@
 struct dupg_config {
 	dupg_strmap *hw;   /* hw type -> entry index */
 	char **paths;      /* owned, indexed like hw ids */
+	char **versions;   /* owned, indexed like hw ids; NULL: not known */
 	size_t cap;
+	size_t vcap;
 };
 
 int dupg_config_new(dupg_config **out)
@@ -41,7 +44,10 @@ void dupg_config_free(dupg_config *c)
 		return;
 	for (i = 0; i < dupg__strmap_count(c->hw); i++)
 		free(c->paths[i]);
+	for (i = 0; i < dupg__strmap_count(c->hw) && i < c->vcap; i++)
+		free(c->versions[i]);
 	free(c->paths);
+	free(c->versions);
 	dupg__strmap_free(c->hw);
 	free(c);
 }
@@ -71,7 +77,58 @@ int dupg_config_set(dupg_config *c, const char *hw, const char *path)
 	if (!added)
 		free(c->paths[id]);
 	c->paths[id] = copy;
+	/* another package: its version is not known until it is set again */
+	if (id < c->vcap) {
+		free(c->versions[id]);
+		c->versions[id] = NULL;
+	}
 	return 0;
+}
+
+int dupg_config_set_version(dupg_config *c, const char *hw, const char *version)
+{
+	char why[96];
+	size_t id, old;
+	char *copy = NULL;
+
+	if (c == NULL || hw == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_config_set_version: configuration and hardware "
+				   "type are required");
+	id = dupg__strmap_find(c->hw, hw);
+	if (id == DUPG_NONE)
+		return dupg__error(DUPG_ENOTFOUND, "dupg_config_set_version: hardware type \"%s\" is "
+				   "not configured", hw);
+	if (version != NULL &&
+	    dupg__text_check(version, SIZE_MAX, DUPG_VERSION_MAX_BYTES, why, sizeof(why)) != 0)
+		return dupg__error(DUPG_EINVAL, "dupg_config_set_version: %s: version %s", hw, why);
+	if (version != NULL && (copy = strdup(version)) == NULL)
+		return dupg__error_nomem();
+	if (id >= c->vcap) {
+		void *p = c->versions;
+		int rc;
+
+		old = c->vcap;
+		rc = dupg__grow(&p, &c->vcap, dupg__strmap_count(c->hw), sizeof(*c->versions));
+		c->versions = p;
+		if (rc != 0) {
+			free(copy);
+			return rc;
+		}
+		memset(c->versions + old, 0, (c->vcap - old) * sizeof(*c->versions));
+	}
+	free(c->versions[id]);
+	c->versions[id] = copy;
+	return 0;
+}
+
+const char *dupg_config_version(const dupg_config *c, const char *hw)
+{
+	size_t id;
+
+	if (c == NULL || hw == NULL)
+		return NULL;
+	id = dupg__strmap_find(c->hw, hw);
+	return id == DUPG_NONE || id >= c->vcap ? NULL : c->versions[id];
 }
 
 int dupg_config_dup(dupg_config **out, const dupg_config *c)
@@ -83,8 +140,13 @@ int dupg_config_dup(dupg_config **out, const dupg_config *c)
 	if (out == NULL || c == NULL)
 		return dupg__error(DUPG_EINVAL, "dupg_config_dup: NULL argument");
 	rc = dupg_config_new(&d);
-	for (i = 0; rc == 0 && i < dupg_config_count(c); i++)
-		rc = dupg_config_set(d, dupg_config_hw(c, i), dupg_config_path(c, i));
+	for (i = 0; rc == 0 && i < dupg_config_count(c); i++) {
+		const char *hw = dupg_config_hw(c, i), *v = dupg_config_version(c, hw);
+
+		rc = dupg_config_set(d, hw, dupg_config_path(c, i));
+		if (rc == 0 && v != NULL)
+			rc = dupg_config_set_version(d, hw, v);
+	}
 	if (rc != 0) {
 		dupg_config_free(d);
 		*out = NULL;

@@ -33,6 +33,8 @@ void dupg_plan_free(dupg_plan *p)
 	for (i = 0; i < p->count; i++) {
 		free(p->steps[i].package);
 		free(p->steps[i].previous);
+		free(p->steps[i].version);
+		free(p->steps[i].previous_version);
 	}
 	free(p->steps);
 	free(p);
@@ -119,6 +121,7 @@ int dupg_plan_upgrade(dupg_plan **out, const dupg_topology *t, const dupg_config
 		const dupg_device_vd *dev = dupg_topology_device(t, d);
 		const char *want = dupg_config_get(to, dev->hw);
 		const char *now = dupg_config_get(from, dev->hw);
+		const char *v, *pv;
 		struct dupg__plan_step *s;
 
 		if (want == NULL || (now != NULL && strcmp(now, want) == 0))
@@ -129,8 +132,13 @@ int dupg_plan_upgrade(dupg_plan **out, const dupg_topology *t, const dupg_config
 		s->hw = dev->hw;
 		s->package = strdup(want);
 		s->previous = dupg__strdup(now);
+		v = dupg_config_version(to, dev->hw);
+		pv = now != NULL ? dupg_config_version(from, dev->hw) : NULL;
+		s->version = dupg__strdup(v);
+		s->previous_version = dupg__strdup(pv);
 		p->count++;
-		if (s->package == NULL || (now != NULL && s->previous == NULL)) {
+		if (s->package == NULL || (now != NULL && s->previous == NULL) ||
+		    (v != NULL && s->version == NULL) || (pv != NULL && s->previous_version == NULL)) {
 			rc = dupg__error_nomem();
 			goto out;
 		}
@@ -172,8 +180,12 @@ int dupg_plan_rollback(dupg_plan **out, const dupg_plan *upgrade)
 		*s = *u;
 		s->package = dupg__strdup(u->previous);
 		s->previous = dupg__strdup(u->package);
+		s->version = dupg__strdup(u->previous_version);
+		s->previous_version = dupg__strdup(u->version);
 		p->count++;
-		if ((u->previous != NULL && s->package == NULL) || s->previous == NULL) {
+		if ((u->previous != NULL && s->package == NULL) || s->previous == NULL ||
+		    (u->previous_version != NULL && s->version == NULL) ||
+		    (u->version != NULL && s->previous_version == NULL)) {
 			dupg_plan_free(p);
 			return dupg__error_nomem();
 		}
@@ -218,6 +230,13 @@ const char *dupg_plan_package(const dupg_plan *p, size_t i)
 	const struct dupg__plan_step *s = step_at(p, i);
 
 	return s == NULL ? NULL : s->package;
+}
+
+const char *dupg_plan_version(const dupg_plan *p, size_t i)
+{
+	const struct dupg__plan_step *s = step_at(p, i);
+
+	return s == NULL ? NULL : s->version;
 }
 
 const char *dupg_plan_previous(const dupg_plan *p, size_t i)
@@ -291,6 +310,9 @@ static json_object *step_to_jobj(const dupg_plan *p, const struct dupg__plan_ste
 	obj = dupg__jadd_str(obj, "hw", s->hw, SIZE_MAX);
 	obj = dupg__jadd_str(obj, "package", s->package, SIZE_MAX);
 	obj = dupg__jadd_str(obj, "previous", s->previous, SIZE_MAX);
+	/* only when known: a plan of configurations without versions reads as before */
+	if (s->version != NULL)
+		obj = dupg__jadd_str(obj, "version", s->version, SIZE_MAX);
 	obj = dupg__jadd_str(obj, "action", dupg_plan_action_name(s->action), SIZE_MAX);
 	return dupg__jadd(obj, "via", dupg__jstr_array(s->via_count > 0 ? ids : NULL, s->via_count));
 }

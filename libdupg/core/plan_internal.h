@@ -19,6 +19,8 @@ struct dupg__plan_step {
 	const char *hw;
 	char *package;
 	char *previous;
+	char *version;          /* what the device ends on; NULL: unknown */
+	char *previous_version; /* what it runs before the step; NULL: unknown */
 	dupg_plan_action action;
 	size_t via_count;  /* the device's depth - 1; 0 for the master */
 };

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,13 +111,34 @@ static int write_data(struct archive *a, const char *data, size_t len, const cha
 	return 0;
 }
 
+/* Progress of a build: twice the sources' sizes, digested and then copied. */
+struct progress {
+	dupg_progress_cb fn;  /* NULL: none */
+	void *payload;
+	const char *out_path;
+	uint64_t done, total, reported;
+};
+
+/* As in verifying: when a file starts or ends the data (force), else once per DUPG_PROGRESS_BYTES. */
+static int progress_report(struct progress *p, const char *file, int force)
+{
+	if (p == NULL || p->fn == NULL || (!force && p->done - p->reported < DUPG_PROGRESS_BYTES))
+		return 0;
+	p->reported = p->done;
+	if (p->fn(p->done < p->total ? p->done : p->total, p->total, file, p->payload) != 0)
+		return dupg__error(DUPG_EABORTED, "%s: build cancelled by the progress callback%s%s",
+				   p->out_path, file != NULL ? " at " : "", file != NULL ? file : "");
+	return 0;
+}
+
 /*
  * Copy install file i into the archive, hashing it again on the way: a
  * source that changed since it was digested must not produce a package whose
  * manifest lies.
  */
 static int write_file(struct archive *a, struct archive_entry *e, const dupg_manifest *m,
-		      size_t i, const char *source, char *buf, XXH3_state_t *st, const char *out_path)
+		      size_t i, const char *source, char *buf, XXH3_state_t *st, const char *out_path,
+		      struct progress *pr)
 {
 	const char *name = dupg_manifest_file_path(m, i);
 	uint64_t size = dupg_manifest_file_size(m, i), done = 0;
@@ -128,6 +150,8 @@ static int write_file(struct archive *a, struct archive_entry *e, const dupg_man
 	if (rc != 0)
 		return rc;
 	rc = write_header(a, e, name, size, out_path);
+	if (rc == 0)
+		rc = progress_report(pr, name, 1);
 	XXH3_128bits_reset(st);
 	while (rc == 0) {
 		ssize_t n = read(fd, buf, DUPG__IO_BUF_BYTES);
@@ -146,6 +170,9 @@ static int write_file(struct archive *a, struct archive_entry *e, const dupg_man
 		dupg__pkg_hash_update(st, buf, (size_t)n);
 		done += (uint64_t)n;
 		rc = write_data(a, buf, (size_t)n, name, out_path);
+		pr->done += (uint64_t)n;
+		if (rc == 0)
+			rc = progress_report(pr, name, 0);
 	}
 	close(fd);
 	if (rc != 0)
@@ -157,7 +184,8 @@ static int write_file(struct archive *a, struct archive_entry *e, const dupg_man
 }
 
 static int write_archive(int fd, dupg_pack_format fmt, const dupg_manifest *m, const char *json,
-			 const char *sig, const dupg_pack_file *files, const char *out_path)
+			 const char *sig, const dupg_pack_file *files, const char *out_path,
+			 struct progress *pr)
 {
 	struct archive *a = archive_write_new();
 	struct archive_entry *e = archive_entry_new();
@@ -189,7 +217,7 @@ static int write_archive(int fd, dupg_pack_format fmt, const dupg_manifest *m, c
 		rc = write_data(a, sig, strlen(sig), DUPG__SIG_NAME, out_path);
 	/* manifest order is files[] order: dupg_manifest_add_file appends */
 	for (i = 0; rc == 0 && i < n; i++)
-		rc = write_file(a, e, m, i, files[i].source, buf, st, out_path);
+		rc = write_file(a, e, m, i, files[i].source, buf, st, out_path, pr);
 	if (rc == 0 && archive_write_close(a) != ARCHIVE_OK)
 		rc = dupg__pkg_archive_fail(DUPG_EARCHIVE, a, out_path, "cannot finish the archive");
 out:
@@ -203,14 +231,18 @@ out:
 
 /* Write the archive to a temporary file beside out_path and rename it over out_path. */
 static int write_package(const char *out_path, dupg_pack_format fmt, const dupg_manifest *m,
-			 const char *json, const char *sig, const dupg_pack_file *files, int no_fsync)
+			 const char *json, const char *sig, const dupg_pack_file *files, int no_fsync,
+			 struct progress *pr)
 {
 	dupg__atomic w;
 	int rc = dupg__fs_atomic_open(&w, out_path);
 
 	if (rc != 0)
 		return rc;
-	rc = write_archive(w.fd, fmt, m, json, sig, files, out_path);
+	rc = write_archive(w.fd, fmt, m, json, sig, files, out_path, pr);
+	/* the data is all read: the last call, before the file takes its name */
+	if (rc == 0)
+		rc = progress_report(pr, NULL, 1);
 	if (rc != 0) {
 		dupg__fs_atomic_abort(&w);
 		return rc;
@@ -227,9 +259,24 @@ static int blame(int rc, const char *out_path)
 }
 
 /* The manifest of the package to build, every source digested. */
+/* The current file's install path, for the digest pass's reports. */
+struct digest_ctx {
+	struct progress *pr;
+	const char *file;
+};
+
+static int digest_read(size_t n, void *ctx)
+{
+	struct digest_ctx *d = ctx;
+
+	d->pr->done += n;
+	return progress_report(d->pr, d->file, 0);
+}
+
 static int build_manifest(dupg_manifest **out, const char *out_path, const char *name,
 			  const char *version, const char *const *hw, size_t hw_count,
-			  const dupg_pack_file *files, size_t file_count, const dupg_pack_options *opts)
+			  const dupg_pack_file *files, size_t file_count, const dupg_pack_options *opts,
+			  struct progress *pr)
 {
 	dupg_manifest *m = NULL;
 	size_t i;
@@ -243,6 +290,13 @@ static int build_manifest(dupg_manifest **out, const char *out_path, const char 
 		return dupg__error(DUPG_EINVAL, "%s: at least one hardware type is required", out_path);
 	if (files == NULL && file_count > 0)
 		return dupg__error(DUPG_EINVAL, "%s: files is NULL", out_path);
+	/* the total as the sources stand now; a source that changes is refused later */
+	for (i = 0; pr->fn != NULL && i < file_count; i++) {
+		struct stat sb;
+
+		if (files[i].source != NULL && stat(files[i].source, &sb) == 0 && S_ISREG(sb.st_mode))
+			pr->total += 2 * (uint64_t)sb.st_size;
+	}
 	rc = dupg_manifest_new(&m, name, version);
 	for (i = 0; rc == 0 && i < hw_count; i++) {
 		if (hw[i] == NULL || *hw[i] == '\0')
@@ -272,7 +326,14 @@ static int build_manifest(dupg_manifest **out, const char *out_path, const char 
 			rc = dupg__error(DUPG_EINVAL, "%s: file %zu has no source or install path", out_path, i);
 			break;
 		}
-		rc = dupg__pkg_hash_file(digest, sha, &size, files[i].source, DUPG_EINVAL);
+		{
+			struct digest_ctx d = { pr, files[i].path };
+
+			rc = progress_report(pr, files[i].path, 1);
+			if (rc == 0)
+				rc = dupg__pkg_hash_file_cb(digest, sha, &size, files[i].source, DUPG_EINVAL,
+							    pr->fn != NULL ? digest_read : NULL, &d);
+		}
 		if (rc != 0)
 			break;
 		rc = dupg_manifest_add_file(m, files[i].path, size, digest);
@@ -296,6 +357,7 @@ int dupg_package_build(dupg_manifest **out, const char *out_path,
 		       const dupg_pack_options *opts)
 {
 	dupg_pack_options o = DUPG_PACK_OPTIONS_INIT;
+	struct progress pr = { NULL, NULL, NULL, 0, 0, 0 };
 	dupg_pack_format fmt;
 	dupg_manifest *m = NULL;
 	char *json = NULL, *sig = NULL;
@@ -305,33 +367,39 @@ int dupg_package_build(dupg_manifest **out, const char *out_path,
 		*out = NULL;
 	if (out_path == NULL || *out_path == '\0')
 		return dupg__error(DUPG_EINVAL, "dupg_package_build: no output path");
-	if (opts != NULL && opts->version != 1 && opts->version != DUPG_PACK_OPTIONS_VERSION)
+	if (opts != NULL && (opts->version < 1 || opts->version > DUPG_PACK_OPTIONS_VERSION))
 		return dupg__error(DUPG_EINVAL, "%s: unknown dupg_pack_options version %u", out_path,
 				   opts->version);
-	/* a version-1 struct ends at no_fsync: the rest keeps its defaults */
+	/* a version-1 struct ends at no_fsync, a version-2 one at sign_key_count: the rest keeps its defaults */
 	if (opts != NULL && opts->version == 1) {
 		o.format = opts->format;
 		o.build_time = opts->build_time;
 		o.vendor = opts->vendor;
 		o.no_fsync = opts->no_fsync;
+	} else if (opts != NULL && opts->version == 2) {
+		memcpy(&o, opts, offsetof(dupg_pack_options, progress));
+		o.version = DUPG_PACK_OPTIONS_VERSION;
 	} else if (opts != NULL) {
 		o = *opts;
 	}
 	opts = &o;
+	pr.fn = opts->progress;
+	pr.payload = opts->payload;
+	pr.out_path = out_path;
 	if (opts->sign_key_count > 0 && opts->sign_keys == NULL)
 		return dupg__error(DUPG_EINVAL, "%s: sign_key_count is %zu and sign_keys is NULL", out_path,
 				   opts->sign_key_count);
 	fmt = opts->format == DUPG_PACK_AUTO ? format_from_name(out_path) : opts->format;
 	if (fmt < DUPG_PACK_TAR || fmt > DUPG_PACK_ZIP)
 		return dupg__error(DUPG_EINVAL, "%s: unknown package format %d", out_path, (int)fmt);
-	rc = build_manifest(&m, out_path, name, version, hw, hw_count, files, file_count, opts);
+	rc = build_manifest(&m, out_path, name, version, hw, hw_count, files, file_count, opts, &pr);
 	if (rc == 0)
 		rc = dupg_manifest_to_json(&json, m);
 	if (rc == 0 && opts->sign_key_count > 0 &&
 	    (rc = dupg_sign_manifest(&sig, json, strlen(json), opts->sign_keys, opts->sign_key_count)) != 0)
 		rc = blame(rc, out_path);
 	if (rc == 0)
-		rc = write_package(out_path, fmt, m, json, sig, files, opts->no_fsync);
+		rc = write_package(out_path, fmt, m, json, sig, files, opts->no_fsync, &pr);
 	free(sig);
 	free(json);
 	if (rc != 0 || out == NULL)

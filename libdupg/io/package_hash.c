@@ -126,7 +126,7 @@ int dupg__sha256(unsigned char out[32], const void *data, size_t len)
 
 /* XXH3-128 (and SHA-256 when sha_out is not NULL) of an open file from its current offset to the end. */
 static int hash_fd(unsigned char out[16], unsigned char *sha_out, uint64_t *size_out, int fd,
-		   const char *path)
+		   const char *path, int (*on_read)(size_t n, void *ctx), void *ctx)
 {
 	XXH3_state_t *st = XXH3_createState();
 	EVP_MD_CTX *sha = sha_out != NULL ? dupg__sha256_new() : NULL;
@@ -153,6 +153,8 @@ static int hash_fd(unsigned char out[16], unsigned char *sha_out, uint64_t *size
 		if (sha != NULL)
 			dupg__sha256_update(sha, buf, (size_t)n);
 		size += (uint64_t)n;
+		if (on_read != NULL && (rc = on_read((size_t)n, ctx)) != 0)
+			goto out;
 	}
 	dupg__pkg_hash_digest(out, st);
 	if (sha != NULL)
@@ -166,8 +168,9 @@ out:
 	return rc;
 }
 
-int dupg__pkg_hash_file(unsigned char out[16], unsigned char *sha256_out, uint64_t *size_out,
-			const char *path, int nonreg_code)
+int dupg__pkg_hash_file_cb(unsigned char out[16], unsigned char *sha256_out, uint64_t *size_out,
+			   const char *path, int nonreg_code, int (*on_read)(size_t n, void *ctx),
+			   void *ctx)
 {
 	struct stat st;
 	int fd, rc;
@@ -175,9 +178,15 @@ int dupg__pkg_hash_file(unsigned char out[16], unsigned char *sha256_out, uint64
 	rc = dupg__pkg_open_regular(&fd, &st, path, nonreg_code);
 	if (rc != 0)
 		return rc;
-	rc = hash_fd(out, sha256_out, size_out, fd, path);
+	rc = hash_fd(out, sha256_out, size_out, fd, path, on_read, ctx);
 	close(fd);
 	return rc;
+}
+
+int dupg__pkg_hash_file(unsigned char out[16], unsigned char *sha256_out, uint64_t *size_out,
+			const char *path, int nonreg_code)
+{
+	return dupg__pkg_hash_file_cb(out, sha256_out, size_out, path, nonreg_code, NULL, NULL);
 }
 
 int dupg_file_xxh128(unsigned char out[16], uint64_t *size_out, const char *path)

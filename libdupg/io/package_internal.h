@@ -36,6 +36,10 @@ DUPG_HIDDEN void dupg__pkg_hash_digest(unsigned char out[16], XXH3_state_t *st);
  */
 DUPG_HIDDEN int dupg__pkg_hash_file(unsigned char out[16], unsigned char *sha256_out,
 				    uint64_t *size_out, const char *path, int nonreg_code);
+/* dupg__pkg_hash_file(), calling on_read(bytes, ctx) after each read; its non-zero result stops it. */
+DUPG_HIDDEN int dupg__pkg_hash_file_cb(unsigned char out[16], unsigned char *sha256_out,
+				       uint64_t *size_out, const char *path, int nonreg_code,
+				       int (*on_read)(size_t n, void *ctx), void *ctx);
 /* SHA-256 through EVP: a started context (NULL when out of memory), restart, feed, finish. */
 DUPG_HIDDEN EVP_MD_CTX *dupg__sha256_new(void);
 DUPG_HIDDEN int dupg__sha256_reset(EVP_MD_CTX *c);

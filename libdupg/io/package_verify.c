@@ -54,25 +54,50 @@ struct verifier {
 	uint64_t data;        /* bytes of data read, hashed or not */
 	uint64_t data_max;    /* what the manifest declares, plus the manifest itself */
 	uint64_t holes;       /* bytes of sparse holes hashed */
+	dupg_progress_cb progress; /* NULL: none */
+	void *payload;
+	uint64_t done;        /* bytes of listed files hashed, holes included */
+	uint64_t total;       /* what the manifest declares */
+	uint64_t reported;    /* done at the last call of progress */
 };
+
+/*
+ * Report progress: always when force is set (a file starts, the end), else
+ * once DUPG_PROGRESS_BYTES have passed since the last call.
+ */
+static int report(struct verifier *v, const char *file, int force)
+{
+	if (v->progress == NULL || (!force && v->done - v->reported < DUPG_PROGRESS_BYTES))
+		return 0;
+	v->reported = v->done;
+	if (v->progress(v->done < v->total ? v->done : v->total, v->total, file, v->payload) != 0)
+		return dupg__error(DUPG_EABORTED, "%s: verification cancelled by the progress callback%s%s",
+				   v->path, file != NULL ? " at " : "", file != NULL ? file : "");
+	return 0;
+}
 
 /*
  * A hole of a sparse entry reads back as zeros: hash them. XXH3 scrambles its
  * state after every 1 KiB block, so a run of zeros has no shortcut: it is
  * hashed at full speed from a large zero block, within the hole limit.
  */
-static void hash_zeros(XXH3_state_t *st, EVP_MD_CTX *sha, uint64_t len)
+static int hash_zeros(struct verifier *v, EVP_MD_CTX *sha, uint64_t len, const char *name)
 {
 	static const unsigned char zeros[64 * 1024];
 
 	while (len > 0) {
 		size_t n = len < sizeof(zeros) ? (size_t)len : sizeof(zeros);
+		int rc;
 
-		dupg__pkg_hash_update(st, zeros, n);
+		dupg__pkg_hash_update(v->st, zeros, n);
 		if (sha != NULL)
 			dupg__sha256_update(sha, zeros, n);
 		len -= n;
+		v->done += n;
+		if ((rc = report(v, name, 0)) != 0)
+			return rc;
 	}
+	return 0;
 }
 
 /*
@@ -83,6 +108,8 @@ static void hash_zeros(XXH3_state_t *st, EVP_MD_CTX *sha, uint64_t len)
 static int place_block(struct verifier *v, const char *name, uint64_t *got, la_int64_t off,
 		       size_t len, uint64_t declared)
 {
+	int rc;
+
 	if (off < 0 || (uint64_t)off < *got)
 		return dupg__error(DUPG_EARCHIVE, "%s: %s: corrupt archive: data blocks out of order",
 				   v->path, name);
@@ -99,9 +126,9 @@ static int place_block(struct verifier *v, const char *name, uint64_t *got, la_i
 				   "declares", v->path, name, (unsigned long long)v->data_max);
 	v->holes += (uint64_t)off - *got;
 	v->data += len;
-	hash_zeros(v->st, v->sha_on ? v->sha : NULL, (uint64_t)off - *got);
+	rc = hash_zeros(v, v->sha_on ? v->sha : NULL, (uint64_t)off - *got, name);
 	*got = (uint64_t)off;
-	return 0;
+	return rc;
 }
 
 /*
@@ -130,6 +157,8 @@ static int check_file(struct verifier *v, struct archive *a, struct archive_entr
 	v->sha_on = want_sha != NULL;
 	if (want_sha != NULL && (rc = dupg__sha256_reset(v->sha)) != 0)
 		return rc;
+	if ((rc = report(v, name, 1)) != 0)
+		return rc;
 	for (;;) {
 		const void *block;
 		size_t len = 0;
@@ -157,6 +186,9 @@ static int check_file(struct verifier *v, struct archive *a, struct archive_entr
 				dupg__sha256_update(v->sha, block, len);
 		}
 		got += len;
+		v->done += len;
+		if ((rc = report(v, name, 0)) != 0)
+			return rc;
 	}
 	if (got != declared)
 		return dupg__error(DUPG_EINTEGRITY, "%s: %s: size mismatch: %llu bytes in the archive, "
@@ -262,7 +294,7 @@ static int check_entry(struct verifier *v, struct archive *a, struct archive_ent
  * the start; it is freed here.
  */
 static int verify_entries(const struct dupg__pkg_head *h, struct archive *a, int fd, const char *path,
-			  int sig_read)
+			  int sig_read, const dupg_verify_options *o)
 {
 	const dupg_manifest *m = h->m;
 	struct verifier v;
@@ -273,6 +305,11 @@ static int verify_entries(const struct dupg__pkg_head *h, struct archive *a, int
 	memset(&v, 0, sizeof(v));
 	v.m = m;
 	v.path = path;
+	if (o != NULL) {
+		v.progress = o->progress;
+		v.payload = o->payload;
+	}
+	v.total = dupg_manifest_total_size(m);
 	if (a != NULL) {
 		/* what the head read: the manifest, and manifest.sig unless pending says otherwise */
 		v.manifests = 1;
@@ -335,6 +372,8 @@ static int verify_entries(const struct dupg__pkg_head *h, struct archive *a, int
 		rc = dupg__error(DUPG_EINTEGRITY, "%s: manifest.json vanished between two reads", path);
 	if (rc == 0 && sig_read && (v.sigs > 0) != (h->sig != NULL))
 		rc = dupg__error(DUPG_EINTEGRITY, "%s: manifest.sig changed between two reads", path);
+	if (rc == 0)
+		rc = report(&v, NULL, 1);
 out:
 	archive_read_free(a);
 	XXH3_freeState(v.st);
@@ -362,7 +401,7 @@ int dupg_trust_policy_parse(dupg_trust_policy *out, const char *name)
 
 static int check_opts(const dupg_verify_options *o, const char *fn)
 {
-	if (o->version != DUPG_VERIFY_OPTIONS_VERSION)
+	if (o->version != 1 && o->version != DUPG_VERIFY_OPTIONS_VERSION)
 		return dupg__error(DUPG_EINVAL, "%s: unknown dupg_verify_options version %u", fn, o->version);
 	if (o->policy != DUPG_TRUST_NONE && o->policy != DUPG_TRUST_REQUIRED)
 		return dupg__error(DUPG_EINVAL, "%s: unknown trust policy %d", fn, (int)o->policy);
@@ -400,12 +439,12 @@ static int check_head(const struct dupg__pkg_head *h, const char *path, const du
 	return 0;
 }
 
+static int verify_opts(dupg_manifest **out, const char *path, const dupg_verify_options *o, int payload);
+
 static int verify(dupg_manifest **out, const char *path, const dupg_verify_options *o, int payload,
 		  const char *fn)
 {
-	struct dupg__pkg_head h;
-	struct archive *a = NULL;
-	int fd, rc;
+	int rc;
 
 	if (out != NULL)
 		*out = NULL;
@@ -413,6 +452,28 @@ static int verify(dupg_manifest **out, const char *path, const dupg_verify_optio
 		return dupg__error(DUPG_EINVAL, "%s: path is NULL", fn);
 	if (o != NULL && (rc = check_opts(o, fn)) != 0)
 		return rc;
+	/* a version-1 struct ends at now: no progress callback */
+	if (o != NULL) {
+		dupg_verify_options full = DUPG_VERIFY_OPTIONS_INIT;
+
+		full.policy = o->policy;
+		full.trust = o->trust;
+		full.now = o->now;
+		if (o->version >= 2) {
+			full.progress = o->progress;
+			full.payload = o->payload;
+		}
+		return verify_opts(out, path, &full, payload);
+	}
+	return verify_opts(out, path, NULL, payload);
+}
+
+static int verify_opts(dupg_manifest **out, const char *path, const dupg_verify_options *o, int payload)
+{
+	struct dupg__pkg_head h;
+	struct archive *a = NULL;
+	int fd, rc;
+
 	rc = dupg__pkg_open(&fd, path);
 	if (rc != 0)
 		return rc;
@@ -425,7 +486,7 @@ static int verify(dupg_manifest **out, const char *path, const dupg_verify_optio
 	if (rc == 0 && o != NULL)
 		rc = check_head(&h, path, o);
 	if (rc == 0 && payload)
-		rc = verify_entries(&h, a, fd, path, o != NULL);
+		rc = verify_entries(&h, a, fd, path, o != NULL, o);
 	else
 		archive_read_free(a);
 	close(fd);

@@ -707,12 +707,36 @@ static int hook_before_rename(void *payload)
 	return h->opts->step_cb(h->step, h->opts->payload);
 }
 
-static int step_done(const dupg_apply_options *o, dupg_apply_step step, const char *list_file)
+/* The file the step being reported concerns, for dupg_apply_step_path(); per thread. */
+static _Thread_local const char *step_path;
+
+const char *dupg_apply_step_path(void)
 {
-	if (o->step_cb != NULL && o->step_cb(step, o->payload) != 0)
+	return step_path;
+}
+
+static int step_file_done(const dupg_apply_options *o, dupg_apply_step step, const char *path,
+			  const char *list_file)
+{
+	int stop;
+
+	if (o->step_cb == NULL)
+		return 0;
+	step_path = path;
+	stop = o->step_cb(step, o->payload);
+	step_path = NULL;
+	if (stop != 0 && path != NULL)
+		return dupg__error(DUPG_EABORTED, "%s: apply stopped by the step callback at step %s "
+				   "(%s)", list_file, dupg_apply_step_name(step), path);
+	if (stop != 0)
 		return dupg__error(DUPG_EABORTED, "%s: apply stopped by the step callback at step %s",
 				   list_file, dupg_apply_step_name(step));
 	return 0;
+}
+
+static int step_done(const dupg_apply_options *o, dupg_apply_step step, const char *list_file)
+{
+	return step_file_done(o, step, NULL, list_file);
 }
 
 static int write_step(const dupg_apply_options *o, const char *path, const char *data, size_t len,
@@ -1002,7 +1026,7 @@ static int transition_apply(dupg_store *s, struct transition *tr, const struct n
 	for (i = 0; rc == 0 && i < tr->ndel; i++) {
 		rc = remove_in_store(n, tr->deletable[i], NULL);
 		if (rc == 0)
-			rc = step_done(o, DUPG_STEP_DELETE, n->list);
+			rc = step_file_done(o, DUPG_STEP_DELETE, tr->deletable[i], n->list);
 	}
 	if (rc == 0)
 		rc = finish_journal(n, o->no_fsync);

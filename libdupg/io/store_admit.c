@@ -123,10 +123,24 @@ static int was_verified(const dupg_admit_options *o, const char *path, const cha
 	return 0;
 }
 
+/* The layout of version 1, whose verify options ended at `now`. */
+struct admit_options_v1 {
+	unsigned int version;
+	struct {
+		unsigned int version;
+		dupg_trust_policy policy;
+		const dupg_trust *trust;
+		int64_t now;
+	} verify;
+	const char *const *verified;
+	size_t verified_count;
+};
+
 int dupg__admit_check(struct dupg__admit *a, const char *list_file, const dupg_pathlist *current,
 		      const dupg_pathlist *downloaded, const dupg_admit_options *o)
 {
 	static const dupg_admit_options defaults = DUPG_ADMIT_OPTIONS_INIT;
+	dupg_admit_options v2 = DUPG_ADMIT_OPTIONS_INIT;
 	struct dupg__admit base;   /* the floor as committed: what a new package is held to */
 	size_t i, n = dupg_pathlist_count(downloaded);
 	int rc;
@@ -135,7 +149,18 @@ int dupg__admit_check(struct dupg__admit *a, const char *list_file, const dupg_p
 	memset(&base, 0, sizeof(base));
 	if (o == NULL)
 		o = &defaults;
-	if (o->version != DUPG_ADMIT_OPTIONS_VERSION)
+	if (o->version == 1) {
+		const struct admit_options_v1 *o1 = (const struct admit_options_v1 *)(const void *)o;
+
+		v2.verify.version = o1->verify.version;
+		v2.verify.policy = o1->verify.policy;
+		v2.verify.trust = o1->verify.trust;
+		v2.verify.now = o1->verify.now;
+		v2.verified = o1->verified;
+		v2.verified_count = o1->verified_count;
+		o = &v2;
+	}
+	if (o->version != 1 && o->version != DUPG_ADMIT_OPTIONS_VERSION)
 		return dupg__error(DUPG_EINVAL, "%s: unknown dupg_admit_options version %u", list_file,
 				   o->version);
 	if (o->verified_count > 0 && o->verified == NULL)

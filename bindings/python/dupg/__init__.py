@@ -160,7 +160,7 @@ from ._package import build_package, read_manifest, verify
 from ._vd import merge
 from ._match import match
 from ._prune import prune
-from ._store import recover
+from ._store import StepEvent, recover
 from . import sim
 
 __version__ = version_string()
@@ -173,7 +173,7 @@ __all__ = [
     "TrustError", "UnsignedError", "SignatureError", "UnknownKeyError", "RevokedKeyError",
     "ThresholdError", "SignatureFormatError", "ExpiredError", "RollbackError", "Trust",
     "key_generate", "key_id", "sign_manifest",
-    "Configuration", "Manifest", "PackageSet", "PathList", "Plan", "Prune", "Store",
+    "Configuration", "Manifest", "PackageSet", "PathList", "Plan", "Prune", "Store", "StepEvent",
     "SystemDescription", "Topology", "Transaction",
     "Rollout", "RolloutState", "RolloutStatus", "SiteState", "WaveTally",
     "Fetch", "NetworkError", "TimedOutError", "location_check", "nearness", "rank",

@@ -4,12 +4,36 @@
 import os as _os
 
 from .core import Manifest, _build_package, _verify_ext
-from .errors import ArgumentError
+from .errors import AbortedError, ArgumentError
 
 __all__ = ["build_package", "read_manifest", "verify"]
 
 
-def verify(path, trust=None, *, now=None, payload=True):
+def _with_progress(call, progress, *args):
+    """call(*args, cb): cb runs progress(done, total, file); its true result or
+    its exception cancels, and the call raises AbortedError (from the exception)."""
+    if progress is None:
+        return call(*args, None)
+    if not callable(progress):
+        raise ArgumentError("progress must be callable")
+    raised = []
+
+    def cb(done, total, file):
+        try:
+            return bool(progress(done, total, file))
+        except BaseException as e:  # noqa: B902 - any exception cancels, and is chained below
+            raised.append(e)
+            return True
+
+    try:
+        return call(*args, cb)
+    except AbortedError as e:
+        if raised:
+            raise e from raised[0]
+        raise
+
+
+def verify(path, trust=None, *, now=None, payload=True, progress=None):
     """Verify a package fully and return its Manifest.
 
     Every file is streamed through XXH3-128 (and SHA-256 in a format-2
@@ -22,14 +46,25 @@ def verify(path, trust=None, *, now=None, payload=True):
     False to skip the check, or seconds since the epoch. payload=False checks
     the head of the package only (manifest, signatures, expiry).
 
+    progress, when given, is called as progress(done, total, file) while the
+    payload is hashed: bytes read so far, the bytes the manifest declares,
+    the install path being read (None in the last call, when done == total);
+    when each file starts, then at most once per MiB, then at the end.
+    Returning a true value or raising cancels: AbortedError, naming the
+    package (from the exception raised). Without trust and now, expiry is
+    not checked, as without progress.
+
     :raises NotFoundError, ArchiveError, FormatError, UnsupportedError,
         IntegrityError, IOError, and with a trust store UnsignedError,
         SignatureError, UnknownKeyError, RevokedKeyError, ThresholdError,
-        SignatureFormatError, ExpiredError: naming the package and the problem
+        SignatureFormatError, ExpiredError: naming the package and the problem;
+        AbortedError when progress cancels
     """
-    if trust is None and now is None and payload:
+    if trust is None and now is None and payload and progress is None:
         return Manifest.from_package(path, verify=True)
-    return _verify_ext(path, trust, now, payload)
+    if trust is None and now is None and payload:
+        now = False  # with progress, as dupg_package_verify(): no expiry check
+    return _with_progress(_verify_ext, progress, path, trust, now, payload)
 
 
 def read_manifest(path):
@@ -66,7 +101,7 @@ def _pack_files(files):
 
 def build_package(out_path, name, version, hw, files=(), *, format="auto", build_time=None,
                   vendor=None, no_fsync=False, security_version=0, applies_to=None,
-                  summary=None, expires=None, sign=()):
+                  summary=None, expires=None, sign=(), progress=None):
     """Build an upgrade package and return its Manifest.
 
     manifest.json goes first, then the files; the archive is written to a
@@ -92,13 +127,18 @@ def build_package(out_path, name, version, hw, files=(), *, format="auto", build
     :param expires: optional RFC 3339 expiry time
     :param sign: private key files (dupg.key_generate()) to sign
         manifest.json with; the package then carries manifest.sig
+    :param progress: None, or called as progress(done, total, file) while the
+        sources are digested and copied (total: twice their sizes; file: the
+        install path, None in the last call); a true result or an exception
+        cancels with AbortedError, and nothing is left at out_path
     :raises BadInputError, NotFoundError, IOError, ArchiveError, DuplicateError,
-        FormatError (a key that is not an Ed25519 private key)
+        FormatError (a key that is not an Ed25519 private key), AbortedError
+        (progress cancelled)
     """
     sources, paths = _pack_files(files)
     lo, hi = (None, None) if applies_to is None else applies_to
     if isinstance(sign, (str, bytes, _os.PathLike)):
         sign = [sign]
-    return _build_package(out_path, name, version, hw, sources, paths, format,
-                          build_time, vendor, no_fsync, security_version, lo, hi,
+    return _with_progress(_build_package, progress, out_path, name, version, hw, sources, paths,
+                          format, build_time, vendor, no_fsync, security_version, lo, hi,
                           summary, expires, [_os.fspath(k) for k in sign])

@@ -131,3 +131,49 @@ def test_package_set_reads_packages(tmp_path, payload):
                                  {"path": "elsewhere/a.tar.gz", "version": "1.9"}]
         assert ps.best("A") == str(b)  # 1.10 > 1.9
         assert ps.best("B") == str(b)
+
+
+def test_progress_and_cancel(tmp_path):
+    """verify() and build_package() report progress; a true result or an exception cancels."""
+    big = tmp_path / "big.bin"
+    big.write_bytes(os.urandom(3 << 20))
+    small = tmp_path / "small.txt"
+    small.write_text("hello\n")
+    files = [(str(big), "bin/big"), (str(small), "etc/small")]
+    out = tmp_path / "p.tar"
+    seen = []
+    dupg.build_package(out, "p", "1", ["A"], files,
+                       progress=lambda d, t, f: seen.append((d, t, f)))
+    total = 2 * ((3 << 20) + 6)
+    assert seen[-1] == (total, total, None)
+    assert {f for _, _, f in seen} == {"bin/big", "etc/small", None}
+    assert all(a[0] <= b[0] for a, b in zip(seen, seen[1:]))
+    assert 6 <= len(seen) <= 4 + 6 + 1
+    seen = []
+    m = dupg.verify(out, progress=lambda d, t, f: seen.append((d, t, f)))
+    assert m.name == "p"
+    assert seen[-1] == ((3 << 20) + 6, (3 << 20) + 6, None)
+    assert [f for _, _, f in seen if f is not None][0] == "bin/big"
+    # returning True cancels
+    with pytest.raises(dupg.AbortedError, match="p.tar: verification cancelled"):
+        dupg.verify(out, progress=lambda d, t, f: True)
+    # raising cancels, as AbortedError from the exception
+    def boom(d, t, f):
+        if d > 0:
+            raise ZeroDivisionError("stop")
+    with pytest.raises(dupg.AbortedError) as err:
+        dupg.verify(out, progress=boom)
+    assert isinstance(err.value.__cause__, ZeroDivisionError)
+    before = out.read_bytes()
+    with pytest.raises(dupg.AbortedError, match="build cancelled") as err:
+        dupg.build_package(out, "p", "2", ["A"], files, progress=boom)
+    assert isinstance(err.value.__cause__, ZeroDivisionError)
+    assert out.read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == ["big.bin", "p.tar", "small.txt"]
+    with pytest.raises(dupg.AbortedError):
+        dupg.build_package(tmp_path / "new.tar", "p", "2", ["A"], files, progress=lambda *a: 1)
+    assert not (tmp_path / "new.tar").exists()
+    with pytest.raises(dupg.ArgumentError):
+        dupg.verify(out, progress=3)
+    with pytest.raises(dupg.ArgumentError):
+        dupg.build_package(out, "p", "2", ["A"], files, progress="x")

@@ -44,7 +44,10 @@ def test_deep_cascade_plan():
                 assert sw.index("RRU%d" % i) < sw.index("HUB%d" % i)
                 if i > 1:
                     assert sw.index("HUB%d" % i) < sw.index("HUB%d" % (i - 1))
-            assert json.loads(plan.to_json()) == {"steps": steps}
+            # the JSON has "version" only when it is known; the dicts always, None here
+            assert all(s["version"] is None for s in steps)
+            assert json.loads(plan.to_json()) == {"steps": [{k: v for k, v in s.items() if k != "version"}
+                                                            for s in steps]}
             with plan.rollback() as rb:
                 assert [s["device"] for s in rb] == order
                 assert all(s["package"] == {"B": "b1", "R": "r1"}[s["hw"]] for s in rb)
@@ -53,8 +56,32 @@ def test_deep_cascade_plan():
 def test_master_installs_locally():
     with dupg.Topology(cascade(1)) as topo, topo.plan_upgrade({"A": "a1"}, {"A": "a2"}) as plan:
         assert plan.steps() == [{"device": "BBU", "hw": "A", "package": "a2", "previous": "a1",
-                                 "action": "local", "via": []}]
+                                 "version": None, "action": "local", "via": []}]
         assert plan.switch_order() == ["BBU"]
+
+
+def test_step_versions():
+    """The version each device ends on, from configurations that record it."""
+    with dupg.Topology(cascade(2)) as topo:
+        now = dupg.Configuration({"A": "a1", "B": "b1", "R": "r1"})
+        want = dupg.Configuration({"A": "a2", "B": "b2", "R": "r2"})
+        want.set_version("A", "2.0")
+        want.set_version("B", "2.1")
+        now.set_version("A", "1.0")
+        assert want.version("A") == "2.0" and want.version("R") is None
+        with pytest.raises(dupg.NotFoundError):
+            want.set_version("Z", "1")
+        with pytest.raises(dupg.BadInputError, match="A: version is empty"):
+            want.set_version("A", "")
+        with topo.plan_upgrade(now, want) as plan:
+            by_hw = {}
+            for s in plan:
+                by_hw.setdefault(s["hw"], set()).add(s["version"])
+            assert by_hw == {"A": {"2.0"}, "B": {"2.1"}, "R": {None}}
+            assert all(s.get("version") == "2.0" for s in json.loads(plan.to_json())["steps"]
+                       if s["hw"] == "A")
+            with plan.rollback() as rb:
+                assert {s["hw"]: s["version"] for s in rb} == {"A": "1.0", "B": None, "R": None}
 
 
 def test_no_change_no_steps():

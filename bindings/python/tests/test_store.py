@@ -27,6 +27,25 @@ def test_steps_are_reported_in_order(worked_store):
     assert seen == STEPS  # one deletion: pkg1
 
 
+def test_delete_steps_name_their_file(worked_store, applied):
+    """Every delete step says which file it removed; no other step names one."""
+    d = worked_store()
+    seen = []
+    with dupg.Store(d / "list") as store:
+        store.prune(["pkg5.tar.gz", "pkg6.tar.gz"], apply=True, on_step=seen.append)
+    assert all(isinstance(s, dupg.StepEvent) and isinstance(s, str) for s in seen)
+    assert [(str(s), s.path) for s in seen if s == "delete"] == [("delete", "pkg1.tar.gz")]
+    assert all(s.path is None for s in seen if s != "delete")
+    assert not (d / "pkg1.tar.gz").exists()
+    d = applied()
+    seen = []
+    with dupg.Store(d / "list") as store:
+        got = store.rollback(on_step=seen.append)
+    assert [s.path for s in seen if s == "delete"] == got["deleted"]
+    assert len(got["deleted"]) == 2
+    assert repr(seen[0]) == "StepEvent('journal_temp', path=None)"
+
+
 def assert_consistent(d):
     """No list names a missing package, and no temporary file is left."""
     for name in ("list", "list.rollback"):

@@ -10,18 +10,7 @@
 
 #include "token.h"
 #include "util/error.h"
-
-static void hex(char *out, const unsigned char *in, size_t n)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
+#include "util/hex.h"
 
 int srv_token_new(char token[SRV_TOKEN_LEN + 1])
 {
@@ -37,7 +26,7 @@ int srv_token_new(char token[SRV_TOKEN_LEN + 1])
 			return dupg__error_sys(errno, "getrandom");
 		got += (size_t)n;
 	}
-	hex(token, raw, sizeof(raw));
+	dupg__hex(token, raw, sizeof(raw));
 	return 0;
 }
 
@@ -47,7 +36,7 @@ int srv_token_hash(char hash[SRV_HASH_LEN + 1], const char *token)
 
 	if (gnutls_hash_fast(GNUTLS_DIG_SHA256, token, strlen(token), d) != 0)
 		return dupg__error(DUPG_EIO, "SHA-256 failed");
-	hex(hash, d, sizeof(d));
+	dupg__hex(hash, d, sizeof(d));
 	return 0;
 }
 

@@ -51,18 +51,6 @@ void dupg_trust_free(dupg_trust *t)
 	free(t);
 }
 
-void dupg__hex(char *out, const unsigned char *in, size_t n)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* 64 lowercase hex digits (ids are compared as text). */
 static int keyid_ok(const char *s, size_t len)
 {

@@ -44,7 +44,5 @@ DUPG_HIDDEN enum dupg__sig_status dupg__trust_classify(const dupg_trust *t,
 /* The policy's verdict over the statuses of n entries (trust.h), the message naming origin. */
 DUPG_HIDDEN int dupg__trust_decide(const dupg_trust *t, const struct dupg__sig *sigs,
 				   const enum dupg__sig_status *status, size_t n, const char *origin);
-/* Lowercase hex of n bytes into out (2n + 1 bytes). */
-DUPG_HIDDEN void dupg__hex(char *out, const unsigned char *in, size_t n);
 
 #endif

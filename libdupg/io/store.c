@@ -1119,15 +1119,17 @@ static int change(dupg_prune **out, char ***deleted, size_t *ndeleted, dupg_stor
 	return rc;
 }
 
-int dupg_store_prune(dupg_prune **out, dupg_store *s, const dupg_pathlist *downloaded,
-		     const dupg_prune_options *prune, const dupg_apply_options *opts)
+/* dupg_store_prune and its _ext: the checks both make, under the caller's name. */
+static int prune_checked(dupg_prune **out, dupg_store *s, const dupg_pathlist *downloaded,
+			 const dupg_prune_options *prune, const dupg_apply_options *opts,
+			 const dupg_admit_options *admit, const char *fn)
 {
 	int rc;
 
 	if (out != NULL)
 		*out = NULL;
 	if (s == NULL || downloaded == NULL)
-		return dupg__error(DUPG_EINVAL, "dupg_store_prune: NULL argument");
+		return dupg__error(DUPG_EINVAL, "%s: NULL argument", fn);
 	rc = check_options(&opts);
 	if (rc != 0)
 		return rc;
@@ -1136,27 +1138,20 @@ int dupg_store_prune(dupg_prune **out, dupg_store *s, const dupg_pathlist *downl
 		return dupg__error(DUPG_EINVAL,
 				   "%s: the download is empty: nothing to prune (the store is unchanged)",
 				   s->list_file);
-	return change(out, NULL, NULL, s, downloaded, prune, opts, NULL);
+	return change(out, NULL, NULL, s, downloaded, prune, opts, admit);
+}
+
+int dupg_store_prune(dupg_prune **out, dupg_store *s, const dupg_pathlist *downloaded,
+		     const dupg_prune_options *prune, const dupg_apply_options *opts)
+{
+	return prune_checked(out, s, downloaded, prune, opts, NULL, "dupg_store_prune");
 }
 
 int dupg_store_prune_ext(dupg_prune **out, dupg_store *s, const dupg_pathlist *downloaded,
 			 const dupg_prune_options *prune, const dupg_apply_options *opts,
 			 const dupg_admit_options *admit)
 {
-	int rc;
-
-	if (out != NULL)
-		*out = NULL;
-	if (s == NULL || downloaded == NULL)
-		return dupg__error(DUPG_EINVAL, "dupg_store_prune_ext: NULL argument");
-	rc = check_options(&opts);
-	if (rc != 0)
-		return rc;
-	if (dupg_pathlist_count(downloaded) == 0)
-		return dupg__error(DUPG_EINVAL,
-				   "%s: the download is empty: nothing to prune (the store is unchanged)",
-				   s->list_file);
-	return change(out, NULL, NULL, s, downloaded, prune, opts, admit);
+	return prune_checked(out, s, downloaded, prune, opts, admit, "dupg_store_prune_ext");
 }
 
 int dupg_store_rollback(char ***deleted, size_t *ndeleted, dupg_store *s,

@@ -6,6 +6,7 @@
  */
 #include "package_internal.h"
 #include "core/trust_internal.h"
+#include "util/hex.h"
 
 #include <dirent.h>
 #include <errno.h>

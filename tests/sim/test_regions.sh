@@ -58,13 +58,22 @@ assert t['baseline_each_bytes'] == t['bytes_downloaded'] == sum(s['bytes_downloa
 assert t['baseline_each_bytes'] >= 0.9 * 50 * t['server_bytes'] if n == 1000 else True, t
 assert t['server_bytes'] * 10 < t['baseline_each_bytes'], t"
 
-# the same fleet with downloader_down events: two mid-transfer, one idle
-"$PY" - "$TOPO/regions-1k.json" "$W/down.json" <<'PYEOF'
+# the same fleet with downloader_down events: two mid-transfer, one idle, each
+# in a region of its own (the first member that is not the virtual server of
+# regions 1, 2 and 3 of the run above: the small fleet under valgrind has other
+# regions than the whole one)
+read -r MID IDLE MID2 < <("$PY" - "$W/r.json" <<'PYEOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
-d["events"] = [{"kind": "downloader_down", "site": "n000007", "fraction": 0.5},
-               {"kind": "downloader_down", "site": "n000050", "fraction": 0},
-               {"kind": "downloader_down", "site": "n000077"}]
+print(*[next(m for m in r["members"] if m != r["elected"]) for r in d["regions"][:3]])
+PYEOF
+)
+"$PY" - "$TOPO/regions-1k.json" "$W/down.json" "$MID" "$IDLE" "$MID2" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["events"] = [{"kind": "downloader_down", "site": sys.argv[3], "fraction": 0.5},
+               {"kind": "downloader_down", "site": sys.argv[4], "fraction": 0},
+               {"kind": "downloader_down", "site": sys.argv[5]}]
 json.dump(d, open(sys.argv[2], "w"))
 PYEOF
 "${R1K[@]/$TOPO\/regions-1k.json/$W/down.json}" --report "$W/d.json"
@@ -91,9 +100,9 @@ for s in fired:
     assert s['source'] in next(r for r in regions if s['site'] in r['members'])['members']
     f = next(f for f in s['faults'] if f['kind'] == 'downloader_down')
     assert s['bytes_downloaded'] >= task and s['virtual_time_s'] >= 30, s['site']
-idle = [s for s in fired if s['site'] == 'n000050']
+idle = [s for s in fired if s['site'] == '$IDLE']
 assert all(s['bytes_downloaded'] == task for s in idle)
-mid = [s for s in fired if s['site'] == 'n000007']
+mid = [s for s in fired if s['site'] == '$MID']
 assert all(s['bytes_downloaded'] > task for s in mid), [s['bytes_downloaded'] for s in mid]"
 
 # a picture of a region that re-elected: who is elected, who fetched from whom

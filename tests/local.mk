@@ -63,7 +63,7 @@ EXTRA_DIST += tests/test_faults.sh
 
 # dupg-sim's core subcommands on real files (the worked example, bad input).
 TESTS += tests/cli/test_cli.sh
-EXTRA_DIST += tests/cli/test_cli.sh
+EXTRA_DIST += tests/cli/test_cli.sh tests/cli/lib.sh
 TESTS += tests/cli/test_sign.sh
 EXTRA_DIST += tests/cli/test_sign.sh
 

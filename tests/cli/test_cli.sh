@@ -5,29 +5,7 @@
 # to end, and bad input (one-line error naming the file, non-zero exit,
 # nothing on disk changed).
 set -euo pipefail
-: "${top_builddir:=.}" "${top_srcdir:=.}"
-top_srcdir=$(cd "$top_srcdir" && pwd)
-SIM=${DUPG_SIM:-$top_builddir/sim/dupg-sim}
-case $SIM in /*) ;; *) SIM=$PWD/$SIM ;; esac
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-fails=0
-ok() { echo "ok - $1"; }
-bad() { echo "FAIL - $1"; fails=$((fails + 1)); }
-# jeq FILE PYEXPR EXPECTED_JSON: the JSON value of PYEXPR over the document d equals EXPECTED_JSON
-jeq() {
-	"$PY" - "$1" "$2" "$3" <<'PYEOF'
-import json, sys
-d = json.load(open(sys.argv[1]))
-got = eval(sys.argv[2], {"d": d})
-want = json.loads(sys.argv[3])
-if got != want:
-    print("  got:  %s\n  want: %s" % (json.dumps(got), json.dumps(want)))
-    sys.exit(1)
-PYEOF
-}
+. "${top_srcdir:-.}/tests/cli/lib.sh"
 # cq CASE EXPR: a value of a shared case (tests/data/cases/CASE.json) as JSON,
 # package names turned into the file names used here (tgz) where EXPR asks.
 cq() {
@@ -51,20 +29,6 @@ if isinstance(out, bytes):
 else:
     print(out if isinstance(out, str) else json.dumps(out))
 PYEOF
-}
-check() { # NAME FILE EXPR EXPECTED
-	if jeq "$2" "$3" "$4"; then ok "$1"; else bad "$1"; fi
-}
-snap() { (cd "$1" && find . -type f -exec sha256sum {} + | sort); }
-# expect_fail NAME NEEDLE CMD...: non-zero exit, one stderr line containing NEEDLE
-expect_fail() {
-	local name=$1 needle=$2 rc=0
-	shift 2
-	"$@" >"$W/out" 2>"$W/err" || rc=$?
-	if [ $rc -eq 0 ]; then bad "$name: exit 0"; return; fi
-	if [ "$(wc -l <"$W/err")" -ne 1 ]; then bad "$name: stderr is not one line"; cat "$W/err"; return; fi
-	if ! grep -qF -- "$needle" "$W/err"; then bad "$name: stderr lacks '$needle'"; cat "$W/err"; return; fi
-	ok "$name"
 }
 
 mkdir -p "$W/server" "$W/store" "$W/payload"

@@ -7,16 +7,10 @@
 # announced, a redirect to another host), a full disk, bad input. Every
 # server is started here on port 0 and stopped here, on failure too.
 set -euo pipefail
-: "${top_builddir:=.}" "${top_srcdir:=.}"
-top_srcdir=$(cd "$top_srcdir" && pwd)
-SIM=${DUPG_SIM:-$top_builddir/sim/dupg-sim}
-case $SIM in /*) ;; *) SIM=$PWD/$SIM ;; esac
+. "${top_srcdir:-.}/tests/cli/lib.sh"
 SHIM=$top_builddir/tests/.libs/faultshim.so
 case $SHIM in /*) ;; *) SHIM=$PWD/$SHIM ;; esac
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
 HTTPD=$top_srcdir/tests/fetch/httpd.py
-W=$(mktemp -d)
 PIDS=()
 cleanup() {
 	local p
@@ -25,9 +19,6 @@ cleanup() {
 	rm -rf "$W"
 }
 trap cleanup EXIT
-fails=0
-ok() { echo "ok - $1"; }
-bad() { echo "FAIL - $1"; fails=$((fails + 1)); }
 export ASAN_OPTIONS="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}verify_asan_link_order=0"
 
 # serve VAR ARGS...: start a server, its URL in $VAR and its pid in ${VAR}_PID
@@ -47,19 +38,6 @@ serve() {
 	printf -v "${var}_PID" '%s' "$!"
 }
 stop() { kill -9 "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
-# jeq FILE PYEXPR EXPECTED_JSON
-jeq() {
-	"$PY" - "$1" "$2" "$3" <<'PYEOF'
-import json, sys
-d = json.load(open(sys.argv[1]))
-got = eval(sys.argv[2], {"d": d})
-want = json.loads(sys.argv[3])
-if got != want:
-    print("  got:  %s\n  want: %s" % (json.dumps(got), json.dumps(want)))
-    sys.exit(1)
-PYEOF
-}
-check() { if jeq "$2" "$3" "$4"; then ok "$1"; else bad "$1"; fi; }
 size() { stat -c %s "$1"; }
 # sent LOG...: bytes the servers sent, from their logs (the last count of each request)
 sent() {
@@ -86,17 +64,6 @@ wait_size() {
 		sleep 0.1
 	done
 	return 1
-}
-# expect_fail NAME NEEDLE CMD...: non-zero exit, stderr naming NEEDLE
-expect_fail() {
-	local name=$1 needle=$2 rc=0
-	shift 2
-	"$@" >"$W/out" 2>"$W/err" || rc=$?
-	if [ $rc -ne 0 ] && grep -qF -- "$needle" "$W/err"; then
-		ok "$name"
-	else
-		bad "$name (exit $rc): $(cat "$W/err")"
-	fi
 }
 noleft() { # DIR NAME: nothing under the final name
 	[ ! -e "$1/$2" ]

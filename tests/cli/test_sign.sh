@@ -7,33 +7,7 @@
 # ways (a signature made with `openssl pkeyutl -sign -rawin` verifies in
 # libdupg, and one made by libdupg verifies with `openssl pkeyutl -verify`).
 set -euo pipefail
-: "${top_builddir:=.}" "${top_srcdir:=.}"
-SIM=${DUPG_SIM:-$top_builddir/sim/dupg-sim}
-case $SIM in /*) ;; *) SIM=$PWD/$SIM ;; esac
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-W=$(mktemp -d)
-trap 'rm -rf "$W"' EXIT
-fails=0
-ok() { echo "ok - $1"; }
-bad() { echo "FAIL - $1"; fails=$((fails + 1)); }
-snap() { (cd "$1" && find . -type f -exec sha256sum {} + | sort); }
-# expect_fail NAME NEEDLE CMD...: non-zero exit, one stderr line containing NEEDLE
-expect_fail() {
-	local name=$1 needle=$2 rc=0
-	shift 2
-	"$@" >"$W/out" 2>"$W/err" || rc=$?
-	if [ $rc -eq 0 ]; then bad "$name: exit 0"; return; fi
-	if [ "$(wc -l <"$W/err")" -ne 1 ]; then bad "$name: stderr is not one line"; cat "$W/err"; return; fi
-	if ! grep -qF -- "$needle" "$W/err"; then bad "$name: stderr lacks '$needle'"; cat "$W/err"; return; fi
-	ok "$name"
-}
-expect_ok() {
-	local name=$1
-	shift
-	if "$@" >"$W/out" 2>"$W/err"; then ok "$name"; else bad "$name"; cat "$W/err"; fi
-}
-jget() { "$PY" -c 'import json,sys; print(eval(sys.argv[2], {"d": json.load(open(sys.argv[1]))}))' "$@"; }
+. "${top_srcdir:-.}/tests/cli/lib.sh"
 
 mkdir -p "$W/keys" "$W/trust" "$W/trust2" "$W/pay" "$W/store" "$W/dl"
 

@@ -66,7 +66,18 @@ char *stage_read_text(const char *path, size_t *len_out)
 	}
 	do {
 		if (cap - len < 4096) {
-			p = realloc(text, cap + 65536);
+			size_t next = cap ? cap * 2 : 65536;
+
+			/* a description or a task is kilobytes; a file this big is a mistake */
+			if (cap >= STAGE_TEXT_MAX) {
+				fclose(f);
+				free(text);
+				cli_fail("%s: larger than %u MiB", path, STAGE_TEXT_MAX >> 20);
+				return NULL;
+			}
+			if (next > STAGE_TEXT_MAX + 1)
+				next = STAGE_TEXT_MAX + 1;
+			p = realloc(text, next);
 			if (p == NULL) {
 				fclose(f);
 				free(text);
@@ -74,7 +85,7 @@ char *stage_read_text(const char *path, size_t *len_out)
 				return NULL;
 			}
 			text = p;
-			cap += 65536;
+			cap = next;
 		}
 		got = fread(text + len, 1, cap - len - 1, f);
 		len += got;

@@ -19,7 +19,9 @@ int stage_wants_help(int argc, char **argv);
 int stage_parse_wait(unsigned int *ms, const char *arg, const char *command);
 /* Print json and free it (dupg_free); on rc != 0 print the library's error instead. Exit status. */
 int stage_print_owned(char *json, int rc);
-/* Read a whole file; on failure print the reason naming path and return NULL. Caller frees. */
+/* The bytes of PATH, NUL-terminated (free()); NULL after a one-line error,
+ * also for a file over STAGE_TEXT_MAX bytes. */
+#define STAGE_TEXT_MAX (256u << 20)
 char *stage_read_text(const char *path, size_t *len_out);
 /* Parse a JSON file; on failure print the reason naming path and return NULL. */
 struct json_object *stage_load_json(const char *path);

@@ -166,6 +166,11 @@ expect_fail "merge: the old key names duration_s" '"duration_s"' "$SIM" merge "$
 check "merge: a scenario's devices" "$W/fig3a-system.json" 'sorted(d["hw"])' '["A", "B", "C", "D", "E"]'
 echo '{"devices": [' >"$W/broken.json"
 expect_fail "merge: invalid JSON" "$W/broken.json" "$SIM" merge "$W/broken.json"
+if [ -z "${DUPG_VALGRIND:-}" ]; then
+	truncate -s 300M "$W/huge.json"
+	expect_fail "merge: a file over 256 MiB is refused, named" "$W/huge.json: larger than 256 MiB" "$SIM" merge "$W/huge.json"
+	rm -f "$W/huge.json"
+fi
 echo '{"hw": 5}' >"$W/badsys.json"
 expect_fail "match: bad system description" "$W/badsys.json" "$SIM" match --site "$W/badsys.json" "$W/server/pkg5.tar.gz"
 expect_fail "match: bad package" "$W/junk.tar.gz" "$SIM" match --site "$W/system.json" "$W/junk.tar.gz"

@@ -373,7 +373,7 @@ size_t dupg_py_store_count(const dupg_store *s);
 Configuration *dupg_py_store_config(const dupg_store *s);
 Prune *dupg_py_store_prune(Store *self, PyObject *new_paths, bool apply, size_t keep,
 			   bool no_fsync, PyObject *on_step, double wait, const dupg_trust *trust,
-			   PyObject *now);
+			   PyObject *now, PyObject *verified);
 PyObject *dupg_py_store_rollback(Store *self, bool no_fsync, PyObject *on_step, double wait);
 
 /* ---- Topologies and plans (dupg_py_topology.c, dupg_py_plan.c) --------- */

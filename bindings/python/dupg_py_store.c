@@ -219,8 +219,9 @@ static int dupg_py_new_load(struct dupg_py_new *n)
 
 Prune *dupg_py_store_prune(Store *self, PyObject *new_paths, bool apply, size_t keep,
 			   bool no_fsync, PyObject *on_step, double wait, const dupg_trust *trust,
-			   PyObject *now)
+			   PyObject *now, PyObject *verified)
 {
+	struct dupg_py_strv ver = { 0 };
 	dupg_prune_options po;
 	dupg_apply_options o;
 	struct dupg_py_step_ctx step;
@@ -235,11 +236,20 @@ Prune *dupg_py_store_prune(Store *self, PyObject *new_paths, bool apply, size_t 
 		return NULL;
 	ad.verify.policy = trust != NULL ? DUPG_TRUST_REQUIRED : DUPG_TRUST_NONE;
 	ad.verify.trust = trust;
-	if (wait_ms(&ms, wait) < 0 || dupg_py_new_init(&dl, self->h, new_paths) < 0)
+	if (verified != NULL && verified != Py_None) {
+		if (dupg_py_strv_init(&ver, verified, 0, "verified") < 0)
+			return NULL;
+		ad.verified = (const char *const *)ver.v;
+		ad.verified_count = ver.n;
+	}
+	if (wait_ms(&ms, wait) < 0 || dupg_py_new_init(&dl, self->h, new_paths) < 0) {
+		dupg_py_strv_clear(&ver);
 		return NULL;
+	}
 	/* a dry run only reads the store; an apply changes it */
 	if (apply && dupg_py_change_begin(&self->use, "Store") < 0) {
 		dupg_py_new_clear(&dl);
+		dupg_py_strv_clear(&ver);
 		return NULL;
 	}
 	dupg_py_prune_options(&po, keep);
@@ -255,6 +265,7 @@ Prune *dupg_py_store_prune(Store *self, PyObject *new_paths, bool apply, size_t 
 	if (apply)
 		dupg_py_change_end(&self->use);
 	dupg_py_new_clear(&dl);
+	dupg_py_strv_clear(&ver);
 	if (DUPG_PY_FAILED(rc))
 		return NULL;
 	return dupg_py_hold_Prune(p);

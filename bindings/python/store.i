@@ -100,6 +100,10 @@ typedef struct {} Store;
 	 *        is written, and held to the anti-rollback floor (LIST.floor)
 	 * @param now with apply: the time `expires` is compared with (None: the
 	 *        clock, False: no check, or seconds since the epoch)
+	 * @param verified with apply: packages the caller has just verified
+	 *        under the same trust (a Fetch does), as new_paths names them:
+	 *        their payload is not read again; their manifest, signatures
+	 *        and expiry still are
 	 * @exception TrustError (a package not signed as trust requires, or
 	 *            expired), IntegrityError (a package that does not match its
 	 *            manifest), RollbackError (below the floor), DuplicateError, NotFoundError, IOError (NoSpaceError,
@@ -110,10 +114,11 @@ typedef struct {} Store;
 	 */
 	Prune *prune_result(PyObject *new_paths, bool apply = false, size_t keep = 0,
 			    bool no_fsync = false, PyObject *on_step = NULL, double wait = 0,
-			    const dupg_trust *trust = NULL, PyObject *now = NULL)
+			    const dupg_trust *trust = NULL, PyObject *now = NULL,
+			    PyObject *verified = NULL)
 	{
 		return dupg_py_store_prune($self, new_paths, apply, keep, no_fsync, on_step, wait,
-					   trust, now);
+					   trust, now, verified);
 	}
 
 	/**
@@ -153,7 +158,7 @@ typedef struct {} Store;
     list_file = property(_Store_list_file)
 
     def prune(self, new_paths, apply=False, keep=None, no_fsync=False, on_step=None, wait=0,
-              trust=None, now=None):
+              trust=None, now=None, verified=None):
         """Prune the store after a download; the dict `dupg-sim prune` prints.
 
         Same arguments as prune_result(). Without apply nothing on disk
@@ -161,7 +166,8 @@ typedef struct {} Store;
         every new package passed verification (under trust when given).
         """
         with self.prune_result(new_paths, apply=apply, keep=keep, no_fsync=no_fsync,
-                               on_step=on_step, wait=wait, trust=trust, now=now) as p:
+                               on_step=on_step, wait=wait, trust=trust, now=now,
+                               verified=verified) as p:
             return p.to_dict()
 
     def __iter__(self):

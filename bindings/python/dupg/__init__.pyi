@@ -328,12 +328,14 @@ class Store(_Handle):
               keep: Optional[int] = ..., no_fsync: bool = ...,
               on_step: Optional[Callable[[StepName], Any]] = ...,
               wait: float = ..., trust: Optional[Trust] = ...,
-              now: Union[None, bool, int] = ...) -> PruneDict: ...
+              now: Union[None, bool, int] = ...,
+              verified: Optional[Sequence[StrPath]] = ...) -> PruneDict: ...
     def prune_result(self, new_paths: Union[StrPath, Sequence[StrPath]], apply: bool = ...,
                      keep: Optional[int] = ..., no_fsync: bool = ...,
                      on_step: Optional[Callable[[StepName], Any]] = ...,
                      wait: float = ..., trust: Optional[Trust] = ...,
-                     now: Union[None, bool, int] = ...) -> Prune: ...
+                     now: Union[None, bool, int] = ...,
+                     verified: Optional[Sequence[StrPath]] = ...) -> Prune: ...
     def rollback(self, no_fsync: bool = ...,
                  on_step: Optional[Callable[[StepName], Any]] = ...,
                  wait: float = ...) -> RollbackDict: ...

@@ -559,3 +559,26 @@ def test_an_empty_download_is_refused(worked_store):
         with pytest.raises(dupg.BadInputError, match="empty"):
             store.prune([], apply=True)
         assert snapshot(d) == before
+
+
+def test_verified_packages_are_not_read_again(tmp_path):
+    # A payload changed after the caller's own check goes through when the
+    # caller says it verified the package (the second pass was skipped), and
+    # is refused when it does not.
+    make_pkg(tmp_path, "pkg1", "1", ["A"])
+    pkg = make_pkg(tmp_path, "pkg2", "2", ["A"], payload=b"X" * 4096, fmt="tar")
+    with open(pkg, "rb") as f:
+        data = bytearray(f.read())
+    at = data.index(b"X" * 4096)
+    data[at + 100] = ord("Y")
+    with open(pkg, "wb") as f:
+        f.write(data)
+    write_list(tmp_path / "list", ["pkg1.tar.gz"])
+    with dupg.Store(tmp_path / "list") as store:
+        with pytest.raises(dupg.IntegrityError, match="pkg2.tar"):
+            store.prune(["pkg2.tar"], apply=True, no_fsync=True)
+        assert read_list(tmp_path / "list") == ["pkg1.tar.gz"]
+        with pytest.raises(dupg.ArgumentError, match="verified"):
+            store.prune(["pkg2.tar"], apply=True, no_fsync=True, verified="pkg2.tar")
+        store.prune(["pkg2.tar"], apply=True, no_fsync=True, verified=["pkg2.tar"])
+    assert read_list(tmp_path / "list") == ["pkg1.tar.gz", "pkg2.tar"]

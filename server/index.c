@@ -80,8 +80,9 @@ static void index_free(struct srv_index *idx)
 
 /* Read one entry of DIR into *p; non-zero leaves it out (the message says why). */
 static int read_pkg(struct srv_pkg *p, int dirfd, const char *dir, const char *name, const char *base,
-		    int verify)
+		    int verify, const dupg_trust *trust)
 {
+	dupg_verify_options vo = DUPG_VERIFY_OPTIONS_INIT;
 	struct stat st;
 	unsigned char digest[16];
 	char *full;
@@ -97,8 +98,13 @@ static int read_pkg(struct srv_pkg *p, int dirfd, const char *dir, const char *n
 	full = dupg__printf("%s/%s", dir, name);
 	if (full == NULL)
 		return dupg__error_nomem();
-	rc = verify ? dupg_package_verify(&p->manifest, full)
-		    : dupg_package_read_manifest(&p->manifest, full);
+	/* with a trust store, a package not signed under it is never offered */
+	vo.policy = trust != NULL ? DUPG_TRUST_REQUIRED : DUPG_TRUST_NONE;
+	vo.trust = trust;
+	if (trust == NULL)
+		vo.now = DUPG_VERIFY_NO_EXPIRY;
+	rc = verify ? dupg_package_verify_ext(&p->manifest, full, &vo)
+		    : dupg_package_read_manifest_ext(&p->manifest, full, &vo);
 	if (rc != 0)
 		rc = dupg__error(rc, "%s", dupg_error_last());
 	if (rc == 0 && (rc = dupg_file_xxh128(digest, &size, full)) != 0)
@@ -199,7 +205,7 @@ static int build_view(struct srv_view *v, const struct srv_index *idx, const uns
 }
 
 int srv_index_load(struct srv_index **out, const char *dir, const char *base, int verify,
-		   FILE *log, size_t *bad)
+		   const dupg_trust *trust, FILE *log, size_t *bad)
 {
 	struct srv_index *idx;
 	const struct srv_view *all;
@@ -240,7 +246,7 @@ int srv_index_load(struct srv_index **out, const char *dir, const char *base, in
 			continue;
 		if ((rc = dupg__grow_p(&idx->pkgs, &cap, idx->n + 1, sizeof(*idx->pkgs))) != 0)
 			break;
-		if (read_pkg(&idx->pkgs[idx->n], idx->dirfd, dir, e->d_name, base, verify) != 0) {
+		if (read_pkg(&idx->pkgs[idx->n], idx->dirfd, dir, e->d_name, base, verify, trust) != 0) {
 			if (dupg__error_code() == DUPG_ENOMEM) {
 				rc = DUPG_ENOMEM;
 				break;

@@ -33,10 +33,12 @@ struct srv_index;
  * Read every package of dir. Files that are not regular (symlinks, ...),
  * names starting with '.', and packages that fail to read (or to verify,
  * with verify set) are left out, each reported on log; *bad counts them.
- * base, when not NULL, prefixes task paths instead of /v1/packages/.
+ * With trust (borrowed, read during the call only), a package not signed
+ * under it, or expired, is left out too. base, when not NULL, prefixes task
+ * paths instead of /v1/packages/.
  */
 int srv_index_load(struct srv_index **out, const char *dir, const char *base, int verify,
-		   FILE *log, size_t *bad);
+		   const dupg_trust *trust, FILE *log, size_t *bad);
 void srv_index_unref(struct srv_index *idx);
 struct srv_index *srv_index_ref(struct srv_index *idx);
 

@@ -31,7 +31,7 @@ static const char usage_text[] =
 	"\n"
 	"SYNOPSIS\n"
 	"    dupg-server --packages DIR --db FILE|URI [--listen ADDR:PORT] [--threads N]\n"
-	"                [--tls-cert FILE --tls-key FILE] [--package-base URL] [--verify]\n"
+	"                [--tls-cert FILE --tls-key FILE] [--package-base URL] [--verify] [--trust DIR]\n"
 	"                [--timeout SECONDS] [--max-body BYTES] [--max-connections N]\n"
 	"    dupg-server rollout create --db FILE|URI --packages NAME,... [--waves F,F,...] [--threshold X]\n"
 	"    dupg-server rollout list --db FILE|URI\n"
@@ -60,6 +60,8 @@ static const char usage_text[] =
 	"    --package-base URL    tasks list URL/NAME instead of /v1/packages/NAME, so that another\n"
 	"                          HTTP server or a CDN serves the files\n"
 	"    --verify              verify every package in full when loading (else the manifest is read)\n"
+	"    --trust DIR           a trust directory as dupg-sim --trust reads it (*.pub keys, threshold,\n"
+	"                          revoked): a package not signed under it, or expired, is left out\n"
 	"    --timeout SECONDS     close a connection idle this long (default 30)\n"
 	"    --max-body BYTES      refuse larger request bodies with 413 (default 1048576)\n"
 	"    --max-connections N   connections at once (default: what the open-file limit allows)\n"
@@ -157,10 +159,20 @@ static unsigned connection_room(void)
 	return rl.rlim_cur > 1024 ? (unsigned)(rl.rlim_cur - 512) : (unsigned)(rl.rlim_cur / 2);
 }
 
-static int load(struct srv_index **out, const char *dir, const char *base, int verify)
+static int load(struct srv_index **out, const char *dir, const char *base, int verify,
+		const char *trust_dir)
 {
+	dupg_trust *trust = NULL;
 	size_t bad = 0;
-	int rc = srv_index_load(out, dir, base, verify, stderr, &bad);
+	int rc;
+
+	/* read again at every reload, so a revoked key takes effect with SIGHUP */
+	if (trust_dir != NULL && (rc = dupg_trust_load_dir(&trust, trust_dir)) != 0) {
+		srv_metrics_reload(0, 0, 0);
+		return rc;
+	}
+	rc = srv_index_load(out, dir, base, verify, trust, stderr, &bad);
+	dupg_trust_free(trust);
 
 	srv_metrics_reload(rc == 0, rc == 0 ? srv_index_count(*out) : 0, bad);
 	if (rc == 0)
@@ -179,6 +191,7 @@ static int serve(int argc, char **argv)
 		{ "tls-key", required_argument, NULL, 'k' },
 		{ "package-base", required_argument, NULL, 'b' },
 		{ "verify", no_argument, NULL, 'V' },
+		{ "trust", required_argument, NULL, 'r' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "max-body", required_argument, NULL, 'm' },
 		{ "max-connections", required_argument, NULL, 'C' },
@@ -192,7 +205,7 @@ static int serve(int argc, char **argv)
 	struct srv_store *store = NULL;
 	struct srv_index *idx = NULL;
 	struct srv_api api;
-	const char *dir = NULL, *db = NULL, *cert = NULL, *key = NULL, *base = NULL;
+	const char *dir = NULL, *db = NULL, *cert = NULL, *key = NULL, *base = NULL, *trust = NULL;
 	char *cert_pem = NULL, *key_pem = NULL;
 	unsigned long threads = 0, timeout = 30, max_body = 1 << 20, max_conns = 0, pool = 0;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -211,6 +224,7 @@ static int serve(int argc, char **argv)
 		case 'k': key = optarg; break;
 		case 'b': base = optarg; break;
 		case 'V': verify = 1; break;
+		case 'r': trust = optarg; break;
 		case 't': if (parse_count(&threads, optarg, "--threads", 1) != 0) return 2; break;
 		case 'T': if (parse_count(&timeout, optarg, "--timeout", 1) != 0) return 2; break;
 		case 'm': if (parse_count(&max_body, optarg, "--max-body", 1) != 0) return 2; break;
@@ -251,7 +265,7 @@ static int serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (srv_store_open(&store, db, pool ? pool : threads + 2) != 0 || load(&idx, dir, base, verify) != 0) {
+	if (srv_store_open(&store, db, pool ? pool : threads + 2) != 0 || load(&idx, dir, base, verify, trust) != 0) {
 		rc = fail();
 		goto out;
 	}
@@ -273,7 +287,7 @@ static int serve(int argc, char **argv)
 			continue;
 		if (sig != SIGHUP)
 			break;
-		if (load(&idx, dir, base, verify) != 0) {
+		if (load(&idx, dir, base, verify, trust) != 0) {
 			fprintf(stderr, "dupg-server: reload failed, the old package set stays: %s\n",
 				dupg__error_msg());
 			continue;

@@ -29,7 +29,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from srvlib import (SERVER, SLOW, SRC, FIG3A_DEVICES, Postgres, Server, bad, check, description,  # noqa: E402
+from srvlib import (SERVER, SIM, SLOW, SRC, FIG3A_DEVICES, Postgres, Server, bad, check, description,  # noqa: E402
                     fig3a_packages, finish, match_ref, ok, pack, raw, skip, tmpdir)
 
 FIG3A_TASK = {"kind": "incremental", "task": ["/v1/packages/pkg5.tar.gz", "/v1/packages/pkg6.tar.gz"],
@@ -253,7 +253,43 @@ def api_sqlite():
     check(all(re.fullmatch("[0-9a-f]{64}", x) for x in hashes) and len(hashes) == 2,
           "only token hashes are stored", hashes)
     options()
+    trusted()
     readme_session()
+
+
+def trusted():
+    """--trust DIR: only packages signed under it are offered, and a key revoked before SIGHUP takes its packages away."""
+    d = tmpdir("dupg-trust-")
+    pk, tr = os.path.join(d, "pk"), os.path.join(d, "trust")
+    os.mkdir(pk)
+    os.mkdir(tr)
+    r = subprocess.run([SIM, "keygen", "--out", os.path.join(d, "k")], capture_output=True, text=True, check=True)
+    keyid = json.loads(r.stdout)["keyid"]
+    shutil.copy(os.path.join(d, "k.pub"), os.path.join(tr, "k.pub"))
+    src = os.path.join(d, "payload")
+    with open(src, "wb") as f:
+        f.write(b"payload\n")
+    subprocess.run([SIM, "pack", "--out", os.path.join(pk, "signed.tar.gz"), "--name", "signed", "--version", "2",
+                    "--hw", "A", "--sign", os.path.join(d, "k"), src + "=bin/a"], check=True, stdout=subprocess.DEVNULL)
+    pack(pk, "plain", "3", ["B"])
+    s = Server(pk, os.path.join(d, "state.db"), "--trust", tr)
+    st, vers = s.json("GET", "/v1/versions")
+    check(st == 200 and vers["versions"] == {"A": "2"} and "left out: %s/plain.tar.gz" % pk in s.stderr()
+          and "signed" in s.stderr(), "--trust: the unsigned package is left out, the signed one offered",
+          (vers, s.stderr()[-300:]))
+    st, _, _ = s.req("GET", "/v1/packages/plain.tar.gz")
+    check(st == 404, "--trust: the unsigned package is not served", st)
+    with open(os.path.join(tr, "revoked"), "w") as f:
+        f.write(keyid + "\n")
+    s.hup()
+    deadline = time.time() + 20 * SLOW
+    while time.time() < deadline and s.stderr().count(" left out\n") < 2:
+        time.sleep(0.05)
+    st, vers = s.json("GET", "/v1/versions")
+    check(st == 200 and vers["versions"] == {} and "left out: %s/signed.tar.gz" % pk in s.stderr(),
+          "--trust: after the key is revoked and SIGHUP its package is left out", (vers, s.stderr()[-300:]))
+    check(s.stop() == 0, "--trust: a clean stop")
+    shutil.rmtree(d, True)
 
 
 def options():

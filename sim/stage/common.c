@@ -64,19 +64,15 @@ char *stage_read_text(const char *path, size_t *len_out)
 		cli_fail("%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	do {
-		if (cap - len < 4096) {
+	for (;;) {
+		if (cap - len <= 1) {
+			/* one byte past the bound is enough to know the file is over it */
 			size_t next = cap ? cap * 2 : 65536;
 
-			/* a description or a task is kilobytes; a file this big is a mistake */
-			if (cap >= STAGE_TEXT_MAX) {
-				fclose(f);
-				free(text);
-				cli_fail("%s: larger than %u MiB", path, STAGE_TEXT_MAX >> 20);
-				return NULL;
-			}
-			if (next > STAGE_TEXT_MAX + 1)
-				next = STAGE_TEXT_MAX + 1;
+			if (cap > STAGE_TEXT_MAX)
+				break;
+			if (next > STAGE_TEXT_MAX + 2)
+				next = STAGE_TEXT_MAX + 2;
 			p = realloc(text, next);
 			if (p == NULL) {
 				fclose(f);
@@ -88,8 +84,17 @@ char *stage_read_text(const char *path, size_t *len_out)
 			cap = next;
 		}
 		got = fread(text + len, 1, cap - len - 1, f);
+		if (got == 0)
+			break;
 		len += got;
-	} while (got > 0);
+	}
+	/* a description or a task is kilobytes; a file this big is a mistake */
+	if (len > STAGE_TEXT_MAX) {
+		fclose(f);
+		free(text);
+		cli_fail("%s: larger than %u MiB", path, STAGE_TEXT_MAX >> 20);
+		return NULL;
+	}
 	if (ferror(f)) {
 		cli_fail("%s: read error", path);
 		fclose(f);

@@ -169,6 +169,14 @@ expect_fail "merge: invalid JSON" "$W/broken.json" "$SIM" merge "$W/broken.json"
 if [ -z "${DUPG_VALGRIND:-}" ]; then
 	truncate -s 300M "$W/huge.json"
 	expect_fail "merge: a file over 256 MiB is refused, named" "$W/huge.json: larger than 256 MiB" "$SIM" merge "$W/huge.json"
+	truncate -s 256M "$W/huge.json"
+	if "$SIM" merge "$W/huge.json" >"$W/out" 2>"$W/err"; then
+		bad "merge: a 256 MiB file of zeros is not a topology"
+	elif grep -q "larger than" "$W/err" || ! grep -qF "$W/huge.json" "$W/err"; then
+		bad "merge: a file of exactly 256 MiB is read, not refused for its size: $(cat "$W/err")"
+	else
+		ok "merge: a file of exactly 256 MiB is read (and refused for what it holds)"
+	fi
 	rm -f "$W/huge.json"
 fi
 echo '{"hw": 5}' >"$W/badsys.json"

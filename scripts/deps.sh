@@ -8,13 +8,14 @@ pkgs=(build-essential autoconf automake libtool pkg-config
       clang clang-14 libclang-rt-14-dev llvm-14
       help2man scdoc groff-base man-db debhelper dh-python lintian fakeroot dpkg-dev libdpkg-dev
       libmicrohttpd-dev libsqlite3-dev libpq-dev libgnutls28-dev postgresql curl openssl wrk
-      libcurl4-openssl-dev)
+      libcurl4-openssl-dev graphviz)
 # clang (clang-14 on Debian 12) compiles tests/fuzz (./configure
 # --enable-fuzzing); libclang-rt-14-dev holds libFuzzer and the sanitizer
 # runtimes, llvm-14 the symbolizer of their reports.
 # help2man, scdoc, groff-base, man-db: the manual pages (man/local.mk) and their check
 # debhelper, dh-python, lintian, fakeroot, dpkg-dev: the Debian packages (scripts/check-deb.sh)
 # libdpkg-dev: the test of dupg_vercmp against dpkg's own comparison
+# graphviz: the README's `dupg-sim draw ... | dot -Tsvg`, run by tests/check-readme.sh
 # the server benchmark (bench/server/run.sh) installs nginx itself: nothing else needs it
 missing=()
 for p in "${pkgs[@]}"; do

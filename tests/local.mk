@@ -81,6 +81,9 @@ TESTS += tests/check-purity.sh tests/check-layers.sh
 # LICENSE is BSD-2-Clause and every source file says so (SPDX).
 TESTS += tests/check-spdx.sh
 EXTRA_DIST += tests/check-spdx.sh
+# every fenced block of README.md and sim/README.md is checked against the code
+TESTS += tests/check-readme.sh
+EXTRA_DIST += tests/check-readme.sh tests/check-readme.py
 EXTRA_DIST += tests/check-purity.sh tests/check-layers.sh scripts/layers.py libdupg/LAYERS \
 	ARCHITECTURE.md
 TESTS_ENVIRONMENT = top_srcdir='$(top_srcdir)' top_builddir='$(top_builddir)' CC='$(CC)'; export top_srcdir top_builddir CC;

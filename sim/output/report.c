@@ -20,10 +20,12 @@
 #include "output/table.h"
 #include "output/totals.h"
 #include "util.h"
+#include "util/fs.h"
 
 struct sim_report {
 	FILE *out;
-	char *path, *tmp;       /* NULL: stdout */
+	char *path;             /* NULL: stdout */
+	dupg__atomic atomic;    /* a file: written beside it, fsynced, renamed over it at the end */
 	struct sim_run_head head;
 	struct sim_totals totals;
 	struct sim_table table;
@@ -75,6 +77,7 @@ int sim_report_open(struct sim_report **out, const char *file, const struct sim_
 	if (r == NULL)
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	r->head = *head;
+	r->atomic.fd = -1;
 	r->waves = json_object_new_array();
 	if (r->waves == NULL) {
 		free(r);
@@ -100,16 +103,21 @@ int sim_report_open(struct sim_report **out, const char *file, const struct sim_
 		}
 		r->direct = 1;
 	} else if (file != NULL) {
-		/* written beside, renamed at the end: a failed run leaves no half report */
-		r->path = sim_strdup(file);
-		r->tmp = sim_printf("%s.tmp", file);
-		if (r->path == NULL || r->tmp == NULL) {
+		/* the one atomic writer: a failed run leaves no half report, a crash no torn one */
+		int fd, rc;
+
+		if ((r->path = sim_strdup(file)) == NULL) {
 			sim_report_free(r);
 			return sim_error(DUPG_ENOMEM, "out of memory");
 		}
-		r->out = fopen(r->tmp, "w");
-		if (r->out == NULL) {
+		if ((rc = dupg__fs_atomic_open(&r->atomic, r->path)) != 0) {
+			sim_report_free(r);
+			return rc;
+		}
+		if ((fd = dup(r->atomic.fd)) < 0 || (r->out = fdopen(fd, "w")) == NULL) {
 			int e = errno;
+			if (fd >= 0)
+				close(fd);
 			sim_report_free(r);
 			return sim_error(DUPG_EIO, "%s: cannot create: %s", file, strerror(e));
 		}
@@ -278,13 +286,13 @@ int sim_report_close(struct sim_report *r, const struct sim_figures *f, uint64_t
 		if (fclose(r->out) != 0)
 			r->write_failed = 1;
 		r->out = NULL;
-		if (r->write_failed)
+		if (r->write_failed) {
 			rc = sim_error(DUPG_EIO, "%s: write failed", r->path);
-		else if (rename(r->tmp, r->path) != 0)
-			rc = sim_error(DUPG_EIO, "%s: cannot rename %s: %s", r->path, r->tmp,
-				       strerror(errno));
-		if (rc != 0)
-			unlink(r->tmp);
+			dupg__fs_atomic_abort(&r->atomic);
+		} else {
+			/* fsync, rename over the name, fsync the directory (not with --no-fsync) */
+			rc = dupg__fs_atomic_commit(&r->atomic, r->head.no_fsync, NULL, NULL);
+		}
 	} else if (r->write_failed) {
 		rc = sim_error(DUPG_EIO, "cannot write the report to stdout");
 	}
@@ -300,16 +308,15 @@ void sim_report_free(struct sim_report *r)
 {
 	if (r == NULL)
 		return;
-	if (r->out != NULL && r->out != stdout) {
+	if (r->out != NULL && r->out != stdout)
 		fclose(r->out);
-		unlink(r->tmp);
-	}
+	if (r->path != NULL)
+		dupg__fs_atomic_abort(&r->atomic);
 	sim_table_clear(&r->table);
 	json_object_put(r->waves);
 	free(r->ds_bytes);
 	free(r->ds_sites);
 	free(r->ds_failovers);
 	free(r->path);
-	free(r->tmp);
 	free(r);
 }

@@ -99,6 +99,7 @@ sim_tests = \
 	tests/sim/test_many_events.sh \
 	tests/sim/test_regions.sh \
 	tests/sim/test_deploy.sh \
-	tests/sim/test_terminal.sh
+	tests/sim/test_terminal.sh \
+	tests/sim/test_build_script.sh
 TESTS += $(sim_tests)
 EXTRA_DIST += $(sim_tests) tests/sim/lib.sh tests/sim/listed.json tests/sim/halt.json tests/sim/bad

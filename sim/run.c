@@ -442,6 +442,8 @@ static int run(struct sim_ctx *ctx, const struct run_args *a, double t0)
 	st.prog.on = !a->quiet && head.sites > 1 && isatty(2);
 	if ((rc = sim_report_open(&st.rep, a->report, &head)) != 0)
 		return rc;
+	/* the rate of the sites alone: setting up the server is not part of it */
+	st.prog.start = sim_clock_s();
 	rc = sim_rollout(&end, ctx, &sink);
 	sim_progress_show(&st.prog, end.done, end.wave, end.nwaves, 1);
 	if (rc == 0) {

@@ -100,7 +100,8 @@ sim_tests = \
 	tests/sim/test_regions.sh \
 	tests/sim/test_deploy.sh \
 	tests/sim/test_terminal.sh \
-	tests/sim/test_build_script.sh
+	tests/sim/test_build_script.sh \
+	tests/sim/test_why.sh
 TESTS += $(sim_tests)
 EXTRA_DIST += $(sim_tests) tests/sim/lib.sh tests/sim/listed.json tests/sim/halt.json tests/sim/bad
 

@@ -430,7 +430,7 @@ static int run(struct sim_ctx *ctx, const struct run_args *a, double t0)
 {
 	const struct sim_scenario *sc = ctx->sc;
 	struct sim_run_head head = { sc->name, sc->base, sc->seed, sim_scenario_site_count(sc),
-				     a->opt.no_fsync, a->opt.link, &sc->dservers };
+				     a->opt.no_fsync, a->opt.link, &sc->dservers, sc->halt_threshold };
 	struct sink_state st;
 	struct sim_sink sink = { sink_site, sink_wave, &st };
 	struct sim_rollout_end end = { 0, 0, 0, 0 };

@@ -30,6 +30,7 @@ struct sim_report {
 	struct sim_totals totals;
 	struct sim_table table;
 	json_object *waves;
+	struct sim_wave_result halt;  /* the wave after which the rollout halted (wave 0: none) */
 	int write_failed;
 	int direct;             /* written straight to a device (no temporary, no rename) */
 	size_t nds;             /* deployment servers, and what each served: */
@@ -53,6 +54,7 @@ static int write_head(struct sim_report *r)
 	json_object_object_add(head, "seed", json_object_new_int64((int64_t)r->head.seed));
 	json_object_object_add(head, "no_fsync", json_object_new_boolean(r->head.no_fsync));
 	json_object_object_add(head, "downloads", json_object_new_string(r->head.link ? "link" : "copy"));
+	json_object_object_add(head, "halt_threshold", sim_json_num(r->head.halt_threshold, 4));
 	s = sim_json_text(head);
 	len = s ? strlen(s) : 0;
 	if (len < 2 || fwrite(s, 1, len - 1, r->out) != len - 1 || fputs(",\"sites\":[\n", r->out) < 0)
@@ -206,6 +208,8 @@ void sim_report_wave(struct sim_report *r, const struct sim_wave_result *wr)
 			       sim_json_num(wr->attempted ? (double)wr->failures / (double)wr->attempted : 0, 4));
 	json_object_object_add(w, "halted_after", json_object_new_boolean(wr->halted_after));
 	json_object_array_add(r->waves, w);
+	if (wr->halted_after)
+		r->halt = *wr;
 }
 
 /* The elect regions: who is the virtual server, in which epoch, and the bytes. */
@@ -246,6 +250,19 @@ static int write_tail(struct sim_report *r, const struct sim_figures *f, uint64_
 	if (tail == NULL)
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	json_object_object_add(tail, "halted", json_object_new_boolean(halted_sites > 0));
+	if (halted_sites > 0 && r->halt.wave > 0) {
+		/* why: the wave, its failed share, the threshold it went past */
+		json_object *h = json_object_new_object();
+
+		json_object_object_add(h, "after_wave", json_object_new_int((int)r->halt.wave));
+		json_object_object_add(h, "failures", json_object_new_int64((int64_t)r->halt.failures));
+		json_object_object_add(h, "attempted", json_object_new_int64((int64_t)r->halt.attempted));
+		json_object_object_add(h, "failure_rate", sim_json_num(r->halt.attempted ?
+			(double)r->halt.failures / (double)r->halt.attempted : 0, 4));
+		json_object_object_add(h, "threshold", sim_json_num(r->head.halt_threshold, 4));
+		json_object_object_add(h, "not_attempted", json_object_new_int64((int64_t)halted_sites));
+		json_object_object_add(tail, "halt", h);
+	}
 	json_object_object_add(tail, "waves", json_object_get(r->waves));
 	if (f->regions != NULL)
 		json_object_object_add(tail, "regions", regions_json(f));
@@ -297,7 +314,8 @@ int sim_report_close(struct sim_report *r, const struct sim_figures *f, uint64_t
 		rc = sim_error(DUPG_EIO, "cannot write the report to stdout");
 	}
 	if (!quiet) {
-		sim_table_print(&r->table, &r->head, &r->totals, f, halted_sites, wall_s);
+		sim_table_print(&r->table, &r->head, &r->totals, f, halted_sites,
+				r->halt.wave > 0 ? &r->halt : NULL, wall_s);
 		if (r->nds > 0)
 			sim_table_servers(&r->head, r->ds_bytes, r->ds_sites, r->ds_failovers);
 	}

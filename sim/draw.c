@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "draw.h"
@@ -27,7 +28,9 @@ static const char usage_text[] =
 	"       dupg-sim draw SCENARIO [--site ID]  a site of a scenario, before any run\n"
 	"       dupg-sim draw --region ID --report FILE\n"
 	"                                          an elect region of a run: who is elected,\n"
-	"                                          who fetched from whom\n";
+	"                                          who fetched from whom\n"
+	"\n"
+	"Every picture has a legend of its shapes and colours (Okabe-Ito, colour-blind safe).\n";
 
 /*
  * dupg-sim writes one site per line (see sim/README.md): find the site's line
@@ -203,6 +206,12 @@ int sim_draw_main(int argc, char **argv)
 	if (report != NULL && site != NULL) {
 		cli_fail("draw: --site is for a scenario; with --report, SITE names the site");
 		return 2;
+	}
+	if (report == NULL && access(argv[optind], F_OK) != 0) {
+		/* "draw fig3a" meant a site of a run: say what it takes */
+		cli_fail("draw: no file %s; a site of a run is drawn from its report: dupg-sim draw %s "
+			 "--report FILE", argv[optind], argv[optind]);
+		return 1;
 	}
 	if (report != NULL)
 		rc = draw_from_report(argv[optind], report);

@@ -98,6 +98,18 @@ sim_tests = \
 	tests/sim/test_bad.sh \
 	tests/sim/test_many_events.sh \
 	tests/sim/test_regions.sh \
-	tests/sim/test_deploy.sh
+	tests/sim/test_deploy.sh \
+	tests/sim/test_terminal.sh \
+	tests/sim/test_build_script.sh \
+	tests/sim/test_why.sh
 TESTS += $(sim_tests)
 EXTRA_DIST += $(sim_tests) tests/sim/lib.sh tests/sim/listed.json tests/sim/halt.json tests/sim/bad
+
+# The progress line's formatting, a pure function, as a CUnit suite.
+if HAVE_CUNIT
+check_PROGRAMS += tests/sim/test_progress
+TESTS += tests/sim/test_progress
+tests_sim_test_progress_SOURCES = tests/sim/test_progress.c sim/output/progress.h sim/output/progress.c
+tests_sim_test_progress_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sim $(CUNIT_CFLAGS)
+tests_sim_test_progress_LDADD = $(CUNIT_LIBS)
+endif

@@ -39,7 +39,7 @@ static const struct command commands[] = {
 	{ "recover", cli_recover, "recover --list LIST   repair a store after an interrupted apply" },
 	{ "rollback", cli_rollback, "rollback --list LIST [--no-fsync]   put the store back on its rollback list" },
 	{ "run", sim_run_main,
-	  "run SCENARIO [--seed N] [--fail DEVICE:stage|switch|health]... [--report FILE]\n"
+	  "run SCENARIO [--seed N] [--fail DEVICE:stage|switch|health]... [--report FILE|--json]\n"
 	  "                [--cut PKG] [--corrupt PKG] [--crash STEP] [--workdir DIR] [--keep]\n"
 	  "                [--no-fsync] [--link] [--trust] [--sites N] [--halt-threshold X] [--quiet]" },
 	{ "draw", sim_draw_main,
@@ -53,7 +53,8 @@ static void usage(FILE *out)
 	fprintf(out, "usage: dupg-sim COMMAND [ARGS]   (libdupg %s)\n\n", dupg_version_string());
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  dupg-sim %s\n", commands[i].usage);
-	fprintf(out, "\nJSON goes to stdout; errors are one line on stderr naming the file; "
+	fprintf(out, "\nJSON goes to stdout (run on a terminal writes its report to a file it names;\n"
+		     "--json puts it on stdout); errors are one line on stderr naming the file;\n"
 		     "the exit status is non-zero on error.\n"
 		     "`dupg-sim COMMAND --help` describes one command.\n");
 }

@@ -25,8 +25,10 @@ static const char usage_text[] =
 	"usage: dupg-sim run SCENARIO [options]\n"
 	"\n"
 	"Runs every site of SCENARIO (a JSON file, see sim/README.md) through the whole\n"
-	"upgrade flow and writes the JSON report to stdout (or --report FILE) and a table\n"
-	"to stderr.\n"
+	"upgrade flow, shows a table (and a progress bar with a time estimate) on stderr\n"
+	"and writes the JSON report: to stdout when stdout is not a terminal; on a\n"
+	"terminal to NAME-report.json in the current directory (NAME: SCENARIO's file\n"
+	"name without .json), named by a last line \"report: FILE\".\n"
 	"\n"
 	"  --seed N                  run seed: wave order and random faults (default: the\n"
 	"                            scenario's \"seed\", else 1)\n"
@@ -39,6 +41,7 @@ static const char usage_text[] =
 	"  --crash-txn [SITE/]N      the master crashes right after the Nth journal write\n"
 	"                            of the site's transaction, reboots and resumes it\n"
 	"  --report FILE             write the JSON report to FILE\n"
+	"  --json                    write the JSON report to stdout, even on a terminal\n"
 	"  --workdir DIR             build packages and stores in DIR (default: a fresh\n"
 	"                            temporary directory, removed at the end)\n"
 	"  --keep                    keep the work directory and every site's store\n"
@@ -53,7 +56,7 @@ static const char usage_text[] =
 
 enum {
 	OPT_SEED = 256, OPT_FAIL, OPT_CUT, OPT_CORRUPT, OPT_CRASH, OPT_CRASH_TXN, OPT_REPORT, OPT_WORKDIR,
-	OPT_KEEP, OPT_NO_FSYNC, OPT_LINK, OPT_TRUST, OPT_SITES, OPT_HALT, OPT_QUIET, OPT_HELP
+	OPT_KEEP, OPT_NO_FSYNC, OPT_LINK, OPT_TRUST, OPT_SITES, OPT_HALT, OPT_QUIET, OPT_JSON, OPT_HELP
 };
 
 static const struct option long_opts[] = {
@@ -72,6 +75,7 @@ static const struct option long_opts[] = {
 	{ "sites", required_argument, NULL, OPT_SITES },
 	{ "halt-threshold", required_argument, NULL, OPT_HALT },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -84,6 +88,7 @@ struct cli_event {
 struct run_args {
 	const char *scenario;
 	const char *report;
+	char *auto_report;    /* a person at a terminal: the report file chosen for them */
 	const char *workdir;
 	uint64_t seed;
 	int has_seed;
@@ -91,6 +96,7 @@ struct run_args {
 	double halt;
 	int has_halt;
 	int quiet;
+	int json;             /* --json: the report on stdout, terminal or not */
 	struct sim_options opt;
 	struct cli_event *events;
 	size_t nevents;
@@ -261,6 +267,9 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		case OPT_QUIET:
 			a->quiet = 1;
 			break;
+		case OPT_JSON:
+			a->json = 1;
+			break;
 		case 'h':
 		case OPT_HELP:
 			fputs(usage_text, stdout);
@@ -273,7 +282,29 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 	if (optind != argc - 1)
 		return sim_error(DUPG_EINVAL, "run: expected one SCENARIO file (try dupg-sim run --help)");
 	a->scenario = argv[optind];
+	if (a->json && a->report != NULL)
+		return sim_error(DUPG_EINVAL, "run: --json and --report: choose one place for the report");
 	return 0;
+}
+
+/*
+ * Where a person at a terminal gets the report: SCENARIO's file name without
+ * its directories and ".json", then "-report.json", in the current directory.
+ */
+static char *report_name(const char *scenario)
+{
+	const char *base = strrchr(scenario, '/');
+	size_t len;
+	char *name;
+
+	base = base != NULL ? base + 1 : scenario;
+	len = strlen(base);
+	if (len > 5 && strcmp(base + len - 5, ".json") == 0)
+		len -= 5;
+	name = sim_printf("%.*s-report.json", (int)len, base);
+	if (name == NULL)
+		sim_error(DUPG_ENOMEM, "out of memory");
+	return name;
 }
 
 /* A fresh temporary work directory under $TMPDIR. */
@@ -399,7 +430,7 @@ static int run(struct sim_ctx *ctx, const struct run_args *a, double t0)
 {
 	const struct sim_scenario *sc = ctx->sc;
 	struct sim_run_head head = { sc->name, sc->base, sc->seed, sim_scenario_site_count(sc),
-				     a->opt.no_fsync, a->opt.link, &sc->dservers };
+				     a->opt.no_fsync, a->opt.link, &sc->dservers, sc->halt_threshold };
 	struct sink_state st;
 	struct sim_sink sink = { sink_site, sink_wave, &st };
 	struct sim_rollout_end end = { 0, 0, 0, 0 };
@@ -411,6 +442,8 @@ static int run(struct sim_ctx *ctx, const struct run_args *a, double t0)
 	st.prog.on = !a->quiet && head.sites > 1 && isatty(2);
 	if ((rc = sim_report_open(&st.rep, a->report, &head)) != 0)
 		return rc;
+	/* the rate of the sites alone: setting up the server is not part of it */
+	st.prog.start = sim_clock_s();
 	rc = sim_rollout(&end, ctx, &sink);
 	sim_progress_show(&st.prog, end.done, end.wave, end.nwaves, 1);
 	if (rc == 0) {
@@ -456,6 +489,12 @@ int sim_run_main(int argc, char **argv)
 		free(a.events);
 		return 0;
 	}
+	/* scripts read the JSON on stdout; a terminal gets no JSON, but a file it names */
+	if (rc == 0 && a.report == NULL && !a.json && isatty(STDOUT_FILENO)) {
+		if ((a.auto_report = report_name(a.scenario)) == NULL)
+			rc = DUPG_ENOMEM;
+		a.report = a.auto_report;
+	}
 	if (rc == 0)
 		rc = load(&sc, &a);
 	if (rc == 0)
@@ -473,6 +512,9 @@ int sim_run_main(int argc, char **argv)
 	cleanup(workdir, &a);
 	if (a.opt.keep && workdir != NULL && rc == 0 && !a.quiet)
 		fprintf(stderr, "work directory kept: %s\n", workdir);
+	if (a.auto_report != NULL && rc == 0)
+		printf("report: %s\n", a.auto_report);
+	free(a.auto_report);
 	free(workdir);
 	free(a.events);
 	sim_scenario_free(sc);

@@ -138,6 +138,7 @@ struct sim_run_head {
 	int no_fsync;
 	int link;             /* downloads hard-linked */
 	const struct sim_dservers *dservers; /* the deployment servers (borrowed); none: n is 0 */
+	double halt_threshold; /* a wave's failed share past which the rollout halts */
 };
 
 /* One rollout wave: its sites, those that tried to upgrade, those that rolled back or failed. */

@@ -28,19 +28,80 @@ static void quoted(const char *s)
 	putchar('"');
 }
 
-/* Green upgraded, orange rolled back, red the failing device, white unchanged. */
+/*
+ * Okabe and Ito's palette, told apart with any colour vision: bluish green
+ * upgraded, orange rolled back, vermillion the failing device (which also gets
+ * a double border, so the picture reads in grey too), white unchanged.
+ */
+#define OI_GREEN "\"#009E73\""
+#define OI_ORANGE "\"#E69F00\""
+#define OI_VERMILLION "\"#D55E00\""
+#define OI_SKY "\"#56B4E9\""
+#define OI_BLUE "\"#0072B2\""
+#define OI_GREY "\"#BBBBBB\""
+
 static const char *color_of(const char *state)
 {
 	switch (sim_dev_state_parse(state)) {
 	case SIM_DEV_UPGRADED:
-		return "palegreen";
+		return OI_GREEN;
 	case SIM_DEV_ROLLED_BACK:
-		return "orange";
+		return OI_ORANGE;
 	case SIM_DEV_FAILED:
-		return "tomato";
+		return OI_VERMILLION ", peripheries=2";
 	default:
 		return "white";
 	}
+}
+
+/* One legend entry: a node of the legend cluster. */
+static void legend_node(const char *id, const char *label, const char *attrs)
+{
+	printf("\t\t\"legend:%s\" [label=", id);
+	quoted(label);
+	printf(", %s];\n", attrs);
+}
+
+/* The roles' shapes, as every site picture draws them. */
+static void legend_shapes(void)
+{
+	legend_node("bbu", "BBU (the master)", "shape=box3d, fillcolor=white");
+	legend_node("hub", "HUB", "shape=box, fillcolor=white");
+	legend_node("rru", "RRU", "shape=ellipse, fillcolor=white");
+}
+
+/*
+ * The legend, a cluster of its own drawn below the picture: the nodes in a
+ * row tied by invisible edges, so the layout keeps them together.
+ */
+static void legend_open(void)
+{
+	printf("\tsubgraph \"cluster_legend\" {\n\t\tlabel=\"legend\";\n\t\tlabeljust=l;\n"
+	       "\t\tstyle=dashed;\n\t\tfontname=\"Helvetica\";\n");
+}
+
+static void legend_close(const char *const *ids, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i++)
+		printf("\t\t\"legend:%s\" -> \"legend:%s\" [style=invis];\n", ids[i], ids[i + 1]);
+	printf("\t}\n");
+}
+
+static void legend_report_site(void)
+{
+	static const char *const ids[] = { "bbu", "hub", "rru", "upgraded", "rolled_back", "failed",
+					   "unchanged" };
+
+	legend_open();
+	legend_shapes();
+	legend_node("upgraded", "upgraded\nold -> new version", "shape=box, fillcolor=" OI_GREEN);
+	legend_node("rolled_back", "rolled back", "shape=box, fillcolor=" OI_ORANGE);
+	legend_node("failed", "failed: the cause\nof the rollback",
+		    "shape=box, fillcolor=" OI_VERMILLION ", peripheries=2");
+	legend_node("unchanged", "unchanged", "shape=box, fillcolor=white");
+	legend_close(ids, sizeof(ids) / sizeof(ids[0]));
 }
 
 static const char *role_shape(int role)
@@ -113,6 +174,7 @@ int sim_dot_report_site(json_object *site, const char *file)
 		quoted(sim_json_get_str(d, "id"));
 		printf(";\n");
 	}
+	legend_report_site();
 	printf("}\n");
 	return fflush(stdout) == 0 ? 0 : sim_error(DUPG_EIO, "cannot write to stdout");
 }
@@ -134,6 +196,25 @@ static int in_members(json_object *members, const char *id)
 		if (strcmp(json_object_get_string(json_object_array_get_idx(members, i)), id) == 0)
 			return 1;
 	return 0;
+}
+
+static void legend_region(void)
+{
+	static const char *const ids[] = { "server", "elected", "member", "not_upgraded", "earlier",
+					   "from_server_a", "from_server_b" };
+
+	legend_open();
+	legend_node("server", "management server", "shape=cylinder, fillcolor=" OI_SKY);
+	legend_node("elected", "virtual server\nat the end", "shape=doubleoctagon, fillcolor=" OI_GREEN);
+	legend_node("member", "member, upgraded", "shape=ellipse, fillcolor=white");
+	legend_node("not_upgraded", "member, not upgraded", "shape=ellipse, fillcolor=" OI_ORANGE);
+	legend_node("earlier", "an earlier virtual\nserver (went down)", "shape=ellipse, fillcolor=" OI_GREY);
+	legend_node("from_server_a", "a fetch from", "shape=plaintext, style=\"\"");
+	legend_node("from_server_b", "the management server\n(other edges: over the LAN)",
+		    "shape=plaintext, style=\"\"");
+	printf("\t\t\"legend:from_server_a\" -> \"legend:from_server_b\" [color=" OI_BLUE
+	       ", penwidth=2, label=\"bytes\"];\n");
+	legend_close(ids, 5);
 }
 
 int sim_dot_report_region(json_object *report, const char *region, const char *file)
@@ -172,7 +253,7 @@ int sim_dot_report_region(json_object *report, const char *region, const char *f
 		 json_int(reg, "lan_bytes"));
 	quoted(label);
 	printf(";\n\tlabelloc=t;\n\trankdir=TB;\n\tnode [style=\"rounded,filled\", fontname=\"Helvetica\"];\n");
-	printf("\t\"server\" [label=\"management server\", shape=cylinder, fillcolor=lightblue];\n");
+	printf("\t\"server\" [label=\"management server\", shape=cylinder, fillcolor=" OI_SKY "];\n");
 	n = json_object_array_length(sites);
 	for (i = 0; i < n; i++) {
 		json_object *s = json_object_array_get_idx(sites, i);
@@ -188,13 +269,13 @@ int sim_dot_report_region(json_object *report, const char *region, const char *f
 		printf(" [label=");
 		quoted(label);
 		printf(", shape=%s, fillcolor=%s];\n", lead ? "doubleoctagon" : "ellipse",
-		       lead ? "palegreen" : outcome && strcmp(outcome, "upgraded") == 0 ? "white" : "orange");
+		       lead ? OI_GREEN : outcome && strcmp(outcome, "upgraded") == 0 ? "white" : OI_ORANGE);
 		putchar('\t');
 		quoted(src);
 		printf(" -> ");
 		quoted(id);
 		printf(" [label=\"%lld B\"%s];\n", json_int(s, "bytes_downloaded"),
-		       strcmp(src, "server") == 0 ? ", color=blue" : "");
+		       strcmp(src, "server") == 0 ? ", color=" OI_BLUE ", penwidth=2" : "");
 	}
 	/* a source that is not the virtual server at the end: one that went down */
 	for (i = 0; i < n; i++) {
@@ -215,8 +296,9 @@ int sim_dot_report_region(json_object *report, const char *region, const char *f
 			continue;
 		putchar('\t');
 		quoted(src);
-		printf(" [xlabel=\"an earlier virtual server\", fillcolor=lightgrey];\n");
+		printf(" [xlabel=\"an earlier virtual server\", fillcolor=" OI_GREY "];\n");
 	}
+	legend_region();
 	printf("}\n");
 	return fflush(stdout) == 0 ? 0 : sim_error(DUPG_EIO, "cannot write to stdout");
 }
@@ -250,6 +332,16 @@ void sim_dot_site(const struct sim_site *s)
 		printf(" -> ");
 		quoted(d->id);
 		printf(" [label=\"%g Mb/s\"];\n", d->link_mbps);
+	}
+	{
+		static const char *const ids[] = { "bbu", "hub", "rru", "link_a" };
+
+		legend_open();
+		legend_shapes();
+		legend_node("link_a", "parent", "shape=plaintext, style=\"\"");
+		legend_node("link_b", "child", "shape=plaintext, style=\"\"");
+		printf("\t\t\"legend:link_a\" -> \"legend:link_b\" [label=\"link bandwidth\"];\n");
+		legend_close(ids, sizeof(ids) / sizeof(ids[0]));
 	}
 	printf("}\n");
 }

@@ -20,14 +20,17 @@
 #include "output/table.h"
 #include "output/totals.h"
 #include "util.h"
+#include "util/fs.h"
 
 struct sim_report {
 	FILE *out;
-	char *path, *tmp;       /* NULL: stdout */
+	char *path;             /* NULL: stdout */
+	dupg__atomic atomic;    /* a file: written beside it, fsynced, renamed over it at the end */
 	struct sim_run_head head;
 	struct sim_totals totals;
 	struct sim_table table;
 	json_object *waves;
+	struct sim_wave_result halt;  /* the wave after which the rollout halted (wave 0: none) */
 	int write_failed;
 	int direct;             /* written straight to a device (no temporary, no rename) */
 	size_t nds;             /* deployment servers, and what each served: */
@@ -51,6 +54,7 @@ static int write_head(struct sim_report *r)
 	json_object_object_add(head, "seed", json_object_new_int64((int64_t)r->head.seed));
 	json_object_object_add(head, "no_fsync", json_object_new_boolean(r->head.no_fsync));
 	json_object_object_add(head, "downloads", json_object_new_string(r->head.link ? "link" : "copy"));
+	json_object_object_add(head, "halt_threshold", sim_json_num(r->head.halt_threshold, 4));
 	s = sim_json_text(head);
 	len = s ? strlen(s) : 0;
 	if (len < 2 || fwrite(s, 1, len - 1, r->out) != len - 1 || fputs(",\"sites\":[\n", r->out) < 0)
@@ -75,6 +79,7 @@ int sim_report_open(struct sim_report **out, const char *file, const struct sim_
 	if (r == NULL)
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	r->head = *head;
+	r->atomic.fd = -1;
 	r->waves = json_object_new_array();
 	if (r->waves == NULL) {
 		free(r);
@@ -100,16 +105,21 @@ int sim_report_open(struct sim_report **out, const char *file, const struct sim_
 		}
 		r->direct = 1;
 	} else if (file != NULL) {
-		/* written beside, renamed at the end: a failed run leaves no half report */
-		r->path = sim_strdup(file);
-		r->tmp = sim_printf("%s.tmp", file);
-		if (r->path == NULL || r->tmp == NULL) {
+		/* the one atomic writer: a failed run leaves no half report, a crash no torn one */
+		int fd, rc;
+
+		if ((r->path = sim_strdup(file)) == NULL) {
 			sim_report_free(r);
 			return sim_error(DUPG_ENOMEM, "out of memory");
 		}
-		r->out = fopen(r->tmp, "w");
-		if (r->out == NULL) {
+		if ((rc = dupg__fs_atomic_open(&r->atomic, r->path)) != 0) {
+			sim_report_free(r);
+			return rc;
+		}
+		if ((fd = dup(r->atomic.fd)) < 0 || (r->out = fdopen(fd, "w")) == NULL) {
 			int e = errno;
+			if (fd >= 0)
+				close(fd);
 			sim_report_free(r);
 			return sim_error(DUPG_EIO, "%s: cannot create: %s", file, strerror(e));
 		}
@@ -198,6 +208,8 @@ void sim_report_wave(struct sim_report *r, const struct sim_wave_result *wr)
 			       sim_json_num(wr->attempted ? (double)wr->failures / (double)wr->attempted : 0, 4));
 	json_object_object_add(w, "halted_after", json_object_new_boolean(wr->halted_after));
 	json_object_array_add(r->waves, w);
+	if (wr->halted_after)
+		r->halt = *wr;
 }
 
 /* The elect regions: who is the virtual server, in which epoch, and the bytes. */
@@ -238,6 +250,19 @@ static int write_tail(struct sim_report *r, const struct sim_figures *f, uint64_
 	if (tail == NULL)
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	json_object_object_add(tail, "halted", json_object_new_boolean(halted_sites > 0));
+	if (halted_sites > 0 && r->halt.wave > 0) {
+		/* why: the wave, its failed share, the threshold it went past */
+		json_object *h = json_object_new_object();
+
+		json_object_object_add(h, "after_wave", json_object_new_int((int)r->halt.wave));
+		json_object_object_add(h, "failures", json_object_new_int64((int64_t)r->halt.failures));
+		json_object_object_add(h, "attempted", json_object_new_int64((int64_t)r->halt.attempted));
+		json_object_object_add(h, "failure_rate", sim_json_num(r->halt.attempted ?
+			(double)r->halt.failures / (double)r->halt.attempted : 0, 4));
+		json_object_object_add(h, "threshold", sim_json_num(r->head.halt_threshold, 4));
+		json_object_object_add(h, "not_attempted", json_object_new_int64((int64_t)halted_sites));
+		json_object_object_add(tail, "halt", h);
+	}
 	json_object_object_add(tail, "waves", json_object_get(r->waves));
 	if (f->regions != NULL)
 		json_object_object_add(tail, "regions", regions_json(f));
@@ -278,18 +303,19 @@ int sim_report_close(struct sim_report *r, const struct sim_figures *f, uint64_t
 		if (fclose(r->out) != 0)
 			r->write_failed = 1;
 		r->out = NULL;
-		if (r->write_failed)
+		if (r->write_failed) {
 			rc = sim_error(DUPG_EIO, "%s: write failed", r->path);
-		else if (rename(r->tmp, r->path) != 0)
-			rc = sim_error(DUPG_EIO, "%s: cannot rename %s: %s", r->path, r->tmp,
-				       strerror(errno));
-		if (rc != 0)
-			unlink(r->tmp);
+			dupg__fs_atomic_abort(&r->atomic);
+		} else {
+			/* fsync, rename over the name, fsync the directory (not with --no-fsync) */
+			rc = dupg__fs_atomic_commit(&r->atomic, r->head.no_fsync, NULL, NULL);
+		}
 	} else if (r->write_failed) {
 		rc = sim_error(DUPG_EIO, "cannot write the report to stdout");
 	}
 	if (!quiet) {
-		sim_table_print(&r->table, &r->head, &r->totals, f, halted_sites, wall_s);
+		sim_table_print(&r->table, &r->head, &r->totals, f, halted_sites,
+				r->halt.wave > 0 ? &r->halt : NULL, wall_s);
 		if (r->nds > 0)
 			sim_table_servers(&r->head, r->ds_bytes, r->ds_sites, r->ds_failovers);
 	}
@@ -300,16 +326,15 @@ void sim_report_free(struct sim_report *r)
 {
 	if (r == NULL)
 		return;
-	if (r->out != NULL && r->out != stdout) {
+	if (r->out != NULL && r->out != stdout)
 		fclose(r->out);
-		unlink(r->tmp);
-	}
+	if (r->path != NULL)
+		dupg__fs_atomic_abort(&r->atomic);
 	sim_table_clear(&r->table);
 	json_object_put(r->waves);
 	free(r->ds_bytes);
 	free(r->ds_sites);
 	free(r->ds_failovers);
 	free(r->path);
-	free(r->tmp);
 	free(r);
 }

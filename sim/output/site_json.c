@@ -30,9 +30,176 @@ static json_object *device_json(const struct sim_dev_result *d)
 	return o;
 }
 
+static const struct sim_dev_result *find_dev(const struct sim_result *r, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id != NULL && i < r->ndev; i++)
+		if (strcmp(r->devs[i].id, id) == 0)
+			return &r->devs[i];
+	return NULL;
+}
+
+static int in_strv(const struct sim_strv *l, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static int is_device_kind(enum sim_fault_kind k)
+{
+	return k == SIM_FAULT_STAGE || k == SIM_FAULT_SWITCH || k == SIM_FAULT_HEALTH;
+}
+
+/* What fault i waited for, as the run's phases say it. */
+static const char *moment(enum sim_fault_kind k)
+{
+	switch (k) {
+	case SIM_FAULT_STAGE:
+		return "staging";
+	case SIM_FAULT_SWITCH:
+		return "its switch";
+	case SIM_FAULT_HEALTH:
+		return "its health check";
+	default:
+		return "its moment";
+	}
+}
+
+/* The cause of a site that did not upgrade, in a few words: "cut", "health on HUB2". */
+static void cause_words(char *buf, size_t n, const struct sim_cause *c)
+{
+	const char *k = c->corrupt ? "corrupt" : sim_fault_name((enum sim_fault_kind)c->kind);
+
+	if (c->device != NULL)
+		snprintf(buf, n, "%s on %s", k, c->device);
+	else
+		snprintf(buf, n, "%s", k);
+}
+
+/* Only the first fault of a kind (of a kind and device, for a device's) is used: an earlier one. */
+static long earlier_twin(const struct sim_result *r, size_t i)
+{
+	const struct sim_fault_result *f = &r->faults[i];
+	size_t j;
+
+	for (j = 0; j < i; j++) {
+		const struct sim_fault_result *g = &r->faults[j];
+
+		if (g->kind != f->kind)
+			continue;
+		if (!is_device_kind(f->kind) ||
+		    (f->device != NULL && g->device != NULL && strcmp(f->device, g->device) == 0))
+			return (long)j;
+	}
+	return -1;
+}
+
+static void why_device(char *buf, size_t n, const struct sim_result *r, const struct sim_fault_result *f)
+{
+	const struct sim_dev_result *d = find_dev(r, f->device);
+	char cause[160];
+
+	if (f->device == NULL)
+		snprintf(buf, n, "no device of site %s has anything to install", r->site);
+	else if (d == NULL)
+		snprintf(buf, n, "site %s has no device %s", r->site, f->device);
+	else if (d->package == NULL)
+		snprintf(buf, n, "device %s has nothing to install: the plan leaves it on version %s", d->id,
+			 d->version_before);
+	else if (r->outcome == SIM_FAILED) {
+		cause_words(cause, sizeof(cause), &r->cause);
+		snprintf(buf, n, "the site failed before any device installed (%s)", cause);
+	} else if (r->outcome == SIM_ROLLED_BACK) {
+		cause_words(cause, sizeof(cause), &r->cause);
+		snprintf(buf, n, "the site rolled back (%s) before device %s reached %s", cause, d->id,
+			 moment(f->kind));
+	} else {
+		snprintf(buf, n, "device %s never reached %s", d->id, moment(f->kind));
+	}
+}
+
+const char *sim_fault_why(char *buf, size_t n, const struct sim_result *r, size_t i)
+{
+	const struct sim_fault_result *f = &r->faults[i];
+	char cause[160];
+	long twin;
+
+	if (f->fired || n == 0)
+		return NULL;
+	if (i >= 64) {
+		snprintf(buf, n, "a site's faults past the 64th are not followed");
+	} else if ((twin = earlier_twin(r, i)) >= 0) {
+		snprintf(buf, n, "only the first %s fault%s%s of a site is used: fault %ld came first",
+			 sim_fault_name(f->kind), f->device ? " on " : "", f->device ? f->device : "",
+			 twin + 1);
+	} else if (r->outcome == SIM_CURRENT) {
+		snprintf(buf, n, "site %s is current: it has nothing to download or install", r->site);
+	} else if (is_device_kind(f->kind)) {
+		why_device(buf, n, r, f);
+	} else if (f->kind == SIM_FAULT_CUT) {
+		if (r->downloaded.n == 0 && r->outcome != SIM_FAILED)
+			snprintf(buf, n, "site %s downloaded nothing: its store held its task", r->site);
+		else if (f->package != NULL && !in_strv(&r->downloaded, f->package))
+			snprintf(buf, n, "package %s is not among what site %s downloads", f->package,
+				 r->site);
+		else if (r->outcome == SIM_FAILED) {
+			cause_words(cause, sizeof(cause), &r->cause);
+			snprintf(buf, n, "the download failed first (%s)", cause);
+		} else
+			snprintf(buf, n, "the download was never cut");
+	} else if (f->kind == SIM_FAULT_CRASH) {
+		if (r->outcome == SIM_FAILED) {
+			cause_words(cause, sizeof(cause), &r->cause);
+			snprintf(buf, n, "the download failed (%s), so the store was never updated", cause);
+		} else if (f->step == DUPG_STEP_DELETE && r->deleted.n == 0)
+			snprintf(buf, n, "the store update deleted nothing, so it had no step delete");
+		else
+			snprintf(buf, n, "the store update never reached step %s",
+				 dupg_apply_step_name(f->step));
+	} else if (f->kind == SIM_FAULT_TXN_CRASH) {
+		if (r->outcome == SIM_FAILED) {
+			cause_words(cause, sizeof(cause), &r->cause);
+			snprintf(buf, n, "the download failed (%s), so no transaction ran", cause);
+		} else
+			snprintf(buf, n, "the transaction made %llu journal write%s, fewer than %llu",
+				 (unsigned long long)r->txn.journal_writes,
+				 r->txn.journal_writes == 1 ? "" : "s", (unsigned long long)f->write);
+	} else if (f->kind == SIM_FAULT_DOWNLOADER_DOWN) {
+		if (r->source == NULL || strcmp(r->source, "server") == 0)
+			snprintf(buf, n, "site %s fetched from the management server, not from a "
+					 "region's downloader", r->site);
+		else
+			snprintf(buf, n, "site %s fetched nothing from its region's downloader", r->site);
+	} else {
+		snprintf(buf, n, "its moment never came in this run");
+	}
+	return buf;
+}
+
+void sim_fault_describe(char *buf, size_t n, const struct sim_result *r, size_t i)
+{
+	const struct sim_fault_result *f = &r->faults[i];
+	const char *k = sim_fault_name(f->kind);
+
+	if (f->kind == SIM_FAULT_CRASH)
+		snprintf(buf, n, "%s at %s (%s)", k, dupg_apply_step_name(f->step), f->origin);
+	else if (f->kind == SIM_FAULT_TXN_CRASH)
+		snprintf(buf, n, "%s after write %llu (%s)", k, (unsigned long long)f->write, f->origin);
+	else if (f->device != NULL || f->package != NULL)
+		snprintf(buf, n, "%s on %s (%s)", k, f->device ? f->device : f->package, f->origin);
+	else
+		snprintf(buf, n, "%s (%s)", k, f->origin);
+}
+
 static json_object *faults_json(const struct sim_result *r)
 {
 	json_object *a = json_object_new_array();
+	char why[512];
 	size_t i;
 
 	for (i = 0; a != NULL && i < r->nfaults; i++) {
@@ -50,6 +217,8 @@ static json_object *faults_json(const struct sim_result *r)
 			json_object_object_add(o, "write", json_object_new_int64((int64_t)f->write));
 		json_object_object_add(o, "origin", json_object_new_string(f->origin));
 		json_object_object_add(o, "fired", json_object_new_boolean(f->fired));
+		if (sim_fault_why(why, sizeof(why), r, i) != NULL)
+			json_object_object_add(o, "why", json_object_new_string(why));
 		json_object_array_add(a, o);
 	}
 	return a;

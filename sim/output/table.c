@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "output/site_json.h"
 #include "output/table.h"
 #include "util.h"
 
@@ -42,9 +43,34 @@ static void joined(char *buf, size_t n, const struct sim_strv *l, size_t width)
 		memcpy(buf + width - 3, "...", 4);
 }
 
+/* A fault that did not fire is a fault the run did not test: say which, and why. */
+static void add_unfired(struct sim_table *t, const struct sim_result *r)
+{
+	char why[512], what[256];
+	size_t i;
+
+	for (i = 0; i < r->nfaults; i++) {
+		if (sim_fault_why(why, sizeof(why), r, i) == NULL)
+			continue;
+		if (strcmp(r->faults[i].origin, "random") == 0) {
+			t->unfired_random++;
+			continue;
+		}
+		t->unfired_asked++;
+		if (t->nunfired >= SIM_TABLE_ROWS)
+			continue;
+		sim_fault_describe(what, sizeof(what), r, i);
+		t->unfired[t->nunfired] = sim_printf("site %s: %s did not fire: %s", r->site, what, why);
+		if (t->unfired[t->nunfired] != NULL)
+			t->nunfired++;
+	}
+}
+
 void sim_table_add(struct sim_table *t, const struct sim_run_head *h, const struct sim_result *r)
 {
 	char dl[128], del[128], bytes[32], cause[160] = "-";
+
+	add_unfired(t, r);
 
 	/* small runs show every site; big ones the first sites that did not upgrade */
 	if (h->sites > SIM_TABLE_ROWS && r->outcome != SIM_ROLLED_BACK && r->outcome != SIM_FAILED)
@@ -82,6 +108,22 @@ static void print_sites(const struct sim_table *t, const struct sim_run_head *h)
 		fprintf(stderr, "(first %zu sites that rolled back or failed)\n", t->nrows);
 }
 
+static void print_unfired(const struct sim_table *t)
+{
+	size_t i;
+
+	if (t->unfired_asked > 0)
+		fprintf(stderr, "faults asked for that did not fire: %llu\n",
+			(unsigned long long)t->unfired_asked);
+	for (i = 0; i < t->nunfired; i++)
+		fprintf(stderr, "  %s\n", t->unfired[i]);
+	if (t->unfired_asked > t->nunfired)
+		fprintf(stderr, "  (the first %zu; the report's \"why\" says it for each)\n", t->nunfired);
+	if (t->unfired_random > 0)
+		fprintf(stderr, "random faults that did not fire: %llu (the report's \"why\" says why)\n",
+			(unsigned long long)t->unfired_random);
+}
+
 static void print_designs(const struct sim_totals *tot, const struct sim_figures *f)
 {
 	char a[32], b[32], c[32];
@@ -108,7 +150,7 @@ static void print_designs(const struct sim_totals *tot, const struct sim_figures
 
 void sim_table_print(const struct sim_table *t, const struct sim_run_head *h,
 		     const struct sim_totals *tot, const struct sim_figures *f, uint64_t halted,
-		     double wall_s)
+		     const struct sim_wave_result *halt, double wall_s)
 {
 	char a[32], b[32];
 
@@ -121,7 +163,14 @@ void sim_table_print(const struct sim_table *t, const struct sim_run_head *h,
 		(unsigned long long)tot->outcome[SIM_ROLLED_BACK],
 		(unsigned long long)tot->outcome[SIM_CURRENT],
 		(unsigned long long)tot->outcome[SIM_FAILED]);
-	if (halted > 0)
+	if (halted > 0 && halt != NULL)
+		fprintf(stderr, "\nrollout HALTED after wave %u: %llu of its %llu sites that needed the "
+				"upgrade rolled back or failed (%.1f%%), above the halt threshold %.1f%%; "
+				"%llu site%s not attempted", halt->wave,
+			(unsigned long long)halt->failures, (unsigned long long)halt->attempted,
+			pct(halt->failures, halt->attempted), 100.0 * h->halt_threshold,
+			(unsigned long long)halted, halted == 1 ? "" : "s");
+	else if (halted > 0)
 		fprintf(stderr, "; rollout HALTED, %llu sites not attempted", (unsigned long long)halted);
 	fprintf(stderr, "\nrollbacks by cause: stage %llu, switch %llu, health %llu",
 		(unsigned long long)tot->rollbacks[0], (unsigned long long)tot->rollbacks[1],
@@ -133,6 +182,7 @@ void sim_table_print(const struct sim_table *t, const struct sim_run_head *h,
 	if (tot->server_down > 0)
 		fprintf(stderr, ", server_down %llu", (unsigned long long)tot->server_down);
 	fprintf(stderr, "; master crashes recovered: %llu\n", (unsigned long long)tot->crashes);
+	print_unfired(t);
 	print_designs(tot, f);
 	human(a, sizeof(a), tot->store);
 	human(b, sizeof(b), tot->baseline_store);
@@ -171,5 +221,7 @@ void sim_table_clear(struct sim_table *t)
 
 	for (i = 0; i < t->nrows; i++)
 		free(t->rows[i]);
+	for (i = 0; i < t->nunfired; i++)
+		free(t->unfired[i]);
 	memset(t, 0, sizeof(*t));
 }

@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "scenario/fields.h"
 #include "util.h"
@@ -13,6 +14,31 @@ int sim_bad(const struct sim_pctx *p, const char *key, const char *what)
 	if (p->where[0] != '\0')
 		return sim_error(DUPG_EFORMAT, "%s: %s: %s %s", p->file, p->where, key, what);
 	return sim_error(DUPG_EFORMAT, "%s: %s %s", p->file, key, what);
+}
+
+int sim_keys_check(const struct sim_pctx *p, json_object *o, const char *const *allowed)
+{
+	char list[512], what[700];
+	size_t i, len;
+
+	if (o == NULL || !json_object_is_type(o, json_type_object))
+		return 0;
+	json_object_object_foreach(o, key, val) {
+		(void)val;
+		for (i = 0; allowed[i] != NULL; i++)
+			if (strcmp(key, allowed[i]) == 0)
+				break;
+		if (allowed[i] != NULL)
+			continue;
+		len = 0;
+		list[0] = '\0';
+		for (i = 0; allowed[i] != NULL && len + 1 < sizeof(list); i++)
+			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
+						allowed[i]);
+		snprintf(what, sizeof(what), "\"%.120s\" (allowed: %s)", key, list);
+		return sim_bad(p, "unknown key", what);
+	}
+	return 0;
 }
 
 int sim_get(json_object **out, const struct sim_pctx *p, json_object *o, const char *key,
@@ -82,8 +108,11 @@ int sim_get_per_role(double out[SIM_ROLES], const struct sim_pctx *p, json_objec
 	int rc, r;
 
 	if (json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_object)) {
+		static const char *const roles[] = { "bbu", "hub", "rru", NULL };
 		struct sim_pctx q = *p;
 		snprintf(q.where, sizeof(q.where), "%.200s%s%.40s", p->where, p->where[0] ? ": " : "", key);
+		if ((rc = sim_keys_check(&q, v, roles)) != 0)
+			return rc;
 		for (r = 0; r < SIM_ROLES; r++)
 			if ((rc = sim_get_num(&out[r], &q, v, sim_role_name((enum sim_role)r), lo, hi)) != 0)
 				return rc;

@@ -29,6 +29,13 @@ int sim_get_num(double *out, const struct sim_pctx *p, json_object *o, const cha
 /* {"bbu": N, "hub": N, "rru": N} or one number for every role. */
 int sim_get_per_role(double out[SIM_ROLES], const struct sim_pctx *p, json_object *o,
 		     const char *key, double lo, double hi);
+/*
+ * Typos are errors: a key of o (an object the scenario format knows) that is
+ * not in allowed (NULL-terminated) is DUPG_EFORMAT with "FILE: WHERE: unknown
+ * key "K" (allowed: a, b, c)". Top-level keys are not checked: they may stay
+ * for later formats and for notes ("description").
+ */
+int sim_keys_check(const struct sim_pctx *p, json_object *o, const char *const *allowed);
 /* Names that become file names (packages in stores, site directories): a safe alphabet. */
 int sim_name_ok(const char *s);
 

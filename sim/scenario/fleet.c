@@ -104,6 +104,26 @@ static int bad(const struct parse *sc, const char *where, const char *what)
 	return sim_error(DUPG_EFORMAT, "%s: fleet: %s: %s", sc->file, where, what);
 }
 
+/* The keys each object of a recipe knows; a typo is refused with this list. */
+static const char *const fleet_keys[] = { "sites", "seed", "site_prefix", "mixed_rru", "device_lag",
+					  "store_depth", "server_releases", "uplink_mbps",
+					  "generations", "shapes", "version_spread", "regions", NULL };
+static const char *const gen_keys[] = { "name", "weight", "releases", "bbu_kib", "radio_kib", "files",
+					NULL };
+static const char *const shape_keys[] = { "name", "weight", "hubs", "cascade", "rrus_per_hub", NULL };
+
+static int keys(const struct parse *sc, json_object *o, const char *where, const char *const *allowed)
+{
+	struct sim_pctx p;
+
+	p.file = sc->file;
+	if (where != NULL)
+		snprintf(p.where, sizeof(p.where), "fleet: %s", where);
+	else
+		snprintf(p.where, sizeof(p.where), "fleet");
+	return sim_keys_check(&p, o, allowed);
+}
+
 static int num(double *out, const struct parse *sc, json_object *o, const char *key,
 	       const char *where, double lo, double hi)
 {
@@ -198,6 +218,8 @@ static int parse_gen(const struct parse *sc, struct sim_recipe *r, json_object *
 	if ((rc = str(&name, sc, o, "name", where)) != 0)
 		return rc;
 	snprintf(where, sizeof(where), "generation %s", name);
+	if ((rc = keys(sc, o, where, gen_keys)) != 0)
+		return rc;
 	if ((g->name = sim_strdup(name)) == NULL)
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	if ((rc = num(&g->weight, sc, o, "weight", where, 0, 1e9)) != 0 ||
@@ -265,6 +287,8 @@ static int parse_shape(const struct parse *sc, struct shape *s, json_object *o, 
 	if ((rc = str(&name, sc, o, "name", where)) != 0)
 		return rc;
 	snprintf(where, sizeof(where), "shape %s", name);
+	if ((rc = keys(sc, o, where, shape_keys)) != 0)
+		return rc;
 	if ((s->name = sim_strdup(name)) == NULL)
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	if ((rc = num(&s->weight, sc, o, "weight", where, 0, 1e9)) != 0 ||
@@ -396,7 +420,8 @@ int sim_recipe_parse(struct sim_recipe **out, struct sim_catalog *cat, const str
 	if (r == NULL)
 		return sim_error(DUPG_ENOMEM, "out of memory");
 	r->timing = *tm;
-	if ((rc = parse_scalars(r, &ps, default_seed, fleet)) != 0 ||
+	if ((rc = keys(&ps, fleet, NULL, fleet_keys)) != 0 ||
+	    (rc = parse_scalars(r, &ps, default_seed, fleet)) != 0 ||
 	    (rc = parse_kinds(r, &ps, fleet)) != 0 || (rc = parse_spread(r, &ps, fleet)) != 0) {
 		sim_recipe_free(r);
 		return rc;

@@ -19,6 +19,20 @@
 /* Scenario files are small; recipes make big fleets without big files. */
 #define SCENARIO_MAX_BYTES (64u * 1024u * 1024u)
 
+/* The keys each object of the format knows (top-level keys are not checked). */
+static const char *const pkg_keys[] = { "name", "version", "hw", "payload_kib", "files", NULL };
+static const char *const region_keys[] = { "id", "downloader", "lan_mbps", "lan_latency_ms",
+					   "period_s", "dead_after", NULL };
+static const char *const fleet_region_keys[] = { "max_per_region", "downloader", "lan_mbps",
+						 "lan_latency_ms", "period_s", "dead_after", NULL };
+static const char *const server_keys[] = { "packages", "deployment_servers", NULL };
+static const char *const dserver_keys[] = { "id", "region", "location", NULL };
+static const char *const rollout_keys[] = { "waves", "halt_threshold", NULL };
+static const char *const timing_keys[] = { "duration_s", "switch_s", "health_s", "link_mbps",
+					   "latency_ms", "uplink_mbps", NULL };
+static const char *const server_down_keys[] = { "kind", "server", "at_s", NULL };
+static const char *const servers_upgrade_keys[] = { "kind", "at_s", "each_s", NULL };
+
 static int parse_pkg(struct sim_scenario *sc, struct sim_pctx *p, json_object *o)
 {
 	struct sim_pkg pkg;
@@ -34,6 +48,8 @@ static int parse_pkg(struct sim_scenario *sc, struct sim_pctx *p, json_object *o
 	if ((rc = sim_get_str((const char **)&pkg.name, p, o, "name", 1)) != 0)
 		return rc;
 	snprintf(p->where, sizeof(p->where), "package %s", pkg.name);
+	if ((rc = sim_keys_check(p, o, pkg_keys)) != 0)
+		return rc;
 	if (!sim_name_ok(pkg.name))
 		return sim_bad(p, "name", "may hold only letters, digits, '-', '_' and '.'");
 	if (sim_catalog_find(&sc->cat, pkg.name) >= 0)
@@ -106,6 +122,8 @@ static int parse_fleet_regions(struct sim_scenario *sc, const struct sim_pctx *p
 	if ((rc = sim_get(&o, &q, fleet, "regions", json_type_object, 0)) != 0 || o == NULL)
 		return rc;
 	snprintf(q.where, sizeof(q.where), "fleet: regions");
+	if ((rc = sim_keys_check(&q, o, fleet_region_keys)) != 0)
+		return rc;
 	if ((rc = sim_get_num(&m, &q, o, "max_per_region", 1, 1e9)) != 0 ||
 	    (rc = sim_get_str(&dl, &q, o, "downloader", 0)) != 0)
 		return rc;
@@ -145,7 +163,8 @@ static int parse_reserved(struct sim_scenario *sc, struct sim_pctx *p, json_obje
 		snprintf(q.where, sizeof(q.where), "regions[%zu]", i);
 		if (!json_object_is_type(r, json_type_object))
 			return sim_bad(&q, "entry", "must be an object");
-		if ((rc = sim_get_str(&id, &q, r, "id", 1)) != 0 ||
+		if ((rc = sim_keys_check(&q, r, region_keys)) != 0 ||
+		    (rc = sim_get_str(&id, &q, r, "id", 1)) != 0 ||
 		    (rc = sim_get_str(&dl, &q, r, "downloader", 0)) != 0)
 			return rc;
 		if (dl != NULL && strcmp(dl, "each") != 0 && strcmp(dl, "elect") != 0)
@@ -165,6 +184,12 @@ static int parse_reserved(struct sim_scenario *sc, struct sim_pctx *p, json_obje
 		return rc;
 	if ((rc = sim_get(&server, p, root, "server", json_type_object, 0)) != 0 || server == NULL)
 		return rc;
+	{
+		struct sim_pctx q = *p;
+		snprintf(q.where, sizeof(q.where), "server");
+		if ((rc = sim_keys_check(&q, server, server_keys)) != 0)
+			return rc;
+	}
 	if ((rc = sim_get(&arr, p, server, "deployment_servers", json_type_array, 0)) != 0)
 		return rc;
 	n = arr ? json_object_array_length(arr) : 0;
@@ -177,7 +202,8 @@ static int parse_reserved(struct sim_scenario *sc, struct sim_pctx *p, json_obje
 		snprintf(q.where, sizeof(q.where), "server: deployment_servers[%zu]", i);
 		if (!json_object_is_type(d, json_type_object))
 			return sim_bad(&q, "entry", "must be an object");
-		if ((rc = sim_get_str(&id, &q, d, "id", 1)) != 0 ||
+		if ((rc = sim_keys_check(&q, d, dserver_keys)) != 0 ||
+		    (rc = sim_get_str(&id, &q, d, "id", 1)) != 0 ||
 		    (rc = sim_get_str(&region, &q, d, "region", 0)) != 0 ||
 		    (rc = sim_get_str(&location, &q, d, "location", 0)) != 0)
 			return rc;
@@ -215,7 +241,8 @@ static int parse_rollout(struct sim_scenario *sc, struct sim_pctx *p, json_objec
 	if (ro == NULL)
 		return 0;
 	snprintf(p->where, sizeof(p->where), "rollout");
-	if ((rc = sim_get(&waves, p, ro, "waves", json_type_array, 0)) != 0 ||
+	if ((rc = sim_keys_check(p, ro, rollout_keys)) != 0 ||
+	    (rc = sim_get(&waves, p, ro, "waves", json_type_array, 0)) != 0 ||
 	    (rc = sim_get_num(&sc->halt_threshold, p, ro, "halt_threshold", 0, 1)) != 0)
 		return rc;
 	n = waves ? json_object_array_length(waves) : 0;
@@ -245,12 +272,19 @@ static int parse_rollout(struct sim_scenario *sc, struct sim_pctx *p, json_objec
 
 static int parse_rates(struct sim_scenario *sc, struct sim_pctx *p, json_object *root)
 {
+	const char *kinds[SIM_FAULT_RATED + 1];
 	json_object *f;
 	int k, rc;
 
 	if ((rc = sim_get(&f, p, root, "faults", json_type_object, 0)) != 0 || f == NULL)
 		return rc;
 	snprintf(p->where, sizeof(p->where), "faults");
+	/* a typo here would turn fault injection off: refused */
+	for (k = 0; k < SIM_FAULT_RATED; k++)
+		kinds[k] = sim_fault_name((enum sim_fault_kind)k);
+	kinds[SIM_FAULT_RATED] = NULL;
+	if ((rc = sim_keys_check(p, f, kinds)) != 0)
+		return rc;
 	for (k = 0; k < SIM_FAULT_RATED; k++)
 		if ((rc = sim_get_num(&sc->rates.p[k], p, f, sim_fault_name((enum sim_fault_kind)k),
 				       0, 1)) != 0)
@@ -283,7 +317,8 @@ static int parse_timing(struct sim_scenario *sc, struct sim_pctx *p, json_object
 	if ((rc = sim_get(&t, p, root, "timing", json_type_object, 0)) != 0 || t == NULL)
 		return rc;
 	snprintf(p->where, sizeof(p->where), "timing");
-	if ((rc = sim_get_per_role(tm->duration_s, p, t, "duration_s", 0, 86400.0 * 7)) != 0 ||
+	if ((rc = sim_keys_check(p, t, timing_keys)) != 0 ||
+	    (rc = sim_get_per_role(tm->duration_s, p, t, "duration_s", 0, 86400.0 * 7)) != 0 ||
 	    (rc = sim_get_per_role(tm->switch_s, p, t, "switch_s", 0, 86400)) != 0 ||
 	    (rc = sim_get_per_role(tm->health_s, p, t, "health_s", 0, 86400)) != 0 ||
 	    (rc = sim_get_per_role(tm->link_mbps, p, t, "link_mbps", 0.001, 1e6)) != 0 ||
@@ -411,6 +446,9 @@ static int load_server_event(struct sim_scenario *sc, struct sim_pctx *p, json_o
 		return 1;
 	if (c->n == 0)
 		return sim_bad(p, kind, "event needs server.deployment_servers");
+	if ((rc = sim_keys_check(p, o, strcmp(kind, "server_down") == 0 ? server_down_keys :
+				 servers_upgrade_keys)) != 0)
+		return rc;
 	if ((rc = sim_get_num(&at, p, o, "at_s", 0, 86400.0 * 365)) != 0)
 		return rc;
 	if (at < 0)

@@ -9,6 +9,15 @@
 #include "scenario/load_site.h"
 #include "util.h"
 
+/* The keys each object knows; a typo is refused with this list. */
+static const char *const event_keys[] = { "kind", "site", "device", "package", "step", "fraction",
+					  "write", NULL };
+static const char *const device_keys[] = { "id", "role", "hw", "version", "parent", "duration_s",
+					   "switch_s", "health_s", "link", NULL };
+static const char *const link_keys[] = { "mbps", "latency_ms", NULL };
+static const char *const site_keys[] = { "id", "region", "location", "uplink_mbps", "devices",
+					 "store", "events", NULL };
+
 int sim_load_event(struct sim_scenario *sc, struct sim_pctx *p, json_object *o,
 		   const char *site_id)
 {
@@ -21,7 +30,12 @@ int sim_load_event(struct sim_scenario *sc, struct sim_pctx *p, json_object *o,
 	memset(&f, 0, sizeof(f));
 	if (!json_object_is_type(o, json_type_object))
 		return sim_bad(p, "event", "must be an object");
-	if ((rc = sim_get_str(&kind, p, o, "kind", 1)) != 0 ||
+	if ((rc = sim_get_str(&kind, p, o, "kind", 1)) != 0)
+		return rc;
+	if (sim_fault_parse(kind) == SIM_FAULT_SERVER_DOWN)
+		return sim_bad(p, "server_down event", "belongs in the scenario's own \"events\": "
+						       "a server goes down for every site");
+	if ((rc = sim_keys_check(p, o, event_keys)) != 0 ||
 	    (rc = sim_get_str(&site, p, o, "site", 0)) != 0 ||
 	    (rc = sim_get_str(&dev, p, o, "device", 0)) != 0 ||
 	    (rc = sim_get_str(&pkg, p, o, "package", 0)) != 0 ||
@@ -95,12 +109,26 @@ static int parse_dev(struct sim_site *s, const struct sim_timing *tm, struct sim
 		snprintf(key, sizeof(key), "devices[%zu]", index);
 		return sim_bad(p, key, "must be an object");
 	}
+	if (!json_object_object_get_ex(o, "id", NULL)) {
+		/* no name to give it: its place, counted from 1, and its index */
+		size_t n = strlen(p->where);
+		char what[64];
+
+		snprintf(p->where + n, sizeof(p->where) - n, ": device #%zu", index + 1);
+		if ((rc = sim_keys_check(p, o, device_keys)) != 0)
+			return rc;
+		p->where[n] = '\0';
+		snprintf(what, sizeof(what), "#%zu (devices[%zu]) has no id", index + 1, index);
+		return sim_bad(p, "device", what);
+	}
 	if ((rc = sim_get_str(&id, p, o, "id", 1)) != 0)
 		return rc;
 	{
 		size_t n = strlen(p->where);
 		snprintf(p->where + n, sizeof(p->where) - n, ": device %s", id);
 	}
+	if ((rc = sim_keys_check(p, o, device_keys)) != 0)
+		return rc;
 	if (!json_object_object_get_ex(o, "hw", NULL))
 		return sim_bad(p, "hw", "is missing: every device needs a hardware type");
 	if ((rc = sim_get_str(&hw, p, o, "hw", 1)) != 0 ||
@@ -132,7 +160,8 @@ static int parse_dev(struct sim_site *s, const struct sim_timing *tm, struct sim
 		struct sim_pctx q = *p;
 		size_t n = strlen(q.where);
 		snprintf(q.where + n, sizeof(q.where) - n, ": link");
-		if ((rc = sim_get_num(&d->link_mbps, &q, link, "mbps", 0.001, 1e6)) != 0 ||
+		if ((rc = sim_keys_check(&q, link, link_keys)) != 0 ||
+		    (rc = sim_get_num(&d->link_mbps, &q, link, "mbps", 0.001, 1e6)) != 0 ||
 		    (rc = sim_get_num(&d->latency_ms, &q, link, "latency_ms", 0, 60000)) != 0)
 			return rc;
 	}
@@ -217,6 +246,8 @@ int sim_load_site(struct sim_scenario *sc, struct sim_pctx *p, json_object *o, s
 	if ((rc = sim_get_str(&id, p, o, "id", 1)) != 0)
 		return rc;
 	snprintf(p->where, sizeof(p->where), "site %s", id);
+	if ((rc = sim_keys_check(p, o, site_keys)) != 0)
+		return rc;
 	if (!sim_name_ok(id))
 		return sim_bad(p, "id", "may hold only letters, digits, '-', '_' and '.'");
 	if (sim_map_get(ids, id) >= 0)

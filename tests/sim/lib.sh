@@ -19,7 +19,8 @@ VG=()
 SMALL=0
 if [ -n "${DUPG_VALGRIND:-}" ]; then
 	read -r -a VG <<<"$DUPG_VALGRIND"
-	[ -x "$top_builddir/libtool" ] && VG=("$top_builddir/libtool" --mode=execute "${VG[@]}")
+	# an absolute libtool: some tests run dupg-sim from another directory
+	[ -x "$top_builddir/libtool" ] && VG=("$(cd "$top_builddir" && pwd)/libtool" --mode=execute "${VG[@]}")
 	SMALL=1
 fi
 sim() { "${VG[@]}" "$SIM" "$@"; }

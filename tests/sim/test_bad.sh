@@ -23,7 +23,24 @@ bad-role.json|role must be bbu, hub or rru
 bad-format.json|format 2 is not supported
 bad-event-device.json|site s1 has no device HUB7
 not-json.json|invalid JSON
+device-no-id.json|site s1: device #3 (devices[2]) has no id
+unknown-fault-key.json|faults: unknown key "explode" (allowed: stage, switch, health, cut, master_crash)
+unknown-device-key.json|site s1: device HUB1: unknown key "verison" (allowed: id, role, hw, version, parent, duration_s, switch_s, health_s, link)
+unknown-site-key.json|site s1: unknown key "uplink" (allowed: id, region, location, uplink_mbps, devices, store, events)
+unknown-event-key.json|events[0]: unknown key "when_s" (allowed: kind, site, device, package, step, fraction, write)
+unknown-rollout-key.json|rollout: unknown key "halt_treshold" (allowed: waves, halt_threshold)
+unknown-server-key.json|server: unknown key "pakages" (allowed: packages, deployment_servers)
+unknown-timing-role.json|timing: switch_s: unknown key "hubs" (allowed: bbu, hub, rru)
+unknown-shape-key.json|fleet: shape one: unknown key "rru_per_hub" (allowed: name, weight, hubs, cascade, rrus_per_hub)
 CASES
+# every shipped scenario still loads under the key checks (draw loads a scenario whole)
+for f in "$TOPO"/*.json "$TESTDATA"/listed.json "$TESTDATA"/halt.json; do
+	if sim draw "$f" >/dev/null 2>"$W/err"; then ok "loads: ${f##*/}"; else bad "does not load: ${f##*/}: $(cat "$W/err")"; fi
+done
+# unknown top-level keys stay ignored, as documented
+"$PY" -c 'import json, sys; d = json.load(open(sys.argv[1])); d["notes"] = {"anything": 1}; json.dump(d, open(sys.argv[2], "w"))' \
+	"$TOPO/fig3a.json" "$W/notes.json"
+if sim draw "$W/notes.json" >/dev/null 2>"$W/err"; then ok "an unknown top-level key is ignored"; else bad "top-level key: $(cat "$W/err")"; fi
 expect_fail "missing scenario file" "nowhere.json" "cannot open" -- sim run "$W/nowhere.json" --quiet
 expect_fail "draw: bad topology" "cycle.json" "cycle" -- sim draw "$B/cycle.json"
 

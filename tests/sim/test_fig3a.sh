@@ -151,15 +151,16 @@ assert s["store"]["consistent"] is True and d["totals"]["failures_by_cause"]["co
 
 # draw: DOT of the site after the run, devices coloured by state
 sim draw fig3a --report "$W/sw.json" >"$W/sw.dot"
-if grep -q '^digraph "fig3a"' "$W/sw.dot" && grep -q '"HUB2" \[.*fillcolor=tomato' "$W/sw.dot" &&
-	grep -q '"HUB1" \[.*fillcolor=orange' "$W/sw.dot" && grep -q '"RRU1" \[.*fillcolor=white' "$W/sw.dot" &&
-	grep -q '"HUB2" -> "HUB3"' "$W/sw.dot" && [ "$(grep -c -- '->' "$W/sw.dot")" -eq 7 ]; then
+# Okabe-Ito: vermillion (and a double border) the failed device, orange rolled back
+if grep -q '^digraph "fig3a"' "$W/sw.dot" && grep -q '^	"HUB2" \[.*fillcolor="#D55E00", peripheries=2' "$W/sw.dot" &&
+	grep -q '^	"HUB1" \[.*fillcolor="#E69F00"' "$W/sw.dot" && grep -q '^	"RRU1" \[.*fillcolor=white' "$W/sw.dot" &&
+	grep -q '"HUB2" -> "HUB3"' "$W/sw.dot" && [ "$(grep -c -- '^	"[^"]*" -> ' "$W/sw.dot")" -eq 7 ]; then
 	ok "draw: the rolled-back site, HUB2 failed, the others rolled back"
 else
 	bad "draw after a rollback"; cat "$W/sw.dot"
 fi
 sim draw fig3a --report "$W/up.json" >"$W/up.dot"
-if grep -q '"BBU1" \[label="BBU1\\nA 3 -> 5".*fillcolor=palegreen' "$W/up.dot"; then
+if grep -q '"BBU1" \[label="BBU1\\nA 3 -> 5".*fillcolor="#009E73"' "$W/up.dot"; then
 	ok "draw: the upgraded site"
 else
 	bad "draw after an upgrade"; cat "$W/up.dot"
@@ -171,4 +172,24 @@ else
 	bad "draw of a scenario"; cat "$W/before.dot"
 fi
 expect_fail "draw: unknown site" "up.json" "no site nowhere" -- sim draw nowhere --report "$W/up.json"
+expect_fail "draw: a site without its report" "no file fig3a" "dupg-sim draw fig3a --report FILE" -- sim draw fig3a
+# every picture has its legend: a cluster of its own, each state and shape it uses
+for f in sw up before; do
+	if grep -q '^	subgraph "cluster_legend" {' "$W/$f.dot" && grep -q '"legend:bbu" \[label="BBU (the master)", shape=box3d' "$W/$f.dot" &&
+	   grep -q '"legend:rru" \[label="RRU", shape=ellipse' "$W/$f.dot"; then ok "draw: $f has a legend of the shapes"
+	else bad "draw: $f has no legend"; cat "$W/$f.dot"; fi
+done
+if grep -q '"legend:failed" .*fillcolor="#D55E00", peripheries=2' "$W/sw.dot" && grep -q '"legend:upgraded" .*fillcolor="#009E73"' "$W/sw.dot" &&
+   grep -q '"legend:rolled_back" .*fillcolor="#E69F00"' "$W/sw.dot" && grep -q '"legend:link_a" -> "legend:link_b" \[label="link bandwidth"\]' "$W/before.dot"; then
+	ok "draw: the legend says what each colour means"
+else bad "draw: the legend's colours"; fi
+# no colour outside Okabe and Ito's palette (and white)
+if grep -ho 'fillcolor=[^],]*' "$W/sw.dot" "$W/up.dot" "$W/before.dot" | sort -u |
+   grep -vqE '^fillcolor=(white|"#(009E73|E69F00|D55E00|56B4E9|0072B2|BBBBBB)")$'; then
+	bad "draw: a colour outside the palette"
+else ok "draw: every colour from the palette"; fi
+if command -v dot >/dev/null 2>&1; then
+	if dot -Tsvg "$W/sw.dot" >"$W/sw.svg" 2>"$W/dot.err" && [ ! -s "$W/dot.err" ]; then ok "draw: Graphviz renders it"
+	else bad "draw: Graphviz: $(cat "$W/dot.err")"; fi
+fi
 finish

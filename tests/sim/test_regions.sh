@@ -119,7 +119,11 @@ assert sorted(b for a, b in edges) == sorted(r['members']), edges
 src = {s['site']: s['source'] for s in d['sites']}
 assert all(src[b] == a for a, b in edges)
 assert re.search(r'\"%s\" \[label=[^]]*doubleoctagon' % r['elected'], dot)
-assert 'an earlier virtual server' in dot and 'epoch %d' % r['epoch'] in dot"
+assert 'an earlier virtual server' in dot and 'epoch %d' % r['epoch'] in dot
+legend = dot[dot.index('subgraph \"cluster_legend\"'):]
+for key in ('server', 'elected', 'member', 'not_upgraded', 'earlier'):
+    assert '\"legend:%s\" [label=' % key in legend, key
+assert re.search(r'\"legend:elected\" \[[^]]*doubleoctagon, fillcolor=\"#009E73\"', legend)"
 expect_fail "draw --region: an unknown region refused" "no region nope" -- sim draw --region nope --report "$W/d.json"
 
 # scenarios without elect regions keep their report: no regions, no source, no region totals

@@ -25,6 +25,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 	echo "deps: installing ${missing[*]}" >&2
 	SUDO=""
 	[ "$(id -u)" -eq 0 ] || SUDO=sudo
-	$SUDO apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+	# apt speaks only when it fails: its output is kept in a log, shown then
+	log=$(mktemp "${TMPDIR:-/tmp}/dupg-deps.XXXXXX")
+	if ! { $SUDO apt-get update -qq &&
+		DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+		>"$log" 2>&1; then
+		cat "$log" >&2
+		echo "deps: apt-get failed (log: $log)" >&2
+		exit 1
+	fi
+	rm -f "$log"
 fi

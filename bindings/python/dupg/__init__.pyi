@@ -24,6 +24,7 @@ from .errors import (AbortedError as AbortedError, AccessError as AccessError,
                      SignatureError as SignatureError, UnknownKeyError as UnknownKeyError,
                      RevokedKeyError as RevokedKeyError, ThresholdError as ThresholdError,
                      SignatureFormatError as SignatureFormatError, ExpiredError as ExpiredError,
+                     ModeError as ModeError,
                      RollbackError as RollbackError)
 
 StrPath = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
@@ -56,9 +57,12 @@ ETHRESHOLD: int
 EEXPIRED: int
 EROLLBACK: int
 ESIGFORMAT: int
+EMODE: int
 MANIFEST_MAX_BYTES: int
 MANIFEST_FORMAT: int
 MANIFEST_FORMAT_MIN: int
+MANIFEST_MODE_DEFAULT: int
+MODE_SPECIAL: int
 __version__: str
 
 
@@ -127,6 +131,7 @@ class ManifestFile(TypedDict, total=False):
     size: int
     xxh128: str
     sha256: str  # format 2
+    mode: str    # format 3, when listed: "0755" (Manifest.file_mode() gives the int)
 
 
 class VersionEntry(TypedDict):
@@ -227,6 +232,9 @@ class Manifest(_Handle):
     def fits(self, hw: str) -> bool: ...
     def add_hw(self, hw: str) -> None: ...
     def add_file(self, path: str, size: int, xxh128: Union[str, bytes]) -> None: ...
+    def set_file_mode(self, i: int, mode: int) -> None: ...
+    def file_mode(self, i: int) -> int: ...
+    def file_mode_listed(self, i: int) -> bool: ...
     def to_json(self) -> str: ...
     def to_dict(self) -> Dict[str, Any]: ...
 
@@ -666,6 +674,8 @@ def build_package(out_path: StrPath, name: str, version: str, hw: Sequence[str],
                   applies_to: Optional[Tuple[Optional[str], Optional[str]]] = ...,
                   summary: Optional[str] = ..., expires: Optional[str] = ...,
                   sign: Union[StrPath, Sequence[StrPath]] = ...,
+                  modes: Optional[Mapping[str, Union[int, str]]] = ...,
+                  record_modes: bool = ...,
                   progress: Optional[ProgressCallback] = ...) -> Manifest: ...
 def merge(devices: Sequence[Mapping[str, Any]]) -> SystemDict: ...
 def match(system: Union[SystemDescription, Mapping[str, Any]], package_paths: Sequence[StrPath]) -> Task: ...

@@ -2141,6 +2141,97 @@ static void test_mode_policy(void)
 	free(m0755);
 }
 
+/*
+ * Set the compression method of every member of a zip to method, in the
+ * local headers ("PK\3\4", method at +8) and the central directory
+ * ("PK\1\2", at +10). The data stays stored: a reader that trusted the
+ * method would have to decode it as method says.
+ */
+static void patch_zip_method(const char *path, unsigned int method, const char *only)
+{
+	struct stat st;
+	unsigned char *buf;
+	FILE *f;
+	size_t i, n;
+
+	CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
+	n = (size_t)st.st_size;
+	buf = malloc(n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	f = fopen(path, "rb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL_FATAL(fread(buf, 1, n, f), n);
+	fclose(f);
+	for (i = 0; i + 46 <= n; i++) {
+		size_t at, name_at, name_len;
+
+		if (memcmp(buf + i, "PK\3\4", 4) == 0) {
+			at = i + 8;
+			name_at = i + 30;
+			name_len = (size_t)buf[i + 26] | (size_t)buf[i + 27] << 8;
+		} else if (memcmp(buf + i, "PK\1\2", 4) == 0) {
+			at = i + 10;
+			name_at = i + 46;
+			name_len = (size_t)buf[i + 28] | (size_t)buf[i + 29] << 8;
+		} else {
+			continue;
+		}
+		if (only != NULL && (name_at + name_len > n || name_len != strlen(only) ||
+				     memcmp(buf + name_at, only, name_len) != 0))
+			continue;
+		buf[at] = (unsigned char)(method & 0xff);
+		buf[at + 1] = (unsigned char)(method >> 8);
+	}
+	f = fopen(path, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(fwrite(buf, 1, n, f), n);
+	fclose(f);
+	free(buf);
+}
+
+/* Zip members: stored and deflated are read, any other method is refused by name. */
+static void test_zip_methods(void)
+{
+	static const struct { unsigned int method; const char *name; } others[] = {
+		{ 12, "bzip" }, { 14, "lzma" }, { 95, "xz" }, { 93, "zstd" }, { 9, "deflation-64-bit" },
+	};
+	char *mj = two_files();
+	struct ent ents[] = { { "manifest.json", 0, mj, NULL, 0, 0, 0 },
+			      { "bin/app", 0, "hello\n", NULL, 0, 0, 0 },
+			      { "etc/b", 0, "bee\n", NULL, 0, 0, 0 } };
+	const char *p = fx_path(dir, "m.zip");
+	dupg_manifest *m = NULL;
+	size_t k;
+
+	/* libarchive's zip writer deflates (the Python tests write stored and real LZMA members) */
+	craft(p, ZIP, ents, 3);
+	CU_ASSERT_EQUAL(dupg_package_verify(NULL, p), 0);
+	for (k = 0; k < sizeof(others) / sizeof(others[0]); k++) {
+		char needle[128];
+
+		snprintf(needle, sizeof(needle), "etc/b: zip compression method %s is not supported",
+			 others[k].name);
+		craft(p, ZIP, ents, 3);
+		patch_zip_method(p, others[k].method, "etc/b");
+		/* the manifest alone is still read: it is deflated */
+		CU_ASSERT_EQUAL(dupg_package_read_manifest(&m, p), 0);
+		dupg_manifest_free(m);
+		m = NULL;
+		ASSERT_ERR(dupg_package_verify(NULL, p), DUPG_EUNSUPPORTED, needle);
+		CU_ASSERT_PTR_NOT_NULL(strstr(dupg_error_last(), p));
+		CU_ASSERT_PTR_NOT_NULL(strstr(dupg_error_last(), "only stored and deflate"));
+	}
+	/* the manifest's own member */
+	craft(p, ZIP, ents, 3);
+	patch_zip_method(p, 14, "manifest.json");
+	ASSERT_ERR(dupg_package_read_manifest(&m, p), DUPG_EUNSUPPORTED,
+		   "manifest.json: zip compression method lzma is not supported");
+	CU_ASSERT_PTR_NULL(m);
+	ASSERT_ERR(dupg_package_verify(NULL, p), DUPG_EUNSUPPORTED, "manifest.json: zip compression method lzma");
+	free(mj);
+}
+
+IN_DIR(test_zip_methods)
 IN_DIR(test_build_modes)
 IN_DIR(test_mode_policy)
 IN_DIR(test_progress_and_cancel)
@@ -2199,6 +2290,7 @@ int main(void)
 		T("a zip entry inflating past its declared size", test_inflating_entry),
 		T("fx_pkg builds a valid package", test_fixture_package),
 		T("builds list modes: format 3, entries carry them", test_build_modes),
+		T("zip: stored and deflated members only", test_zip_methods),
 		T("mode policy: special bits only when listed, listed modes exact", test_mode_policy),
 		CU_TEST_INFO_NULL,
 	};

@@ -5,7 +5,13 @@
  *
  * Formats read: tar (ustar, pax and GNU tar, sparse entries included) and
  * zip; a tar may be compressed with gzip, xz or zstd, each decompressed by
- * libarchive's built-in code. Nothing else is read: no bzip2 (packages are
+ * libarchive's built-in code. A zip member may be stored or deflated (the
+ * methods 0 and 8, what dupg_package_build() and every common zip tool
+ * write); a member compressed with any other method (bzip2, LZMA, XZ, zstd,
+ * PPMd, Deflate64, ...) is refused with ::DUPG_EUNSUPPORTED, the message
+ * naming the package, the member and the method, as soon as its header is
+ * read (libarchive 3.6 fails on a zero-length LZMA member, and packages need
+ * none of these decoders). Nothing else is read: no bzip2 (packages are
  * never built with it), no filter libarchive would hand to an external
  * program (lzop, lrzip, grzip, or gzip, xz and zstd themselves when libarchive
  * was built without their library: such a file is then "not an archive"),

@@ -407,7 +407,9 @@ static int verify_entries(const struct dupg__pkg_head *h, struct archive *a, int
 					 DUPG_PACKAGE_MAX_ENTRIES);
 			break;
 		}
-		rc = check_entry(&v, a, e);
+		rc = dupg__pkg_check_method(a, e, path);
+		if (rc == 0)
+			rc = check_entry(&v, a, e);
 		e = NULL;
 	}
 	for (i = 0; rc == 0 && i < n; i++) {

@@ -284,3 +284,42 @@ def test_manifest_set_file_mode():
         m.set_file_mode(3, 0o755)
     again = dupg.Manifest.parse(m.to_json())
     assert again.file_mode(0) == 0o750 and again == m
+
+
+@pytest.mark.parametrize("method, name", [(zipfile.ZIP_LZMA, "lzma"), (zipfile.ZIP_BZIP2, "bzip")])
+@pytest.mark.parametrize("member", ["empty", "bin/app"])
+def test_zip_methods(tmp_path, method, name, member):
+    import json
+    body = {"empty": b"", "bin/app": b"#!/bin/sh\necho app\n"}
+    files = [{"path": p, "size": len(b), "xxh128": xxh128_of(tmp_path, b)} for p, b in body.items()]
+    manifest = json.dumps({"format": 1, "name": "z", "version": "1", "hw": ["B"], "files": files})
+    ok = tmp_path / "ok.zip"
+    with zipfile.ZipFile(str(ok), "w") as z:
+        z.writestr("manifest.json", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("empty", body["empty"], compress_type=zipfile.ZIP_STORED)
+        z.writestr("bin/app", body["bin/app"], compress_type=zipfile.ZIP_DEFLATED)
+    dupg.verify(ok).close()
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(str(bad), "w") as z:
+        z.writestr("manifest.json", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        for p, b in body.items():
+            z.writestr(p, b, compress_type=method if p == member else zipfile.ZIP_STORED)
+    assert dupg.read_manifest(bad)["name"] == "z"
+    with pytest.raises(dupg.UnsupportedError,
+                       match=r"bad\.zip: %s: zip compression method %s is not supported \(only "
+                             r"stored and deflate" % (member, name)):
+        dupg.verify(bad)
+    whole = tmp_path / "whole.zip"
+    with zipfile.ZipFile(str(whole), "w", compression=method) as z:
+        z.writestr("manifest.json", manifest)
+    with pytest.raises(dupg.UnsupportedError, match="manifest.json: zip compression method " + name):
+        dupg.read_manifest(whole)
+
+
+def xxh128_of(tmp_path, data):
+    f = tmp_path / "digest.tmp"
+    f.write_bytes(data)
+    try:
+        return dupg.file_xxh128(f)
+    finally:
+        f.unlink()

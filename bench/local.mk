@@ -18,13 +18,13 @@ bench_dupg_bench_CPPFLAGS = $(AM_CPPFLAGS) $(DUPG_UTIL_CPPFLAGS) $(JSONC_CFLAGS)
 # -ldl: the malloc-counting wrapper finds libc's malloc with dlsym
 bench_dupg_bench_LDADD = libdupg/libdupg.la $(DUPG_UTIL_LIBS) $(JSONC_LIBS) $(ARCHIVE_LIBS) $(CRYPTO_LIBS) -lm -ldl
 
-TESTS += bench/smoke.sh
+TESTS += bench/smoke.sh bench/report-check.sh
 if BUILD_SERVER
 TESTS += bench/server/smoke.sh bench/fetch/smoke.sh
 endif
 EXTRA_DIST += bench/fetch/run.sh bench/fetch/smoke.sh
 EXTRA_DIST += bench/server/run.sh bench/server/smoke.sh bench/server/gen.py bench/server/wrk.lua
-EXTRA_DIST += bench/smoke.sh bench/run.sh bench/report.py bench/notes.md bench/RESULTS.md bench/cost.svg \
+EXTRA_DIST += bench/smoke.sh bench/report-check.sh bench/run.sh bench/report.py bench/notes.md bench/RESULTS.md bench/cost.svg \
 	bench/server.svg
 
 CLEANFILES += bench/results/results.jsonl bench/results/durations bench/results/RESULTS.md bench/results/server.svg \

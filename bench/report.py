@@ -340,13 +340,65 @@ def fetch_targets(rows, one):
                                                            num(f["ratio_fetch_vs_curl"])))
 
 
-def plot_server(rows, svg):
-    """Bars: descriptions beside the limit, files beside nginx, status writes."""
-    gnuplot = shutil.which("gnuplot")
+# The Okabe-Ito palette (Okabe and Ito, "Color Universal Design", 2008): told apart
+# with every common colour-vision deficiency. Its yellow (#F0E442) is left out: it
+# cannot be read on white.
+OKABE_ITO = {
+    "blue": "#0072B2", "vermillion": "#D55E00", "green": "#009E73", "orange": "#E69F00",
+    "purple": "#CC79A7", "sky": "#56B4E9", "black": "#000000",
+}
+BAR_COLOURS = ("blue", "orange", "green", "purple", "sky", "vermillion")
+
+
+def fit_log(values, margin=1.25):
+    """An axis range on a log scale fitted to the data: a quarter step beyond each end."""
+    vals = [v for v in values if v is not None and v > 0]
+    if not vals:
+        return None
+    lo, hi = min(vals), max(vals)
+    if lo == hi:
+        return lo / 2, hi * 2
+    return lo / margin, hi * margin
+
+
+def log_tics(lo, hi):
+    """Tic values for a log axis over [lo, hi]: 1-2-5 steps, decades only when those are many."""
+    import math
+    k = math.floor(math.log10(lo)) - 1
+    steps = []
+    while 10 ** k <= hi * 10:
+        for m in (1, 2, 5):
+            v = m * 10 ** k
+            if lo <= v <= hi:
+                steps.append(v)
+        k += 1
+    decades = [v for v in steps if ("%g" % v).startswith("1")]
+    if len(steps) > 9 and len(decades) >= 2:
+        return decades
+    if len(steps) >= 2:
+        return steps
+    # a range narrower than one 1-2-5 step: linear tics, a 1-2-5 step apart, three or more
+    step = 10 ** math.floor(math.log10(hi - lo))
+    for m in (1, 0.5, 0.2, 0.1):
+        if math.floor(hi / (step * m)) - math.ceil(lo / (step * m)) >= 2:
+            step *= m
+            break
+    first = math.ceil(lo / step)
+    return [round(i * step, 12) for i in range(first, int(math.floor(hi / step)) + 1)]
+
+
+def tic_label(v):
+    """1e3, 2e5, 50, 0.2: short labels in the style of the x axis."""
+    if v >= 1000:
+        m, e = ("%e" % v).split("e")
+        return "%ge%d" % (float(m), int(e))
+    return "%g" % v
+
+
+def server_script(rows, svg, tmp):
+    """The gnuplot script of plot_server(): bars from zero, each panel's axis up to its tallest bar."""
     srv = lambda v: next((r for r in rows if r["bench"] == "server" and r.get("variant") == v), None)
     d, f, st = srv("description"), srv("files"), srv("status")
-    if gnuplot is None or not (d or f or st):
-        return False
     panels = []
     if d:
         panels.append(("sessions: requests/s", [("description", rate(d["description"])),
@@ -356,19 +408,38 @@ def plot_server(rows, svg):
                        ([("nginx", mbps(f["nginx"]))] if f.get("nginx") else [])))
     if st:
         panels.append(("durable status writes/s", [("status", rate(st["status"]))]))
+    if not panels:
+        return None
+    # bars are lengths: their axis starts at zero, and ends just above the tallest one
+    script = ['set terminal svg size 1200,400 font "sans,10" background "white"', 'set output "%s"' % svg,
+              "set multiplot layout 1,%d" % len(panels), "set style fill solid 0.8 border -1",
+              "set boxwidth 0.6", "set grid ytics", "unset key"]
+    for i, (title, bars) in enumerate(panels):
+        path = os.path.join(tmp, "s%d.dat" % i)
+        with open(path, "w") as fh:
+            for j, (name, v) in enumerate(bars):
+                fh.write('%d "%s" %g\n' % (j, name, v or 0))
+        top = max((v or 0) for _, v in bars)
+        # one plot element per bar, each in its own colour
+        each = ['"%s" every ::%d::%d using 1:3:xtic(2) with boxes lc rgb "%s"'
+                % (path, j, j, OKABE_ITO[BAR_COLOURS[j % len(BAR_COLOURS)]]) for j in range(len(bars))]
+        script += ['set title "%s"' % title, "set xrange [-0.6:%g]" % (len(bars) - 0.4),
+                   "set yrange [0:%g]" % (top * 1.1 if top > 0 else 1),
+                   "plot " + ", ".join(each)]
+    script.append("unset multiplot")
+    return script
+
+
+def plot_server(rows, svg):
+    """Bars: descriptions beside the limit, files beside nginx, status writes."""
+    gnuplot = shutil.which("gnuplot")
+    if gnuplot is None:
+        return False
     tmp = tempfile.mkdtemp(prefix="dupg-plot-")
     try:
-        script = ['set terminal svg size 1200,400 font "sans,10" background "white"', 'set output "%s"' % svg,
-                  "set multiplot layout 1,%d" % len(panels), "set style fill solid 0.6 border -1",
-                  "set boxwidth 0.6", "set grid ytics", "set yrange [0:*]", "unset key"]
-        for i, (title, bars) in enumerate(panels):
-            path = os.path.join(tmp, "s%d.dat" % i)
-            with open(path, "w") as fh:
-                for j, (name, v) in enumerate(bars):
-                    fh.write('%d "%s" %g\n' % (j, name, v or 0))
-            script += ['set title "%s"' % title, "set xrange [-0.6:%g]" % (len(bars) - 0.4),
-                       'plot "%s" using 1:3:xtic(2) with boxes lc %d' % (path, i + 1)]
-        script.append("unset multiplot")
+        script = server_script(rows, svg, tmp)
+        if script is None:
+            return False
         subprocess.run([gnuplot], input="\n".join(script) + "\n", text=True, check=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -441,19 +512,16 @@ def targets(rows):
     return "\n".join(["| target | measured | met |", "|---|---:|---|"] + out)
 
 
-def plot(rows, svg):
-    """ns per item against size, log-log: a flat line is linear growth."""
-    gnuplot = shutil.which("gnuplot")
-    if gnuplot is None:
-        print("report.py: gnuplot not found, no plot", file=sys.stderr)
-        return False
+def cost_panels(rows):
+    """The cost plot's panels: (title, x label, [(name, points, colour, is_limit)])."""
     panels = []
 
-    def series(name, pick, key, color, dashed=False):
+    def series(name, pick, key, colour, limit=False):
         pts = sorted((r["size"], r[key]) for r in rows if pick(r) and r.get(key) is not None)
-        return (name, pts, color, dashed)
+        return (name, pts, OKABE_ITO[colour], limit)
 
-    lib, naive, limit = 1, 2, 3
+    # the same role has the same colour in every panel; limits are thin, with open points
+    lib, naive, limit = "blue", "vermillion", "black"
     m = lambda r: r["bench"] == "match" and r["packages"] == 10000
     panels.append(("match (M = 1e4): ns per (site, type) pair", "sites N", [
         series("libdupg", m, "ns_per_item", lib), series("naive (seed)", m, "naive_ns_per_item", naive),
@@ -475,38 +543,65 @@ def plot(rows, svg):
         series("libdupg", vc, "ns_per_item", lib),
         series("limit: strcmp", vc, "limit_ns_per_item", limit, True)]))
     vs = []
-    for color, fmt in enumerate(("tar", "tar.gz", "tar.zst"), start=4):
+    for colour, fmt in zip(("blue", "orange", "green"), ("tar", "tar.gz", "tar.zst")):
         f = lambda r, fmt=fmt: r["bench"] == "verify" and r["op"] == "verify" and r["format"] == fmt
-        vs.append(series("verify " + fmt, f, "ns_per_item", color))
-        vs.append(series("limit: decompress " + fmt, f, "limit_ns_per_item", color, True))
+        vs.append(series("verify " + fmt, f, "ns_per_item", colour))
+        vs.append(series("limit: decompress " + fmt, f, "limit_ns_per_item", colour, True))
     panels.append(("verify: ns per payload byte (filled points: libdupg)", "payload bytes", vs))
+    return panels
 
+
+def cost_script(rows, svg, tmp):
+    """The gnuplot script of plot(): log-log panels, each axis fitted to its panel's data."""
+    script = ['set terminal svg size 1200,1000 font "sans,10" background "white"',
+              'set output "%s"' % svg, "set multiplot layout 2,3",
+              "set logscale xy", "set grid",
+              'set key below font ",9"', 'set ylabel "ns per item"']
+    for i, (title, xlabel, ss) in enumerate(cost_panels(rows)):
+        plots = []
+        xs = [x for _, pts, _, _ in ss for x, _ in pts]
+        ys = [y for _, pts, _, _ in ss for _, y in pts]
+        for j, (name, pts, colour, limit) in enumerate(ss):
+            if not pts:
+                continue
+            path = os.path.join(tmp, "p%d_%d.dat" % (i, j))
+            with open(path, "w") as f:
+                for x, y in pts:
+                    f.write("%g %g\n" % (x, y))
+            # Limits: thin lines with open points (dashes render badly in some SVG viewers).
+            plots.append('"%s" using 1:2 with linespoints lc rgb "%s" lw %s pt %d ps 0.6 title "%s"'
+                         % (path, colour, "1" if limit else "2", 6 if limit else 7, name))
+        script.append('set title "%s"' % title)
+        script.append('set xlabel "%s"' % xlabel)
+        for axis, vals in (("x", xs), ("y", ys)):
+            r = fit_log(vals)
+            if r is None:
+                # an empty panel (a partial run): a fixed frame, so that nothing is autoscaled
+                script += ["set %srange [1:10]" % axis, "set %stics autofreq" % axis]
+                continue
+            tics = log_tics(*r)
+            script.append("set %srange [%g:%g]" % (axis, r[0], r[1]))
+            script.append("set %stics (%s)" % (axis, ", ".join('"%s" %g' % (tic_label(v), v)
+                                                               for v in tics)))
+        if plots:
+            script.append("plot " + ", ".join(plots))
+        else:
+            script += ['set label 1 "not run" at graph 0.5, graph 0.5 center', 'plot 1/0 notitle lc rgb "%s"' % OKABE_ITO["black"],
+                       "unset label 1"]
+    script.append("unset multiplot")
+    return script
+
+
+def plot(rows, svg):
+    """ns per item against size, log-log: a flat line is linear growth."""
+    gnuplot = shutil.which("gnuplot")
+    if gnuplot is None:
+        print("report.py: gnuplot not found, no plot", file=sys.stderr)
+        return False
     tmp = tempfile.mkdtemp(prefix="dupg-plot-")
     try:
-        script = ['set terminal svg size 1200,1000 font "sans,10" background "white"',
-                  'set output "%s"' % svg, "set multiplot layout 2,3",
-                  "set logscale xy", 'set format x "1e%L"', 'set format y "%g"', "set grid",
-                  'set key below font ",9"', 'set ylabel "ns per item"']
-        for i, (title, xlabel, ss) in enumerate(panels):
-            plots = []
-            for j, (name, pts, color, dashed) in enumerate(ss):
-                if not pts:
-                    continue
-                path = os.path.join(tmp, "p%d_%d.dat" % (i, j))
-                with open(path, "w") as f:
-                    for x, y in pts:
-                        f.write("%g %g\n" % (x, y))
-                # Limits: thin lines with open points (dashes render badly in some SVG viewers).
-                plots.append('"%s" using 1:2 with linespoints lc %d lw %s pt %d ps 0.6 title "%s"'
-                             % (path, color, "1" if dashed else "2", 6 if dashed else 7, name))
-            script.append('set title "%s"' % title)
-            script.append('set xlabel "%s"' % xlabel)
-            if plots:
-                script.append("plot " + ", ".join(plots))
-            else:
-                script.append("plot 1/0 notitle")
-        script.append("unset multiplot")
-        subprocess.run([gnuplot], input="\n".join(script) + "\n", text=True, check=True)
+        subprocess.run([gnuplot], input="\n".join(cost_script(rows, svg, tmp)) + "\n", text=True,
+                       check=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return True

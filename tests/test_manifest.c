@@ -402,6 +402,77 @@ static void bad_case(const char *name, const char *text, int code, const char *n
 	CU_ASSERT_PTR_NULL(m);
 }
 
+/* Format 3: a file's mode, listed or not, through the setters, JSON out and JSON in. */
+static void test_modes(void)
+{
+	static const char v3[] =
+		"{\"format\": 3, \"name\": \"p\", \"version\": \"1\", \"hw\": [\"B\"], \"files\": ["
+		"{\"path\": \"bin/app\", \"size\": 6, \"xxh128\": \"" HELLO_HEX "\", \"mode\": \"4755\"},"
+		"{\"path\": \"etc/a\", \"size\": 6, \"xxh128\": \"" HELLO_HEX "\", \"mode\": \"600\"},"
+		"{\"path\": \"etc/b\", \"size\": 6, \"xxh128\": \"" HELLO_HEX "\"}]}";
+	/* a format-2 manifest lists no mode: the key is ignored there, as unknown keys are */
+	static const char v2[] =
+		"{\"format\": 2, \"name\": \"p\", \"version\": \"1\", \"hw\": [\"B\"], \"files\": ["
+		"{\"path\": \"bin/app\", \"size\": 6, \"xxh128\": \"" HELLO_HEX "\", \"mode\": \"4755\"}]}";
+	dupg_manifest *m = sample(), *back = NULL;
+	char *json = NULL;
+
+	/* formats 1 and 2: every file installs as 0644 */
+	CU_ASSERT_EQUAL(dupg_manifest_file_mode(m, 0), DUPG_MANIFEST_MODE_DEFAULT);
+	CU_ASSERT_EQUAL(DUPG_MANIFEST_MODE_DEFAULT, 0644);
+	CU_ASSERT_EQUAL(dupg_manifest_file_mode_listed(m, 0), 0);
+	CU_ASSERT_EQUAL(dupg_manifest_file_mode(m, 9), DUPG_MANIFEST_MODE_DEFAULT);
+	CU_ASSERT_EQUAL(dupg_manifest_file_mode_listed(m, 9), 0);
+	CU_ASSERT_EQUAL(dupg_manifest_file_mode(NULL, 0), DUPG_MANIFEST_MODE_DEFAULT);
+	CU_ASSERT_EQUAL(dupg_manifest_format(m), 1);
+	ASSERT_ERR(dupg_manifest_set_file_mode(m, 0, 010000), DUPG_EINVAL, "bin/app: mode 10000 is above 7777");
+	ASSERT_ERR(dupg_manifest_set_file_mode(m, 2, 0755), DUPG_EINVAL, "no file 2");
+	ASSERT_ERR(dupg_manifest_set_file_mode(NULL, 0, 0755), DUPG_EINVAL, "manifest is NULL");
+	CU_ASSERT_EQUAL(dupg_manifest_format(m), 1);
+	CU_ASSERT_EQUAL(dupg_manifest_set_file_mode(m, 0, 04755), 0);
+	CU_ASSERT_EQUAL(dupg_manifest_format(m), 3);
+	CU_ASSERT_EQUAL(dupg_manifest_file_mode(m, 0), 04755);
+	CU_ASSERT_EQUAL(dupg_manifest_file_mode_listed(m, 0), 1);
+	CU_ASSERT_EQUAL(dupg_manifest_file_mode(m, 1), 0644);
+	CU_ASSERT_EQUAL(dupg_manifest_file_mode_listed(m, 1), 0);
+	CU_ASSERT_EQUAL(dupg_manifest_to_json(&json, m), 0);
+	/* format 3 carries format 2's keys; only the listed file has "mode", after its digests */
+	CU_ASSERT_STRING_EQUAL(json,
+		"{\"format\":3,\"name\":\"pkg6\",\"version\":\"6.0~rc1\",\"hw\":[\"B\",\"C\"],"
+		"\"security_version\":0,"
+		"\"files\":[{\"path\":\"bin/app\",\"size\":6,\"xxh128\":\"" HELLO_HEX "\",\"mode\":\"4755\"},"
+		"{\"path\":\"etc/app.conf\",\"size\":0,\"xxh128\":\"" HELLO_HEX "\"}]}");
+	CU_ASSERT_EQUAL(dupg_manifest_parse(&back, json, strlen(json), "again"), 0);
+	CU_ASSERT_EQUAL(dupg_manifest_format(back), 3);
+	CU_ASSERT_EQUAL(dupg_manifest_file_mode(back, 0), 04755);
+	CU_ASSERT_EQUAL(dupg_manifest_file_mode_listed(back, 1), 0);
+	dupg_manifest_free(back);
+	dupg_free(json);
+	dupg_manifest_free(m);
+
+	CU_ASSERT_EQUAL_FATAL(dupg_manifest_parse(&m, v3, strlen(v3), "v3"), 0);
+	CU_ASSERT_EQUAL(dupg_manifest_format(m), 3);
+	CU_ASSERT_EQUAL(dupg_manifest_file_mode(m, 0), 04755);
+	CU_ASSERT_EQUAL(dupg_manifest_file_mode(m, 1), 0600);
+	CU_ASSERT_EQUAL(dupg_manifest_file_mode_listed(m, 1), 1);
+	CU_ASSERT_EQUAL(dupg_manifest_file_mode(m, 2), 0644);
+	CU_ASSERT_EQUAL(dupg_manifest_file_mode_listed(m, 2), 0);
+	/* written back with four digits */
+	CU_ASSERT_EQUAL(dupg_manifest_to_json(&json, m), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"mode\":\"0600\""));
+	dupg_free(json);
+	dupg_manifest_free(m);
+
+	CU_ASSERT_EQUAL_FATAL(dupg_manifest_parse(&m, v2, strlen(v2), "v2"), 0);
+	CU_ASSERT_EQUAL(dupg_manifest_format(m), 2);
+	CU_ASSERT_EQUAL(dupg_manifest_file_mode(m, 0), 0644);
+	CU_ASSERT_EQUAL(dupg_manifest_file_mode_listed(m, 0), 0);
+	CU_ASSERT_EQUAL(dupg_manifest_to_json(&json, m), 0);
+	CU_ASSERT_PTR_NULL(strstr(json, "\"mode\""));
+	dupg_free(json);
+	dupg_manifest_free(m);
+}
+
 static void test_bad_cases(void)
 {
 	CU_ASSERT_TRUE(fx_manifest_cases(bad_case, NULL) >= 40);
@@ -422,6 +493,7 @@ int main(void)
 		{ "parse caps the manifest size", test_parse_size_cap },
 		{ "strings, file count and declared total are capped", test_limits },
 		{ "every bad case of tests/data/manifests", test_bad_cases },
+		{ "format 3: file modes listed, defaults, JSON both ways", test_modes },
 		CU_TEST_INFO_NULL,
 	};
 	return fx_run("manifest", tests);

@@ -524,7 +524,9 @@ struct ent {
 
 enum { TAR, ZIP, TGZ };
 
-static void craft(const char *path, int fmt, const struct ent *ents, size_t n)
+/* craft() with each entry's mode from perms (NULL: 0755 for directories, 0644 else). */
+static void craft_perms(const char *path, int fmt, const struct ent *ents, size_t n,
+			const unsigned int *perms)
 {
 	struct archive *a = archive_write_new();
 	size_t i;
@@ -541,7 +543,7 @@ static void craft(const char *path, int fmt, const struct ent *ents, size_t n)
 
 		archive_entry_set_pathname(e, x->name);
 		archive_entry_set_filetype(e, x->type ? x->type : AE_IFREG);
-		archive_entry_set_perm(e, x->type == AE_IFDIR ? 0755 : 0644);
+		archive_entry_set_perm(e, perms != NULL ? perms[i] : x->type == AE_IFDIR ? 0755 : 0644);
 		archive_entry_set_mtime(e, 0, 0);
 		if (x->hardlink) {
 			archive_entry_set_hardlink(e, x->link);
@@ -571,6 +573,11 @@ static void craft(const char *path, int fmt, const struct ent *ents, size_t n)
 	}
 	CU_ASSERT_EQUAL(archive_write_close(a), ARCHIVE_OK);
 	archive_write_free(a);
+}
+
+static void craft(const char *path, int fmt, const struct ent *ents, size_t n)
+{
+	craft_perms(path, fmt, ents, n, NULL);
 }
 
 /*
@@ -745,7 +752,7 @@ static void test_truncated(void)
 static void test_bad_manifest_entry(void)
 {
 	char *mj = two_files();
-	static const char fmt2[] = "{\"format\": 3, \"name\": \"n\", \"version\": \"1\", \"hw\": [\"A\"], \"files\": []}";
+	static const char fmt2[] = "{\"format\": 4, \"name\": \"n\", \"version\": \"1\", \"hw\": [\"A\"], \"files\": []}";
 	const char *p = fx_path(dir, "bad.tar");
 	const char *big = fx_path(dir, "big.tar"), *bigzip = fx_path(dir, "big.zip");
 	dupg_manifest *m = (dupg_manifest *)1;
@@ -773,9 +780,9 @@ static void test_bad_manifest_entry(void)
 	ASSERT_ERR(dupg_package_read_manifest(&m, p), DUPG_EFORMAT, "manifest.json: invalid JSON");
 	ASSERT_NAMES(p);
 	craft(p, TAR, unknown, 1);
-	ASSERT_ERR(dupg_package_read_manifest(&m, p), DUPG_EUNSUPPORTED, "manifest.json: unsupported manifest format 3");
+	ASSERT_ERR(dupg_package_read_manifest(&m, p), DUPG_EUNSUPPORTED, "manifest.json: unsupported manifest format 4");
 	ASSERT_NAMES(p);
-	ASSERT_ERR(dupg_package_verify(&m, p), DUPG_EUNSUPPORTED, "unsupported manifest format 3");
+	ASSERT_ERR(dupg_package_verify(&m, p), DUPG_EUNSUPPORTED, "unsupported manifest format 4");
 	craft(p, TAR, symlink, 1);
 	ASSERT_ERR(dupg_package_read_manifest(&m, p), DUPG_EFORMAT, "manifest.json is not a regular file");
 	ASSERT_NAMES(p);
@@ -1933,6 +1940,300 @@ static void test_progress_and_cancel(void)
 	payload_free(files);
 }
 
+/* The mode of entry name in the archive at path, as libarchive reads it (~0u when absent). */
+static unsigned int entry_perm(const char *path, const char *name)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	unsigned int perm = ~0u;
+
+	archive_read_support_format_all(a);
+	archive_read_support_filter_all(a);
+	CU_ASSERT_EQUAL_FATAL(archive_read_open_filename(a, path, 10240), ARCHIVE_OK);
+	while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+		if (strcmp(archive_entry_pathname(e), name) == 0)
+			perm = (unsigned int)archive_entry_perm(e);
+	}
+	archive_read_free(a);
+	return perm;
+}
+
+/* Building with modes: listed in a format-3 manifest and on the archive entries, in every format. */
+static void test_build_modes(void)
+{
+	dupg_pack_file files[3];
+	dupg_pack_mode modes[] = { { "bin/app", 04755 } };
+	dupg_pack_options o = DUPG_PACK_OPTIONS_INIT;
+	dupg_manifest *m = NULL, *v = NULL;
+	size_t k;
+
+	payload(files, 100);
+	CU_ASSERT_EQUAL_FATAL(chmod(files[1].source, 0600), 0);
+	for (k = 0; k < sizeof(fmts) / sizeof(fmts[0]); k++) {
+		const char *p = fx_path(dir, fmts[k].name);
+
+		/* without modes: format 2, 0644 entries, as before */
+		CU_ASSERT_EQUAL_FATAL(dupg_package_build(&m, p, "app", "1", hw_bc, 2, files, 3, NULL), 0);
+		CU_ASSERT_EQUAL(dupg_manifest_format(m), 2);
+		CU_ASSERT_EQUAL(dupg_manifest_file_mode_listed(m, 0), 0);
+		CU_ASSERT_EQUAL(entry_perm(p, "bin/app"), 0644);
+		dupg_manifest_free(m);
+
+		o.modes = modes;
+		o.mode_count = 1;
+		o.record_modes = 0;
+		CU_ASSERT_EQUAL_FATAL(dupg_package_build(&m, p, "app", "1", hw_bc, 2, files, 3, &o), 0);
+		CU_ASSERT_EQUAL(dupg_manifest_format(m), 3);
+		CU_ASSERT_EQUAL(dupg_manifest_file_mode(m, 0), 04755);
+		CU_ASSERT_EQUAL(dupg_manifest_file_mode_listed(m, 1), 0);
+		CU_ASSERT_EQUAL(dupg_manifest_file_mode(m, 1), 0644);
+		CU_ASSERT_EQUAL(entry_perm(p, "bin/app"), 04755);
+		CU_ASSERT_EQUAL(entry_perm(p, "etc/app.conf"), 0644);
+		CU_ASSERT_EQUAL(dupg_package_verify(&v, p), 0);
+		CU_ASSERT_EQUAL(dupg_manifest_file_mode(v, 0), 04755);
+		dupg_manifest_free(v);
+		dupg_manifest_free(m);
+
+		/* record_modes: the others as their sources have them */
+		o.record_modes = 1;
+		CU_ASSERT_EQUAL_FATAL(dupg_package_build(&m, p, "app", "1", hw_bc, 2, files, 3, &o), 0);
+		CU_ASSERT_EQUAL(dupg_manifest_file_mode(m, 0), 04755);
+		CU_ASSERT_EQUAL(dupg_manifest_file_mode_listed(m, 1), 1);
+		CU_ASSERT_EQUAL(dupg_manifest_file_mode(m, 1), 0600);
+		CU_ASSERT_EQUAL(entry_perm(p, "etc/app.conf"), 0600);
+		CU_ASSERT_EQUAL(dupg_package_verify(&v, p), 0);
+		CU_ASSERT_EQUAL(dupg_manifest_file_mode(v, 1), 0600);
+		CU_ASSERT_EQUAL(dupg_manifest_file_mode_listed(v, 2), 1);
+		dupg_manifest_free(v);
+		dupg_manifest_free(m);
+	}
+
+	/* bad modes: refused before anything is written */
+	{
+		const char *p = fx_path(dir, "bad.tar");
+		dupg_pack_mode unknown[] = { { "bin/none", 0755 } };
+		dupg_pack_mode twice[] = { { "bin/app", 0755 }, { "bin/app", 0700 } };
+		dupg_pack_mode big[] = { { "bin/app", 010000 } };
+		dupg_pack_mode nopath[] = { { NULL, 0755 } };
+
+		o.record_modes = 0;
+		o.modes = unknown;
+		ASSERT_ERR(dupg_package_build(NULL, p, "app", "1", hw_bc, 2, files, 3, &o), DUPG_EINVAL,
+			   "a mode is given for bin/none, which is not among the files");
+		o.modes = twice;
+		o.mode_count = 2;
+		ASSERT_ERR(dupg_package_build(NULL, p, "app", "1", hw_bc, 2, files, 3, &o), DUPG_EINVAL,
+			   "bin/app: mode given twice");
+		o.modes = big;
+		o.mode_count = 1;
+		ASSERT_ERR(dupg_package_build(NULL, p, "app", "1", hw_bc, 2, files, 3, &o), DUPG_EINVAL,
+			   "bin/app: mode 10000 is above 7777");
+		o.modes = nopath;
+		ASSERT_ERR(dupg_package_build(NULL, p, "app", "1", hw_bc, 2, files, 3, &o), DUPG_EINVAL,
+			   "mode 0 has no install path");
+		o.modes = NULL;
+		ASSERT_ERR(dupg_package_build(NULL, p, "app", "1", hw_bc, 2, files, 3, &o), DUPG_EINVAL,
+			   "mode_count is 1 and modes is NULL");
+		CU_ASSERT_FALSE(fx_exists(p));
+	}
+	/* a version-3 options struct ends before the modes: they are not read */
+	{
+		dupg_pack_options v3 = DUPG_PACK_OPTIONS_INIT;
+		const char *p = fx_path(dir, "v3.tar");
+
+		v3.version = 3;
+		v3.modes = NULL;
+		v3.mode_count = 7;
+		v3.record_modes = 1;
+		CU_ASSERT_EQUAL(dupg_package_build(&m, p, "app", "1", hw_bc, 2, files, 3, &v3), 0);
+		CU_ASSERT_EQUAL(dupg_manifest_format(m), 2);
+		dupg_manifest_free(m);
+	}
+	payload_free(files);
+}
+
+/* A listed mode in a crafted package's manifest (format 3), for the policy tests. */
+static char *two_files_mode(unsigned int app_mode)
+{
+	dupg_manifest *m = NULL;
+	char *json = two_files(), *out;
+
+	CU_ASSERT_EQUAL_FATAL(dupg_manifest_parse(&m, json, strlen(json), "t"), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_manifest_set_file_mode(m, 0, app_mode), 0);
+	free(json);
+	out = json_of(m);
+	dupg_manifest_free(m);
+	return out;
+}
+
+/* The mode policy of package.h, on crafted tar and zip packages. */
+static void test_mode_policy(void)
+{
+	static const int kinds[] = { TAR, ZIP, TGZ };
+	char *mj = two_files(), *m4755 = two_files_mode(04755), *m0755 = two_files_mode(0755);
+	struct ent plain[] = { { "manifest.json", 0, mj, NULL, 0, 0, 0 },
+			       { "bin/app", 0, "hello\n", NULL, 0, 0, 0 },
+			       { "etc/b", 0, "bee\n", NULL, 0, 0, 0 } };
+	struct ent dirs[] = { { "manifest.json", 0, mj, NULL, 0, 0, 0 },
+			      { "tmp/", AE_IFDIR, NULL, NULL, 0, 0, 0 },
+			      { "bin/app", 0, "hello\n", NULL, 0, 0, 0 },
+			      { "etc/b", 0, "bee\n", NULL, 0, 0, 0 } };
+	struct ent listed[] = { { "manifest.json", 0, m4755, NULL, 0, 0, 0 },
+				{ "bin/app", 0, "hello\n", NULL, 0, 0, 0 },
+				{ "etc/b", 0, "bee\n", NULL, 0, 0, 0 } };
+	struct ent listed755[] = { { "manifest.json", 0, m0755, NULL, 0, 0, 0 },
+				   { "bin/app", 0, "hello\n", NULL, 0, 0, 0 },
+				   { "etc/b", 0, "bee\n", NULL, 0, 0, 0 } };
+	size_t k;
+
+	for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		const char *p = fx_path(dir, kinds[k] == ZIP ? "m.zip" : "m.tar");
+		dupg_manifest *m = NULL;
+
+		/* ordinary modes of unlisted files are accepted and ignored: 0644 is reported */
+		craft_perms(p, kinds[k], plain, 3, (const unsigned int[]){ 0600, 0755, 0640 });
+		CU_ASSERT_EQUAL(dupg_package_verify(&m, p), 0);
+		CU_ASSERT_EQUAL(dupg_manifest_file_mode(m, 0), 0644);
+		dupg_manifest_free(m);
+		craft_perms(p, kinds[k], plain, 3, (const unsigned int[]){ 0666, 0700, 0444 });
+		CU_ASSERT_EQUAL(dupg_package_verify(NULL, p), 0);
+
+		/* special bits of files the manifest lists no mode for */
+		craft_perms(p, kinds[k], plain, 3, (const unsigned int[]){ 0644, 04755, 0644 });
+		ASSERT_ERR(dupg_package_verify(NULL, p), DUPG_EMODE,
+			   "bin/app: mode 4755 (setuid), and the manifest lists no mode for it");
+		craft_perms(p, kinds[k], plain, 3, (const unsigned int[]){ 0644, 0755, 02755 });
+		ASSERT_ERR(dupg_package_verify(NULL, p), DUPG_EMODE, "etc/b: mode 2755 (setgid)");
+		craft_perms(p, kinds[k], plain, 3, (const unsigned int[]){ 0644, 0755, 0666 });
+		ASSERT_ERR(dupg_package_verify(NULL, p), DUPG_EMODE, "etc/b: mode 0666 (world-writable)");
+		craft_perms(p, kinds[k], plain, 3, (const unsigned int[]){ 0644, 07777, 0644 });
+		ASSERT_ERR(dupg_package_verify(NULL, p), DUPG_EMODE,
+			   "mode 7777 (setuid, setgid, sticky, world-writable)");
+		CU_ASSERT_PTR_NOT_NULL(strstr(dupg_error_last(), p));
+		/* the manifest alone is read without looking at other entries */
+		CU_ASSERT_EQUAL(dupg_package_read_manifest(&m, p), 0);
+		dupg_manifest_free(m);
+
+		/* a directory cannot be listed: no special bit on it at all */
+		craft_perms(p, kinds[k], dirs, 4, (const unsigned int[]){ 0644, 01777, 0755, 0644 });
+		ASSERT_ERR(dupg_package_verify(NULL, p), DUPG_EMODE,
+			   "tmp/: directory with mode 1777 (sticky, world-writable)");
+		craft_perms(p, kinds[k], dirs, 4, (const unsigned int[]){ 0644, 0700, 0755, 0644 });
+		CU_ASSERT_EQUAL(dupg_package_verify(NULL, p), 0);
+
+		/* a listed mode: exactly it, special bits included */
+		craft_perms(p, kinds[k], listed, 3, (const unsigned int[]){ 0644, 04755, 0644 });
+		CU_ASSERT_EQUAL(dupg_package_verify(&m, p), 0);
+		CU_ASSERT_EQUAL(dupg_manifest_file_mode(m, 0), 04755);
+		CU_ASSERT_EQUAL(dupg_manifest_file_mode(m, 1), 0644);
+		dupg_manifest_free(m);
+		craft_perms(p, kinds[k], listed, 3, (const unsigned int[]){ 0644, 0755, 0644 });
+		ASSERT_ERR(dupg_package_verify(NULL, p), DUPG_EMODE,
+			   "bin/app: mode 0755 in the archive, the manifest says 4755");
+		craft_perms(p, kinds[k], listed755, 3, (const unsigned int[]){ 0644, 04755, 0644 });
+		ASSERT_ERR(dupg_package_verify(NULL, p), DUPG_EMODE,
+			   "bin/app: mode 4755 in the archive, the manifest says 0755");
+		craft_perms(p, kinds[k], listed755, 3, (const unsigned int[]){ 0644, 0755, 0644 });
+		CU_ASSERT_EQUAL(dupg_package_verify(NULL, p), 0);
+	}
+	free(mj);
+	free(m4755);
+	free(m0755);
+}
+
+/*
+ * Set the compression method of every member of a zip to method, in the
+ * local headers ("PK\3\4", method at +8) and the central directory
+ * ("PK\1\2", at +10). The data stays stored: a reader that trusted the
+ * method would have to decode it as method says.
+ */
+static void patch_zip_method(const char *path, unsigned int method, const char *only)
+{
+	struct stat st;
+	unsigned char *buf;
+	FILE *f;
+	size_t i, n;
+
+	CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
+	n = (size_t)st.st_size;
+	buf = malloc(n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	f = fopen(path, "rb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL_FATAL(fread(buf, 1, n, f), n);
+	fclose(f);
+	for (i = 0; i + 46 <= n; i++) {
+		size_t at, name_at, name_len;
+
+		if (memcmp(buf + i, "PK\3\4", 4) == 0) {
+			at = i + 8;
+			name_at = i + 30;
+			name_len = (size_t)buf[i + 26] | (size_t)buf[i + 27] << 8;
+		} else if (memcmp(buf + i, "PK\1\2", 4) == 0) {
+			at = i + 10;
+			name_at = i + 46;
+			name_len = (size_t)buf[i + 28] | (size_t)buf[i + 29] << 8;
+		} else {
+			continue;
+		}
+		if (only != NULL && (name_at + name_len > n || name_len != strlen(only) ||
+				     memcmp(buf + name_at, only, name_len) != 0))
+			continue;
+		buf[at] = (unsigned char)(method & 0xff);
+		buf[at + 1] = (unsigned char)(method >> 8);
+	}
+	f = fopen(path, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(fwrite(buf, 1, n, f), n);
+	fclose(f);
+	free(buf);
+}
+
+/* Zip members: stored and deflated are read, any other method is refused by name. */
+static void test_zip_methods(void)
+{
+	static const struct { unsigned int method; const char *name; } others[] = {
+		{ 12, "bzip" }, { 14, "lzma" }, { 95, "xz" }, { 93, "zstd" }, { 9, "deflation-64-bit" },
+	};
+	char *mj = two_files();
+	struct ent ents[] = { { "manifest.json", 0, mj, NULL, 0, 0, 0 },
+			      { "bin/app", 0, "hello\n", NULL, 0, 0, 0 },
+			      { "etc/b", 0, "bee\n", NULL, 0, 0, 0 } };
+	const char *p = fx_path(dir, "m.zip");
+	dupg_manifest *m = NULL;
+	size_t k;
+
+	/* libarchive's zip writer deflates (the Python tests write stored and real LZMA members) */
+	craft(p, ZIP, ents, 3);
+	CU_ASSERT_EQUAL(dupg_package_verify(NULL, p), 0);
+	for (k = 0; k < sizeof(others) / sizeof(others[0]); k++) {
+		char needle[128];
+
+		snprintf(needle, sizeof(needle), "etc/b: zip compression method %s is not supported",
+			 others[k].name);
+		craft(p, ZIP, ents, 3);
+		patch_zip_method(p, others[k].method, "etc/b");
+		/* the manifest alone is still read: it is deflated */
+		CU_ASSERT_EQUAL(dupg_package_read_manifest(&m, p), 0);
+		dupg_manifest_free(m);
+		m = NULL;
+		ASSERT_ERR(dupg_package_verify(NULL, p), DUPG_EUNSUPPORTED, needle);
+		CU_ASSERT_PTR_NOT_NULL(strstr(dupg_error_last(), p));
+		CU_ASSERT_PTR_NOT_NULL(strstr(dupg_error_last(), "only stored and deflate"));
+	}
+	/* the manifest's own member */
+	craft(p, ZIP, ents, 3);
+	patch_zip_method(p, 14, "manifest.json");
+	ASSERT_ERR(dupg_package_read_manifest(&m, p), DUPG_EUNSUPPORTED,
+		   "manifest.json: zip compression method lzma is not supported");
+	CU_ASSERT_PTR_NULL(m);
+	ASSERT_ERR(dupg_package_verify(NULL, p), DUPG_EUNSUPPORTED, "manifest.json: zip compression method lzma");
+	free(mj);
+}
+
+IN_DIR(test_zip_methods)
+IN_DIR(test_build_modes)
+IN_DIR(test_mode_policy)
 IN_DIR(test_progress_and_cancel)
 IN_DIR(test_file_xxh128)
 IN_DIR(test_file_xxh128_errors)
@@ -1988,6 +2289,9 @@ int main(void)
 		T("at most 131072 entries", test_entry_limit),
 		T("a zip entry inflating past its declared size", test_inflating_entry),
 		T("fx_pkg builds a valid package", test_fixture_package),
+		T("builds list modes: format 3, entries carry them", test_build_modes),
+		T("zip: stored and deflated members only", test_zip_methods),
+		T("mode policy: special bits only when listed, listed modes exact", test_mode_policy),
 		CU_TEST_INFO_NULL,
 	};
 	return fx_run("package", tests);

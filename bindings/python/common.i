@@ -22,6 +22,8 @@
 /** The manifest schema version this library reads and writes. */
 %constant int MANIFEST_FORMAT = DUPG_MANIFEST_FORMAT;
 %constant int MANIFEST_FORMAT_MIN = DUPG_MANIFEST_FORMAT_MIN;
+%constant int MANIFEST_MODE_DEFAULT = DUPG_MANIFEST_MODE_DEFAULT;
+%constant int MODE_SPECIAL = DUPG_MODE_SPECIAL;
 
 %inline %{
 /** Number of library handles currently held by Python objects (for leak tests). */

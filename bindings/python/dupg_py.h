@@ -306,7 +306,7 @@ Manifest *dupg_py_build_package(const char *out_path, const char *name, const ch
 				const char *applies_min, const char *applies_max,
 				const char *summary, const char *expires,
 				const char *const *sign_keys, size_t sign_key_count,
-				PyObject *progress);
+				PyObject *modes, bool record_modes, PyObject *progress);
 PyObject *dupg_py_file_xxh128(const char *path);
 
 /* ---- Device and system descriptions (dupg_py_vd.c) --------------------- */

@@ -45,6 +45,13 @@ PyObject *dupg_py_manifest_hw(const dupg_manifest *m)
 	return list;
 }
 
+/* A listed mode as manifest.json spells it: four octal digits. */
+static const char *mode_text(char out[8], unsigned int mode)
+{
+	snprintf(out, 8, "%04o", mode & DUPG_MODE_MAX);
+	return out;
+}
+
 PyObject *dupg_py_manifest_files(const dupg_manifest *m)
 {
 	size_t i, n = dupg_manifest_file_count(m);
@@ -52,6 +59,7 @@ PyObject *dupg_py_manifest_files(const dupg_manifest *m)
 
 	for (i = 0; list != NULL && i < n; i++) {
 		PyObject *f = PyDict_New();
+		char mode[8];
 
 		if (f != NULL &&
 		    (dupg_py_put(f, "path", dupg_py_str(dupg_manifest_file_path(m, i))) < 0 ||
@@ -59,7 +67,9 @@ PyObject *dupg_py_manifest_files(const dupg_manifest *m)
 				 PyLong_FromUnsignedLongLong(dupg_manifest_file_size(m, i))) < 0 ||
 		     dupg_py_put(f, "xxh128", dupg_py_str(dupg_manifest_file_xxh128_hex(m, i))) < 0 ||
 		     (dupg_manifest_file_sha256_hex(m, i) != NULL &&
-		      dupg_py_put(f, "sha256", dupg_py_str(dupg_manifest_file_sha256_hex(m, i))) < 0)))
+		      dupg_py_put(f, "sha256", dupg_py_str(dupg_manifest_file_sha256_hex(m, i))) < 0) ||
+		     (dupg_manifest_file_mode_listed(m, i) &&
+		      dupg_py_put(f, "mode", dupg_py_str(mode_text(mode, dupg_manifest_file_mode(m, i)))) < 0)))
 			Py_CLEAR(f);
 		list = dupg_py_set(list, i, f);
 	}

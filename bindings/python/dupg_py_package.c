@@ -14,8 +14,10 @@ Manifest *dupg_py_build_package(const char *out_path, const char *name, const ch
 				const char *applies_min, const char *applies_max,
 				const char *summary, const char *expires,
 				const char *const *sign_keys, size_t sign_key_count,
-				PyObject *progress)
+				PyObject *modes, bool record_modes, PyObject *progress)
 {
+	dupg_pack_mode *pm = NULL;
+	Py_ssize_t nmodes = 0;
 	dupg_pack_options opts = DUPG_PACK_OPTIONS_INIT;
 	struct dupg_py_progress_ctx pc = { NULL, NULL };
 	dupg_pack_file *files;
@@ -52,8 +54,32 @@ Manifest *dupg_py_build_package(const char *out_path, const char *name, const ch
 		opts.progress = dupg_py_progress;
 		opts.payload = &pc;
 	}
+	/* a list of (str, int) tuples, built by dupg.build_package(): the strings live as long as it */
+	if (modes != NULL && modes != Py_None) {
+		if (!PyList_Check(modes)) {
+			dupg_py_argerror("modes must be a list of (install path, mode) pairs");
+			return NULL;
+		}
+		nmodes = PyList_GET_SIZE(modes);
+		pm = calloc((size_t)nmodes + 1, sizeof(*pm));
+		if (pm == NULL) {
+			dupg_py_nomem();
+			return NULL;
+		}
+		for (i = 0; i < (size_t)nmodes; i++) {
+			if (!PyArg_ParseTuple(PyList_GET_ITEM(modes, (Py_ssize_t)i), "sI;modes: each is an "
+					      "(install path, mode) pair", &pm[i].path, &pm[i].mode)) {
+				free(pm);
+				return NULL;
+			}
+		}
+		opts.modes = pm;
+		opts.mode_count = (size_t)nmodes;
+	}
+	opts.record_modes = record_modes;
 	files = calloc(source_count + 1, sizeof(*files));
 	if (files == NULL) {
+		free(pm);
 		dupg_py_nomem();
 		return NULL;
 	}
@@ -68,6 +94,7 @@ Manifest *dupg_py_build_package(const char *out_path, const char *name, const ch
 	ts = pc.fn != NULL ? pc.ts : ts;
 	dupg_py_relock(ts);
 	free(files);
+	free(pm);
 	if (DUPG_PY_FAILED(rc))
 		return NULL;
 	return dupg_py_hold_Manifest(m);

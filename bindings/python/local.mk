@@ -53,7 +53,8 @@ pydupg_tests = \
 	bindings/python/tests/test_threads.py \
 	bindings/python/tests/test_names.py \
 	bindings/python/tests/test_readme.py \
-	bindings/python/tests/test_trust.py
+	bindings/python/tests/test_trust.py \
+	bindings/python/tests/test_typeddicts.py
 
 EXTRA_DIST += \
 	$(pydupg_interface) \

@@ -24,6 +24,11 @@
 %rename(_Manifest_expires) dupg_manifest_expires;
 %rename(_Manifest_set_expires) dupg_manifest_set_expires;
 %rename(_Manifest_expired) dupg_manifest_expired;
+%rename(_Manifest_set_file_mode) dupg_manifest_set_file_mode;
+%rename(_Manifest_file_mode) dupg_manifest_file_mode;
+%rename(_Manifest_file_mode_listed) dupg_manifest_file_mode_listed;
+%typemap(out) int dupg_manifest_file_mode_listed "$result = PyBool_FromLong($1);";
+%typemap(doctype) int dupg_manifest_file_mode_listed "bool"
 %typemap(out) int dupg_manifest_applies, int dupg_manifest_expired "$result = PyBool_FromLong($1);";
 %typemap(doctype) int dupg_manifest_applies, int dupg_manifest_expired "bool"
 %typemap(out) int dupg_manifest_format "$result = PyLong_FromLong($1);";
@@ -38,10 +43,11 @@ DUPG_PY_NOGIL_IF(dupg_manifest_parse, arg3 >= DUPG_PY_NOGIL_JSON)
 %include "dupg/manifest.h"
 
 /**
- * An upgrade package manifest (format 1 or 2, manifest.h): name, version,
+ * An upgrade package manifest (format 1 to 3, manifest.h): name, version,
  * the hardware types the package fits, optional build time and vendor, the
  * install files with their sizes, XXH3-128 and (format 2) SHA-256 digests,
- * and format 2's security version, applies_to range, summary and expiry.
+ * format 2's security version, applies_to range, summary and expiry, and
+ * format 3's file modes.
  * XXH3 detects corruption, not tampering: a signature over the manifest
  * (dupg.Trust) does.
  */
@@ -82,7 +88,9 @@ typedef struct {} Manifest;
 	 * @return the manifest
 	 * @exception NotFoundError, ArchiveError, FormatError, UnsupportedError,
 	 *            IntegrityError (size or digest mismatch, missing, unlisted,
-	 *            non-regular or duplicate entry), IOError
+	 *            non-regular or duplicate entry), ModeError (setuid, setgid,
+	 *            sticky or world-writable entry the manifest lists no mode
+	 *            for, or not the mode it lists), IOError
 	 */
 	static Manifest *from_package(const char *path, bool verify = true)
 	{
@@ -92,7 +100,12 @@ typedef struct {} Manifest;
 	/** The hardware types the package fits, in manifest order. */
 	PyObject *_hw() { return dupg_py_manifest_hw($self->h); }
 
-	/** The install files: a list of {"path", "size", "xxh128"} dicts, with "sha256" when the manifest has it. */
+	/**
+	 * The install files: a list of {"path", "size", "xxh128"} dicts, as in
+	 * manifest.json: with "sha256" when the manifest has it, "mode" (four
+	 * octal digits, "0755") when it lists one. file_mode(i) gives the int
+	 * mode each file installs with (MANIFEST_MODE_DEFAULT, 0o644, unless listed).
+	 */
 	PyObject *_files() { return dupg_py_manifest_files($self->h); }
 
 	/**
@@ -129,6 +142,9 @@ typedef struct {} Manifest;
     summary = property(_Manifest_summary, _Manifest_set_summary)
     expires = property(_Manifest_expires, _Manifest_set_expires)
     expired = _Manifest_expired
+    set_file_mode = _Manifest_set_file_mode
+    file_mode = _Manifest_file_mode
+    file_mode_listed = _Manifest_file_mode_listed
 
     def to_dict(self):
         """The manifest as a dict with the keys of manifest.json."""

@@ -14,11 +14,14 @@ PACK_FORMATS = _names(_pack_format_name)
 
 /**
  * Build a package: digests every source file (XXH3-128 and SHA-256), writes a
- * format-2 manifest.json first, manifest.sig next when sign_keys are given,
+ * format-2 manifest.json first (format 3 when modes are listed), manifest.sig
+ * next when sign_keys are given,
  * and then the files, into a temporary file beside out_path that is fsynced and
  * renamed over out_path. On failure nothing is left at out_path.
  * (Use dupg.build_package(), which accepts the files in friendlier shapes.)
  * @param format one of PACK_FORMATS, or None for "auto"
+ * @param modes a list of (install path, mode) pairs to list in the manifest
+ * @param record_modes list every other file's mode as its source has it
  */
 Manifest *dupg_py_build_package(const char *out_path, const char *name, const char *version,
 				const char *const *hw, size_t hw_count,
@@ -30,6 +33,7 @@ Manifest *dupg_py_build_package(const char *out_path, const char *name, const ch
 				const char *applies_max, const char *summary,
 				const char *expires,
 				const char *const *sign_keys, size_t sign_key_count,
+				PyObject *modes, bool record_modes,
 				PyObject *progress = NULL);
 
 /**

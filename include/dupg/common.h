@@ -56,7 +56,8 @@ typedef enum {
 	DUPG_ETHRESHOLD = -23, /**< fewer valid signatures than the trust store's threshold */
 	DUPG_EEXPIRED = -24,   /**< the manifest's `expires` time has passed */
 	DUPG_EROLLBACK = -25,  /**< security_version below the store's floor (store.h) */
-	DUPG_ESIGFORMAT = -26  /**< manifest.sig is malformed, truncated or oversized */
+	DUPG_ESIGFORMAT = -26, /**< manifest.sig is malformed, truncated or oversized */
+	DUPG_EMODE = -27       /**< an archive entry's mode is not one the manifest allows (package.h) */
 } dupg_err;
 
 /**

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /**
  * @file dupg/manifest.h
- * @brief The manifest of an upgrade package (formats 1 and 2): the one place
+ * @brief The manifest of an upgrade package (formats 1 to 3): the one place
  *        its schema is written down.
  *
  * An upgrade package is an archive holding `manifest.json` at its root plus
@@ -34,10 +34,24 @@
  * - `expires`: after this time a trust policy refuses the package for new
  *   installs (::DUPG_EEXPIRED).
  *
+ * Format 3 is format 2 plus, in any file entry:
+ *
+ *     "files": [{..., "mode": "0755"}]            (optional)
+ *
+ * - `mode` is the permission bits the installer gives the file: 3 or 4
+ *   octal digits, at most 07777 ("0755", "644", "4755"). A file without one
+ *   installs as ::DUPG_MANIFEST_MODE_DEFAULT (0644), as does every file of
+ *   a format-1 or format-2 manifest. The archive entry of a file that lists
+ *   a mode must carry exactly that mode; one that does not may carry any
+ *   mode without a special bit (::DUPG_MODE_SPECIAL: setuid, setgid,
+ *   sticky, world-writable), which is ignored. The full policy is in
+ *   package.h.
+ *
  * `build_time` and `vendor` are optional; unknown keys are ignored (the
- * format-2 keys too, in a format-1 manifest); a `format` other than 1 or 2
- * is refused with ::DUPG_EUNSUPPORTED. A manifest is written as format 2
- * when it uses any format-2 key, else as format 1.
+ * keys of a later format too, in an earlier one: `mode` in a format-2
+ * manifest lists nothing); a `format` other than 1, 2 or 3 is refused with
+ * ::DUPG_EUNSUPPORTED. A manifest is written as format 3 when a file lists
+ * a mode, else as format 2 when it uses any format-2 key, else as format 1.
  *
  * The `xxh128` digest is XXH3-128 printed as `xxhsum -H2` prints it
  * (canonical, big-endian, 32 lowercase hex digits). XXH3 detects corruption
@@ -75,7 +89,7 @@ extern "C" {
  */
 #define DUPG_PACKAGE_MAX_BYTES ((uint64_t)2 << 40)
 /** The newest manifest format this library reads and writes. */
-#define DUPG_MANIFEST_FORMAT 2
+#define DUPG_MANIFEST_FORMAT 3
 /** The oldest manifest format this library reads. */
 #define DUPG_MANIFEST_FORMAT_MIN 1
 
@@ -110,7 +124,7 @@ DUPG_EXTERN(int) dupg_manifest_parse(dupg_manifest **out, const char *json, size
 				     const char *origin);
 
 /**
- * Serialize a manifest as JSON (schema v1, the keys above).
+ * Serialize a manifest as JSON: the keys above, in the format dupg_manifest_format() gives.
  * @param out receives a NUL-terminated string; the caller frees it with dupg_free().
  * @return 0 or ::DUPG_ENOMEM
  */
@@ -167,7 +181,7 @@ DUPG_EXTERN(uint64_t) dupg_manifest_total_size(const dupg_manifest *m);
 
 /* ---- format 2 ---- */
 
-/** @return the manifest's format: 1 or 2 (what dupg_manifest_to_json() writes) */
+/** @return the manifest's format: 1, 2 or 3 (what dupg_manifest_to_json() writes) */
 DUPG_EXTERN(int) dupg_manifest_format(const dupg_manifest *m);
 
 /**
@@ -223,6 +237,33 @@ DUPG_EXTERN(const char *) dupg_manifest_expires(const dupg_manifest *m);
  * @return 1 when the manifest has an expiry time and now is at or past it, else 0
  */
 DUPG_EXTERN(int) dupg_manifest_expired(const dupg_manifest *m, int64_t now);
+
+/* ---- format 3 ---- */
+
+/** The mode a file installs with when its manifest lists none (every file of formats 1 and 2). */
+#define DUPG_MANIFEST_MODE_DEFAULT 0644u
+/** Highest mode a manifest may list: the permission bits, setuid, setgid and sticky. */
+#define DUPG_MODE_MAX 07777u
+/**
+ * The bits an archive entry may carry only when the manifest lists its mode
+ * exactly: setuid (04000), setgid (02000), sticky (01000), writable by others (0002).
+ */
+#define DUPG_MODE_SPECIAL 07002u
+
+/**
+ * List the mode file i installs with; makes the manifest format 3.
+ * @param mode at most ::DUPG_MODE_MAX
+ * @return 0 or ::DUPG_EINVAL (no such file, mode above ::DUPG_MODE_MAX)
+ */
+DUPG_EXTERN(int) dupg_manifest_set_file_mode(dupg_manifest *m, size_t i, unsigned int mode);
+/**
+ * The mode the installer gives file i: the one the manifest lists, else
+ * ::DUPG_MANIFEST_MODE_DEFAULT.
+ * @return the mode (at most ::DUPG_MODE_MAX); ::DUPG_MANIFEST_MODE_DEFAULT when i is out of range
+ */
+DUPG_EXTERN(unsigned int) dupg_manifest_file_mode(const dupg_manifest *m, size_t i);
+/** @return 1 when the manifest lists a mode for file i (format 3), else 0 (also out of range) */
+DUPG_EXTERN(int) dupg_manifest_file_mode_listed(const dupg_manifest *m, size_t i);
 
 #ifdef __cplusplus
 }

@@ -5,7 +5,13 @@
  *
  * Formats read: tar (ustar, pax and GNU tar, sparse entries included) and
  * zip; a tar may be compressed with gzip, xz or zstd, each decompressed by
- * libarchive's built-in code. Nothing else is read: no bzip2 (packages are
+ * libarchive's built-in code. A zip member may be stored or deflated (the
+ * methods 0 and 8, what dupg_package_build() and every common zip tool
+ * write); a member compressed with any other method (bzip2, LZMA, XZ, zstd,
+ * PPMd, Deflate64, ...) is refused with ::DUPG_EUNSUPPORTED, the message
+ * naming the package, the member and the method, as soon as its header is
+ * read (libarchive 3.6 fails on a zero-length LZMA member, and packages need
+ * none of these decoders). Nothing else is read: no bzip2 (packages are
  * never built with it), no filter libarchive would hand to an external
  * program (lzop, lrzip, grzip, or gzip, xz and zstd themselves when libarchive
  * was built without their library: such a file is then "not an archive"),
@@ -17,6 +23,24 @@
  * Integrity: verification checks every file's size and XXH3-128 digest and
  * that the archive holds exactly the listed regular files (plus directories).
  * That detects corruption, not tampering (see manifest.h).
+ *
+ * File modes: the mode a file installs with is the manifest's, never the
+ * archive's: dupg_manifest_file_mode() gives the one a format-3 manifest
+ * lists for it, else ::DUPG_MANIFEST_MODE_DEFAULT (0644; every file of a
+ * format-1 or format-2 manifest). An installer applies that mode and
+ * nothing else from the archive (owner, group and times are not part of a
+ * package). Verification (dupg_package_verify(), dupg_package_verify_ext())
+ * holds every entry to the policy, and refuses with ::DUPG_EMODE, the
+ * message naming the package, the entry and its mode:
+ * - a file whose manifest lists a mode, when its entry carries another;
+ * - a file that lists none, or a directory (no manifest lists one), when
+ *   its entry carries a bit of ::DUPG_MODE_SPECIAL: setuid, setgid, sticky
+ *   or writable by others. Such a mode is taken only when the manifest,
+ *   which a signature covers, lists it exactly.
+ * Other modes of files without a listed mode (0755, 0600, ...) are
+ * accepted and ignored, as they always were. manifest.json and manifest.sig
+ * are not installed: their modes are not looked at. Reading the manifest
+ * alone (dupg_package_read_manifest()) reads no other entry and checks no mode.
  *
  * Limits, so that a hostile archive costs bounded time and memory (besides
  * those of manifest.h, which every package's manifest meets):
@@ -78,9 +102,9 @@ DUPG_EXTERN(int) dupg_package_read_manifest(dupg_manifest **out, const char *pat
  * (within ::DUPG_PACKAGE_MAX_HOLE_BYTES).
  * @param out receives the manifest when the package is valid (caller owns
  *        it); may be NULL to only verify.
- * @return 0, the codes of dupg_package_read_manifest(), or ::DUPG_EINTEGRITY
+ * @return 0, the codes of dupg_package_read_manifest(), ::DUPG_EINTEGRITY
  *         (size or digest mismatch, missing, unlisted, non-regular or
- *         duplicate entry)
+ *         duplicate entry) or ::DUPG_EMODE (a mode the policy above refuses)
  */
 DUPG_EXTERN(int) dupg_package_verify(dupg_manifest **out, const char *path);
 
@@ -195,17 +219,23 @@ DUPG_EXTERN(const char *) dupg_pack_format_name(dupg_pack_format format);
 /** The format dupg_pack_format_name() spells as name. @return 0 or ::DUPG_EINVAL */
 DUPG_EXTERN(int) dupg_pack_format_parse(dupg_pack_format *out, const char *name);
 
+/** The mode one install file gets in a package (dupg_pack_options.modes). */
+typedef struct {
+	const char *path;   /**< the install path, as in a ::dupg_pack_file */
+	unsigned int mode;  /**< its mode, at most ::DUPG_MODE_MAX: e.g. 0755 */
+} dupg_pack_mode;
+
 /** One file to put in a package: where it is now and where it installs. */
 typedef struct {
 	const char *source; /**< file on disk to read */
 	const char *path;   /**< relative install path inside the package */
 } dupg_pack_file;
 
-#define DUPG_PACK_OPTIONS_VERSION 3
+#define DUPG_PACK_OPTIONS_VERSION 4
 /**
  * Options of dupg_package_build(). Initialise with ::DUPG_PACK_OPTIONS_INIT.
- * Version 1 ends at `no_fsync`, version 2 at `sign_key_count`; a caller
- * built against either keeps working.
+ * Version 1 ends at `no_fsync`, version 2 at `sign_key_count`, version 3 at
+ * `payload`; a caller built against any of them keeps working.
  */
 typedef struct {
 	unsigned int version;      /**< ::DUPG_PACK_OPTIONS_VERSION (or 1, 2) */
@@ -228,16 +258,31 @@ typedef struct {
 	/* version 3 */
 	dupg_progress_cb progress; /**< optional progress callback, called while sources are digested and copied */
 	void *payload;             /**< passed to progress */
+	/* version 4 */
+	/**
+	 * Modes to list (format 3): each named install file gets its mode in
+	 * the manifest and on its archive entry. A path that is not among the
+	 * files, named twice, or a mode above ::DUPG_MODE_MAX is ::DUPG_EINVAL.
+	 */
+	const dupg_pack_mode *modes;
+	size_t mode_count;         /**< entries in modes */
+	/**
+	 * Non-zero: list every file's mode, the permission bits of its source
+	 * (setuid, setgid and sticky included) unless modes names it.
+	 */
+	int record_modes;
 } dupg_pack_options;
 #define DUPG_PACK_OPTIONS_INIT { DUPG_PACK_OPTIONS_VERSION, DUPG_PACK_AUTO, NULL, NULL, 0, \
-				 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL }
+				 0, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, 0, 0 }
 
 /**
  * Build a package: digests every source file (XXH3-128 and SHA-256), writes
- * a format-2 `manifest.json` first, `manifest.sig` next when keys are
+ * a format-2 `manifest.json` first (format 3 when opts lists modes), `manifest.sig` next when keys are
  * given, and then the files, into a temporary file beside out_path that is fsynced
  * and renamed over out_path (the directory is fsynced too). On failure
- * nothing is left at out_path.
+ * nothing is left at out_path. Each file's archive entry carries the mode
+ * the manifest gives it (dupg_manifest_file_mode(): 0644 unless listed),
+ * owner and group 0, time 0.
  * @param out receives the manifest written (caller owns it); may be NULL.
  * @param out_path the package file to create or replace
  * @param name package name

@@ -10,6 +10,7 @@ static const char *const error_names[] = {
 	"DUPG_EABORTED", "DUPG_EBUSY", "DUPG_ENOSPC", "DUPG_EACCES", "DUPG_EPENDING",
 	"DUPG_ECOMMITTED", "DUPG_ENETWORK", "DUPG_ETIMEDOUT", "DUPG_EUNSIGNED", "DUPG_EBADSIG", "DUPG_EUNKNOWNKEY", "DUPG_EREVOKED",
 	"DUPG_ETHRESHOLD", "DUPG_EEXPIRED", "DUPG_EROLLBACK", "DUPG_ESIGFORMAT",
+	"DUPG_EMODE",
 };
 
 /* By code: error_names[-code]. */
@@ -22,6 +23,7 @@ static const char *const error_texts[] = {
 	"committed, with leftovers for recover", "network transfer failed", "timed out", "not signed", "bad signature",
 	"signed by an unknown key", "signed by a revoked key", "too few valid signatures",
 	"expired", "security version below the rollback floor", "malformed signature file",
+	"file mode not allowed by the manifest",
 };
 
 _Static_assert(DUPG__COUNT(error_names) == DUPG__COUNT(error_texts), "a name and a text per code");

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Package manifests, formats 1 and 2: the in-memory form, validation, JSON in and out (pure). */
+/* Package manifests, formats 1 to 3: the in-memory form, validation, JSON in and out (pure). */
 #include "internal.h"
 #include "json_internal.h"
 #include "util/utf8.h"
@@ -26,6 +26,8 @@ struct file {
 	int has_sha256;
 	unsigned char sha256[32];
 	char sha256_hex[65];
+	int has_mode;         /* format 3: the manifest lists mode */
+	unsigned int mode;
 };
 
 struct dupg_manifest {
@@ -39,7 +41,7 @@ struct dupg_manifest {
 	size_t files_cap;
 	uint64_t total;
 	/* format 2 */
-	int format;           /* as parsed; raised to 2 by any format-2 setter */
+	int format;           /* as parsed; raised to 2 (3) by any format-2 (3) setter */
 	uint64_t security_version;
 	char *applies_min;    /* NULL: no lower end */
 	char *applies_max;    /* NULL: no upper end */
@@ -259,6 +261,8 @@ static int append_file(dupg_manifest *m, const char *path, uint64_t size,
 	to_hex(f->hex, digest);
 	f->has_sha256 = 0;
 	f->sha256_hex[0] = '\0';
+	f->has_mode = 0;
+	f->mode = DUPG_MANIFEST_MODE_DEFAULT;
 	/* callers keep the total within DUPG_PACKAGE_MAX_BYTES */
 	m->total += size;
 	return 0;
@@ -598,6 +602,50 @@ int dupg_manifest_expired(const dupg_manifest *m, int64_t now)
 	return m != NULL && m->expires != NULL && now >= m->expires_unix;
 }
 
+/* ---- format 3 ------------------------------------------------------------- */
+
+int dupg_manifest_set_file_mode(dupg_manifest *m, size_t i, unsigned int mode)
+{
+	if (m == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_manifest_set_file_mode: manifest is NULL");
+	if (i >= dupg_manifest_file_count(m))
+		return dupg__error(DUPG_EINVAL, "dupg_manifest_set_file_mode: no file %zu", i);
+	if (mode > DUPG_MODE_MAX)
+		return dupg__error(DUPG_EINVAL, "%s: mode %o is above %04o", dupg_manifest_file_path(m, i),
+				   mode, DUPG_MODE_MAX);
+	m->files[i].mode = mode;
+	m->files[i].has_mode = 1;
+	m->format = 3;
+	return 0;
+}
+
+unsigned int dupg_manifest_file_mode(const dupg_manifest *m, size_t i)
+{
+	return i >= dupg_manifest_file_count(m) ? DUPG_MANIFEST_MODE_DEFAULT : m->files[i].mode;
+}
+
+int dupg_manifest_file_mode_listed(const dupg_manifest *m, size_t i)
+{
+	return i < dupg_manifest_file_count(m) && m->files[i].has_mode;
+}
+
+/* "0755", "644": 3 or 4 octal digits, at most DUPG_MODE_MAX. @return 0, or -1 when s is not one */
+static int parse_mode(unsigned int *out, const char *s, size_t len)
+{
+	unsigned int v = 0;
+	size_t i;
+
+	if (len < 3 || len > 4)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '7')
+			return -1;
+		v = v * 8 + (unsigned int)(s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
 /* ---- parsing -------------------------------------------------------------- */
 
 /*
@@ -756,6 +804,20 @@ static int parse_file(dupg_manifest *m, json_object *f, size_t i, const char *or
 	if (parse_hex(digest, hex, (size_t)json_object_get_string_len(vdigest)) != 0)
 		return dupg__error(DUPG_EFORMAT, "%s: \"%s\" is not 32 hex digits", origin, key);
 	rc = append_file(m, path, size, digest);
+	if (rc != 0 || m->format < 3 || !json_object_object_get_ex(f, "mode", &vdigest))
+		goto sha;
+	snprintf(key, sizeof(key), "files[%zu].mode", i);
+	{
+		struct file *fl = &m->files[dupg__strmap_count(m->paths) - 1];
+
+		if (!json_object_is_type(vdigest, json_type_string) ||
+		    parse_mode(&fl->mode, json_object_get_string(vdigest),
+			       (size_t)json_object_get_string_len(vdigest)) != 0)
+			return dupg__error(DUPG_EFORMAT, "%s: \"%s\" must be a string of 3 or 4 octal "
+					   "digits such as \"0755\"", origin, key);
+		fl->has_mode = 1;
+	}
+sha:
 	if (rc != 0 || m->format < 2 || !json_object_object_get_ex(f, "sha256", &vdigest))
 		return rc;
 	snprintf(key, sizeof(key), "files[%zu].sha256", i);
@@ -928,6 +990,12 @@ static json_object *files_to_jobj(const dupg_manifest *m)
 		f = dupg__jadd(f, "xxh128", json_object_new_string(m->files[i].hex));
 		if (m->format >= 2 && m->files[i].has_sha256)
 			f = dupg__jadd(f, "sha256", json_object_new_string(m->files[i].sha256_hex));
+		if (m->format >= 3 && m->files[i].has_mode) {
+			char mode[8];
+
+			snprintf(mode, sizeof(mode), "%04o", m->files[i].mode & DUPG_MODE_MAX);
+			f = dupg__jadd(f, "mode", json_object_new_string(mode));
+		}
 		if (f == NULL || json_object_array_add(arr, f) != 0) {
 			json_object_put(f);
 			json_object_put(arr);
@@ -958,8 +1026,9 @@ int dupg_manifest_to_json(char **out, const dupg_manifest *m)
 	/*
 	 * json-c keeps insertion order: format, name, version, hw, build_time?,
 	 * vendor?, then format 2's security_version, applies_to?, summary?,
-	 * expires?, and files. A manifest that uses nothing of format 2 is
-	 * written as format 1, which older readers take.
+	 * expires?, and files (each path, size, xxh128, sha256?, and mode? in
+	 * format 3). A manifest that uses nothing of format 2 is written as
+	 * format 1, one that lists no mode as format 2, which older readers take.
 	 */
 	obj = dupg__jadd(json_object_new_object(), "format", json_object_new_int(m->format));
 	obj = dupg__jadd(obj, "name", json_object_new_string(m->name));

@@ -77,12 +77,12 @@ static int writer_setup(struct archive *a, dupg_pack_format fmt)
 }
 
 static int write_header(struct archive *a, struct archive_entry *e, const char *name,
-			uint64_t size, const char *out_path)
+			uint64_t size, unsigned int perm, const char *out_path)
 {
 	archive_entry_clear(e);
 	archive_entry_set_pathname(e, name);
 	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0644);
+	archive_entry_set_perm(e, perm);
 	archive_entry_set_size(e, (la_int64_t)size);
 	archive_entry_set_mtime(e, 0, 0);
 	archive_entry_set_uid(e, 0);
@@ -149,7 +149,7 @@ static int write_file(struct archive *a, struct archive_entry *e, const dupg_man
 	rc = dupg__pkg_open_regular(&fd, &sb, source, DUPG_EINVAL);
 	if (rc != 0)
 		return rc;
-	rc = write_header(a, e, name, size, out_path);
+	rc = write_header(a, e, name, size, dupg_manifest_file_mode(m, i), out_path);
 	if (rc == 0)
 		rc = progress_report(pr, name, 1);
 	XXH3_128bits_reset(st);
@@ -207,12 +207,12 @@ static int write_archive(int fd, dupg_pack_format fmt, const dupg_manifest *m, c
 		goto out;
 	}
 	/* the manifest first, so that readers stop before the payload */
-	rc = write_header(a, e, DUPG__MANIFEST_NAME, strlen(json), out_path);
+	rc = write_header(a, e, DUPG__MANIFEST_NAME, strlen(json), 0644, out_path);
 	if (rc == 0)
 		rc = write_data(a, json, strlen(json), DUPG__MANIFEST_NAME, out_path);
 	/* its signatures right behind it, so that the manifest-first read gets both */
 	if (rc == 0 && sig != NULL)
-		rc = write_header(a, e, DUPG__SIG_NAME, strlen(sig), out_path);
+		rc = write_header(a, e, DUPG__SIG_NAME, strlen(sig), 0644, out_path);
 	if (rc == 0 && sig != NULL)
 		rc = write_data(a, sig, strlen(sig), DUPG__SIG_NAME, out_path);
 	/* manifest order is files[] order: dupg_manifest_add_file appends */
@@ -271,6 +271,51 @@ static int digest_read(size_t n, void *ctx)
 
 	d->pr->done += n;
 	return progress_report(d->pr, d->file, 0);
+}
+
+/*
+ * The modes opts lists: each of opts->modes on the file it names, then,
+ * with record_modes, every other file its source's permission bits.
+ */
+static int list_modes(dupg_manifest *m, const dupg_pack_file *files, size_t file_count,
+		      const dupg_pack_options *opts, const char *out_path)
+{
+	size_t k, i;
+	int rc;
+
+	if (opts->mode_count > 0 && opts->modes == NULL)
+		return dupg__error(DUPG_EINVAL, "%s: mode_count is %zu and modes is NULL", out_path,
+				   opts->mode_count);
+	for (k = 0; k < opts->mode_count; k++) {
+		const char *p = opts->modes[k].path;
+
+		if (p == NULL)
+			return dupg__error(DUPG_EINVAL, "%s: mode %zu has no install path", out_path, k);
+		for (i = 0; i < file_count && strcmp(files[i].path, p) != 0; i++)
+			;
+		if (i == file_count)
+			return dupg__error(DUPG_EINVAL, "%s: a mode is given for %s, which is not among "
+					   "the files", out_path, p);
+		if (dupg_manifest_file_mode_listed(m, i))
+			return dupg__error(DUPG_EINVAL, "%s: %s: mode given twice", out_path, p);
+		if (opts->modes[k].mode > DUPG_MODE_MAX)
+			return dupg__error(DUPG_EINVAL, "%s: %s: mode %o is above %04o", out_path, p,
+					   opts->modes[k].mode, DUPG_MODE_MAX);
+		if ((rc = dupg_manifest_set_file_mode(m, i, opts->modes[k].mode)) != 0)
+			return blame(rc, out_path);
+	}
+	for (i = 0; opts->record_modes && i < file_count; i++) {
+		struct stat sb;
+
+		if (dupg_manifest_file_mode_listed(m, i))
+			continue;
+		if (stat(files[i].source, &sb) != 0)
+			return dupg__error_sys(errno, "%s: cannot read the mode of %s", out_path,
+					       files[i].source);
+		if ((rc = dupg_manifest_set_file_mode(m, i, (unsigned int)sb.st_mode & DUPG_MODE_MAX)) != 0)
+			return blame(rc, out_path);
+	}
+	return 0;
 }
 
 static int build_manifest(dupg_manifest **out, const char *out_path, const char *name,
@@ -342,6 +387,8 @@ static int build_manifest(dupg_manifest **out, const char *out_path, const char 
 		if (rc != 0)
 			rc = blame(rc, out_path);
 	}
+	if (rc == 0)
+		rc = list_modes(m, files, file_count, opts, out_path);
 	if (rc != 0) {
 		dupg_manifest_free(m);
 		return rc;
@@ -370,7 +417,10 @@ int dupg_package_build(dupg_manifest **out, const char *out_path,
 	if (opts != NULL && (opts->version < 1 || opts->version > DUPG_PACK_OPTIONS_VERSION))
 		return dupg__error(DUPG_EINVAL, "%s: unknown dupg_pack_options version %u", out_path,
 				   opts->version);
-	/* a version-1 struct ends at no_fsync, a version-2 one at sign_key_count: the rest keeps its defaults */
+	/*
+	 * a version-1 struct ends at no_fsync, a version-2 one at sign_key_count,
+	 * a version-3 one at payload: the rest keeps its defaults
+	 */
 	if (opts != NULL && opts->version == 1) {
 		o.format = opts->format;
 		o.build_time = opts->build_time;
@@ -378,6 +428,9 @@ int dupg_package_build(dupg_manifest **out, const char *out_path,
 		o.no_fsync = opts->no_fsync;
 	} else if (opts != NULL && opts->version == 2) {
 		memcpy(&o, opts, offsetof(dupg_pack_options, progress));
+		o.version = DUPG_PACK_OPTIONS_VERSION;
+	} else if (opts != NULL && opts->version == 3) {
+		memcpy(&o, opts, offsetof(dupg_pack_options, modes));
 		o.version = DUPG_PACK_OPTIONS_VERSION;
 	} else if (opts != NULL) {
 		o = *opts;

@@ -95,6 +95,13 @@ DUPG_HIDDEN int dupg__pkg_find_manifest(struct dupg__pkg_head *h, struct archive
  */
 DUPG_HIDDEN int dupg__pkg_skip_data(struct archive *a, const char *path, const char *name,
 				    uint64_t *used, uint64_t max, int code, const char *what);
+/*
+ * A zip member is read only when stored or deflated (package.h): any other
+ * compression method libarchive names for the entry just read is refused
+ * with DUPG_EUNSUPPORTED, naming the package, the member and the method.
+ * 0 for every tar entry.
+ */
+DUPG_HIDDEN int dupg__pkg_check_method(struct archive *a, struct archive_entry *e, const char *path);
 /* Open a package file; an empty file is named as such rather than "unrecognized". */
 DUPG_HIDDEN int dupg__pkg_open(int *fd, const char *path);
 

@@ -67,6 +67,37 @@ int dupg__pkg_reader_new(struct archive **out, int fd, const char *path)
 	return 0;
 }
 
+/*
+ * libarchive names the compression method of the zip entry just read in its
+ * format name, "ZIP 2.0 (deflation)", and nowhere else: the text between the
+ * parentheses is taken. Stored ("uncompressed") and deflated members are
+ * what packages use; libarchive's other decoders (bzip2, LZMA, XZ, zstd,
+ * PPMd, ...) are code a package does not need, and some fail on valid input
+ * (3.6 on a zero-length LZMA member). A name without a method is left alone.
+ */
+int dupg__pkg_check_method(struct archive *a, struct archive_entry *e, const char *path)
+{
+	const char *fmt, *open, *close, *name;
+
+	if ((archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) != ARCHIVE_FORMAT_ZIP)
+		return 0;
+	fmt = archive_format_name(a);
+	open = fmt != NULL ? strrchr(fmt, '(') : NULL;
+	close = open != NULL ? strchr(open, ')') : NULL;
+	if (close == NULL)
+		return 0;
+	open++;
+	if (((size_t)(close - open) == strlen("uncompressed") &&
+	     strncmp(open, "uncompressed", (size_t)(close - open)) == 0) ||
+	    ((size_t)(close - open) == strlen("deflation") &&
+	     strncmp(open, "deflation", (size_t)(close - open)) == 0))
+		return 0;
+	name = dupg__pkg_entry_name(e);
+	return dupg__error(DUPG_EUNSUPPORTED, "%s: %s: zip compression method %.*s is not supported "
+			   "(only stored and deflate members are read)", path,
+			   name != NULL ? name : "(unreadable name)", (int)(close - open), open);
+}
+
 /* Entry name without the leading "./" that `tar -C dir .` writes; NULL when unreadable. */
 const char *dupg__pkg_entry_name(struct archive_entry *e)
 {
@@ -217,6 +248,8 @@ static int read_sig(struct dupg__pkg_head *h, struct archive *a, const char *pat
 	if (r < ARCHIVE_WARN)
 		return dupg__pkg_archive_fail(DUPG_EARCHIVE, a, path, "truncated or corrupt archive");
 	h->entries++;
+	if ((r = dupg__pkg_check_method(a, e, path)) != 0)
+		return r;
 	name = dupg__pkg_entry_name(e);
 	if (name == NULL || strcmp(name, DUPG__SIG_NAME) != 0) {
 		h->pending = e;
@@ -266,6 +299,8 @@ int dupg__pkg_find_manifest(struct dupg__pkg_head *h, struct archive **rest, int
 			rc = dupg__error(DUPG_EARCHIVE, "%s: entry %zu has an unreadable name", path, seen);
 			break;
 		}
+		if ((rc = dupg__pkg_check_method(a, e, path)) != 0)
+			break;
 		if (!dupg__pkg_is_manifest(name)) {
 			char what[96];
 

@@ -231,6 +231,51 @@ static int check_file(struct verifier *v, struct archive *a, struct archive_entr
 	return 0;
 }
 
+/* The bits of mode that DUPG_MODE_SPECIAL names, as words for a message. */
+static void special_words(char *out, size_t cap, unsigned int mode)
+{
+	static const struct { unsigned int bit; const char *word; } bits[] = {
+		{ 04000, "setuid" }, { 02000, "setgid" }, { 01000, "sticky" }, { 00002, "world-writable" },
+	};
+	size_t i, used = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < DUPG__COUNT(bits); i++) {
+		if ((mode & bits[i].bit) == 0)
+			continue;
+		snprintf(out + used, cap - used, "%s%s", used > 0 ? ", " : "", bits[i].word);
+		used += strlen(out + used);
+	}
+}
+
+/*
+ * The mode policy (package.h): an entry whose file lists a mode carries
+ * exactly it; any other entry (a file without one, a directory, which no
+ * manifest lists) carries no special bit. i is DUPG_NONE for a directory.
+ */
+static int check_mode(const struct verifier *v, struct archive_entry *e, const char *name, size_t i)
+{
+	unsigned int mode = (unsigned int)archive_entry_perm(e) & DUPG_MODE_MAX;
+	char words[64];
+
+	if (i != DUPG_NONE && dupg_manifest_file_mode_listed(v->m, i)) {
+		unsigned int want = dupg_manifest_file_mode(v->m, i);
+
+		if (mode != want)
+			return dupg__error(DUPG_EMODE, "%s: %s: mode %04o in the archive, the manifest "
+					   "says %04o", v->path, name, mode, want);
+		return 0;
+	}
+	if ((mode & DUPG_MODE_SPECIAL) == 0)
+		return 0;
+	special_words(words, sizeof(words), mode & DUPG_MODE_SPECIAL);
+	if (i == DUPG_NONE)
+		return dupg__error(DUPG_EMODE, "%s: %s: directory with mode %04o (%s): refused, a "
+				   "manifest lists no directory", v->path, name, mode, words);
+	return dupg__error(DUPG_EMODE, "%s: %s: mode %04o (%s), and the manifest lists no mode for "
+			   "it (format 3 lists each file's \"mode\")", v->path, name, mode, words);
+}
+
 /* The data of an entry that is not hashed (manifest.json, a directory) counts too. */
 static int skip_data(struct verifier *v, struct archive *a, const char *name)
 {
@@ -246,6 +291,7 @@ static int check_entry(struct verifier *v, struct archive *a, struct archive_ent
 	const char *name = dupg__pkg_entry_name(e);
 	unsigned int type;
 	size_t i;
+	int rc;
 
 	if (name == NULL)
 		return dupg__error(DUPG_EINTEGRITY, "%s: an entry has an unreadable name", v->path);
@@ -276,7 +322,8 @@ static int check_entry(struct verifier *v, struct archive *a, struct archive_ent
 		if (dir_escapes(name))
 			return dupg__error(DUPG_EINTEGRITY, "%s: %s: directory outside the package root",
 					   v->path, name);
-		return skip_data(v, a, name);
+		rc = check_mode(v, e, name, DUPG_NONE);
+		return rc != 0 ? rc : skip_data(v, a, name);
 	}
 	if (type != AE_IFREG)
 		return dupg__error(DUPG_EINTEGRITY, "%s: %s: %s, not a regular file", v->path, name,
@@ -284,7 +331,8 @@ static int check_entry(struct verifier *v, struct archive *a, struct archive_ent
 	i = dupg__strmap_find(v->index, name);
 	if (i == DUPG_NONE)
 		return dupg__error(DUPG_EINTEGRITY, "%s: %s: not listed in the manifest", v->path, name);
-	return check_file(v, a, e, name, i);
+	rc = check_mode(v, e, name, i);
+	return rc != 0 ? rc : check_file(v, a, e, name, i);
 }
 
 /*
@@ -359,7 +407,9 @@ static int verify_entries(const struct dupg__pkg_head *h, struct archive *a, int
 					 DUPG_PACKAGE_MAX_ENTRIES);
 			break;
 		}
-		rc = check_entry(&v, a, e);
+		rc = dupg__pkg_check_method(a, e, path);
+		if (rc == 0)
+			rc = check_entry(&v, a, e);
 		e = NULL;
 	}
 	for (i = 0; rc == 0 && i < n; i++) {

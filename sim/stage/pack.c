@@ -19,7 +19,8 @@ static const char usage_text[] =
 	"                     [--format auto|tar|tar.gz|tar.xz|tar.zst|zip] [--vendor V]\n"
 	"                     [--build-time T] [--security-version N] [--applies-min V]\n"
 	"                     [--applies-max V] [--summary TEXT] [--expires RFC3339]\n"
-	"                     [--sign KEY]... [PAYLOAD_FILE[=INSTALL_PATH]...]\n"
+	"                     [--sign KEY]... [--mode INSTALL_PATH=MODE]... [--record-modes]\n"
+	"                     [PAYLOAD_FILE[=INSTALL_PATH]...]\n"
 	"Builds an upgrade package (a format-2 manifest.json first, every file with its\n"
 	"XXH3-128 and SHA-256, then manifest.sig when signed, then the payload files, each\n"
 	"installed at INSTALL_PATH or at its base name) and prints its manifest.\n"
@@ -27,7 +28,12 @@ static const char usage_text[] =
 	"--sign KEY signs manifest.json with the Ed25519 private key KEY (dupg-sim keygen);\n"
 	"give it once per key. --security-version feeds anti-rollback, --applies-min and\n"
 	"--applies-max bound the running versions the package may be installed over, and\n"
-	"--expires is the time after which a trust policy refuses the package.";
+	"--expires is the time after which a trust policy refuses the package.\n"
+	"--mode INSTALL_PATH=MODE (octal, e.g. bin/app=0755) lists the mode the file\n"
+	"installs with; --record-modes lists every other file's mode as its source has it.\n"
+	"Listed modes make the manifest format 3 and go on the archive entries; a file\n"
+	"without one installs as 0644. Setuid, setgid, sticky or world-writable modes are\n"
+	"accepted at verification only when listed.";
 
 struct pack_args {
 	const char *out, *name, *version, *hw_csv;
@@ -39,6 +45,8 @@ struct pack_args {
 	dupg_pack_file *files;
 	size_t nfiles;
 	const char *keys[DUPG_SIG_MAX_ENTRIES];
+	dupg_pack_mode *modes;   /* --mode, paths pointing into argv */
+	size_t nmodes;
 };
 
 static void args_free(struct pack_args *a)
@@ -51,6 +59,38 @@ static void args_free(struct pack_args *a)
 	free(a->files);
 	free(a->hw);
 	free(a->hw_copy);
+	free(a->modes);
+}
+
+/* --mode PATH=MODE: 0, or the exit status of a bad command line. */
+static int add_mode(struct pack_args *a, char *arg)
+{
+	char *eq = strrchr(arg, '='), *end;
+	unsigned long v;
+	void *p;
+	size_t len;
+
+	len = eq != NULL ? strlen(eq + 1) : 0;
+	if (eq == NULL || eq == arg || len < 3 || len > 4 || strspn(eq + 1, "01234567") != len) {
+		cli_fail("pack: --mode '%s' is not INSTALL_PATH=MODE with 3 or 4 octal digits "
+			 "(bin/app=0755)", arg);
+		return 2;
+	}
+	v = strtoul(eq + 1, &end, 8);
+	p = realloc(a->modes, (a->nmodes + 1) * sizeof(*a->modes));
+	if (p == NULL) {
+		cli_fail("pack: out of memory");
+		return 1;
+	}
+	a->modes = p;
+	/* argv outlives the build: cut it in place */
+	*eq = '\0';
+	a->modes[a->nmodes].path = arg;
+	a->modes[a->nmodes].mode = (unsigned int)v;
+	a->nmodes++;
+	a->opts.modes = a->modes;
+	a->opts.mode_count = a->nmodes;
+	return 0;
 }
 
 /* Split "A,B,C" into a malloc'd vector pointing into a malloc'd copy. */
@@ -98,6 +138,8 @@ static int parse_options(struct pack_args *a, int argc, char **argv)
 		{ "applies-max", required_argument, NULL, 'M' },
 		{ "summary", required_argument, NULL, 'S' },
 		{ "expires", required_argument, NULL, 'e' },
+		{ "mode", required_argument, NULL, 'p' },
+		{ "record-modes", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -115,6 +157,14 @@ static int parse_options(struct pack_args *a, int argc, char **argv)
 		case 'M': a->opts.applies_max = optarg; break;
 		case 'S': a->opts.summary = optarg; break;
 		case 'e': a->opts.expires = optarg; break;
+		case 'R': a->opts.record_modes = 1; break;
+		case 'p': {
+			int st = add_mode(a, optarg);
+
+			if (st != 0)
+				return st;
+			break;
+		}
 		case 'k':
 			if (a->opts.sign_key_count >= DUPG_SIG_MAX_ENTRIES) {
 				cli_fail("pack: more than %u --sign keys", DUPG_SIG_MAX_ENTRIES);

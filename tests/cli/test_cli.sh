@@ -206,6 +206,29 @@ expect_fail "prune: --keep 1 refused" "--keep" "$SIM" prune --list "$W/store/lis
 expect_fail "pack: missing --hw" "--hw" "$SIM" pack --out "$W/x.tar" --name x --version 1
 expect_fail "pack: missing payload" "$W/nofile" "$SIM" pack --out "$W/x.tar" --name x --version 1 --hw A "$W/nofile"
 [ ! -e "$W/x.tar" ] && ok "failed pack leaves nothing" || bad "failed pack left $W/x.tar"
+# pack --mode / --record-modes: listed in a format-3 manifest, on the entries, verified
+printf 'tool\n' >"$W/payload/tool"
+printf 'secret\n' >"$W/payload/secret"
+chmod 0600 "$W/payload/secret"
+expect_ok "pack --mode" "$SIM" pack --out "$W/modes.tar" --name m --version 1 --hw A \
+	--mode bin/tool=4755 --record-modes "$W/payload/tool=bin/tool" "$W/payload/secret=etc/secret"
+check "pack --mode: format 3, modes listed" "$W/out" '[d["format"], [f["mode"] for f in d["files"]]]' '[3, ["4755", "0600"]]'
+[ "$("$PY" -c 'import sys, tarfile; print(" ".join("%s=%o" % (m.name, m.mode) for m in tarfile.open(sys.argv[1])))' "$W/modes.tar")" = "manifest.json=644 bin/tool=4755 etc/secret=600" ] \
+	&& ok "pack --mode: the archive entries carry the modes" || bad "pack --mode: archive entry modes"
+expect_ok "manifest: a listed setuid mode verifies" "$SIM" manifest "$W/modes.tar"
+expect_fail "pack: bad --mode" "--mode 'bin/tool=9' is not INSTALL_PATH=MODE" "$SIM" pack --out "$W/x.tar" --name x --version 1 --hw A --mode bin/tool=9 "$W/payload/tool=bin/tool"
+expect_fail "pack: --mode of a file not packed" "a mode is given for bin/none" "$SIM" pack --out "$W/x.tar" --name x --version 1 --hw A --mode bin/none=0755 "$W/payload/tool=bin/tool"
+[ ! -e "$W/x.tar" ] && ok "failed pack --mode leaves nothing" || bad "failed pack --mode left $W/x.tar"
+"$PY" - "$W/setuid.tar" "$W/pack-pkg6.json" <<'PYEOF'
+import io, json, sys, tarfile
+m = json.load(open(sys.argv[2]))
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+    data = json.dumps(m).encode()
+    i = tarfile.TarInfo("manifest.json"); i.size = len(data); t.addfile(i, io.BytesIO(data))
+    body = b"payload of package pkg6\n"
+    i = tarfile.TarInfo("bin/pkg6"); i.size = len(body); i.mode = 0o4755; t.addfile(i, io.BytesIO(body))
+PYEOF
+expect_fail "manifest: an unlisted setuid entry is refused" "bin/pkg6: mode 4755 (setuid), and the manifest lists no mode" "$SIM" manifest "$W/setuid.tar"
 expect_fail "unknown command" "frobnicate" "$SIM" frobnicate
 "$SIM" --help >/dev/null && ok "--help" || bad "--help"
 

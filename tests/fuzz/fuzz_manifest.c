@@ -32,6 +32,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(dupg_manifest_file_count(m) <= DUPG_MANIFEST_MAX_FILES, "too many files");
 	for (i = 0; i < dupg_manifest_file_count(m); i++) {
 		FUZZ_CHECK(dupg_manifest_file_size(m, i) <= DUPG_FILE_MAX_BYTES, "file %zu too large", i);
+		FUZZ_CHECK(dupg_manifest_file_mode(m, i) <= DUPG_MODE_MAX, "file %zu: mode %o", i,
+			   dupg_manifest_file_mode(m, i));
+		FUZZ_CHECK(dupg_manifest_file_mode_listed(m, i) ? dupg_manifest_format(m) == 3
+				: dupg_manifest_file_mode(m, i) == DUPG_MANIFEST_MODE_DEFAULT,
+			   "file %zu: mode %o listed %d in format %d", i, dupg_manifest_file_mode(m, i),
+			   dupg_manifest_file_mode_listed(m, i), dupg_manifest_format(m));
 		total += dupg_manifest_file_size(m, i);
 	}
 	FUZZ_CHECK(total == dupg_manifest_total_size(m) && total <= DUPG_PACKAGE_MAX_BYTES,

@@ -62,6 +62,7 @@ from .errors import (
     RevokedKeyError,
     ThresholdError,
     SignatureFormatError,
+    ModeError,
     ExpiredError,
     RollbackError,
 )
@@ -93,6 +94,7 @@ from .errors import (
     EEXPIRED,
     EROLLBACK,
     ESIGFORMAT,
+    EMODE,
     OK,
 )
 from .core import (
@@ -101,6 +103,8 @@ from .core import (
     ELECT_RESULTS,
     MANIFEST_FORMAT,
     MANIFEST_FORMAT_MIN,
+    MANIFEST_MODE_DEFAULT,
+    MODE_SPECIAL,
     MANIFEST_MAX_BYTES,
     NEARNESS,
     PACK_FORMATS,
@@ -171,7 +175,7 @@ __all__ = [
     "Error", "FormatError", "IntegrityError", "NoSpaceError", "NotFoundError", "OutOfMemoryError",
     "OutOfRangeError", "PendingError", "SimulatorError", "UnsupportedError",
     "TrustError", "UnsignedError", "SignatureError", "UnknownKeyError", "RevokedKeyError",
-    "ThresholdError", "SignatureFormatError", "ExpiredError", "RollbackError", "Trust",
+    "ThresholdError", "SignatureFormatError", "ModeError", "ExpiredError", "RollbackError", "Trust",
     "key_generate", "key_id", "sign_manifest",
     "Configuration", "Manifest", "PackageSet", "PathList", "Plan", "Prune", "Store", "StepEvent",
     "SystemDescription", "Topology", "Transaction",

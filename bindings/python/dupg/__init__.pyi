@@ -24,6 +24,7 @@ from .errors import (AbortedError as AbortedError, AccessError as AccessError,
                      SignatureError as SignatureError, UnknownKeyError as UnknownKeyError,
                      RevokedKeyError as RevokedKeyError, ThresholdError as ThresholdError,
                      SignatureFormatError as SignatureFormatError, ExpiredError as ExpiredError,
+                     ModeError as ModeError,
                      RollbackError as RollbackError)
 
 StrPath = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
@@ -56,9 +57,12 @@ ETHRESHOLD: int
 EEXPIRED: int
 EROLLBACK: int
 ESIGFORMAT: int
+EMODE: int
 MANIFEST_MAX_BYTES: int
 MANIFEST_FORMAT: int
 MANIFEST_FORMAT_MIN: int
+MANIFEST_MODE_DEFAULT: int
+MODE_SPECIAL: int
 __version__: str
 
 
@@ -122,11 +126,47 @@ SCORE_MAX: int
 ANNOUNCE_MAX_BYTES: int
 
 
-class ManifestFile(TypedDict, total=False):
+# Every dict the package returns has its TypedDict here; the keys a dict may
+# lack are those of a total=False class (the required ones come from its
+# base). tests/test_typeddicts.py holds real results to these declarations.
+class _ManifestFileKeys(TypedDict):
     path: str
     size: int
     xxh128: str
+
+
+class ManifestFile(_ManifestFileKeys, total=False):
     sha256: str  # format 2
+    mode: str    # format 3, when listed: "0755" (Manifest.file_mode() gives the int)
+
+
+class AppliesTo(TypedDict, total=False):
+    min: str
+    max: str
+
+
+class _ManifestKeys(TypedDict):
+    format: int
+    name: str
+    version: str
+    hw: List[str]
+    files: List[ManifestFile]
+
+
+class ManifestDict(_ManifestKeys, total=False):
+    """read_manifest(), Manifest.to_dict(): the keys of manifest.json (dupg/manifest.h)."""
+    build_time: str
+    vendor: str
+    security_version: int  # format 2 and later
+    applies_to: AppliesTo
+    summary: str
+    expires: str
+
+
+class PackageEntry(TypedDict):
+    """PackageSet.packages(): one package of the set."""
+    path: str
+    version: str
 
 
 class VersionEntry(TypedDict):
@@ -188,6 +228,11 @@ class Step(TypedDict):
     via: List[str]
 
 
+class PlanDict(TypedDict):
+    """Plan.to_dict()."""
+    steps: List[Step]
+
+
 ConfigLike = Union["Configuration", Mapping[str, str]]
 
 
@@ -227,8 +272,11 @@ class Manifest(_Handle):
     def fits(self, hw: str) -> bool: ...
     def add_hw(self, hw: str) -> None: ...
     def add_file(self, path: str, size: int, xxh128: Union[str, bytes]) -> None: ...
+    def set_file_mode(self, i: int, mode: int) -> None: ...
+    def file_mode(self, i: int) -> int: ...
+    def file_mode_listed(self, i: int) -> bool: ...
     def to_json(self) -> str: ...
-    def to_dict(self) -> Dict[str, Any]: ...
+    def to_dict(self) -> ManifestDict: ...
 
 
 class SystemDescription(_Handle):
@@ -253,7 +301,7 @@ class PackageSet(_Handle):
     def add(self, path: str, version: str, hw: Sequence[str]) -> None: ...
     def add_manifest(self, path: str, manifest: Manifest) -> None: ...
     def add_package(self, path: StrPath, verify: bool = ...) -> None: ...
-    def packages(self) -> List[Dict[str, str]]: ...
+    def packages(self) -> List[PackageEntry]: ...
     def best(self, hw: str) -> Optional[str]: ...
     def match(self, site: Union[SystemDescription, Mapping[str, Any]]) -> Task: ...
     def __len__(self) -> int: ...
@@ -382,7 +430,7 @@ class Plan(_Handle):
     def steps(self) -> List[Step]: ...
     def switch_order(self) -> List[str]: ...
     def to_json(self) -> str: ...
-    def to_dict(self) -> Dict[str, List[Step]]: ...
+    def to_dict(self) -> PlanDict: ...
     def __len__(self) -> int: ...
     def __getitem__(self, i: int) -> Step: ...
     def __iter__(self) -> Iterator[Step]: ...
@@ -429,6 +477,34 @@ class TxnCause(TypedDict):
     detail: str
 
 
+class TxnReportCause(TypedDict):
+    member: Optional[str]
+    device: Optional[str]
+    kind: TxnFailure
+    timed_out: bool
+    detail: str
+
+
+class TxnReportDevice(TypedDict):
+    member: str
+    device: str
+    state: TxnState
+    failure: Optional[TxnFailure]
+    timed_out: bool
+    detail: str
+
+
+class TxnReport(TypedDict):
+    """Transaction.to_dict(): the report of dupg_txn_to_json()."""
+    phase: TxnPhase
+    outcome: TxnOutcome
+    committed: bool
+    journal_writes: int
+    cause: Optional[TxnReportCause]
+    counts: Dict[TxnState, int]
+    devices: List[TxnReportDevice]
+
+
 TxnMember = Union[Plan, Mapping[str, Any]]
 
 
@@ -458,7 +534,7 @@ class Transaction(_Handle):
     def counts(self) -> Dict[TxnState, int]: ...
     def snapshot(self) -> bytes: ...
     def to_json(self) -> str: ...
-    def to_dict(self) -> Dict[str, Any]: ...
+    def to_dict(self) -> TxnReport: ...
     def remove_journal(self) -> None: ...
     def __len__(self) -> int: ...
     def __iter__(self) -> Iterator[TxnDevice]: ...
@@ -657,7 +733,7 @@ def file_xxh128(path: StrPath) -> str: ...
 ProgressCallback = Callable[[int, int, Optional[str]], Any]
 def verify(path: StrPath, trust: Optional[Trust] = ..., *, now: Union[None, bool, int] = ...,
            payload: bool = ..., progress: Optional[ProgressCallback] = ...) -> Manifest: ...
-def read_manifest(path: StrPath) -> Dict[str, Any]: ...
+def read_manifest(path: StrPath) -> ManifestDict: ...
 def build_package(out_path: StrPath, name: str, version: str, hw: Sequence[str],
                   files: Union[Iterable[Union[StrPath, Tuple[StrPath, str]]], Mapping[str, StrPath]] = ...,
                   *, format: PackFormat = ..., build_time: Optional[str] = ...,
@@ -666,6 +742,8 @@ def build_package(out_path: StrPath, name: str, version: str, hw: Sequence[str],
                   applies_to: Optional[Tuple[Optional[str], Optional[str]]] = ...,
                   summary: Optional[str] = ..., expires: Optional[str] = ...,
                   sign: Union[StrPath, Sequence[StrPath]] = ...,
+                  modes: Optional[Mapping[str, Union[int, str]]] = ...,
+                  record_modes: bool = ...,
                   progress: Optional[ProgressCallback] = ...) -> Manifest: ...
 def merge(devices: Sequence[Mapping[str, Any]]) -> SystemDict: ...
 def match(system: Union[SystemDescription, Mapping[str, Any]], package_paths: Sequence[StrPath]) -> Task: ...

@@ -55,7 +55,8 @@ def verify(path, trust=None, *, now=None, payload=True, progress=None):
     not checked, as without progress.
 
     :raises NotFoundError, ArchiveError, FormatError, UnsupportedError,
-        IntegrityError, IOError, and with a trust store UnsignedError,
+        IntegrityError, ModeError (an entry's mode refused by the policy of
+        dupg/package.h), IOError, and with a trust store UnsignedError,
         SignatureError, UnknownKeyError, RevokedKeyError, ThresholdError,
         SignatureFormatError, ExpiredError: naming the package and the problem;
         AbortedError when progress cancels
@@ -99,9 +100,29 @@ def _pack_files(files):
     return [p[0] for p in pairs], [p[1] for p in pairs]
 
 
+def _pack_modes(modes):
+    """Normalise build_package's modes to a list of (install path, int mode) pairs."""
+    if modes is None:
+        return None
+    if not hasattr(modes, "items"):
+        raise ArgumentError("modes: expected a mapping {install_path: mode}, not %r" % (modes,))
+    out = []
+    for path, mode in modes.items():
+        if isinstance(mode, str):
+            if not 3 <= len(mode) <= 4 or any(c not in "01234567" for c in mode):
+                raise ArgumentError("modes: %s: %r is not 3 or 4 octal digits such as \"0755\""
+                                    % (path, mode))
+            mode = int(mode, 8)
+        elif isinstance(mode, bool) or not isinstance(mode, int) or not 0 <= mode <= 0o7777:
+            raise ArgumentError("modes: %s: %r is not a mode from 0 to 0o7777" % (path, mode))
+        out.append((_os.fsdecode(path), mode))
+    return out
+
+
 def build_package(out_path, name, version, hw, files=(), *, format="auto", build_time=None,
                   vendor=None, no_fsync=False, security_version=0, applies_to=None,
-                  summary=None, expires=None, sign=(), progress=None):
+                  summary=None, expires=None, sign=(), modes=None, record_modes=False,
+                  progress=None):
     """Build an upgrade package and return its Manifest.
 
     manifest.json goes first, then the files; the archive is written to a
@@ -127,6 +148,11 @@ def build_package(out_path, name, version, hw, files=(), *, format="auto", build
     :param expires: optional RFC 3339 expiry time
     :param sign: private key files (dupg.key_generate()) to sign
         manifest.json with; the package then carries manifest.sig
+    :param modes: None, or {install_path: mode} (an int such as 0o755, or an
+        octal string such as "0755"): the modes to list in the manifest
+        (format 3) and give the files' archive entries; the other files
+        install as 0644 (MANIFEST_MODE_DEFAULT)
+    :param record_modes: list every other file's mode as its source has it
     :param progress: None, or called as progress(done, total, file) while the
         sources are digested and copied (total: twice their sizes; file: the
         install path, None in the last call); a true result or an exception
@@ -141,4 +167,5 @@ def build_package(out_path, name, version, hw, files=(), *, format="auto", build
         sign = [sign]
     return _with_progress(_build_package, progress, out_path, name, version, hw, sources, paths,
                           format, build_time, vendor, no_fsync, security_version, lo, hi,
-                          summary, expires, [_os.fspath(k) for k in sign])
+                          summary, expires, [_os.fspath(k) for k in sign],
+                          _pack_modes(modes), bool(record_modes))

@@ -36,6 +36,7 @@ ETHRESHOLD = -23
 EEXPIRED = -24
 EROLLBACK = -25
 ESIGFORMAT = -26
+EMODE = -27
 
 
 class Error(Exception):
@@ -131,6 +132,13 @@ class IntegrityError(Error):
     """Package content does not match its manifest: size, digest, file set (DUPG_EINTEGRITY)."""
 
     default_code = EINTEGRITY
+
+
+class ModeError(IntegrityError):
+    """An archive entry's mode is one the package policy refuses: a special bit the manifest
+    does not list, or not the mode it lists (DUPG_EMODE)."""
+
+    default_code = EMODE
 
 
 class ArchiveError(Error):
@@ -283,6 +291,7 @@ _BY_CODE = {
     EEXPIRED: ExpiredError,
     EROLLBACK: RollbackError,
     ESIGFORMAT: SignatureFormatError,
+    EMODE: ModeError,
 }
 
 

@@ -52,7 +52,7 @@ def test_version_and_constants():
     assert dupg.version_number() == major * 10000 + minor * 100 + patch
     assert dupg.strerror(dupg.ENOTFOUND) == "not found"
     assert dupg.strerror(12345) == "unknown error code"
-    assert dupg.MANIFEST_FORMAT == 2
+    assert dupg.MANIFEST_FORMAT == 3
     assert dupg.MANIFEST_FORMAT_MIN == 1
     assert dupg.MANIFEST_MAX_BYTES == 4 * 1024 * 1024
     # The codes in dupg.errors are the header's.

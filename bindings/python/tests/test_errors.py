@@ -51,6 +51,7 @@ CODE_NAMES = {
     (dupg.ExpiredError, ValueError, dupg.EEXPIRED),
     (dupg.SignatureFormatError, ValueError, dupg.ESIGFORMAT),
     (dupg.RollbackError, ValueError, dupg.EROLLBACK),
+    (dupg.ModeError, dupg.IntegrityError, dupg.EMODE),
 ])
 def test_hierarchy(cls, builtin, code):
     assert issubclass(cls, dupg.Error) and issubclass(cls, builtin)
@@ -75,6 +76,7 @@ def test_every_code_has_its_class():
                       (dupg.ETHRESHOLD, dupg.ThresholdError), (dupg.EEXPIRED, dupg.ExpiredError),
                       (dupg.EROLLBACK, dupg.RollbackError),
                       (dupg.ESIGFORMAT, dupg.SignatureFormatError),
+                      (dupg.EMODE, dupg.ModeError),
                       (-999, dupg.Error)]:
         assert dupg.errors.error_class(code) is cls
 

@@ -177,3 +177,149 @@ def test_progress_and_cancel(tmp_path):
         dupg.verify(out, progress=3)
     with pytest.raises(dupg.ArgumentError):
         dupg.build_package(out, "p", "2", ["A"], files, progress="x")
+
+
+@pytest.mark.parametrize("fmt", ["tar", "tar.gz", "zip"])
+def test_build_with_modes(tmp_path, payload, fmt):
+    out = tmp_path / ("m." + fmt)
+    os.chmod(payload / "conf", 0o600)
+    files = [(payload / "app", "bin/app"), (payload / "conf", "etc/app.conf"),
+             (payload / "blob", "share/blob")]
+    m = dupg.build_package(out, "app", "1", ["B"], files, no_fsync=True,
+                           modes={"bin/app": "4755"})
+    assert m.format == 3
+    assert [f.get("mode") for f in m.files] == ["4755", None, None]
+    assert [m.file_mode(i) for i in range(3)] == [0o4755, 0o644, 0o644]
+    assert [m.file_mode_listed(i) for i in range(3)] == [True, False, False]
+    d = dupg.read_manifest(out)
+    assert d["format"] == 3
+    assert [f.get("mode") for f in d["files"]] == ["4755", None, None]
+    if fmt == "zip":
+        with zipfile.ZipFile(str(out)) as z:
+            modes = {i.filename: i.external_attr >> 16 & 0o7777 for i in z.infolist()}
+    else:
+        with tarfile.open(str(out)) as t:
+            modes = {i.name: i.mode for i in t.getmembers()}
+    assert modes == {"manifest.json": 0o644, "bin/app": 0o4755, "etc/app.conf": 0o644,
+                     "share/blob": 0o644}
+    with dupg.verify(out) as v:
+        assert v.file_mode(0) == 0o4755 and v.file_mode(1) == dupg.MANIFEST_MODE_DEFAULT
+
+    m = dupg.build_package(out, "app", "1", ["B"], files, no_fsync=True,
+                           modes={"bin/app": 0o755}, record_modes=True)
+    assert [m.file_mode(i) for i in range(3)] == [0o755, 0o600,
+                                                  os.stat(payload / "blob").st_mode & 0o7777]
+    assert [f["mode"] for f in m.files] == ["0755", "0600",
+                                            "%04o" % (os.stat(payload / "blob").st_mode & 0o7777)]
+    assert all(m.file_mode_listed(i) for i in range(3))
+    dupg.verify(out).close()
+
+
+def test_build_without_modes_is_format_2(tmp_path, payload):
+    m = dupg.build_package(tmp_path / "p.tar", "app", "1", ["B"], [payload / "app"], no_fsync=True)
+    assert m.format == 2 and m.file_mode(0) == 0o644 == dupg.MANIFEST_MODE_DEFAULT
+    assert "mode" not in m.files[0]
+    assert "mode" not in dupg.read_manifest(tmp_path / "p.tar")["files"][0]
+
+
+@pytest.mark.parametrize("modes, needle", [
+    ({"bin/app": "0759"}, "not 3 or 4 octal digits"),
+    ({"bin/app": 0o10000}, "not a mode from 0 to 0o7777"),
+    ({"bin/app": True}, "not a mode"),
+    ([("bin/app", 0o755)], "expected a mapping"),
+    ({"bin/other": 0o755}, "a mode is given for bin/other, which is not among the files"),
+])
+def test_build_bad_modes(tmp_path, payload, modes, needle):
+    out = tmp_path / "bad.tar"
+    with pytest.raises(dupg.BadInputError, match=needle):
+        dupg.build_package(out, "app", "1", ["B"], [(payload / "app", "bin/app")], modes=modes)
+    assert not out.exists()
+
+
+def test_mode_policy(tmp_path, payload):
+    m = dupg.build_package(tmp_path / "ok.tar", "app", "1", ["B"],
+                           [(payload / "app", "bin/app")], no_fsync=True)
+    manifest = dupg.read_manifest(tmp_path / "ok.tar")
+    body = (payload / "app").read_bytes()
+
+    def craft(name, manifest, mode):
+        import io
+        import json
+        path = tmp_path / name
+        with tarfile.open(str(path), "w", format=tarfile.PAX_FORMAT) as t:
+            data = json.dumps(manifest).encode()
+            i = tarfile.TarInfo("manifest.json")
+            i.size = len(data)
+            t.addfile(i, io.BytesIO(data))
+            i = tarfile.TarInfo("bin/app")
+            i.size, i.mode = len(body), mode
+            t.addfile(i, io.BytesIO(body))
+        return path
+
+    with pytest.raises(dupg.ModeError, match=r"bin/app: mode 4755 \(setuid\), and the manifest "
+                                             r"lists no mode") as e:
+        dupg.verify(craft("suid.tar", manifest, 0o4755))
+    assert e.value.code == dupg.EMODE and isinstance(e.value, dupg.IntegrityError)
+    with pytest.raises(dupg.ModeError, match="world-writable"):
+        dupg.verify(craft("ww.tar", manifest, 0o666))
+    dupg.verify(craft("x.tar", manifest, 0o755)).close()
+    listed = dict(manifest, format=3, files=[dict(manifest["files"][0], mode="4755")])
+    with dupg.verify(craft("listed.tar", listed, 0o4755)) as v:
+        assert v.files[0]["mode"] == "4755" and v.file_mode(0) == 0o4755
+    with pytest.raises(dupg.ModeError, match="mode 0755 in the archive, the manifest says 4755"):
+        dupg.verify(craft("differs.tar", listed, 0o755))
+    m.close()
+
+
+def test_manifest_set_file_mode():
+    m = dupg.Manifest("p", "1", ["B"])
+    m.add_file("bin/app", 6, "6bba86c7e069f56d5a10b435f1c8e49c")
+    assert m.format == 1 and m.file_mode(0) == 0o644 and not m.file_mode_listed(0)
+    m.set_file_mode(0, 0o750)
+    assert m.format == 3 and m.file_mode(0) == 0o750 and m.file_mode_listed(0)
+    assert m.to_dict()["files"][0]["mode"] == "0750"
+    with pytest.raises(dupg.BadInputError, match="above 7777"):
+        m.set_file_mode(0, 0o17777)
+    with pytest.raises(dupg.BadInputError, match="no file 3"):
+        m.set_file_mode(3, 0o755)
+    again = dupg.Manifest.parse(m.to_json())
+    assert again.file_mode(0) == 0o750 and again == m
+
+
+@pytest.mark.parametrize("method, name", [(zipfile.ZIP_LZMA, "lzma"), (zipfile.ZIP_BZIP2, "bzip")])
+@pytest.mark.parametrize("member", ["empty", "bin/app"])
+def test_zip_methods(tmp_path, method, name, member):
+    import json
+    body = {"empty": b"", "bin/app": b"#!/bin/sh\necho app\n"}
+    files = [{"path": p, "size": len(b), "xxh128": xxh128_of(tmp_path, b)} for p, b in body.items()]
+    manifest = json.dumps({"format": 1, "name": "z", "version": "1", "hw": ["B"], "files": files})
+    ok = tmp_path / "ok.zip"
+    with zipfile.ZipFile(str(ok), "w") as z:
+        z.writestr("manifest.json", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("empty", body["empty"], compress_type=zipfile.ZIP_STORED)
+        z.writestr("bin/app", body["bin/app"], compress_type=zipfile.ZIP_DEFLATED)
+    dupg.verify(ok).close()
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(str(bad), "w") as z:
+        z.writestr("manifest.json", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        for p, b in body.items():
+            z.writestr(p, b, compress_type=method if p == member else zipfile.ZIP_STORED)
+    assert dupg.read_manifest(bad)["name"] == "z"
+    with pytest.raises(dupg.UnsupportedError,
+                       match=r"bad\.zip: %s: zip compression method %s is not supported \(only "
+                             r"stored and deflate" % (member, name)):
+        dupg.verify(bad)
+    whole = tmp_path / "whole.zip"
+    with zipfile.ZipFile(str(whole), "w", compression=method) as z:
+        z.writestr("manifest.json", manifest)
+    with pytest.raises(dupg.UnsupportedError, match="manifest.json: zip compression method " + name):
+        dupg.read_manifest(whole)
+
+
+def xxh128_of(tmp_path, data):
+    f = tmp_path / "digest.tmp"
+    f.write_bytes(data)
+    try:
+        return dupg.file_xxh128(f)
+    finally:
+        f.unlink()

@@ -529,13 +529,14 @@ static const char usage_text[] =
 	"version per hardware type of its store). Malformed and replayed messages are\n"
 	"rejected and counted. R is CPU,MEMORY,STORAGE,BANDWIDTH_MBPS,LATENCY_MS,LOSS (shares\n"
 	"in [0, 1], Mbit/s, ms) for dupg_score.\n"
-	"DIR is the node's store: DIR/.list is its path list. Once the region's membership has\n"
-	"not changed for --settle periods (default K), the virtual server downloads PATH (a task path, /v1/packages/NAME) from the\n"
-	"management server URL, verified (dupg/fetch.h), installs it, and serves DIR with\n"
-	"`PROGRAM --packages DIR` (default dupg-server) on ADDR, announcing its URL as the\n"
-	"entry \"@url\". A member fetches from the virtual server once it announces a newer\n"
-	"version for one of the member's hardware types, failing over to URL. A download is\n"
-	"installed by the crash-safe prune of `dupg-sim prune --apply` (DIR/.new.list).\n"
+	"DIR is the node's store: DIR/.list is its path list. Once the region's membership\n"
+	"has not changed for --settle periods (default K), the virtual server downloads PATH\n"
+	"(a task path, /v1/packages/NAME) from the management server URL, verified\n"
+	"(dupg/fetch.h), installs it, and serves DIR with `PROGRAM --packages DIR` (default\n"
+	"dupg-server) on ADDR, announcing its URL as the entry \"@url\". A member fetches\n"
+	"from the virtual server once it announces a newer version for one of the member's\n"
+	"hardware types, failing over to URL. A download is installed by the crash-safe\n"
+	"prune of `dupg-sim prune --apply` (DIR/.new.list).\n"
 	"The node ends when it holds the package and every alive member announced it, or\n"
 	"after --max-periods (default 300), and prints one JSON line: id, region, score, done,\n"
 	"have, leader, epoch, source (\"server\" or the virtual server's id), bytes,\n"
@@ -675,8 +676,8 @@ int cli_node(int argc, char **argv)
 	}
 	dupg_region_free(n.region);
 	n.region = NULL;
-	if ((rc = dupg_region_new(&n.region, n.region_id, &ro)) != 0 || reload_store(&n) != 0 ||
-	    node_mcast_open(&n.mc, n.group, n.iface) != 0) {
+	if ((rc = dupg_region_new(&n.region, n.region_id, &ro)) != 0 ||
+	    node_mcast_open(&n.mc, n.group, n.iface) != 0 || reload_store(&n) != 0) {
 		if (rc != 0)
 			cli_lib_fail(rc);
 		rc = 1;

@@ -152,6 +152,30 @@ verified() {
 	done
 }
 
+# bad input: one line naming the option or the file, nothing on stdout
+# bad_node NAME NEEDLE OPTION...: the node refuses these options
+bad_node() {
+	local name=$1 needle=$2 out err
+	shift 2
+	out=$("$SIM" node --id x --region 0 --group 239.1.0.9:5009 --iface 127.0.9.2 \
+		--resources 0.5,0.5,0.5,100,10,0 --period 100 --server "$URL" --store "$W/none" \
+		--package /v1/packages/pkg-v3.tar "$@" 2>"$W/bad.err") && { bad "$name: accepted"; return; }
+	err=$(cat "$W/bad.err")
+	if [ -z "$out" ] && [ "$(wc -l <"$W/bad.err")" -eq 1 ] && grep -qF -- "$needle" <<<"$err"; then
+		ok "$name"
+	else
+		bad "$name: $err"
+	fi
+}
+bad_node "bad input: a group that is not multicast" 'not an IPv4 multicast address' --group 10.0.0.1:5000
+bad_node "bad input: a group without a port" 'ADDRESS:PORT' --group 239.1.0.9
+bad_node "bad input: an interface that is no address" '--iface "eth0"' --iface eth0
+bad_node "bad input: five resources" 'six numbers' --resources 0.5,0.5,0.5,100,10
+bad_node "bad input: a loss share over 1" 'loss 1.5' --resources 0.5,0.5,0.5,100,10,1.5
+bad_node "bad input: a period under 10 ms" '--period "5"' --period 5
+bad_node "bad input: a store without its list names the list" "$W/none/.list"
+bad_node "bad input: a package path without a file name" '--package "/v1/packages/"' --package /v1/packages/
+
 LAST=$((NODES - 1))
 ids() { local r=$1 k; for k in $(seq 0 "$LAST"); do printf 'r%sn%s ' "$r" "$k"; done; }
 
@@ -211,6 +235,9 @@ if verified A $(ids 0) $(ids 1); then ok "A: every node's package verifies and i
 served=$(metric dupg_package_bytes_served_total)
 [ "$served" -eq $((2 * SIZE)) ] && ok "A: the management server sent the package once per region ($served bytes)" \
 	|| bad "A: the management server sent $served bytes, not 2 x $SIZE"
+requests=$(metric 'dupg_http_requests_total{endpoint="package",code="200"}')
+[ "$requests" -eq 2 ] && ok "A: two package requests answered by the management server, one per region" \
+	|| bad "A: the management server answered $requests package requests, not 2"
 REPLAYED=$(sed -n 's/^sent //p' "$W/inject.out")
 [ -n "$REPLAYED" ] || bad "A: the injector: $(cat "$W/inject.out")"
 check "A: junk and replays are rejected and counted, never fatal" A "

@@ -669,17 +669,13 @@ int cli_node(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
+	/* the id as the region takes it (heard again, in the first real period, by step()) */
 	if (dupg_region_heard(n.region, n.id, n.score, 0) != 0) {
 		cli_fail("node: --id \"%s\": %s", n.id, dupg_error_last());
 		rc = 2;
 		goto out;
 	}
-	dupg_region_free(n.region);
-	n.region = NULL;
-	if ((rc = dupg_region_new(&n.region, n.region_id, &ro)) != 0 ||
-	    node_mcast_open(&n.mc, n.group, n.iface) != 0 || reload_store(&n) != 0) {
-		if (rc != 0)
-			cli_lib_fail(rc);
+	if (node_mcast_open(&n.mc, n.group, n.iface) != 0 || reload_store(&n) != 0) {
 		rc = 1;
 		goto out;
 	}

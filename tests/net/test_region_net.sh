@@ -174,6 +174,7 @@ bad_node "bad input: five resources" 'six numbers' --resources 0.5,0.5,0.5,100,1
 bad_node "bad input: a loss share over 1" 'loss 1.5' --resources 0.5,0.5,0.5,100,10,1.5
 bad_node "bad input: a period under 10 ms" '--period "5"' --period 5
 bad_node "bad input: a store without its list names the list" "$W/none/.list"
+bad_node "bad input: an empty id" '--id ""' --id ''
 bad_node "bad input: a package path without a file name" '--package "/v1/packages/"' --package /v1/packages/
 
 LAST=$((NODES - 1))
@@ -265,6 +266,7 @@ if [ -z "${DUPG_VALGRIND:-}" ]; then
 	sleep 1
 	KILLED=$("$PY" -c "import time; print(int(time.time() * 1000) // $PERIOD)")
 	kill -9 "$LEADER_PID"
+	wait "$LEADER_PID" 2>/dev/null || true
 	[ "$started" -eq 1 ] || bad "B: no member started fetching from the virtual server"
 	wait_nodes 90
 	check "B: a new virtual server elected within three periods of the kill, every other node converges" B "

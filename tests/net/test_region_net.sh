@@ -194,7 +194,7 @@ rx.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 rx.bind((group, port))
 rx.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
               socket.inet_aton(group) + socket.inet_aton("127.0.1.100"))
-rx.settimeout(5)
+rx.settimeout(60)
 tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 tx.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("127.0.1.100"))
 tx.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 1)

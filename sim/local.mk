@@ -78,7 +78,17 @@ sim_dupg_sim_SOURCES = \
 	sim/run.c \
 	sim/draw.h \
 	sim/draw.c
-sim_dupg_sim_LDADD = libdupg/libdupg.la $(DUPG_UTIL_LIBS) $(ARCHIVE_LIBS) $(JSONC_LIBS) -lm
+# dupg-sim node: one node of a region on a real network (multicast, dupg-server as its HTTP side)
+sim_dupg_sim_SOURCES += \
+	sim/node/node.h \
+	sim/node/node.c \
+	sim/node/obtain.h \
+	sim/node/obtain.c \
+	sim/node/mcast.h \
+	sim/node/mcast.c \
+	sim/node/serve.h \
+	sim/node/serve.c
+sim_dupg_sim_LDADD = libdupg/libdupg.la $(DUPG_UTIL_LIBS) $(ARCHIVE_LIBS) $(JSONC_LIBS) -lm -lpthread
 sim_dupg_sim_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sim $(DUPG_UTIL_CPPFLAGS) $(ARCHIVE_CFLAGS) $(JSONC_CFLAGS)
 
 # Shipped topologies and scenarios; the layer list and its checker.

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "draw.h"
+#include "node/node.h"
 #include "dupg.h"
 #include "run.h"
 #include "stage/stage.h"
@@ -42,6 +43,9 @@ static const struct command commands[] = {
 	  "run SCENARIO [--seed N] [--fail DEVICE:stage|switch|health]... [--report FILE|--json]\n"
 	  "                [--cut PKG] [--corrupt PKG] [--crash STEP] [--workdir DIR] [--keep]\n"
 	  "                [--no-fsync] [--link] [--trust] [--sites N] [--halt-threshold X] [--quiet]" },
+	{ "node", cli_node,
+	  "node --id ID --region N --group ADDR:PORT --iface ADDR --resources R --period MS\n"
+	  "                --server URL --store DIR --package PATH [--rogue] ...   one node of a region on a real network" },
 	{ "draw", sim_draw_main,
 	  "draw SITE --report FILE | draw SCENARIO [--site ID]   Graphviz DOT of a site" },
 };

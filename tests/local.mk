@@ -71,6 +71,11 @@ EXTRA_DIST += tests/cli/test_sign.sh
 TESTS += tests/cli/test_fetch.sh
 EXTRA_DIST += tests/cli/test_fetch.sh tests/fetch/httpd.py
 
+# dupg-sim node on a real network: two regions of node processes and a
+# dupg-server in a private network namespace (SKIP where none can be made).
+TESTS += tests/net/test_region_net.sh
+EXTRA_DIST += tests/net/test_region_net.sh
+
 # Every public header compiles alone as C99 with -pedantic.
 TESTS += tests/check-headers.sh
 EXTRA_DIST += tests/check-headers.sh tests/data

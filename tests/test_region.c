@@ -670,10 +670,14 @@ static void test_announce_malformed(void)
 	REDO; m[0] = 'X';
 	expect_error(dupg_announce_decode(&b, m, len), DUPG_EFORMAT, "bad magic");
 	CU_ASSERT_PTR_NULL(b);
-	REDO; m[4] = 2;
-	expect_error(dupg_announce_decode(&b, m, len), DUPG_EUNSUPPORTED, "format version 2");
-	REDO; m[5] = 2;
-	expect_error(dupg_announce_decode(&b, m, len), DUPG_EFORMAT, "unknown flags");
+	REDO; m[4] = 3;
+	expect_error(dupg_announce_decode(&b, m, len), DUPG_EUNSUPPORTED, "format version 3");
+	REDO; m[4] = 0;
+	expect_error(dupg_announce_decode(&b, m, len), DUPG_EUNSUPPORTED, "format version 0");
+	REDO; m[5] = 4;
+	expect_error(dupg_announce_decode(&b, m, len), DUPG_EFORMAT, "unknown flags 0x04");
+	REDO; m[5] = 2; /* a URL flag in version 1 */
+	expect_error(dupg_announce_decode(&b, m, len), DUPG_EFORMAT, "in a version-1 message");
 	REDO; m[26] = 0xff;
 	expect_error(dupg_announce_decode(&b, m, len), DUPG_EFORMAT, "score");
 	REDO; m[30] = 0; m[31] = 0; /* empty sender */
@@ -712,20 +716,19 @@ static void test_announce_malformed(void)
  * bytes (the format has one encoding per message); random bytes never
  * crash. Bounded: a message of ~60 bytes, 8 masks, 2,000 random buffers.
  */
-static void test_announce_fuzz(void)
+static void fuzz_one(const dupg_announce *a)
 {
 	static const unsigned char masks[] = { 0x01, 0x02, 0x04, 0x08, 0x10, 0x40, 0x80, 0xff };
-	dupg_announce *a = ann("site-7", 1, 3, 4, 777, 1, "1.2.3"), *b;
+	dupg_announce *b;
 	unsigned char *good = NULL, m[DUPG_ANNOUNCE_MAX_BYTES];
 	uint64_t rng = 42;
 	size_t len, i, k, decoded = 0, refused = 0;
 	int rc;
 
-	CU_ASSERT_EQUAL(dupg_announce_add(a, "rru", "9"), 0);
 	CU_ASSERT_EQUAL_FATAL(dupg_announce_encode(&good, &len, a), 0);
 	for (i = 0; i < len; i++) {
 		b = NULL;
-		CU_ASSERT_EQUAL(dupg_announce_decode(&b, good, i), i < 5 || good[4] == 1 ? DUPG_EFORMAT : 0);
+		CU_ASSERT_EQUAL(dupg_announce_decode(&b, good, i), DUPG_EFORMAT);
 		CU_ASSERT_PTR_NULL(b);
 	}
 	for (i = 0; i < len; i++)
@@ -759,13 +762,259 @@ static void test_announce_fuzz(void)
 			m[k] = (unsigned char)dupg__rng_next(&rng);
 		if (i % 2 == 0 && n >= 5)
 			memcpy(m, "DUPA\x01", 5); /* get past the magic half the time */
+		if (i % 4 == 2 && n >= 6) {
+			m[4] = 2; /* and a quarter of the time as version 2 with a URL */
+			m[5] = (unsigned char)(m[5] | 2);
+		}
 		b = NULL;
 		rc = dupg_announce_decode(&b, m, n);
 		CU_ASSERT(rc == 0 || rc == DUPG_EFORMAT || rc == DUPG_EUNSUPPORTED);
 		dupg_announce_free(b);
 	}
 	dupg_free(good);
+}
+
+static void test_announce_fuzz(void)
+{
+	dupg_announce *a = ann("site-7", 1, 3, 4, 777, 1, "1.2.3");
+
+	CU_ASSERT_EQUAL(dupg_announce_add(a, "rru", "9"), 0);
+	fuzz_one(a); /* version 1 */
+	CU_ASSERT_EQUAL(dupg_announce_set_url(a, "http://127.0.0.9:41234"), 0);
+	fuzz_one(a); /* version 2 */
 	dupg_announce_free(a);
+}
+
+/* ---- the serving URL (format version 2) ---------------------------------- */
+
+/* ann("n1", 3, 2, 9, 500, 0, "1.0") as version 1: 46 bytes, what libdupg always wrote. */
+static const unsigned char v1_n1[] = "DUPA\x01\x00" "\0\0\0\x03" "\0\0\0\0\0\0\0\x02"
+	"\0\0\0\0\0\0\0\x09" "\0\0\x01\xf4" "\0\x02" "n1" "\0\x01" "\0\x03" "bbu"
+	"\0\x03" "1.0";
+#define V1_N1_LEN (sizeof(v1_n1) - 1)
+
+static unsigned char *encoded(size_t *len, const dupg_announce *a)
+{
+	unsigned char *buf = NULL;
+
+	*len = 0;
+	CU_ASSERT_EQUAL_FATAL(dupg_announce_encode(&buf, len, a), 0);
+	return buf;
+}
+
+static void test_announce_url_round_trip(void)
+{
+	static const char url[] = "http://127.0.0.1:8080/";
+	dupg_announce *a = ann("n1", 3, 2, 9, 500, 0, "1.0"), *b = NULL;
+	unsigned char *buf, *again;
+	size_t len, alen;
+
+	/* without a URL: version 1, byte for byte */
+	CU_ASSERT_PTR_NULL(dupg_announce_url(a));
+	buf = encoded(&len, a);
+	CU_ASSERT_EQUAL(len, V1_N1_LEN);
+	CU_ASSERT(len == V1_N1_LEN && memcmp(buf, v1_n1, len) == 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_announce_decode(&b, buf, len), 0);
+	CU_ASSERT_PTR_NULL(dupg_announce_url(b));
+	dupg_announce_free(b);
+	dupg_free(buf);
+
+	/* with one: version 2, flag 0x02, the URL after the hardware types */
+	CU_ASSERT_EQUAL(dupg_announce_set_url(a, url), 0);
+	CU_ASSERT_STRING_EQUAL(dupg_announce_url(a), url);
+	buf = encoded(&len, a);
+	CU_ASSERT_EQUAL_FATAL(len, V1_N1_LEN + 2 + strlen(url));
+	CU_ASSERT_EQUAL(memcmp(buf, "DUPA\x02\x02", 6), 0);
+	CU_ASSERT_EQUAL(memcmp(buf + 6, v1_n1 + 6, V1_N1_LEN - 6), 0);
+	CU_ASSERT_EQUAL(buf[V1_N1_LEN], 0);
+	CU_ASSERT_EQUAL(buf[V1_N1_LEN + 1], strlen(url));
+	CU_ASSERT_EQUAL(memcmp(buf + V1_N1_LEN + 2, url, strlen(url)), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_announce_decode(&b, buf, len), 0);
+	CU_ASSERT_STRING_EQUAL(dupg_announce_url(b), url);
+	CU_ASSERT_STRING_EQUAL(dupg_announce_sender(b), "n1");
+	CU_ASSERT_EQUAL(dupg_announce_leader(b), 0);
+	CU_ASSERT_STRING_EQUAL(dupg_announce_find(b, "bbu"), "1.0");
+	again = encoded(&alen, b);
+	CU_ASSERT(alen == len && memcmp(again, buf, len) == 0);
+	dupg_free(again);
+	dupg_announce_free(b);
+	dupg_free(buf);
+
+	/* a leader with a URL: both flags */
+	dupg_announce_free(a);
+	a = ann("n1", 3, 2, 9, 500, 1, "1.0");
+	CU_ASSERT_EQUAL(dupg_announce_set_url(a, "x"), 0);
+	CU_ASSERT_EQUAL(dupg_announce_set_url(a, url), 0); /* replaced, not added */
+	buf = encoded(&len, a);
+	CU_ASSERT_EQUAL(len, V1_N1_LEN + 2 + strlen(url));
+	CU_ASSERT_EQUAL(buf[5], 3);
+	CU_ASSERT_EQUAL_FATAL(dupg_announce_decode(&b, buf, len), 0);
+	CU_ASSERT_EQUAL(dupg_announce_leader(b), 1);
+	CU_ASSERT_STRING_EQUAL(dupg_announce_url(b), url);
+	dupg_announce_free(b);
+	dupg_free(buf);
+
+	/* removed again: version 1 again, the same bytes as never set (but the leader flag) */
+	CU_ASSERT_EQUAL(dupg_announce_set_url(a, NULL), 0);
+	CU_ASSERT_PTR_NULL(dupg_announce_url(a));
+	buf = encoded(&len, a);
+	CU_ASSERT_EQUAL(len, V1_N1_LEN);
+	CU_ASSERT_EQUAL(memcmp(buf, "DUPA\x01\x01", 6), 0);
+	CU_ASSERT(len == V1_N1_LEN && memcmp(buf + 6, v1_n1 + 6, len - 6) == 0);
+	dupg_free(buf);
+	dupg_announce_free(a);
+	CU_ASSERT_PTR_NULL(dupg_announce_url(NULL));
+}
+
+/* Bad URLs are refused, and leave the one set before. */
+static void test_announce_url_refused(void)
+{
+	dupg_announce *a = ann("n1", 3, 2, 9, 500, 0, "1.0");
+	char big[DUPG_ANNOUNCE_URL_MAX_BYTES + 2];
+
+	CU_ASSERT_EQUAL(dupg_announce_set_url(a, "http://keep/"), 0);
+	expect_error(dupg_announce_set_url(a, ""), DUPG_EINVAL, "serving URL \"\" is empty");
+	expect_error(dupg_announce_set_url(a, "http://a b/"), DUPG_EINVAL, "byte 0x20 at 8");
+	expect_error(dupg_announce_set_url(a, "http://\x7f/"), DUPG_EINVAL, "byte 0x7f at 7");
+	expect_error(dupg_announce_set_url(a, "http://h\xc3\xa9/"), DUPG_EINVAL, "not printable ASCII");
+	expect_error(dupg_announce_set_url(a, "http://h/\t"), DUPG_EINVAL, "byte 0x09 at 9");
+	memset(big, 'u', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	expect_error(dupg_announce_set_url(a, big), DUPG_EINVAL, "over the 256-byte limit");
+	big[DUPG_ANNOUNCE_URL_MAX_BYTES] = '\0'; /* 256 bytes: the most */
+	CU_ASSERT_STRING_EQUAL(dupg_announce_url(a), "http://keep/");
+	CU_ASSERT_EQUAL(dupg_announce_set_url(a, big), 0);
+	CU_ASSERT_EQUAL(strlen(dupg_announce_url(a)), DUPG_ANNOUNCE_URL_MAX_BYTES);
+	expect_error(dupg_announce_set_url(NULL, "http://h/"), DUPG_EINVAL, "a is NULL");
+	dupg_announce_free(a);
+}
+
+/* The URL counts toward DUPG_ANNOUNCE_MAX_BYTES, whichever comes first. */
+static void test_announce_url_size_limit(void)
+{
+	dupg_announce *a = ann("s", 0, 0, 0, 0, 0, NULL), *b = NULL;
+	char hw[32], url[DUPG_ANNOUNCE_URL_MAX_BYTES + 1];
+	unsigned char *buf;
+	size_t len, i, n = 0, n_url = 0;
+	int rc = 0;
+
+	memset(url, 'u', DUPG_ANNOUNCE_URL_MAX_BYTES);
+	url[DUPG_ANNOUNCE_URL_MAX_BYTES] = '\0';
+	/* types up to the limit, then no room for a URL */
+	for (i = 0; i < 1000 && rc == 0; i++) {
+		snprintf(hw, sizeof(hw), "hw%03zu", i);
+		rc = dupg_announce_add(a, hw, "1.0.0");
+		n += rc == 0;
+	}
+	expect_error(dupg_announce_set_url(a, url), DUPG_EINVAL, "over the 1400-byte limit");
+	CU_ASSERT_PTR_NULL(dupg_announce_url(a));
+	buf = encoded(&len, a);
+	CU_ASSERT_EQUAL(buf[4], 1);
+	dupg_free(buf);
+	dupg_announce_free(a);
+	/* the URL first: fewer types fit, and the message stays within the limit */
+	a = ann("s", 0, 0, 0, 0, 0, NULL);
+	CU_ASSERT_EQUAL(dupg_announce_set_url(a, url), 0);
+	for (i = 0, rc = 0; i < 1000 && rc == 0; i++) {
+		snprintf(hw, sizeof(hw), "hw%03zu", i);
+		rc = dupg_announce_add(a, hw, "1.0.0");
+		n_url += rc == 0;
+	}
+	expect_error(rc, DUPG_EINVAL, "over the 1400-byte limit");
+	CU_ASSERT(n_url < n);
+	buf = encoded(&len, a);
+	CU_ASSERT(len <= DUPG_ANNOUNCE_MAX_BYTES && len > DUPG_ANNOUNCE_MAX_BYTES - 14);
+	CU_ASSERT_EQUAL_FATAL(dupg_announce_decode(&b, buf, len), 0);
+	CU_ASSERT_EQUAL(dupg_announce_hw_count(b), n_url);
+	CU_ASSERT_STRING_EQUAL(dupg_announce_url(b), url);
+	/* a shorter URL in place of the longest one frees room; removing it frees more */
+	CU_ASSERT_EQUAL(dupg_announce_set_url(a, "http://h/"), 0);
+	CU_ASSERT_EQUAL(dupg_announce_add(a, "hwX", "1.0.0"), 0);
+	CU_ASSERT_EQUAL(dupg_announce_set_url(a, NULL), 0);
+	dupg_free(buf);
+	buf = encoded(&len, a);
+	CU_ASSERT_EQUAL(buf[4], 1);
+	CU_ASSERT(len <= DUPG_ANNOUNCE_MAX_BYTES);
+	dupg_free(buf);
+	dupg_announce_free(b);
+	dupg_announce_free(a);
+}
+
+/* Every way the URL field can be wrong, each refused with what it names. */
+static void test_announce_url_malformed(void)
+{
+	unsigned char m[V1_N1_LEN + 2 + 2 * DUPG_ANNOUNCE_URL_MAX_BYTES];
+	dupg_announce *b = (dupg_announce *)&b;
+	const size_t len = V1_N1_LEN + 2 + 9; /* "http://h/" at V1_N1_LEN + 2 */
+	size_t i;
+
+#define REDO2 do { memcpy(m, v1_n1, V1_N1_LEN); m[4] = 2; m[5] = 2; \
+		m[V1_N1_LEN] = 0; m[V1_N1_LEN + 1] = 9; memcpy(m + V1_N1_LEN + 2, "http://h/", 9); } while (0)
+	REDO2;
+	CU_ASSERT_EQUAL_FATAL(dupg_announce_decode(&b, m, len), 0);
+	CU_ASSERT_STRING_EQUAL(dupg_announce_url(b), "http://h/");
+	dupg_announce_free(b);
+	b = (dupg_announce *)&b;
+	/* the flags and the version disagree */
+	REDO2; m[4] = 1;
+	expect_error(dupg_announce_decode(&b, m, len), DUPG_EFORMAT, "flag 0x02 (a serving URL) in a version-1");
+	CU_ASSERT_PTR_NULL(b);
+	REDO2; m[5] = 0;
+	expect_error(dupg_announce_decode(&b, m, len), DUPG_EFORMAT, "version-2 message without flag 0x02");
+	REDO2; m[5] = 1; /* a leader, still no URL flag */
+	expect_error(dupg_announce_decode(&b, m, len), DUPG_EFORMAT, "version-2 message without flag 0x02");
+	REDO2; m[5] = 6;
+	expect_error(dupg_announce_decode(&b, m, len), DUPG_EFORMAT, "unknown flags 0x06");
+	REDO2; m[4] = 3;
+	expect_error(dupg_announce_decode(&b, m, len), DUPG_EUNSUPPORTED, "reads 1 and 2");
+	/* version 1 with a URL after it but no flag: trailing bytes */
+	REDO2; m[4] = 1; m[5] = 0;
+	expect_error(dupg_announce_decode(&b, m, len), DUPG_EFORMAT, "11 bytes after the end");
+	/* truncated: in the length, in the bytes; every cut */
+	for (i = 0; i < len; i++) {
+		REDO2;
+		b = (dupg_announce *)&b;
+		CU_ASSERT_EQUAL(dupg_announce_decode(&b, m, i), DUPG_EFORMAT);
+		CU_ASSERT_PTR_NULL(b);
+	}
+	REDO2;
+	expect_error(dupg_announce_decode(&b, m, V1_N1_LEN), DUPG_EFORMAT, "the serving URL needs 2 more bytes");
+	expect_error(dupg_announce_decode(&b, m, V1_N1_LEN + 1), DUPG_EFORMAT, "the serving URL needs 1 more");
+	expect_error(dupg_announce_decode(&b, m, len - 1), DUPG_EFORMAT, "the serving URL needs 1 more");
+	REDO2; m[V1_N1_LEN + 1] = 200;
+	expect_error(dupg_announce_decode(&b, m, len), DUPG_EFORMAT, "the serving URL needs 191 more");
+	/* trailing bytes after the URL */
+	REDO2; m[len] = 'x';
+	expect_error(dupg_announce_decode(&b, m, len + 1), DUPG_EFORMAT, "1 bytes after the end of the message (at byte 57)");
+	REDO2; m[V1_N1_LEN + 1] = 8; /* the URL one byte shorter: its last byte trails */
+	expect_error(dupg_announce_decode(&b, m, len), DUPG_EFORMAT, "1 bytes after the end");
+	/* empty, bad bytes */
+	REDO2; m[V1_N1_LEN + 1] = 0;
+	expect_error(dupg_announce_decode(&b, m, V1_N1_LEN + 2), DUPG_EFORMAT, "byte 46: the serving URL is empty");
+	REDO2; m[V1_N1_LEN + 2 + 4] = ' ';
+	expect_error(dupg_announce_decode(&b, m, len), DUPG_EFORMAT, "serving URL has byte 0x20 at 4");
+	REDO2; m[V1_N1_LEN + 2 + 7] = 0;
+	expect_error(dupg_announce_decode(&b, m, len), DUPG_EFORMAT, "byte 0x00 at 7");
+	REDO2; m[V1_N1_LEN + 2] = 0x80;
+	expect_error(dupg_announce_decode(&b, m, len), DUPG_EFORMAT, "byte 0x80 at 0");
+	REDO2; m[len - 1] = 0x7f;
+	expect_error(dupg_announce_decode(&b, m, len), DUPG_EFORMAT, "byte 0x7f at 8");
+	REDO2; m[len - 1] = '\n';
+	expect_error(dupg_announce_decode(&b, m, len), DUPG_EFORMAT, "byte 0x0a at 8");
+	/* the longest URL decodes; one byte more is refused */
+	REDO2;
+	m[V1_N1_LEN] = DUPG_ANNOUNCE_URL_MAX_BYTES >> 8;
+	m[V1_N1_LEN + 1] = DUPG_ANNOUNCE_URL_MAX_BYTES & 0xff;
+	memset(m + V1_N1_LEN + 2, 'u', DUPG_ANNOUNCE_URL_MAX_BYTES + 1);
+	b = NULL;
+	CU_ASSERT_EQUAL(dupg_announce_decode(&b, m, V1_N1_LEN + 2 + DUPG_ANNOUNCE_URL_MAX_BYTES), 0);
+	CU_ASSERT_EQUAL(strlen(dupg_announce_url(b)), DUPG_ANNOUNCE_URL_MAX_BYTES);
+	dupg_announce_free(b);
+	m[V1_N1_LEN + 1]++;
+	expect_error(dupg_announce_decode(&b, m, V1_N1_LEN + 2 + DUPG_ANNOUNCE_URL_MAX_BYTES + 1),
+		     DUPG_EFORMAT, "the serving URL is 257 bytes, over the 256-byte limit");
+	CU_ASSERT_PTR_NULL(b);
+#undef REDO2
 }
 
 /* A decoded message goes into a region; a flipped one is refused before it can change anything. */
@@ -823,6 +1072,10 @@ int main(void)
 		{ "announcement: malformed messages", test_announce_malformed },
 		{ "announcement: truncations, byte flips, random bytes", test_announce_fuzz },
 		{ "announcement: into a region", test_announce_into_region },
+		{ "announcement: the serving URL, round trip, version 1 kept", test_announce_url_round_trip },
+		{ "announcement: bad serving URLs refused", test_announce_url_refused },
+		{ "announcement: the serving URL and the size limit", test_announce_url_size_limit },
+		{ "announcement: malformed serving URLs", test_announce_url_malformed },
 		{ "election result names", test_names },
 		CU_TEST_INFO_NULL,
 	};

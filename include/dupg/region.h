@@ -64,14 +64,17 @@
  * both ends with the same leader.
  *
  * **Messages.** An announcement (sender, region, epoch, period, score, a
- * leader flag, and the latest version per hardware type) is encoded into at
- * most ::DUPG_ANNOUNCE_MAX_BYTES, a UDP datagram that needs no fragmenting.
+ * leader flag, the latest version per hardware type, and optionally the URL
+ * where the sender serves its packages) is encoded into at most
+ * ::DUPG_ANNOUNCE_MAX_BYTES, a UDP datagram that needs no fragmenting.
  * The format, all integers big-endian:
  *
  *     offset size  field
  *     0      4     magic "DUPA"
- *     4      1     format version (1)
- *     5      1     flags: bit 0 = the sender is the virtual server; others 0
+ *     4      1     format version: 1, or 2 when a serving URL follows
+ *     5      1     flags: bit 0 = the sender is the virtual server;
+ *                  bit 1 = a serving URL follows (set in version 2 only,
+ *                  always set there); others 0
  *     6      4     region
  *     10     8     epoch
  *     18     8     period
@@ -80,12 +83,20 @@
  *            2     number of hardware types h, then h times:
  *            2+k   hardware type length k and its bytes
  *            2+v   version length v and its bytes
+ *            2+u   (flag bit 1 only) serving URL length u and its bytes
  *
  * Strings are non-empty UTF-8 without NUL and within DUPG_ID_MAX_BYTES,
  * DUPG_HW_MAX_BYTES, DUPG_VERSION_MAX_BYTES; a hardware type appears once.
- * dupg_announce_decode() refuses anything else with ::DUPG_EFORMAT
- * (truncated, trailing bytes, bad magic, flags, strings or score, over the
- * size limit) or ::DUPG_EUNSUPPORTED (another format version).
+ * The serving URL is 1 .. DUPG_ANNOUNCE_URL_MAX_BYTES bytes of printable
+ * ASCII without spaces (0x21 .. 0x7e); libdupg does not parse it further.
+ * dupg_announce_encode() writes version 2 only for a message with a URL, and
+ * version 1 (byte for byte what libdupg wrote before version 2) otherwise, so
+ * receivers that read only version 1 keep reading messages without a URL.
+ * Each message thus has one encoding. dupg_announce_decode() reads versions
+ * 1 and 2 and refuses anything else with ::DUPG_EFORMAT (truncated, trailing
+ * bytes, bad magic, flags, strings, URL or score, bit 1 in a version-1
+ * message or missing from a version-2 one, over the size limit) or
+ * ::DUPG_EUNSUPPORTED (another format version).
  * dupg_region_receive() refuses a message of an older epoch than the
  * region's, or not newer in (epoch, period) than the last one accepted from
  * its sender, with ::DUPG_EEXISTS (a replay: what was heard already, or
@@ -328,10 +339,15 @@ DUPG_EXTERN(int) dupg_region_needs(size_t *out, const dupg_region *r, const dupg
 
 /* ---- the announcement --------------------------------------------------- */
 
-/** The format version dupg_announce_encode() writes. */
-#define DUPG_ANNOUNCE_FORMAT 1
+/**
+ * The newest format version this library reads and writes (it reads 1 and
+ * 2; dupg_announce_encode() writes 2 only for a message with a serving URL).
+ */
+#define DUPG_ANNOUNCE_FORMAT 2
 /** The largest encoded announcement, in bytes. */
 #define DUPG_ANNOUNCE_MAX_BYTES 1400u
+/** The longest serving URL in an announcement, in bytes. */
+#define DUPG_ANNOUNCE_URL_MAX_BYTES 256u
 
 /**
  * An announcement with no versions yet.
@@ -350,6 +366,19 @@ DUPG_EXTERN(void) dupg_announce_free(dupg_announce *a);
  *         DUPG_ANNOUNCE_MAX_BYTES), ::DUPG_EEXISTS (hw twice) or ::DUPG_ENOMEM
  */
 DUPG_EXTERN(int) dupg_announce_add(dupg_announce *a, const char *hw, const char *version);
+
+/**
+ * Set the URL where the sender serves its packages (a virtual server's base
+ * URL, for instance "http://127.0.0.1:8080"); copied. A message with a URL
+ * is encoded as format version 2.
+ * @param url 1 .. DUPG_ANNOUNCE_URL_MAX_BYTES bytes of printable ASCII
+ *        without spaces; NULL removes the URL
+ * @return 0, ::DUPG_EINVAL (a NULL a, a bad URL, or the encoding would pass
+ *         DUPG_ANNOUNCE_MAX_BYTES) or ::DUPG_ENOMEM; on error nothing changed
+ */
+DUPG_EXTERN(int) dupg_announce_set_url(dupg_announce *a, const char *url);
+/** @return the serving URL (borrowed, valid until the next dupg_announce_set_url() on a); NULL when none */
+DUPG_EXTERN(const char *) dupg_announce_url(const dupg_announce *a);
 
 /** @return the sender's id (borrowed, lives as long as a) */
 DUPG_EXTERN(const char *) dupg_announce_sender(const dupg_announce *a);

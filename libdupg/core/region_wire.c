@@ -2,6 +2,7 @@
 /* The region announcement: building it, and its wire format (encode, decode; pure). */
 #include "internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,8 @@
 #include "util/utf8.h"
 
 #define HEAD_BYTES 30u /* magic, format, flags, region, epoch, period, score */
+#define FLAG_LEADER 1u /* the sender is the virtual server */
+#define FLAG_URL 2u    /* a serving URL follows the hardware types (version 2) */
 
 struct dupg_announce {
 	char *sender;
@@ -17,7 +20,8 @@ struct dupg_announce {
 	int leader;
 	char **hw, **ver;
 	size_t nhw, cap;
-	size_t bytes; /* the encoded size so far */
+	char *url;    /* where the sender serves its packages; NULL for none */
+	size_t bytes; /* the encoded size so far (the URL's 2 + u included) */
 };
 
 void dupg_announce_free(dupg_announce *a)
@@ -32,6 +36,7 @@ void dupg_announce_free(dupg_announce *a)
 	}
 	free(a->hw);
 	free(a->ver);
+	free(a->url);
 	free(a->sender);
 	free(a);
 }
@@ -195,6 +200,79 @@ const char *dupg_announce_find(const dupg_announce *a, const char *hw)
 	return i == DUPG_NONE ? NULL : a->ver[i];
 }
 
+/* Why url (len bytes) is not a serving URL, into why; 0 when it is one. */
+static int url_check(const char *url, size_t len, char *why, size_t whysize)
+{
+	size_t i;
+
+	if (len == 0) {
+		snprintf(why, whysize, "is empty");
+		return -1;
+	}
+	if (len > DUPG_ANNOUNCE_URL_MAX_BYTES) {
+		snprintf(why, whysize, "is %zu bytes, over the %u-byte limit", len,
+			 DUPG_ANNOUNCE_URL_MAX_BYTES);
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)url[i];
+
+		if (c < 0x21 || c > 0x7e) {
+			snprintf(why, whysize, "has byte 0x%02x at %zu (not printable ASCII, or a space)", c,
+				 i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Set the URL without checks (the callers checked it); len is its length. */
+static int put_url(dupg_announce *a, const char *url, size_t len)
+{
+	char *u = malloc(len + 1);
+
+	if (u == NULL)
+		return dupg__error_nomem();
+	memcpy(u, url, len);
+	u[len] = '\0';
+	if (a->url != NULL)
+		a->bytes -= 2 + strlen(a->url);
+	free(a->url);
+	a->url = u;
+	a->bytes += 2 + len;
+	return 0;
+}
+
+int dupg_announce_set_url(dupg_announce *a, const char *url)
+{
+	char why[128];
+	size_t len, old;
+
+	if (a == NULL)
+		return dupg__error(DUPG_EINVAL, "dupg_announce_set_url: a is NULL");
+	if (url == NULL) {
+		if (a->url != NULL)
+			a->bytes -= 2 + strlen(a->url);
+		free(a->url);
+		a->url = NULL;
+		return 0;
+	}
+	len = strnlen(url, DUPG_ANNOUNCE_URL_MAX_BYTES + 1);
+	if (url_check(url, len, why, sizeof(why)) != 0)
+		return dupg__error(DUPG_EINVAL, "announcement: serving URL \"%.64s\" %s", url, why);
+	old = a->url == NULL ? 0 : 2 + strlen(a->url);
+	if (a->bytes - old + 2 + len > DUPG_ANNOUNCE_MAX_BYTES)
+		return dupg__error(DUPG_EINVAL, "announcement: serving URL %s would make the message "
+				   "%zu bytes, over the %u-byte limit", url, a->bytes - old + 2 + len,
+				   DUPG_ANNOUNCE_MAX_BYTES);
+	return put_url(a, url, len);
+}
+
+const char *dupg_announce_url(const dupg_announce *a)
+{
+	return a == NULL ? NULL : a->url;
+}
+
 /* ---- encode ------------------------------------------------------------- */
 
 static unsigned char *put_be(unsigned char *p, uint64_t v, unsigned int bytes)
@@ -231,8 +309,9 @@ int dupg_announce_encode(unsigned char **out, size_t *len, const dupg_announce *
 		return dupg__error_nomem();
 	memcpy(buf, "DUPA", 4);
 	p = buf + 4;
-	*p++ = DUPG_ANNOUNCE_FORMAT;
-	*p++ = a->leader ? 1 : 0;
+	/* version 1 when there is no URL: what receivers before version 2 read */
+	*p++ = a->url != NULL ? 2 : 1;
+	*p++ = (unsigned char)((a->leader ? FLAG_LEADER : 0) | (a->url != NULL ? FLAG_URL : 0));
 	p = put_be(p, a->region, 4);
 	p = put_be(p, a->epoch, 8);
 	p = put_be(p, a->period, 8);
@@ -243,6 +322,8 @@ int dupg_announce_encode(unsigned char **out, size_t *len, const dupg_announce *
 		p = put_str(p, a->hw[i]);
 		p = put_str(p, a->ver[i]);
 	}
+	if (a->url != NULL)
+		p = put_str(p, a->url);
 	*out = buf;
 	*len = (size_t)(p - buf);
 	return 0;
@@ -321,14 +402,21 @@ int dupg_announce_decode(dupg_announce **out, const void *buf, size_t len)
 		return dupg__error(DUPG_EFORMAT, "announcement: bad magic (not \"DUPA\")");
 	r.off = 4;
 	format = (unsigned int)get_be(&r, 1);
-	if (format != DUPG_ANNOUNCE_FORMAT)
+	if (format != 1 && format != 2)
 		return dupg__error(DUPG_EUNSUPPORTED, "announcement: format version %u (this library "
-				   "reads %d)", format, DUPG_ANNOUNCE_FORMAT);
+				   "reads 1 and 2)", format);
 	if ((rc = need(&r, HEAD_BYTES - 5, "the header")) != 0)
 		return rc;
 	flags = (unsigned int)get_be(&r, 1);
-	if (flags & ~1u)
+	if (flags & ~(FLAG_LEADER | FLAG_URL))
 		return dupg__error(DUPG_EFORMAT, "announcement: byte 5: unknown flags 0x%02x", flags);
+	if (format == 1 && (flags & FLAG_URL))
+		return dupg__error(DUPG_EFORMAT, "announcement: byte 5: flag 0x02 (a serving URL) in a "
+				   "version-1 message");
+	/* one encoding per message: one without a URL is version 1 */
+	if (format == 2 && !(flags & FLAG_URL))
+		return dupg__error(DUPG_EFORMAT, "announcement: byte 5: a version-2 message without "
+				   "flag 0x02 (a serving URL)");
 	region = (uint32_t)get_be(&r, 4);
 	epoch = get_be(&r, 8);
 	period = get_be(&r, 8);
@@ -347,7 +435,7 @@ int dupg_announce_decode(dupg_announce **out, const void *buf, size_t len)
 	a->epoch = epoch;
 	a->period = period;
 	a->score = score;
-	a->leader = (int)(flags & 1u);
+	a->leader = (int)(flags & FLAG_LEADER);
 	/* each pair takes at least 4 bytes, so nhw is bounded by len as well */
 	for (i = 0; i < nhw; i++) {
 		size_t at = r.off;
@@ -362,6 +450,25 @@ int dupg_announce_decode(dupg_announce **out, const void *buf, size_t len)
 		}
 		if ((rc = add_pair(a, s, slen, v, vlen)) != 0)
 			goto fail;
+	}
+	if (flags & FLAG_URL) {
+		char why[128];
+		size_t at = r.off;
+
+		if ((rc = need(&r, 2, "the serving URL")) != 0)
+			goto fail;
+		slen = (size_t)get_be(&r, 2);
+		if ((rc = need(&r, slen, "the serving URL")) != 0)
+			goto fail;
+		s = (const char *)r.b + r.off;
+		if (url_check(s, slen, why, sizeof(why)) != 0) {
+			rc = dupg__error(DUPG_EFORMAT, "announcement: byte %zu: the serving URL %s", at,
+					 why);
+			goto fail;
+		}
+		if ((rc = put_url(a, s, slen)) != 0)
+			goto fail;
+		r.off += slen;
 	}
 	if (r.off != r.len) {
 		rc = dupg__error(DUPG_EFORMAT, "announcement: %zu bytes after the end of the message "

@@ -509,7 +509,8 @@ size_t dupg_py_region_needs(const dupg_region *r, const char *hw, const char *ve
 /* The announcement as bytes; versions a dict of hardware type to version (or None). */
 PyObject *dupg_py_announce_encode(const char *sender, unsigned long long region,
 				  unsigned long long epoch, unsigned long long period,
-				  unsigned long long score, bool leader, PyObject *versions);
+				  unsigned long long score, bool leader, PyObject *versions,
+				  const char *url);
 /* The announcement in data (a bytes-like object) as a dict. */
 PyObject *dupg_py_announce_decode(PyObject *data);
 

@@ -292,7 +292,8 @@ static int dupg_py_announce_pair(void *ctx, PyObject *key, PyObject *value)
 
 PyObject *dupg_py_announce_encode(const char *sender, unsigned long long region,
 				  unsigned long long epoch, unsigned long long period,
-				  unsigned long long score, bool leader, PyObject *versions)
+				  unsigned long long score, bool leader, PyObject *versions,
+				  const char *url)
 {
 	dupg_announce *a = NULL;
 	unsigned char *buf = NULL;
@@ -307,6 +308,7 @@ PyObject *dupg_py_announce_encode(const char *sender, unsigned long long region,
 		return NULL;
 	if ((versions == NULL || versions == Py_None ||
 	     dupg_py_each_pair(versions, "versions", dupg_py_announce_pair, a) == 0) &&
+	    (url == NULL || !DUPG_PY_FAILED(dupg_announce_set_url(a, url))) &&
 	    !DUPG_PY_FAILED(dupg_announce_encode(&buf, &len, a)))
 		out = PyBytes_FromStringAndSize((const char *)buf, (Py_ssize_t)len);
 	dupg_free(buf);
@@ -347,7 +349,8 @@ PyObject *dupg_py_announce_decode(PyObject *data)
 	    dupg_py_put(d, "epoch", PyLong_FromUnsignedLongLong(dupg_announce_epoch(a))) < 0 ||
 	    dupg_py_put(d, "period", PyLong_FromUnsignedLongLong(dupg_announce_period(a))) < 0 ||
 	    dupg_py_put(d, "score", PyLong_FromUnsignedLong(dupg_announce_score(a))) < 0 ||
-	    dupg_py_put(d, "leader", PyBool_FromLong(dupg_announce_leader(a))) < 0)
+	    dupg_py_put(d, "leader", PyBool_FromLong(dupg_announce_leader(a))) < 0 ||
+	    dupg_py_put(d, "url", dupg_py_str(dupg_announce_url(a))) < 0)
 		goto fail;
 	if (dupg_py_put(d, "versions", versions) < 0) {
 		versions = NULL;

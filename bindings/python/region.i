@@ -20,6 +20,8 @@
 %constant unsigned int SCORE_MAX = DUPG_SCORE_MAX;
 /** The largest encoded announcement, in bytes (DUPG_ANNOUNCE_MAX_BYTES). */
 %constant unsigned int ANNOUNCE_MAX_BYTES = DUPG_ANNOUNCE_MAX_BYTES;
+/** The longest serving URL in an announcement, in bytes (DUPG_ANNOUNCE_URL_MAX_BYTES). */
+%constant unsigned int ANNOUNCE_URL_MAX_BYTES = DUPG_ANNOUNCE_URL_MAX_BYTES;
 
 %inline %{
 /**
@@ -37,19 +39,22 @@ PyObject *_score(double cpu, double memory, double storage, double bandwidth_mbp
 
 /**
  * Encode an announcement (dupg_announce_encode()): bytes of at most
- * ANNOUNCE_MAX_BYTES. versions: a dict of hardware type to the latest version.
- * @exception BadInputError for a bad id, string or score, or a message over the limit
+ * ANNOUNCE_MAX_BYTES. versions: a dict of hardware type to the latest version;
+ * url: where the sender serves its packages (dupg_announce_set_url()), or None.
+ * @exception BadInputError for a bad id, string, URL or score, or a message over the limit
  */
 PyObject *_encode_announcement(const char *sender, unsigned long long region,
 			       unsigned long long epoch, unsigned long long period,
-			       unsigned long long score, bool leader, PyObject *versions)
+			       unsigned long long score, bool leader, PyObject *versions,
+			       const char *OPTSTR)
 {
-	return dupg_py_announce_encode(sender, region, epoch, period, score, leader, versions);
+	return dupg_py_announce_encode(sender, region, epoch, period, score, leader, versions, OPTSTR);
 }
 
 /**
  * Decode an announcement (dupg_announce_decode()): a dict with sender,
- * region, epoch, period, score, leader and versions (hardware type to version).
+ * region, epoch, period, score, leader, versions (hardware type to version)
+ * and url (the serving URL, or None).
  * @exception FormatError for a malformed, truncated or oversized message
  * @exception UnsupportedError for another format version
  */
@@ -79,12 +84,15 @@ def score(cpu, memory, storage, bandwidth_mbps, latency_ms, loss, weights=None):
     return _score(cpu, memory, storage, bandwidth_mbps, latency_ms, loss, weights)
 
 
-def encode_announcement(sender, region, epoch, period, score, leader=False, versions=None):
+def encode_announcement(sender, region, epoch, period, score, leader=False, versions=None,
+                        url=None):
     """An announcement as bytes (dupg_announce_encode()), at most ANNOUNCE_MAX_BYTES.
-    versions: a dict of hardware type to the latest version. Raises BadInputError for
-    a bad id, string or score, or a message over the limit; DuplicateError never (a
-    dict has each hardware type once)."""
-    return _encode_announcement(sender, region, epoch, period, score, leader, versions)
+    versions: a dict of hardware type to the latest version. url: where the sender
+    serves its packages (1 to ANNOUNCE_URL_MAX_BYTES printable ASCII bytes, no
+    spaces), or None; with one the message is format version 2, without one version 1.
+    Raises BadInputError for a bad id, string, URL or score, or a message over the
+    limit; DuplicateError never (a dict has each hardware type once)."""
+    return _encode_announcement(sender, region, epoch, period, score, leader, versions, url)
 
 
 class ElectResult(str, _enum.Enum):

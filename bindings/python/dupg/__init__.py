@@ -99,6 +99,7 @@ from .errors import (
 )
 from .core import (
     ANNOUNCE_MAX_BYTES,
+    ANNOUNCE_URL_MAX_BYTES,
     APPLY_STEPS,
     ELECT_RESULTS,
     MANIFEST_FORMAT,

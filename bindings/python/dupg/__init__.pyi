@@ -124,6 +124,7 @@ NEARNESS: Tuple[Nearness, ...]
 ELECT_RESULTS: Tuple[ElectResultName, ...]
 SCORE_MAX: int
 ANNOUNCE_MAX_BYTES: int
+ANNOUNCE_URL_MAX_BYTES: int
 
 
 # Every dict the package returns has its TypedDict here; the keys a dict may
@@ -676,6 +677,7 @@ class Announcement(TypedDict):
     score: int
     leader: bool
     versions: Dict[str, str]
+    url: Optional[str]
 
 
 class ElectResult(str, enum.Enum):
@@ -721,7 +723,8 @@ class Region(_Handle):
 def score(cpu: float, memory: float, storage: float, bandwidth_mbps: float, latency_ms: float,
           loss: float, weights: Optional[Mapping[str, float]] = ...) -> int: ...
 def encode_announcement(sender: str, region: int, epoch: int, period: int, score: int,
-                        leader: bool = ..., versions: Optional[Mapping[str, str]] = ...) -> bytes: ...
+                        leader: bool = ..., versions: Optional[Mapping[str, str]] = ...,
+                        url: Optional[str] = ...) -> bytes: ...
 def decode_announcement(data: bytes) -> Announcement: ...
 def vercmp(a: Optional[str], b: Optional[str]) -> int: ...
 def strerror(code: int) -> str: ...

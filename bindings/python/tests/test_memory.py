@@ -163,7 +163,8 @@ def test_regions_keep_memory_flat():
                 p.join((i * 7919 + k * 104729) % dupg.SCORE_MAX)
             assert p.online == 16 and p.best_node(3) is not None
         msg = dupg.encode_announcement("site-%d" % (i % 50), 1, kept.epoch, i, i % 1000,
-                                       i % 3 == 0, {"bbu": "1.%d" % (i % 9), "rru": "2"})
+                                       i % 3 == 0, {"bbu": "1.%d" % (i % 9), "rru": "2"},
+                                       "http://n%d/" % i if i % 2 else None)
         assert dupg.decode_announcement(msg)["period"] == i
         kept.receive(msg, i)
         kept.elect(i)

@@ -175,29 +175,67 @@ def test_announcement_round_trip():
     assert isinstance(msg, bytes) and msg[:5] == b"DUPA\x01" and len(msg) <= dupg.ANNOUNCE_MAX_BYTES
     assert dupg.decode_announcement(bytearray(msg)) == {
         "sender": "site-1", "region": 7, "epoch": 2, "period": 99, "score": 4242, "leader": True,
-        "versions": {"bbu": "5.1", "rru": "3"}}
+        "versions": {"bbu": "5.1", "rru": "3"}, "url": None}
+
+
+def test_announcement_serving_url():
+    plain = dupg.encode_announcement("site-1", 7, 2, 99, 4242, True, {"bbu": "5.1"})
+    assert dupg.encode_announcement("site-1", 7, 2, 99, 4242, True, {"bbu": "5.1"},
+                                    url=None) == plain
+    url = "http://127.0.0.1:8080/v1"
+    msg = dupg.encode_announcement("site-1", 7, 2, 99, 4242, True, {"bbu": "5.1"}, url=url)
+    # version 2, the URL flag beside the leader's, the URL after the hardware types
+    assert msg[:6] == b"DUPA\x02\x03" and msg[6:len(plain)] == plain[6:]
+    assert msg[len(plain):] == len(url).to_bytes(2, "big") + url.encode()
+    d = dupg.decode_announcement(msg)
+    assert d["url"] == url and d["leader"] is True and d["versions"] == {"bbu": "5.1"}
+    longest = "u" * dupg.ANNOUNCE_URL_MAX_BYTES
+    assert dupg.decode_announcement(
+        dupg.encode_announcement("s", 0, 0, 0, 0, url=longest))["url"] == longest
+    for bad, why in (("", "empty"), ("http://a b/", "0x20"), ("http://\u00e9/", "printable"),
+                     (longest + "u", "over the 256-byte limit")):
+        with pytest.raises(dupg.BadInputError, match=why):
+            dupg.encode_announcement("s", 0, 0, 0, 0, url=bad)
+    with pytest.raises(dupg.BadInputError, match="over the 1400-byte limit"):
+        dupg.encode_announcement("s", 0, 0, 0, 0, False, {"hw%03d" % i: "1.0.0" for i in range(85)},
+                                 url=longest)
+    # the URL's bytes, its flag and the version must agree
+    with pytest.raises(dupg.FormatError, match="in a version-1 message"):
+        dupg.decode_announcement(msg[:4] + b"\x01" + msg[5:])
+    with pytest.raises(dupg.FormatError, match="without flag 0x02"):
+        dupg.decode_announcement(msg[:5] + b"\x01" + msg[6:])
+    with pytest.raises(dupg.FormatError, match="the serving URL has byte 0x20"):
+        dupg.decode_announcement(msg[:-1] + b" ")
+    with pytest.raises(dupg.FormatError, match="after the end"):
+        dupg.decode_announcement(msg + b"/")
+    for i in range(len(plain), len(msg)):
+        with pytest.raises(dupg.FormatError, match="truncated"):
+            dupg.decode_announcement(msg[:i])
 
 
 def test_every_truncation_and_flip_is_refused_or_canonical():
-    msg = dupg.encode_announcement("s", 1, 2, 3, 4, False, {"bbu": "1.0"})
-    for i in range(len(msg)):
-        with pytest.raises(dupg.FormatError):
-            dupg.decode_announcement(msg[:i])
-    for i in range(len(msg)):
-        for mask in (0x01, 0x80, 0xff):
-            bad = bytearray(msg)
-            bad[i] ^= mask
-            try:
-                d = dupg.decode_announcement(bytes(bad))
-            except (dupg.FormatError, dupg.UnsupportedError):
-                continue
-            again = dupg.encode_announcement(d["sender"], d["region"], d["epoch"], d["period"],
-                                             d["score"], d["leader"], d["versions"])
-            assert again == bytes(bad)
+    plain = dupg.encode_announcement("s", 1, 2, 3, 4, False, {"bbu": "1.0"})
+    with_url = dupg.encode_announcement("s", 1, 2, 3, 4, False, {"bbu": "1.0"}, "http://h/")
+    for msg in (plain, with_url):
+        for i in range(len(msg)):
+            with pytest.raises(dupg.FormatError):
+                dupg.decode_announcement(msg[:i])
+        for i in range(len(msg)):
+            for mask in (0x01, 0x80, 0xff):
+                bad = bytearray(msg)
+                bad[i] ^= mask
+                try:
+                    d = dupg.decode_announcement(bytes(bad))
+                except (dupg.FormatError, dupg.UnsupportedError):
+                    continue
+                again = dupg.encode_announcement(d["sender"], d["region"], d["epoch"], d["period"],
+                                                 d["score"], d["leader"], d["versions"], d["url"])
+                assert again == bytes(bad)
+    msg = plain
     with pytest.raises(dupg.FormatError, match="over the 1400-byte limit"):
         dupg.decode_announcement(msg + bytes(dupg.ANNOUNCE_MAX_BYTES))
-    with pytest.raises(dupg.UnsupportedError, match="format version 2"):
-        dupg.decode_announcement(msg[:4] + b"\x02" + msg[5:])
+    with pytest.raises(dupg.UnsupportedError, match="format version 3"):
+        dupg.decode_announcement(msg[:4] + b"\x03" + msg[5:])
     with pytest.raises(dupg.ArgumentError):
         dupg.decode_announcement("DUPA")
 

@@ -243,6 +243,8 @@ def test_transactions():
 def test_announcements():
     data = dupg.encode_announcement("n1", 2, 3, 4, 500, leader=True, versions={"A": "5"})
     check(dupg.decode_announcement(data), None, "decode_announcement")
+    data = dupg.encode_announcement("n1", 2, 3, 4, 500, versions={"A": "5"}, url="http://h:1")
+    check(dupg.decode_announcement(data), None, "decode_announcement")
 
 
 def test_fetch_outcomes_and_progress(tmp_path):

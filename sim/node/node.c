@@ -29,8 +29,6 @@
 #include "node/serve.h"
 #include "stage/common.h"
 
-/* The announcement entry that carries the virtual server's URL: no package's hardware type starts with '@'. */
-#define URL_KEY "@url"
 #define MAX_PEERS 256
 
 struct peer_url {
@@ -344,7 +342,7 @@ static int announce(struct node *n, uint64_t period)
 	for (i = 0; rc == 0 && i < n->versions.n; i++)
 		rc = dupg_announce_add(a, n->versions.hw[i], n->versions.version[i]);
 	if (rc == 0 && leader && n->vs.pid > 0)
-		rc = dupg_announce_add(a, URL_KEY, n->vs.url);
+		rc = dupg_announce_set_url(a, n->vs.url);
 	if (rc == 0)
 		rc = dupg_announce_encode(&buf, &len, a);
 	dupg_announce_free(a);
@@ -413,7 +411,7 @@ static void receive_until(struct node *n, uint64_t end_ms)
 			continue;
 		}
 		{
-			const char *url = dupg_announce_find(a, URL_KEY);
+			const char *url = dupg_announce_url(a);
 			if (url != NULL && dupg_announce_leader(a))
 				peer_url_set(n, dupg_announce_sender(a), url);
 		}
@@ -533,10 +531,11 @@ static const char usage_text[] =
 	"has not changed for --settle periods (default K), the virtual server downloads PATH\n"
 	"(a task path, /v1/packages/NAME) from the management server URL, verified\n"
 	"(dupg/fetch.h), installs it, and serves DIR with `PROGRAM --packages DIR` (default\n"
-	"dupg-server) on ADDR, announcing its URL as the entry \"@url\". A member fetches\n"
-	"from the virtual server once it announces a newer version for one of the member's\n"
-	"hardware types, failing over to URL. A download is installed by the crash-safe\n"
-	"prune of `dupg-sim prune --apply` (DIR/.new.list).\n"
+	"dupg-server) on ADDR, announcing its URL in the announcement's serving-URL field\n"
+	"(dupg_announce_set_url). A member fetches from the virtual server once it\n"
+	"announces a newer version for one of the member's hardware types, failing over\n"
+	"to URL. A download is installed by the crash-safe prune of\n"
+	"`dupg-sim prune --apply` (DIR/.new.list).\n"
 	"The node ends when it holds the package and every alive member announced it, or\n"
 	"after --max-periods (default 300), and prints one JSON line: id, region, score, done,\n"
 	"have, leader, epoch, source (\"server\" or the virtual server's id), bytes,\n"

@@ -51,6 +51,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < dupg_announce_hw_count(a); i++)
 		FUZZ_CHECK(dupg_announce_find(a, dupg_announce_hw(a, i)) == dupg_announce_version(a, i),
 			   "hardware type %zu twice", i);
+	/* a serving URL exactly when the message is version 2 */
+	FUZZ_CHECK((dupg_announce_url(a) != NULL) == (data[4] == 2), "version %u, URL %s", data[4],
+		   dupg_announce_url(a) != NULL ? "set" : "none");
+	FUZZ_CHECK(dupg_announce_url(a) == NULL ||
+		   strlen(dupg_announce_url(a)) <= DUPG_ANNOUNCE_URL_MAX_BYTES, "URL over the limit");
 
 	/* into a region of the message's number that heard another node in epoch 1 */
 	FUZZ_CHECK(dupg_region_new(&r, dupg_announce_region(a), NULL) == 0, "region_new");

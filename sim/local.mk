@@ -50,6 +50,8 @@ sim_dupg_sim_SOURCES = \
 	sim/driver/context.h \
 	sim/driver/region.h \
 	sim/driver/region.c \
+	sim/driver/cluster.h \
+	sim/driver/cluster.c \
 	sim/driver/fetch.h \
 	sim/driver/fetch.c \
 	sim/driver/store.h \
@@ -78,8 +80,8 @@ sim_dupg_sim_SOURCES = \
 	sim/run.c \
 	sim/draw.h \
 	sim/draw.c
-sim_dupg_sim_LDADD = libdupg/libdupg.la $(DUPG_UTIL_LIBS) $(ARCHIVE_LIBS) $(JSONC_LIBS) -lm
-sim_dupg_sim_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sim $(DUPG_UTIL_CPPFLAGS) $(ARCHIVE_CFLAGS) $(JSONC_CFLAGS)
+sim_dupg_sim_LDADD = libdupg/libdupg.la $(DUPG_UTIL_LIBS) $(ARCHIVE_LIBS) $(JSONC_LIBS) $(CURL_LIBS) -lm
+sim_dupg_sim_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sim $(DUPG_UTIL_CPPFLAGS) $(ARCHIVE_CFLAGS) $(JSONC_CFLAGS) $(CURL_CFLAGS)
 
 # Shipped topologies and scenarios; the layer list and its checker.
 EXTRA_DIST += sim/README.md sim/topologies sim/LAYERS

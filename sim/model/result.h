@@ -124,6 +124,7 @@ struct sim_result {
 	struct sim_served served;    /* with deployment servers: who served what */
 	uint64_t universal_bytes;    /* what the baselines move for the same need */
 	uint64_t repack_bytes;
+	char *http;                  /* --serve: the master's HTTP flow as JSON text (owned), NULL otherwise */
 };
 
 void sim_result_init(struct sim_result *r);
@@ -138,6 +139,7 @@ struct sim_run_head {
 	int no_fsync;
 	int link;             /* downloads hard-linked */
 	const struct sim_dservers *dservers; /* the deployment servers (borrowed); none: n is 0 */
+	int serve;            /* downloads over HTTP from real dupg-server processes */
 };
 
 /* One rollout wave: its sites, those that tried to upgrade, those that rolled back or failed. */
@@ -169,6 +171,7 @@ struct sim_figures {
 	/* elect regions (none: the report has no "regions" and no region totals) */
 	const struct sim_region_figure *regions;
 	size_t nregions;
+	const char *serve;    /* --serve: the servers as JSON text (the report's "serve"), NULL otherwise */
 };
 
 #endif

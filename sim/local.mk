@@ -52,6 +52,8 @@ sim_dupg_sim_SOURCES = \
 	sim/driver/region.c \
 	sim/driver/cluster.h \
 	sim/driver/cluster.c \
+	sim/driver/http.h \
+	sim/driver/http.c \
 	sim/driver/fetch.h \
 	sim/driver/fetch.c \
 	sim/driver/store.h \

@@ -41,7 +41,8 @@ static const struct command commands[] = {
 	{ "run", sim_run_main,
 	  "run SCENARIO [--seed N] [--fail DEVICE:stage|switch|health]... [--report FILE]\n"
 	  "                [--cut PKG] [--corrupt PKG] [--crash STEP] [--workdir DIR] [--keep]\n"
-	  "                [--no-fsync] [--link] [--trust] [--sites N] [--halt-threshold X] [--quiet]" },
+	  "                [--no-fsync] [--link] [--trust] [--sites N] [--halt-threshold X] [--quiet]\n"
+	  "                [--serve [--server-bin PATH]]" },
 	{ "draw", sim_draw_main,
 	  "draw SITE --report FILE | draw SCENARIO [--site ID]   Graphviz DOT of a site" },
 };

@@ -71,6 +71,13 @@ EXTRA_DIST += tests/cli/test_sign.sh
 TESTS += tests/cli/test_fetch.sh
 EXTRA_DIST += tests/cli/test_fetch.sh tests/fetch/httpd.py
 
+# dupg-sim run --serve: scenarios against real dupg-server processes on
+# 127.0.0.1 (the same sites as without it, cuts, server_down, signals).
+if BUILD_SERVER
+TESTS += tests/sim/test_serve.sh
+endif
+EXTRA_DIST += tests/sim/test_serve.sh
+
 # Every public header compiles alone as C99 with -pedantic.
 TESTS += tests/check-headers.sh
 EXTRA_DIST += tests/check-headers.sh tests/data

@@ -141,6 +141,12 @@ int sim_cluster_find_bin(char **out, const char *opt)
 		if (p == NULL)
 			return sim_error(DUPG_ENOMEM, "out of memory");
 		if (is_exec(p)) {
+			/* the report names it without the build tree's ../ */
+			char *real = realpath(p, NULL);
+			if (real != NULL) {
+				free(p);
+				p = real;
+			}
 			*out = p;
 			return 0;
 		}

@@ -412,7 +412,8 @@ static int attempt(struct site_run *r, const struct sim_ctx *ctx, const struct s
 						   "simulator's ranking says %s", r->site->id,
 					 p->name, got, want);
 	} else {
-		json_object_object_add(a, "server", want ? json_object_new_string(want) : NULL);
+		const char *who = want != NULL ? want : n == 1 ? cl->v[idx[0]].id : NULL;
+		json_object_object_add(a, "server", who ? json_object_new_string(who) : NULL);
 		json_object_object_add(a, "ended", json_object_new_string(ended));
 		json_object_object_add(a, "error", json_object_new_string(dupg_error_last()));
 	}

@@ -65,7 +65,7 @@ int sim_cluster_alive(const struct sim_cluster *cl, size_t i);
 int sim_cluster_kill(struct sim_cluster *cl, size_t i);
 /* Start server i again after a kill: the same database and packages, a new port. */
 int sim_cluster_restart(struct sim_cluster *cl, size_t i);
-/* Read every running server's metrics into its totals (call before the report's end). */
+/* Read every running server's metrics into its totals, then stop it (before the report's end). */
 int sim_cluster_collect(struct sim_cluster *cl);
 /* The report's "serve" object as JSON text; the caller frees it. NULL when out of memory. */
 char *sim_cluster_json(const struct sim_cluster *cl);

@@ -70,7 +70,7 @@ static int sync_processes(const struct sim_ctx *ctx, double t)
 	return 0;
 }
 
-static int json_error(json_object **out, const char *text, const char *what, const char *url)
+static int parse_object(json_object **out, const char *text, const char *what, const char *url)
 {
 	*out = json_tokener_parse(text);
 	if (*out == NULL || !json_object_is_type(*out, json_type_object)) {
@@ -81,7 +81,7 @@ static int json_error(json_object **out, const char *text, const char *what, con
 	return 0;
 }
 
-/* POST /v1/sites and the description at server k; the task it answers into *task (an array). */
+/* POST /v1/sites (once a server) and the description at server k; its answer into *answer. */
 static int describe_at(struct site_run *r, const struct sim_ctx *ctx, size_t k, json_object **answer)
 {
 	struct sim_http *h = r->http;
@@ -106,7 +106,7 @@ static int describe_at(struct site_run *r, const struct sim_ctx *ctx, size_t k, 
 			free(body);
 			return rc;
 		}
-		rc = json_error(&reg, body, "POST", s->url);
+		rc = parse_object(&reg, body, "POST", s->url);
 		free(body);
 		if (rc != 0)
 			return rc;
@@ -137,7 +137,7 @@ static int describe_at(struct site_run *r, const struct sim_ctx *ctx, size_t k, 
 		free(body);
 		return rc;
 	}
-	rc = json_error(answer, body, "POST", s->url);
+	rc = parse_object(answer, body, "POST", s->url);
 	free(body);
 	return rc;
 }
@@ -519,7 +519,7 @@ int sim_http_status(struct site_run *r, const struct sim_ctx *ctx, const char *s
 	struct sim_http *h = r->http;
 	struct sim_cluster *cl = ctx->cluster;
 	json_object *st = json_object_new_object(), *answer = NULL, *seq;
-	char *path = NULL, *body = NULL;
+	char *path = NULL, *body = NULL, *req = NULL;
 	long code;
 	size_t k;
 	int rc;
@@ -542,13 +542,18 @@ int sim_http_status(struct site_run *r, const struct sim_ctx *ctx, const char *s
 	}
 	json_object_object_add(st, "state", json_object_new_string(state));
 	json_object_object_add(st, "detail", json_object_new_string(detail ? detail : ""));
+	if ((req = sim_strdup(json_object_to_json_string(st))) == NULL) {
+		rc = sim_error(DUPG_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* the report keeps the state, the server and its sequence number */
+	json_object_object_del(st, "detail");
 	path = sim_printf("/v1/sites/%s/status", r->site->id);
 	if (path == NULL) {
 		rc = sim_error(DUPG_ENOMEM, "out of memory");
 		goto done;
 	}
-	if ((rc = sim_cluster_request(cl, k, "POST", path, h->tokens[k], json_object_to_json_string(st),
-				      &code, &body)) != 0) {
+	if ((rc = sim_cluster_request(cl, k, "POST", path, h->tokens[k], req, &code, &body)) != 0) {
 		rc = sim_error(rc, "site %s: status: %s", r->site->id, sim_errmsg());
 		goto done;
 	}
@@ -557,18 +562,18 @@ int sim_http_status(struct site_run *r, const struct sim_ctx *ctx, const char *s
 			       cl->v[k].url, path, code, body);
 		goto done;
 	}
-	if ((rc = json_error(&answer, body, "POST", cl->v[k].url)) != 0)
+	if ((rc = parse_object(&answer, body, "POST", cl->v[k].url)) != 0)
 		goto done;
 	json_object_object_add(st, "server", json_object_new_string(cl->v[k].id));
 	if (json_object_object_get_ex(answer, "seq", &seq))
 		json_object_object_add(st, "seq", json_object_get(seq));
-	json_object_object_del(st, "detail");
 	json_object_object_add(h->o, "status", json_object_get(st));
 done:
 	json_object_put(st);
 	json_object_put(answer);
 	free(path);
 	free(body);
+	free(req);
 	return rc;
 }
 

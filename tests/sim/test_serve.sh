@@ -97,7 +97,7 @@ no_servers_left "cut: no dupg-server left"
 
 # --- deploy: four servers, ds1 killed at 1 s, the others upgraded in turn -------------
 sim run "$TOPO/deploy.json" --quiet --report "$W/d1.json"
-sim run "$TOPO/deploy.json" --serve --workdir "$W/wd" --quiet --report "$W/d2.json"
+sim run "$TOPO/deploy.json" --serve --workdir "$W/wd" --keep --quiet --report "$W/d2.json"
 if same "$W/d1.json" "$W/d2.json"; then ok "deploy: --serve gives the same report"; else bad "deploy: --serve gives the same report"; fi
 pycheck "deploy: every site upgraded; each package from the server the virtual clock says; ds1 killed, its sites failed over and resumed" "$W/d2.json" '
 assert all(s["outcome"] == "upgraded" for s in d["sites"]) and len(d["sites"]) == 24
@@ -127,8 +127,25 @@ for s in d["sites"]:
                     assert b["resumed"] is True and b["failovers"] >= 1, (s["site"], b)
                 assert "cancelled" in a["error"], a
 assert moved >= 5, moved
-assert sum(x["failovers"] for x in d["deployment_servers"]) == sum(s["failovers"] for s in d["sites"]) > 0'
+assert sum(x["failovers"] for x in d["deployment_servers"]) == sum(s["failovers"] for s in d["sites"]) > 0
+# a site of ds1 that ended after its death told ds2, registering there first
+again = [s for s in d["sites"] if s["http"]["control"] == ["ds1", "ds2"]]
+assert len(again) >= 5 and all(s["http"]["status"]["server"] == "ds2" for s in again), again'
 no_servers_left "deploy: no dupg-server left"
+pycheck "deploy: each server's database holds the sites that registered there and the statuses they posted, ds1's after its kills" "$W/d2.json" '
+import sqlite3
+wd = sys.argv[1].replace("d2.json", "wd")
+for x in d["serve"]["servers"]:
+    db = sqlite3.connect("file:%s/serve/%s/dupg.db?mode=ro" % (wd, x["id"]), uri=True)
+    assert db.execute("PRAGMA quick_check").fetchone()[0] == "ok", x["id"]
+    sites = {r[0] for r in db.execute("SELECT id FROM sites")}
+    want = {s["site"] for s in d["sites"] if x["id"] in s["http"]["control"]}
+    assert sites == want, (x["id"], sites ^ want)
+    st = {(r[0], r[1]) for r in db.execute("SELECT site, state FROM statuses")}
+    told = {(s["site"], s["http"]["status"]["state"]) for s in d["sites"] if s["http"]["status"]["server"] == x["id"]}
+    assert st == told, (x["id"], st ^ told)
+    db.close()'
+rm -rf "$W/wd"
 
 # every server down for good: the last attempt fails on each, as the clock says
 "$PY" - "$TOPO/deploy.json" "$W/alldown.json" <<'PYEOF'

@@ -264,47 +264,61 @@ static uint64_t attempt_limit = UINT64_MAX;
  * An attempt that must stop at a byte (the connection drops there): curl's
  * progress callback runs between its reads, which on loopback take a whole
  * small package at once, so the attempt is held to STOP_RATE (the library's
- * limit_rate, which sleeps between writes and watches the cancel flag) and a
- * timer cancels it (dupg_fetch_cancel, safe in a signal handler) when the
- * bytes before the stop have come at that rate. The drop is real and lands
- * within a few KiB of the byte; the report gives the bytes that came.
+ * limit_rate, which sleeps between writes and watches the cancel flag) and
+ * a timer, due when the bytes before the stop would have come at that rate
+ * and then every STOP_TICK_US, cancels it (dupg_fetch_cancel, safe in a
+ * signal handler, once) as soon as the partial file holds them (stat, also
+ * safe there). The drop is real and lands a few KiB past the byte; a
+ * process held off the CPU may land further, and a package may even be
+ * whole first: the report gives the bytes that came, and what ended how.
  */
 #define STOP_RATE (4u << 20)
+#define STOP_TICK_US 2000
 
 static dupg_fetch *volatile stop_handle;
 static volatile sig_atomic_t stop_fired;
+static char stop_part[4096];   /* the partial file the timer watches */
+static uint64_t stop_bytes;    /* the byte it stops at */
 
 static void on_stop_timer(int sig)
 {
+	struct stat st;
+
 	(void)sig;
-	if (stop_handle != NULL)
-		dupg_fetch_cancel(stop_handle);
+	if (stop_fired || stop_handle == NULL || stat(stop_part, &st) != 0 ||
+	    (uint64_t)st.st_size < stop_bytes)
+		return;
+	dupg_fetch_cancel(stop_handle);
 	stop_fired = 1;
 }
 
-/* Arm the stop timer for bytes more at STOP_RATE; 0 seconds disarms it. */
-static void stop_timer(dupg_fetch *f, uint64_t bytes, int arm)
+/* Arm the stop timer of f for part reaching limit bytes, have on disk now; f NULL disarms it. */
+static void stop_timer(dupg_fetch *f, const char *part, uint64_t limit, uint64_t have)
 {
 	struct itimerval it;
-	uint64_t us = bytes * 1000000u / STOP_RATE;
 
 	memset(&it, 0, sizeof(it));
-	if (arm) {
+	if (f != NULL) {
 		struct sigaction sa;
+		uint64_t us = (limit > have ? limit - have : 0) * 1000000u / STOP_RATE;
+
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = on_stop_timer;
 		sa.sa_flags = SA_RESTART;
 		sigemptyset(&sa.sa_mask);
 		sigaction(SIGALRM, &sa, NULL);
+		snprintf(stop_part, sizeof(stop_part), "%s", part);
+		stop_bytes = limit;
 		stop_fired = 0;
 		stop_handle = f;
 		if (us == 0)
 			us = 1;
 		it.it_value.tv_sec = (time_t)(us / 1000000u);
 		it.it_value.tv_usec = (suseconds_t)(us % 1000000u);
+		it.it_interval.tv_usec = STOP_TICK_US;
 	}
 	setitimer(ITIMER_REAL, &it, NULL);
-	if (!arm)
+	if (f == NULL)
 		stop_handle = NULL;
 }
 
@@ -373,13 +387,17 @@ static int attempt(struct site_run *r, const struct sim_ctx *ctx, const struct s
 		/* the bytes already on disk (a partial file) are not sent again */
 		char *part = sim_printf("%s/%s.part", r->store_dir, p->base);
 		struct stat st;
-		uint64_t have = part != NULL && stat(part, &st) == 0 ? (uint64_t)st.st_size : 0;
+
+		if (part == NULL) {
+			rc = sim_error(DUPG_ENOMEM, "out of memory");
+			goto done;
+		}
+		stop_timer(f, part, limit, stat(part, &st) == 0 ? (uint64_t)st.st_size : 0);
 		free(part);
-		stop_timer(f, limit > have ? limit - have : 0, 1);
 	}
 	*rc_out = dupg_fetch_run(f, r->store_dir, paths, 1, list, n);
 	if (limit != UINT64_MAX) {
-		stop_timer(NULL, 0, 0);
+		stop_timer(NULL, NULL, 0, 0);
 		/* a cancel that came after the run ended would cancel the next one: a fresh handle */
 		if (stop_fired && *rc_out != DUPG_EABORTED) {
 			dupg_fetch_free(*fp);

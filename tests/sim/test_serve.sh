@@ -105,7 +105,7 @@ srv = {x["id"]: x for x in d["serve"]["servers"]}
 assert sorted(srv) == ["ds1", "ds2", "ds3", "ds4"], srv
 assert srv["ds1"]["kills"] >= 1 and all(srv[i]["kills"] == 0 for i in ("ds2", "ds3", "ds4")), srv
 assert all(x["bytes_served"] > 0 for x in srv.values()), srv
-moved = 0
+moved = real = 0
 for s in d["sites"]:
     h = s["http"]
     assert h["status"]["state"] == "upgraded", (s["site"], h["status"])
@@ -124,10 +124,13 @@ for s in d["sites"]:
             if a["server"] == "ds1" and a["ended"] == "down":
                 moved += 1
                 assert b["server"] != "ds1", (s["site"], b)
-                if b["ended"] == "done":
+                # resumed from another server, past dead ds1; or, when the drop came after
+                # the last byte (a slow run), verified from the partial file on disk
+                if b["ended"] == "done" and not b.get("from_disk"):
                     assert b["resumed"] is True and b["failovers"] >= 1, (s["site"], b)
+                    real += 1
                 assert "cancelled" in a["error"], a
-assert moved >= 5, moved
+assert moved >= 5 and real >= 1, (moved, real)
 assert sum(x["failovers"] for x in d["deployment_servers"]) == sum(s["failovers"] for s in d["sites"]) > 0
 # a site of ds1 that ended after its death told ds2, registering there first
 again = [s for s in d["sites"] if s["http"]["control"] == ["ds1", "ds2"]]

@@ -50,6 +50,10 @@ sim_dupg_sim_SOURCES = \
 	sim/driver/context.h \
 	sim/driver/region.h \
 	sim/driver/region.c \
+	sim/driver/cluster.h \
+	sim/driver/cluster.c \
+	sim/driver/http.h \
+	sim/driver/http.c \
 	sim/driver/fetch.h \
 	sim/driver/fetch.c \
 	sim/driver/store.h \
@@ -88,8 +92,8 @@ sim_dupg_sim_SOURCES += \
 	sim/node/mcast.c \
 	sim/node/serve.h \
 	sim/node/serve.c
-sim_dupg_sim_LDADD = libdupg/libdupg.la $(DUPG_UTIL_LIBS) $(ARCHIVE_LIBS) $(JSONC_LIBS) -lm -lpthread
-sim_dupg_sim_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sim $(DUPG_UTIL_CPPFLAGS) $(ARCHIVE_CFLAGS) $(JSONC_CFLAGS)
+sim_dupg_sim_LDADD = libdupg/libdupg.la $(DUPG_UTIL_LIBS) $(ARCHIVE_LIBS) $(JSONC_LIBS) $(CURL_LIBS) -lm -lpthread
+sim_dupg_sim_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/sim $(DUPG_UTIL_CPPFLAGS) $(ARCHIVE_CFLAGS) $(JSONC_CFLAGS) $(CURL_CFLAGS)
 
 # Shipped topologies and scenarios; the layer list and its checker.
 EXTRA_DIST += sim/README.md sim/topologies sim/LAYERS

@@ -42,7 +42,8 @@ static const struct command commands[] = {
 	{ "run", sim_run_main,
 	  "run SCENARIO [--seed N] [--fail DEVICE:stage|switch|health]... [--report FILE|--json]\n"
 	  "                [--cut PKG] [--corrupt PKG] [--crash STEP] [--workdir DIR] [--keep]\n"
-	  "                [--no-fsync] [--link] [--trust] [--sites N] [--halt-threshold X] [--quiet]" },
+	  "                [--no-fsync] [--link] [--trust] [--sites N] [--halt-threshold X] [--quiet]\n"
+	  "                [--serve [--server-bin PATH]]" },
 	{ "node", cli_node,
 	  "node --id ID --region N --group ADDR:PORT --iface ADDR --resources R --period MS\n"
 	  "                --server URL --store DIR --package PATH [--rogue] ...   one node of a region on a real network" },

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "driver/cluster.h"
 #include "driver/context.h"
 #include "driver/region.h"
 #include "driver/rollout.h"
@@ -52,11 +53,18 @@ static const char usage_text[] =
 	"                            package is verified (download, store)\n"
 	"  --sites N                 generate only the first N sites of a fleet recipe\n"
 	"  --halt-threshold X        halt the rollout when a wave's failure rate exceeds X\n"
+	"  --serve                   real dupg-server processes on 127.0.0.1 (one per\n"
+	"                            deployment server, else one): every master registers,\n"
+	"                            describes itself and downloads over HTTP (dupg/fetch.h);\n"
+	"                            server_down kills a server, --cut drops a connection\n"
+	"  --server-bin PATH         the dupg-server of --serve (default: $DUPG_SERVER, else\n"
+	"                            beside dupg-sim or in ../server/ of its build tree)\n"
 	"  --quiet                   no table, no progress bar\n";
 
 enum {
 	OPT_SEED = 256, OPT_FAIL, OPT_CUT, OPT_CORRUPT, OPT_CRASH, OPT_CRASH_TXN, OPT_REPORT, OPT_WORKDIR,
-	OPT_KEEP, OPT_NO_FSYNC, OPT_LINK, OPT_TRUST, OPT_SITES, OPT_HALT, OPT_QUIET, OPT_JSON, OPT_HELP
+	OPT_KEEP, OPT_NO_FSYNC, OPT_LINK, OPT_TRUST, OPT_SITES, OPT_HALT, OPT_QUIET, OPT_JSON, OPT_HELP,
+	OPT_SERVE, OPT_SERVER_BIN
 };
 
 static const struct option long_opts[] = {
@@ -76,6 +84,8 @@ static const struct option long_opts[] = {
 	{ "halt-threshold", required_argument, NULL, OPT_HALT },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "serve", no_argument, NULL, OPT_SERVE },
+	{ "server-bin", required_argument, NULL, OPT_SERVER_BIN },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -270,6 +280,12 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 		case OPT_JSON:
 			a->json = 1;
 			break;
+		case OPT_SERVE:
+			a->opt.serve = 1;
+			break;
+		case OPT_SERVER_BIN:
+			a->opt.server_bin = optarg;
+			break;
 		case 'h':
 		case OPT_HELP:
 			fputs(usage_text, stdout);
@@ -430,7 +446,7 @@ static int run(struct sim_ctx *ctx, const struct run_args *a, double t0)
 {
 	const struct sim_scenario *sc = ctx->sc;
 	struct sim_run_head head = { sc->name, sc->base, sc->seed, sim_scenario_site_count(sc),
-				     a->opt.no_fsync, a->opt.link, &sc->dservers, sc->halt_threshold };
+				     a->opt.no_fsync, a->opt.link, &sc->dservers, sc->halt_threshold, a->opt.serve };
 	struct sink_state st;
 	struct sim_sink sink = { sink_site, sink_wave, &st };
 	struct sim_rollout_end end = { 0, 0, 0, 0 };
@@ -447,8 +463,15 @@ static int run(struct sim_ctx *ctx, const struct run_args *a, double t0)
 	rc = sim_rollout(&end, ctx, &sink);
 	sim_progress_show(&st.prog, end.done, end.wave, end.nwaves, 1);
 	if (rc == 0) {
+		char *serve = NULL;
 		sim_rollout_figures(&f, ctx);
-		rc = sim_report_close(st.rep, &f, end.halted, sim_clock_s() - t0, a->quiet);
+		/* --serve: the servers' own counters, read before they stop */
+		if (ctx->cluster != NULL && (rc = sim_cluster_collect(ctx->cluster)) == 0 &&
+		    (f.serve = serve = sim_cluster_json(ctx->cluster)) == NULL)
+			rc = sim_error(DUPG_ENOMEM, "out of memory");
+		if (rc == 0)
+			rc = sim_report_close(st.rep, &f, end.halted, sim_clock_s() - t0, a->quiet);
+		free(serve);
 	}
 	sim_report_free(st.rep);
 	return rc;
@@ -457,7 +480,7 @@ static int run(struct sim_ctx *ctx, const struct run_args *a, double t0)
 /* Remove what the run made: the whole work directory when it chose it, else its parts. */
 static void cleanup(const char *workdir, const struct run_args *a)
 {
-	static const char *const sub[] = { "catalog", "server", "sites", "baseline", "payload" };
+	static const char *const sub[] = { "catalog", "server", "sites", "baseline", "payload", "serve" };
 	size_t i;
 
 	if (workdir == NULL || a->opt.keep)
@@ -499,10 +522,13 @@ int sim_run_main(int argc, char **argv)
 		rc = load(&sc, &a);
 	if (rc == 0)
 		rc = setup(&ctx, sc, &a, &workdir);
+	if (rc == 0 && a.opt.serve)
+		rc = sim_cluster_up(&ctx);
 	if (rc == 0)
 		rc = run(&ctx, &a, t0);
 	if (rc != 0)
 		cli_fail("%s", sim_errmsg());
+	sim_cluster_free(ctx.cluster);
 	sim_regions_free(ctx.regions);
 	sim_baseline_free(ctx.base);
 	sim_server_clear(&ctx.server);

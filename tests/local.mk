@@ -75,6 +75,12 @@ EXTRA_DIST += tests/cli/test_fetch.sh tests/fetch/httpd.py
 # dupg-server in a private network namespace (SKIP where none can be made).
 TESTS += tests/net/test_region_net.sh
 EXTRA_DIST += tests/net/test_region_net.sh
+# dupg-sim run --serve: scenarios against real dupg-server processes on
+# 127.0.0.1 (the same sites as without it, cuts, server_down, signals).
+if BUILD_SERVER
+TESTS += tests/sim/test_serve.sh
+endif
+EXTRA_DIST += tests/sim/test_serve.sh
 
 # Every public header compiles alone as C99 with -pedantic.
 TESTS += tests/check-headers.sh

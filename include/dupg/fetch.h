@@ -178,7 +178,8 @@ DUPG_EXTERN(int) dupg_fetch_run(dupg_fetch *f, const char *dir, const char *cons
 
 /**
  * Ask a running (or the next) dupg_fetch_run() to stop: it returns
- * ::DUPG_EABORTED within about a second, leaving partial files to resume.
+ * ::DUPG_EABORTED within about a second (at the next block written, when
+ * bytes are coming), leaving partial files to resume.
  * Safe from any thread and from a signal handler (one atomic store).
  */
 DUPG_EXTERN(void) dupg_fetch_cancel(dupg_fetch *f);

@@ -561,6 +561,12 @@ static size_t on_body(char *buf, size_t size, size_t n, void *payload)
 	}
 	x->written += len;
 	start_writeback(x);
+	/* a cancel stops after this write: curl's progress callback may come only after many */
+	if (atomic_load(&x->run->f->cancel)) {
+		x->stop = STOP_CANCEL;
+		x->code = dupg__error(DUPG_EABORTED, "%s: fetch cancelled", x->url);
+		return 0;
+	}
 	return throttle(x) == 0 ? len : 0;
 }
 

@@ -13,7 +13,11 @@ struct sim_options {
 	int no_fsync;
 	int link;          /* downloads hard-link the server's file instead of copying it */
 	int trust;         /* the catalogue is signed; every verification requires the signature */
+	int serve;         /* real dupg-server processes over HTTP (driver/cluster.c, driver/http.c) */
+	const char *server_bin; /* --server-bin, NULL to look beside dupg-sim */
 };
+
+struct sim_cluster;
 
 struct sim_ctx {
 	const struct sim_scenario *sc;
@@ -23,6 +27,7 @@ struct sim_ctx {
 	char *sites_dir;          /* workdir/sites */
 	dupg_trust *trust;        /* with --trust: the run's one key, that signed the catalogue */
 	struct sim_regions *regions; /* elect regions (driver/region.c), NULL when none */
+	struct sim_cluster *cluster; /* --serve: the dupg-server processes, NULL otherwise */
 };
 
 #endif

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "driver/fetch.h"
+#include "driver/http.h"
 #include "driver/region.h"
 
 static void unlink_downloads(struct site_run *r)
@@ -150,9 +151,18 @@ static int cut_off(struct site_run *r, const struct sim_ctx *ctx, const struct s
 		   size_t fault_index, const char *src, const char *dst)
 {
 	uint64_t limit = (uint64_t)((double)p->size * cut->fraction), copied = 0;
-	int rc = sim_copy_file(src, dst, limit, 1, &copied);
+	size_t first = r->served.n;
+	int64_t size = sim_file_size(src);
+	int rc;
 
-	unlink(dst);
+	if (ctx->cluster != NULL) {
+		/* --serve: no copy; the real transfer below drops at the cut byte */
+		copied = size >= 0 && (uint64_t)size < limit ? (uint64_t)size : limit;
+		rc = 0;
+	} else {
+		rc = sim_copy_file(src, dst, limit, 1, &copied);
+		unlink(dst);
+	}
 	unlink_downloads(r);
 	if (rc == 0 && r->served.on) {
 		uint64_t got = 0;
@@ -164,6 +174,9 @@ static int cut_off(struct site_run *r, const struct sim_ctx *ctx, const struct s
 	} else {
 		r->t += site_transfer_s(copied, r->site->uplink_mbps, r->site->devs[0].latency_ms);
 	}
+	if (rc == 0 && ctx->cluster != NULL &&
+	    (rc = sim_http_fetch(r, ctx, p, first, "cut", copied)) > 0)
+		rc = 0;
 	r->bytes_downloaded += copied;
 	r->server_bytes += copied;
 	r->each_bytes += copied;
@@ -221,6 +234,23 @@ static int verify(struct site_run *r, const struct sim_ctx *ctx)
 	return 0;
 }
 
+/* --serve: every server sent a package that failed verification (dupg_fetch kept none of it). */
+static int refused(struct site_run *r)
+{
+	const char *origin = "library";
+	size_t i;
+
+	for (i = 0; i < r->ndl; i++) {
+		const struct sim_pkg *p = &r->cat->pkgs[r->dl_pkgs[i]];
+		if (p->corrupt)
+			origin = p->corrupt == 2 ? "--corrupt" : "scenario";
+	}
+	site_set_cause(r, -1, NULL, origin, "%s", sim_http_refusal(r));
+	r->cause.corrupt = 1;
+	unlink_downloads(r);
+	return 1;
+}
+
 int site_fetch(struct site_run *r, const struct sim_ctx *ctx)
 {
 	size_t cut_at = (size_t)-1, fi = 0, i;
@@ -258,7 +288,12 @@ int site_fetch(struct site_run *r, const struct sim_ctx *ctx)
 			free(dst);
 			return regional;
 		}
-		if (ctx->opt->link) {
+		if (ctx->cluster != NULL && !regional) {
+			/* --serve: over HTTP from the real servers (driver/http.c), after the clock */
+			int64_t size = sim_file_size(src);
+			copied = size > 0 ? (uint64_t)size : 0;
+			rc = 0;
+		} else if (ctx->opt->link) {
 			rc = sim_link_file(src, dst, ctx->opt->no_fsync);
 			copied = p->size;
 		} else {
@@ -272,13 +307,22 @@ int site_fetch(struct site_run *r, const struct sim_ctx *ctx)
 			/* over the region's LAN: driver/region.c kept the clock */
 		} else if (r->served.on) {
 			uint64_t got = 0;
+			size_t first = r->served.n;
 			if ((rc = serve(r, ctx, p, copied, "done", &got)) < 0)
 				return rc;
+			if (ctx->cluster != NULL) {
+				int h = sim_http_fetch(r, ctx, p, first, rc == 1 ? "no_server" : "done", 0);
+				if (h < 0)
+					return h;
+			}
 			if (rc == 1)
 				return no_server(r, p, got);
 		} else {
+			size_t first = r->served.n;
 			r->t += site_transfer_s(copied, r->site->uplink_mbps,
 						r->site->devs[0].latency_ms);
+			if (ctx->cluster != NULL && (rc = sim_http_fetch(r, ctx, p, first, "done", 0)) < 0)
+				return rc;
 		}
 		r->bytes_downloaded += copied;
 		r->each_bytes += copied;
@@ -286,6 +330,8 @@ int site_fetch(struct site_run *r, const struct sim_ctx *ctx)
 			r->server_bytes += copied;
 		r->dl_pkgs[r->ndl++] = r->task_pkgs[i];
 	}
+	if (ctx->cluster != NULL && sim_http_refusal(r) != NULL)
+		return refused(r);
 	if ((rc = verify(r, ctx)) != 0)
 		return rc;
 	r->t_download = r->t;

@@ -14,6 +14,7 @@
 #include "driver/controller.h"
 #include "driver/fetch.h"
 #include "driver/flow.h"
+#include "driver/http.h"
 #include "driver/region.h"
 #include "driver/store.h"
 #include "model/siterun.h"
@@ -111,7 +112,18 @@ static int collect(struct site_run *r, const struct sim_ctx *ctx, const char *or
 	if ((rc = dupg_match(&r->task, ctx->server.set, r->sysvd)) != 0)
 		return sim_error_lib(rc, "%s: match", origin);
 	res->kind = dupg_task_kind_get(r->task);
-	return 0;
+	/* --serve: the real server is asked too, and must answer the same task */
+	return ctx->cluster != NULL ? sim_http_begin(r, ctx) : 0;
+}
+
+/* --serve: the site's outcome to the server it talks to. */
+static int post_status(struct site_run *r, const struct sim_ctx *ctx, const struct sim_result *res)
+{
+	const char *state = res->outcome == SIM_UPGRADED ? "upgraded" :
+			    res->outcome == SIM_ROLLED_BACK ? "rolled_back" : "failed";
+
+	return sim_http_status(r, ctx, state, r->cause.kind >= 0 || r->cause.corrupt ?
+					      r->cause.detail : "");
 }
 
 /* A site with a task: download, update the store, plan, run the transaction, check. */
@@ -259,6 +271,8 @@ int sim_site_run(struct sim_result *res, const struct sim_ctx *ctx, struct sim_s
 			res->outcome = SIM_CURRENT;
 		else
 			rc = upgrade(&r, ctx, res, &gone);
+		if (rc == 0 && ctx->cluster != NULL && res->kind != DUPG_TASK_NONE)
+			rc = post_status(&r, ctx, res);
 	}
 	if (rc == 0)
 		rc = result_of(res, &r, &gone, ctx);
@@ -266,6 +280,7 @@ int sim_site_run(struct sim_result *res, const struct sim_ctx *ctx, struct sim_s
 		rc = site_store_check(&r, res);
 	if (rc == 0 && !ctx->opt->keep)
 		rc = sim_rmtree(r.dir);
+	res->http = sim_http_end(&r);
 	if (rc != 0)
 		sim_result_clear(res);
 	sim_strv_clear(&gone);

@@ -128,6 +128,7 @@ int sim_rollout(struct sim_rollout_end *end, const struct sim_ctx *ctx, const st
 
 void sim_rollout_figures(struct sim_figures *f, const struct sim_ctx *ctx)
 {
+	memset(f, 0, sizeof(*f));
 	f->server_store_bytes = sim_server_bytes(&ctx->sc->cat);
 	f->universal_bytes = sim_baseline_universal(ctx->base);
 	f->repack_server_bytes = sim_baseline_server_bytes(ctx->base);

@@ -54,5 +54,6 @@ void sim_result_clear(struct sim_result *r)
 	free(r->faults);
 	free(r->devs);
 	free(r->served.v);
+	free(r->http);
 	sim_result_init(r);
 }

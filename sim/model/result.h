@@ -124,6 +124,7 @@ struct sim_result {
 	struct sim_served served;    /* with deployment servers: who served what */
 	uint64_t universal_bytes;    /* what the baselines move for the same need */
 	uint64_t repack_bytes;
+	char *http;                  /* --serve: the master's HTTP flow as JSON text (owned), NULL otherwise */
 };
 
 void sim_result_init(struct sim_result *r);
@@ -139,6 +140,7 @@ struct sim_run_head {
 	int link;             /* downloads hard-linked */
 	const struct sim_dservers *dservers; /* the deployment servers (borrowed); none: n is 0 */
 	double halt_threshold; /* a wave's failed share past which the rollout halts */
+	int serve;            /* downloads over HTTP from real dupg-server processes */
 };
 
 /* One rollout wave: its sites, those that tried to upgrade, those that rolled back or failed. */
@@ -170,6 +172,7 @@ struct sim_figures {
 	/* elect regions (none: the report has no "regions" and no region totals) */
 	const struct sim_region_figure *regions;
 	size_t nregions;
+	const char *serve;    /* --serve: the servers as JSON text (the report's "serve"), NULL otherwise */
 };
 
 #endif

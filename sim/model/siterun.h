@@ -38,6 +38,8 @@ struct sim_devrun {
 	uint8_t has_staged, has_switched, runs_new;
 };
 
+struct sim_http;
+
 struct site_run {
 	const struct sim_catalog *cat;
 	const char *workdir;      /* cause details name paths relative to it */
@@ -71,6 +73,7 @@ struct site_run {
 	int crashed;
 	dupg_apply_step crash_step;
 	dupg_recover_report recovery;
+	struct sim_http *http;    /* --serve: the master's HTTP flow (driver/http.c), NULL otherwise */
 };
 
 /* A fresh run of site; rng seeds the site's own random stream. */

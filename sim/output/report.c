@@ -53,7 +53,8 @@ static int write_head(struct sim_report *r)
 	json_object_object_add(head, "file", json_object_new_string(r->head.file));
 	json_object_object_add(head, "seed", json_object_new_int64((int64_t)r->head.seed));
 	json_object_object_add(head, "no_fsync", json_object_new_boolean(r->head.no_fsync));
-	json_object_object_add(head, "downloads", json_object_new_string(r->head.link ? "link" : "copy"));
+	json_object_object_add(head, "downloads", json_object_new_string(r->head.serve ? "serve" :
+								       r->head.link ? "link" : "copy"));
 	json_object_object_add(head, "halt_threshold", sim_json_num(r->head.halt_threshold, 4));
 	s = sim_json_text(head);
 	len = s ? strlen(s) : 0;
@@ -269,6 +270,9 @@ static int write_tail(struct sim_report *r, const struct sim_figures *f, uint64_
 	/* only with deployment servers: other scenarios keep their report */
 	if (r->nds > 0)
 		json_object_object_add(tail, "deployment_servers", servers_json(r));
+	/* only with --serve: the real servers and what their metrics say they served */
+	if (f->serve != NULL)
+		json_object_object_add(tail, "serve", json_tokener_parse(f->serve));
 	json_object_object_add(tail, "totals", sim_totals_json(&r->totals, f, halted_sites,
 							       r->head.no_fsync));
 	/* the only values that change from run to run: measurements of this machine */

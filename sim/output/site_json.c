@@ -336,6 +336,9 @@ static json_object *head_json(const struct sim_result *r)
 		json_object_object_add(o, "servers", served_json(&r->served));
 		json_object_object_add(o, "failovers", json_object_new_int64((int64_t)r->served.failovers));
 	}
+	/* only with --serve: the master's requests to the real servers */
+	if (r->http != NULL)
+		json_object_object_add(o, "http", json_tokener_parse(r->http));
 	if (r->crashed)
 		json_object_object_add(o, "recovery", recovery_json(r));
 	if (r->txn.reported)

@@ -121,9 +121,8 @@ def check_help(where, cmd):
         seg = [w.strip("[]") for w in seg if w.strip("[].") != ""]
         for w in seg:
             path = w.split("=", 1)[-1] if w.startswith("--") else w
-            if path.startswith(REPO_DIRS) and "*" not in path and not path.startswith("server/*"):
-                if not os.path.exists(os.path.join(SRC, path)) and not path.endswith(("/list", "/new")):
-                    bad(where, "%s names %s, which is not in the repository" % (cmd, path))
+            if path.startswith(REPO_DIRS) and "*" not in path and not os.path.exists(os.path.join(SRC, path)):
+                bad(where, "%s names %s, which is not in the repository" % (cmd, path))
         if not seg or os.path.basename(seg[0]) not in PROGRAMS:
             continue
         prog = os.path.basename(seg[0])

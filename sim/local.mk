@@ -7,6 +7,8 @@ sim_dupg_sim_SOURCES = \
 	sim/cli.c \
 	sim/util.h \
 	sim/util.c \
+	sim/child.h \
+	sim/child.c \
 	sim/names.h \
 	sim/names.c \
 	sim/stage/stage.h \

@@ -8,17 +8,16 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "driver/cluster.h"
 #include "driver/context.h"
 #include "util.h"
@@ -94,14 +93,6 @@ static void untrack(pid_t pid)
 	for (i = 0; i < MAX_CHILDREN; i++)
 		if (children[i] == pid)
 			children[i] = 0;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 static int is_exec(const char *p)
@@ -217,24 +208,9 @@ static void log_tail(char *buf, size_t len, const char *dir)
 
 static void reap(struct sim_srv *s, int sig, unsigned timeout_ms)
 {
-	uint64_t end = now_ms() + timeout_ms;
-	int status;
-
 	if (s->pid <= 0)
 		return;
-	kill(s->pid, sig);
-	for (;;) {
-		pid_t w = waitpid(s->pid, &status, WNOHANG);
-		if (w == s->pid || (w < 0 && errno != EINTR))
-			break;
-		if (now_ms() >= end) {
-			kill(s->pid, SIGKILL);
-			while (waitpid(s->pid, &status, 0) < 0 && errno == EINTR)
-				;
-			break;
-		}
-		usleep(10000);
-	}
+	sim_child_stop(s->pid, sig, timeout_ms);
 	untrack(s->pid);
 	s->pid = 0;
 	if (s->out_fd >= 0)
@@ -245,33 +221,11 @@ static void reap(struct sim_srv *s, int sig, unsigned timeout_ms)
 /* Read the "listening on http://127.0.0.1:PORT" line, within the start timeout. */
 static int read_port(struct sim_srv *s)
 {
-	char line[256];
-	size_t n = 0;
-	uint64_t end = now_ms() + START_TIMEOUT_MS;
+	char url[128];
 	const char *colon;
 
-	while (n < sizeof(line) - 1 && memchr(line, '\n', n) == NULL) {
-		struct pollfd p = { s->out_fd, POLLIN, 0 };
-		uint64_t now = now_ms();
-		ssize_t r;
-		int pr;
-
-		if (now >= end)
-			return -1;
-		pr = poll(&p, 1, (int)(end - now));
-		if (pr < 0 && errno == EINTR)
-			continue;
-		if (pr <= 0)
-			return -1;
-		r = read(s->out_fd, line + n, sizeof(line) - 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		n += (size_t)r;
-	}
-	line[n] = '\0';
-	if (strncmp(line, "listening on http://", 20) != 0 || (colon = strrchr(line, ':')) == NULL)
+	if (sim_child_read_listen(s->out_fd, START_TIMEOUT_MS, url, sizeof(url)) != 0 ||
+	    strncmp(url, "http://", 7) != 0 || (colon = strrchr(url, ':')) == NULL)
 		return -1;
 	s->port = atoi(colon + 1);
 	if (s->port <= 0 || s->port > 65535)
@@ -286,8 +240,8 @@ static int spawn(struct sim_cluster *cl, struct sim_srv *s)
 	char *pkgs = sim_printf("%s/packages", s->dir), *db = sim_printf("%s/dupg.db", s->dir);
 	char *logp = sim_printf("%s/server.log", s->dir), tail[400];
 	const char *argv[12];
-	int fds[2] = { -1, -1 }, logfd = -1, rc = 0, k = 0;
-	pid_t parent = getpid(), pid;
+	int logfd = -1, rc = 0, k = 0;
+	pid_t pid;
 
 	if (pkgs == NULL || db == NULL || logp == NULL) {
 		rc = sim_error(DUPG_ENOMEM, "out of memory");
@@ -308,41 +262,20 @@ static int spawn(struct sim_cluster *cl, struct sim_srv *s)
 	}
 	argv[k] = NULL;
 	logfd = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-	if (logfd < 0 || pipe2(fds, O_CLOEXEC) != 0) {
+	if (logfd < 0) {
 		rc = sim_error(DUPG_EIO, "%s: cannot start dupg-server: %s", logp, strerror(errno));
 		goto done;
 	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		rc = sim_error(DUPG_EIO, "cannot start %s: fork: %s", cl->bin, strerror(errno));
+	if (sim_child_start(&pid, &s->out_fd, argv, logfd) != 0) {
+		rc = sim_error(DUPG_EIO, "cannot start %s: %s", cl->bin, strerror(errno));
 		goto done;
 	}
-	if (pid == 0) {
-		/* the child dies with dupg-sim, whatever kills it */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(127);
-		signal(SIGPIPE, SIG_DFL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		if (dup2(fds[1], 1) < 0 || dup2(logfd, 2) < 0)
-			_exit(127);
-		execv(cl->bin, (char *const *)argv);
-		dprintf(2, "dupg-sim: cannot run %s: %s\n", cl->bin, strerror(errno));
-		_exit(127);
-	}
 	s->pid = pid;
-	s->out_fd = fds[0];
-	fds[0] = -1;
 	if (track(pid) != 0) {
 		reap(s, SIGKILL, 0);
 		rc = sim_error(DUPG_ERROR, "--serve: more than %d server processes", MAX_CHILDREN);
 		goto done;
 	}
-	close(fds[1]);
-	fds[1] = -1;
 	if (read_port(s) != 0) {
 		reap(s, SIGKILL, 0);
 		log_tail(tail, sizeof(tail), s->dir);
@@ -352,10 +285,6 @@ static int spawn(struct sim_cluster *cl, struct sim_srv *s)
 	}
 	s->starts++;
 done:
-	if (fds[0] >= 0)
-		close(fds[0]);
-	if (fds[1] >= 0)
-		close(fds[1]);
 	if (logfd >= 0)
 		close(logfd);
 	free(pkgs);

@@ -183,7 +183,10 @@ ids() { local r=$1 k; for k in $(seq 0 "$LAST"); do printf 'r%sn%s ' "$r" "$k"; 
 # ---- A: two regions, once per region ----
 PKG=pkg-v3.tar
 mkdir -p "$W/A"
-for r in 0 1; do for k in $(seq 0 "$LAST"); do node A "r${r}n$k" "$r" "$k"; done; done
+# Ten quiet periods (2 s) before anyone downloads: on a loaded machine the
+# sixteen processes can take longer than the default three to come up, and a
+# node that led before the best one was heard would download too.
+for r in 0 1; do for k in $(seq 0 "$LAST"); do node A "r${r}n$k" "$r" "$k" --settle 10; done; done
 # junk and replays on region 0's group: a short datagram, bad magic, an
 # oversized one, an empty one, and a real announcement sent again
 "$PY" - "$((PERIOD * 12))" <<'PYEOF' >"$W/inject.out" 2>&1 &

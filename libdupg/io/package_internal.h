@@ -55,6 +55,9 @@ DUPG_HIDDEN int dupg__pkg_archive_fail(int code, struct archive *a, const char *
 				       const char *what);
 /* Open a read handle on fd with the formats and filters a package may use. */
 DUPG_HIDDEN int dupg__pkg_reader_new(struct archive **out, int fd, const char *path);
+/* The same, the bytes coming from rd(ctx) in order, without seeking. */
+DUPG_HIDDEN int dupg__pkg_reader_new_cb(struct archive **out, archive_read_callback *rd, void *ctx,
+					const char *path);
 /* Entry name without the leading "./" that `tar -C dir .` writes; NULL when unreadable. */
 DUPG_HIDDEN const char *dupg__pkg_entry_name(struct archive_entry *e);
 /* "manifest.json", also spelled "manifest.json/" when someone made it a directory. */
@@ -85,6 +88,9 @@ DUPG_HIDDEN void dupg__pkg_head_clear(struct dupg__pkg_head *h);
  */
 DUPG_HIDDEN int dupg__pkg_find_manifest(struct dupg__pkg_head *h, struct archive **rest, int fd,
 					const char *path, int want_sig);
+/* The same on a handle already open, which it takes (handed back in *rest or freed). */
+DUPG_HIDDEN int dupg__pkg_find_manifest_in(struct dupg__pkg_head *h, struct archive *a,
+					   struct archive **rest, const char *path, int want_sig);
 /*
  * Pass over the data of the current entry, which is not hashed: when the
  * archive is compressed or a zip, by
@@ -104,5 +110,15 @@ DUPG_HIDDEN int dupg__pkg_skip_data(struct archive *a, const char *path, const c
 DUPG_HIDDEN int dupg__pkg_check_method(struct archive *a, struct archive_entry *e, const char *path);
 /* Open a package file; an empty file is named as such rather than "unrecognized". */
 DUPG_HIDDEN int dupg__pkg_open(int *fd, const char *path);
+
+/* ---- package_verify.c ----------------------------------------------------- */
+
+/*
+ * What dupg_package_verify() checks, in one pass over the bytes rd(ctx)
+ * gives, path naming them: 0 when verified, 1 when a tar with the manifest
+ * first is not what they hold (a zip, a manifest further in), so that only
+ * the file can tell, else the failure.
+ */
+DUPG_HIDDEN int dupg__pkg_verify_stream(archive_read_callback *rd, void *ctx, const char *path);
 
 #endif

@@ -26,7 +26,7 @@ int dupg__pkg_archive_fail(int code, struct archive *a, const char *path, const 
  * A filter libarchive does not have built in stays off: such a stream is then
  * "not an archive" rather than a reason to fork.
  */
-int dupg__pkg_reader_new(struct archive **out, int fd, const char *path)
+static int reader_setup(struct archive **out, const char *path)
 {
 	struct archive *a = archive_read_new();
 	int r = ARCHIVE_OK;
@@ -51,11 +51,17 @@ int dupg__pkg_reader_new(struct archive **out, int fd, const char *path)
 		archive_read_free(a);
 		return rc;
 	}
-	/*
-	 * The format is chosen here. libarchive's error number for "unknown
-	 * format" is private and platform-dependent, its message is what it says.
-	 */
-	if (archive_read_open_fd(a, fd, DUPG__IO_BUF_BYTES) != ARCHIVE_OK) {
+	*out = a;
+	return 0;
+}
+
+/*
+ * The format is chosen by the open. libarchive's error number for "unknown
+ * format" is private and platform-dependent, its message is what it says.
+ */
+static int reader_opened(struct archive **out, struct archive *a, int r, const char *path)
+{
+	if (r != ARCHIVE_OK) {
 		const char *why = archive_error_string(a);
 		int rc = dupg__pkg_archive_fail(DUPG_EARCHIVE, a, path,
 				      why != NULL && strstr(why, "Unrecognized archive format") ?
@@ -65,6 +71,33 @@ int dupg__pkg_reader_new(struct archive **out, int fd, const char *path)
 	}
 	*out = a;
 	return 0;
+}
+
+int dupg__pkg_reader_new(struct archive **out, int fd, const char *path)
+{
+	struct archive *a;
+	int rc;
+
+	*out = NULL;
+	rc = reader_setup(&a, path);
+
+	if (rc != 0)
+		return rc;
+	return reader_opened(out, a, archive_read_open_fd(a, fd, DUPG__IO_BUF_BYTES), path);
+}
+
+int dupg__pkg_reader_new_cb(struct archive **out, archive_read_callback *rd, void *ctx,
+			    const char *path)
+{
+	struct archive *a;
+	int rc;
+
+	*out = NULL;
+	rc = reader_setup(&a, path);
+
+	if (rc != 0)
+		return rc;
+	return reader_opened(out, a, archive_read_open(a, ctx, NULL, rd, NULL), path);
 }
 
 /*
@@ -265,18 +298,28 @@ int dupg__pkg_find_manifest(struct dupg__pkg_head *h, struct archive **rest, int
 			    const char *path, int want_sig)
 {
 	struct archive *a;
-	struct archive_entry *e;
-	size_t seen = 0;
-	uint64_t before = 0;
 	int rc;
 
 	memset(h, 0, sizeof(*h));
 	if (rest != NULL)
 		*rest = NULL;
-
 	rc = dupg__pkg_reader_new(&a, fd, path);
 	if (rc != 0)
 		return rc;
+	return dupg__pkg_find_manifest_in(h, a, rest, path, want_sig);
+}
+
+int dupg__pkg_find_manifest_in(struct dupg__pkg_head *h, struct archive *a, struct archive **rest,
+			       const char *path, int want_sig)
+{
+	struct archive_entry *e;
+	size_t seen = 0;
+	uint64_t before = 0;
+	int rc = 0;
+
+	memset(h, 0, sizeof(*h));
+	if (rest != NULL)
+		*rest = NULL;
 	for (;;) {
 		const char *name;
 		int r = archive_read_next_header(a, &e);

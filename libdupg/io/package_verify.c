@@ -548,6 +548,33 @@ static int verify_opts(dupg_manifest **out, const char *path, const dupg_verify_
 	return rc;
 }
 
+int dupg__pkg_verify_stream(archive_read_callback *rd, void *ctx, const char *path)
+{
+	struct dupg__pkg_head h;
+	struct archive *a = NULL, *rest = NULL;
+	int rc = dupg__pkg_reader_new_cb(&a, rd, ctx, path);
+
+	if (rc != 0)
+		return rc;
+	rc = dupg__pkg_find_manifest_in(&h, a, &rest, path, 0);
+	if (rc == 0 && rest == NULL) {
+		/* the entries before the manifest would need a second pass */
+		rc = 1;
+	} else if (rc == 0 && (archive_format(rest) & ARCHIVE_FORMAT_BASE_MASK) != ARCHIVE_FORMAT_TAR) {
+		/*
+		 * A zip read from a stream is read by its local headers, from a
+		 * file by its central directory, and the two may disagree: only
+		 * the file's reading counts.
+		 */
+		archive_read_free(rest);
+		rc = 1;
+	} else if (rc == 0) {
+		rc = verify_entries(&h, rest, -1, path, 0, NULL);
+	}
+	dupg__pkg_head_clear(&h);
+	return rc;
+}
+
 int dupg_package_verify(dupg_manifest **out, const char *path)
 {
 	return verify(out, path, NULL, 1, "dupg_package_verify");

@@ -206,6 +206,7 @@ static void test_fetch_outcomes(void)
 	CU_ASSERT_EQUAL((int64_t)x->bytes, s1);
 	CU_ASSERT_EQUAL(x->resumed, 0);
 	CU_ASSERT_EQUAL(x->failovers, 0);
+	CU_ASSERT_EQUAL(x->verified_inline, 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(x->url, "/p1.tar"));
 	x = dupg_fetch_get(f, 1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
@@ -261,6 +262,8 @@ static void test_cancel_progress(void)
 	CU_ASSERT_EQUAL(dupg_fetch_run(f, fx_path(tmp, "store"), paths, 1, &server, 1), 0);
 	CU_ASSERT_EQUAL_FATAL(dupg_fetch_count(f), 1);
 	CU_ASSERT_EQUAL(dupg_fetch_get(f, 0)->resumed, 1);
+	/* its head read back from disk, the rest as it came */
+	CU_ASSERT_EQUAL(dupg_fetch_get(f, 0)->verified_inline, 1);
 	CU_ASSERT_TRUE((int64_t)dupg_fetch_get(f, 0)->bytes < size - 300000);
 	CU_ASSERT_EQUAL(file_size(fx_path(fx_path(tmp, "store"), "p.tar")), size);
 	dupg_fetch_free(f);
@@ -412,6 +415,7 @@ static void test_verify_hook(void)
 	CU_ASSERT_EQUAL_FATAL(dupg_fetch_count(f), 1);
 	CU_ASSERT_EQUAL(dupg_fetch_get(f, 0)->server, 1);
 	CU_ASSERT_EQUAL(dupg_fetch_get(f, 0)->failovers, 1);
+	CU_ASSERT_EQUAL(dupg_fetch_get(f, 0)->verified_inline, 0); /* the hook decides, after the transfer */
 	/* refused by the only server: the hook's error, prefixed with the package and the server */
 	unlink(fx_path(fx_path(tmp, "store"), "p.tar"));
 	fx_expect_error(dupg_fetch_run(f, fx_path(tmp, "store"), paths, 1, servers, 1), DUPG_ENOTFOUND,
@@ -421,6 +425,63 @@ static void test_verify_hook(void)
 	dupg_fetch_free(f);
 	srv_stop(&a);
 	srv_stop(&b);
+	fx_rmrf(tmp);
+	free(tmp);
+}
+
+/*
+ * A partial file damaged on disk before the run that resumes it: the check
+ * made while the rest comes reads the head from disk and does not pass it,
+ * the package is fetched again whole from the next server.
+ */
+static void test_resume_damaged_head(void)
+{
+	char *tmp = fx_tmpdir(), part[4096];
+	const char *paths[] = { "p.tar" };
+	dupg_fetch_options o = DUPG_FETCH_OPTIONS_INIT;
+	struct seen seen = { 0, 0, 0, 0, 1, 300000 };
+	dupg_fetch_server servers[2];
+	dupg_fetch *f = NULL;
+	const dupg_fetch_outcome *x;
+	struct srv a;
+	int64_t size;
+	FILE *fp;
+	int c;
+
+	mkdir(fx_path(tmp, "srv"), 0755);
+	mkdir(fx_path(tmp, "store"), 0755);
+	big_pkg(fx_path(tmp, "srv"), "p.tar", 2000000, 7);
+	size = file_size(fx_path(fx_path(tmp, "srv"), "p.tar"));
+	srv_start(&a, fx_path(tmp, "srv"), "--rate", "4000000");
+	servers[0].url = servers[1].url = a.url;
+	servers[0].location = servers[1].location = NULL;
+	o.progress = on_progress;
+	o.progress_payload = &seen;
+	CU_ASSERT_EQUAL_FATAL(dupg_fetch_new(&f, &o), 0);
+	fx_expect_error(dupg_fetch_run(f, fx_path(tmp, "store"), paths, 1, servers, 2), DUPG_EABORTED,
+			"cancelled by the progress callback", "/p.tar");
+	/* one byte of the payload's first block flipped (the manifest fills the first 1.5 KB) */
+	snprintf(part, sizeof(part), "%s", fx_path(fx_path(tmp, "store"), "p.tar.part"));
+	CU_ASSERT_TRUE_FATAL(file_size(part) > 300000);
+	fp = fopen(part, "r+b");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	fseek(fp, 100000, SEEK_SET);
+	c = fgetc(fp);
+	fseek(fp, 100000, SEEK_SET);
+	fputc(c ^ 0x55, fp);
+	fclose(fp);
+	seen.cancel_after = 0;
+	CU_ASSERT_EQUAL(dupg_fetch_run(f, fx_path(tmp, "store"), paths, 1, servers, 2), 0);
+	CU_ASSERT_EQUAL_FATAL(dupg_fetch_count(f), 1);
+	x = dupg_fetch_get(f, 0);
+	CU_ASSERT_EQUAL(x->server, 1);
+	CU_ASSERT_EQUAL(x->failovers, 1);
+	CU_ASSERT_EQUAL(x->resumed, 0);
+	CU_ASSERT_EQUAL(x->verified_inline, 1);
+	CU_ASSERT_EQUAL(file_size(fx_path(fx_path(tmp, "store"), "p.tar")), size);
+	CU_ASSERT_EQUAL(dupg_package_verify(NULL, fx_path(fx_path(tmp, "store"), "p.tar")), 0);
+	dupg_fetch_free(f);
+	srv_stop(&a);
 	fx_rmrf(tmp);
 	free(tmp);
 }
@@ -483,6 +544,7 @@ int main(void)
 		{ "cancel from another thread", test_cancel_thread },
 		{ "the overall timeout ends the fetch", test_timeout },
 		{ "the verification hook refuses: failover", test_verify_hook },
+		{ "a partial file damaged on disk is not resumed into a package", test_resume_damaged_head },
 		{ "bad arguments", test_bad_args },
 		CU_TEST_INFO_NULL,
 	};

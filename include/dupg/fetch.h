@@ -25,7 +25,12 @@
  * - once complete, the partial file is verified fully (dupg_package_verify(),
  *   or the caller's ::dupg_fetch_verify_cb), and only then fsynced and
  *   renamed to `DIR/NAME` (the directory fsynced); the metadata goes. A file
- *   already at `DIR/NAME` is replaced (atomically) by the new download;
+ *   already at `DIR/NAME` is replaced (atomically) by the new download.
+ *   Without a hook, a thread of the fetch verifies the file as its bytes
+ *   land (what a resumed file held first), so that the verdict comes with
+ *   the last byte; only when that cannot decide (a zip, a manifest not
+ *   first) or finds a fault is the complete file verified again from disk,
+ *   whose verdict and message are the ones reported;
  * - a package that fails verification never gets its final name: its
  *   partial file and metadata are removed, and the next server is tried.
  *
@@ -143,6 +148,14 @@ typedef struct {
 	uint64_t bytes;      /**< bytes received for it over every attempt of this fetch */
 	int resumed;         /**< 1 when the download continued a partial file */
 	size_t failovers;    /**< servers given up for it before the one that served it */
+	/**
+	 * 1 when the default verification (dupg_package_verify()'s checks) ran
+	 * as the bytes came, so that the file was not read again after the
+	 * last one; 0 when it was verified after the transfer: a verify hook,
+	 * a zip, a tar whose manifest is not its first entry, a partial file
+	 * found complete, or a check that failed and was repeated from disk.
+	 */
+	int verified_inline;
 } dupg_fetch_outcome;
 
 /** A fetch: options, a curl handle, the outcomes of the last run. Opaque. */

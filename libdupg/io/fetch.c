@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "core/json_internal.h"
+#include "package_follow_internal.h"
 #include "util/fs.h"
 #include "util/path.h"
 
@@ -50,6 +51,7 @@ struct pkg {
 	size_t index, count;
 	const char *path;
 	char *name, *final, *part, *meta;
+	int verified_inline;  /* the last attempt's verification came with its bytes */
 };
 
 /* What one run knows across packages: totals for the progress callback, the deadline. */
@@ -92,6 +94,7 @@ struct xfer {
 	uint64_t stall_ms;
 	enum stop stop;
 	int code;               /* the dupg_err of stop (its message recorded) */
+	dupg__follow *follow;   /* the default verification, reading as the bytes land; or NULL */
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -476,6 +479,9 @@ static int begin_body(struct xfer *x, CURL *curl)
 		x->code = rc;
 		return -1;
 	}
+	/* what a resumed file already holds is read from disk first; without a thread, finish() reads it all */
+	if (x->run->f->o.verify == NULL)
+		x->follow = dupg__follow_start(x->pkg->part, x->offset);
 	return 0;
 }
 
@@ -560,6 +566,7 @@ static size_t on_body(char *buf, size_t size, size_t n, void *payload)
 		done += (size_t)w;
 	}
 	x->written += len;
+	dupg__follow_grow(x->follow, x->offset + x->written);
 	start_writeback(x);
 	/* a cancel stops after this write: curl's progress callback may come only after many */
 	if (atomic_load(&x->run->f->cancel)) {
@@ -685,8 +692,12 @@ static void remove_partial(const struct pkg *p)
 	unlink(p->meta);
 }
 
-/* Verify the complete partial file, then fsync it and give it its final name. */
-static enum attempt finish(struct run *run, struct pkg *p, const char *url, int fd, int *code)
+/*
+ * Verify the complete partial file (unless verified while it came), then
+ * fsync it and give it its final name.
+ */
+static enum attempt finish(struct run *run, struct pkg *p, const char *url, int fd, int verified,
+			   int *code)
 {
 	dupg_fetch *f = run->f;
 	dupg_fetch_verify_cb verify = f->o.verify != NULL ? f->o.verify : default_verify;
@@ -695,7 +706,7 @@ static enum attempt finish(struct run *run, struct pkg *p, const char *url, int 
 
 	/* a hook that refuses without a message of its own gets one */
 	dupg__error_clear();
-	rc = verify(p->part, p->path, url, f->o.verify_payload);
+	rc = verified ? 0 : verify(p->part, p->path, url, f->o.verify_payload);
 	if (rc != 0) {
 		if (rc > 0 || dupg__error_code() == 0)
 			rc = dupg__error(rc < 0 ? rc : DUPG_EINTEGRITY,
@@ -747,9 +758,10 @@ static enum attempt attempt(struct run *run, struct pkg *p, const char *url, int
 	char range[32];
 	long status = 0;
 	uint64_t have = 0;
-	int fd;
+	int fd, verified;
 
 	*code = 0;
+	p->verified_inline = 0;
 	memset(&x, 0, sizeof(x));
 	x.run = run;
 	x.pkg = p;
@@ -775,7 +787,7 @@ static enum attempt attempt(struct run *run, struct pkg *p, const char *url, int
 			/* complete before an interruption, never verified: verify it now */
 			*resumed = 1;
 			*size = have;
-			a = finish(run, p, url, fd, code);
+			a = finish(run, p, url, fd, 0, code);
 			close(fd);
 			return a == A_FAILOVER ? A_RESTART : a;
 		}
@@ -821,6 +833,11 @@ static enum attempt attempt(struct run *run, struct pkg *p, const char *url, int
 	curl_easy_setopt(f->curl, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(hdrs);
 	*bytes += x.received;
+	/* no more bytes come: a transfer that did not end whole leaves its verification unwanted */
+	verified = dupg__follow_end(x.follow, x.offset + x.written,
+				    x.stop != STOP_NONE || cc != CURLE_OK || x.redirect ||
+				    (x.total > 0 && x.offset + x.written != x.total));
+	x.follow = NULL;
 
 	if (x.stop != STOP_NONE) {
 		close(fd);
@@ -895,7 +912,8 @@ static enum attempt attempt(struct run *run, struct pkg *p, const char *url, int
 	if (x.total == 0)
 		x.total = *size;
 	call_progress(&x);
-	a = finish(run, p, url, fd, code);
+	p->verified_inline = verified;
+	a = finish(run, p, url, fd, verified, code);
 	close(fd);
 	return a;
 }
@@ -979,6 +997,7 @@ static int add_outcome(dupg_fetch *f, const struct pkg *p, size_t server, const 
 	o->pub.bytes = bytes;
 	o->pub.resumed = resumed;
 	o->pub.failovers = failovers;
+	o->pub.verified_inline = p->verified_inline;
 	f->nout++;
 	return 0;
 }

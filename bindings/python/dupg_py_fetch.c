@@ -110,7 +110,7 @@ static int on_verify(const char *file, const char *path, const char *url, void *
 	PyObject *r;
 	int rc = dupg_package_verify(NULL, file);
 
-	if (rc != 0 || self->verify == NULL)
+	if (rc != 0)
 		return rc;
 	g = PyGILState_Ensure();
 	r = PyObject_CallFunction(self->verify, "sss", file, path, url);
@@ -232,8 +232,11 @@ Fetch *dupg_py_fetch_new(PyObject *opts)
 	self->verify = opt_callable(opts, "verify", &bad);
 	o.progress = on_progress;
 	o.progress_payload = self;
-	o.verify = on_verify;
-	o.verify_payload = self;
+	/* without a callable the library's own verification runs, as the bytes come */
+	if (self->verify != NULL) {
+		o.verify = on_verify;
+		o.verify_payload = self;
+	}
 	if (!bad && !DUPG_PY_FAILED(dupg_fetch_new(&self->h, &o)))
 		dupg_py_live_add(1);
 	for (i = 0; i < 5; i++)
@@ -311,7 +314,8 @@ static PyObject *outcome_dict(const dupg_fetch_outcome *x)
 	    dupg_py_put(d, "size", PyLong_FromUnsignedLongLong(x->size)) < 0 ||
 	    dupg_py_put(d, "bytes", PyLong_FromUnsignedLongLong(x->bytes)) < 0 ||
 	    dupg_py_put(d, "resumed", PyBool_FromLong(x->resumed)) < 0 ||
-	    dupg_py_put(d, "failovers", PyLong_FromSize_t(x->failovers)) < 0) {
+	    dupg_py_put(d, "failovers", PyLong_FromSize_t(x->failovers)) < 0 ||
+	    dupg_py_put(d, "verified_inline", PyBool_FromLong(x->verified_inline)) < 0) {
 		Py_DECREF(d);
 		return NULL;
 	}

@@ -55,7 +55,7 @@ typedef struct {} Fetch;
 	 * Download the packages of paths into dir, in order (dupg_fetch_run()),
 	 * the GIL released meanwhile. Returns the outcomes: one dict per package
 	 * (path, file, server: the index in servers, url, size, bytes, resumed,
-	 * failovers).
+	 * failovers, verified_inline).
 	 * @param servers each a URL, a (url, location) pair or a dict with "url"
 	 *        and "location"
 	 * @exception NetworkError when every server failed for a package,

@@ -154,6 +154,7 @@ static int print_outcome(const dupg_fetch *f, const dupg_fetch_server *servers, 
 		json_object_object_add(e, "bytes", json_object_new_int64((int64_t)x->bytes));
 		json_object_object_add(e, "resumed", json_object_new_boolean(x->resumed));
 		json_object_object_add(e, "failovers", json_object_new_int64((int64_t)x->failovers));
+		json_object_object_add(e, "verified_inline", json_object_new_boolean(x->verified_inline));
 		dupg__buf_printf(&list, "%s\n", name != NULL ? name + 1 : x->file);
 	}
 	json_object_object_add(o, "downloaded", arr);
@@ -219,8 +220,9 @@ int cli_fetch(int argc, char **argv)
 		     "order given), failing over on a connection or HTTP error, a stall (no byte for --stall\n"
 		     "seconds, default 30) or a package that fails verification. An interrupted download\n"
 		     "resumes (DIR/NAME.part and DIR/NAME.part.meta); a package gets its name only once\n"
-		     "verified. Prints {\"downloaded\": [{\"path\", \"file\", \"server\", \"bytes\", \"resumed\",\n"
-		     "\"failovers\"}], \"bytes\": N} and writes the files, in task order, to DIR/new.list for\n"
+		     "verified (as it downloads, unless a zip or a manifest not first asks for a second\n"
+		     "pass). Prints {\"downloaded\": [{\"path\", \"file\", \"server\", \"bytes\", \"resumed\",\n"
+		     "\"failovers\", \"verified_inline\"}], \"bytes\": N} and writes the files, in task order, to DIR/new.list for\n"
 		     "`dupg-sim prune --new`. A progress bar goes to stderr when it is a terminal; Ctrl-C\n"
 		     "stops, keeping what was downloaded for the next run.");
 		return 0;

@@ -97,7 +97,9 @@ check "fetch: the outcome per package, in task order" "$W/o.json" \
 check "fetch: total bytes" "$W/o.json" 'd["bytes"]' "$((A + B))"
 check "fetch: exactly the documented keys" "$W/o.json" \
 	'[sorted(d), sorted(d["downloaded"][0])]' \
-	'[["bytes", "downloaded"], ["bytes", "failovers", "file", "path", "resumed", "server"]]'
+	'[["bytes", "downloaded"], ["bytes", "failovers", "file", "path", "resumed", "server", "verified_inline"]]'
+check "fetch: a tar and a tar.gz are verified as they come" "$W/o.json" \
+	'[x["verified_inline"] for x in d["downloaded"]]' '[true, true]'
 cmp -s "$W/st/pkgA.tar" "$W/pkgs/pkgA.tar" && cmp -s "$W/st/pkgB.tar.gz" "$W/pkgs/pkgB.tar.gz" \
 	&& ok "fetch: the files are the server's" || bad "fetch: the files differ"
 [ "$(cat "$W/st/new.list")" = "$(printf 'pkgA.tar\npkgB.tar.gz')" ] \
@@ -113,6 +115,19 @@ fresh
 "$SIM" fetch --into "$W/st" --task "$W/taskdeep.json" --server "file://$W/deep/a" >"$W/o.json" \
 	&& cmp -s "$W/st/pkgB.tar.gz" "$W/pkgs/pkgB.tar.gz" \
 	&& ok "fetch: a file:// base, a path below it" || bad "fetch: file:// base: $(cat "$W/o.json")"
+
+# what a stream cannot decide is verified from the file: a zip, a tar with the manifest last
+mkdir -p "$W/pkgs3" "$W/x"
+"$SIM" pack --out "$W/pkgs3/pkgZ.zip" --format zip --name Z --version 1 --hw A "$W/pay/small=opt/z" >/dev/null
+tar -C "$W/x" -xf "$W/pkgs/pkgA.tar"
+tar -C "$W/x" -cf "$W/pkgs3/pkgL.tar" opt manifest.json
+serve ZS --root "$W/pkgs3"
+fresh
+"$SIM" fetch --into "$W/st" --task <(printf '{"task": ["pkgZ.zip", "pkgL.tar"]}') --server "$ZS" >"$W/o.json"
+check "fetch: a zip and a manifest last are verified after the transfer" "$W/o.json" \
+	'[[x["path"], x["verified_inline"]] for x in d["downloaded"]]' '[["pkgZ.zip", false], ["pkgL.tar", false]]'
+cmp -s "$W/st/pkgL.tar" "$W/pkgs3/pkgL.tar" && ok "fetch: the manifest-last tar is whole" || bad "fetch: pkgL.tar differs"
+stop "$ZS_PID"
 
 # --- locality ---------------------------------------------------------------
 serve S2 --root "$W/pkgs"
@@ -140,7 +155,8 @@ t0=$(date +%s)
 "$SIM" fetch --into "$W/st" --task "$W/taskA.json" --stall 1 --server "$STALL" --server "$S2" >"$W/o.json"
 t1=$(date +%s)
 check "failover: the first server stalls mid-file" "$W/o.json" \
-	'[d["downloaded"][0]["server"], d["downloaded"][0]["failovers"], d["downloaded"][0]["resumed"]]' "[\"$S2\", 1, true]"
+	'[d["downloaded"][0]["server"], d["downloaded"][0]["failovers"], d["downloaded"][0]["resumed"], d["downloaded"][0]["verified_inline"]]' \
+	"[\"$S2\", 1, true, true]"
 [ $((t1 - t0)) -le 6 ] && ok "failover: a stall costs about --stall seconds ($((t1 - t0)) s)" || bad "failover: stall took $((t1 - t0)) s"
 cmp -s "$W/st/pkgA.tar" "$W/pkgs/pkgA.tar" && ok "failover: the stalled part resumed from the second server, file intact" \
 	|| bad "failover after a stall: file differs"
@@ -196,8 +212,9 @@ if wait_size "$W/st/pkgA.tar.part" 1500000; then
 		|| bad "resume: after the kill: exit $rc, $(ls "$W/st")"
 	serve S4 --root "$W/pkgs" --log "$W/log4"
 	"$SIM" fetch --into "$W/st" --task "$W/taskA.json" --server "$S4" >"$W/o.json"
-	check "resume: the next run continues the partial file" "$W/o.json" \
-		'[d["downloaded"][0]["resumed"], d["downloaded"][0]["bytes"] < '"$A"']' '[true, true]'
+	check "resume: the next run continues the partial file, verified as it comes (its head from disk)" \
+		"$W/o.json" '[d["downloaded"][0]["resumed"], d["downloaded"][0]["bytes"] < '"$A"', d["downloaded"][0]["verified_inline"]]' \
+		'[true, true, true]'
 	cmp -s "$W/st/pkgA.tar" "$W/pkgs/pkgA.tar" && ok "resume: the file is whole" || bad "resume: file differs"
 	total=$(sent "$W/logslow" "$W/log4")
 	[ "$total" -lt $((A * 13 / 10)) ] && ok "resume: $total bytes sent in all, below 1.3x the package ($A)" \
@@ -230,7 +247,8 @@ rc=0; "$SIM" fetch --into "$W/st" --task "$W/taskA.json" --server "$CUT" >/dev/n
 serve NEW --root "$W/pkgs2"
 "$SIM" fetch --into "$W/st" --task "$W/taskA.json" --server "$NEW" >"$W/o.json"
 check "changed file: restarted from zero, not spliced" "$W/o.json" \
-	'[d["downloaded"][0]["resumed"], d["downloaded"][0]["bytes"]]' "[false, $(size "$W/pkgs2/pkgA.tar")]"
+	'[d["downloaded"][0]["resumed"], d["downloaded"][0]["bytes"], d["downloaded"][0]["verified_inline"]]' \
+	"[false, $(size "$W/pkgs2/pkgA.tar"), true]"
 cmp -s "$W/st/pkgA.tar" "$W/pkgs2/pkgA.tar" && ok "changed file: the file is the new one" || bad "changed file: file differs"
 
 # --- rate limit -------------------------------------------------------------

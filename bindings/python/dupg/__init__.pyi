@@ -621,6 +621,7 @@ class FetchOutcome(TypedDict):
     bytes: int
     resumed: bool
     failovers: int
+    verified_inline: bool
 
 
 class FetchServerDict(TypedDict, total=False):

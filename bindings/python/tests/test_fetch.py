@@ -129,6 +129,7 @@ def test_fetch_outcomes_and_progress(tmp_path, pkgs, serve):
         assert o["server"] == 1 and o["url"] == near.url + "/" + n
         assert o["size"] == o["bytes"] == os.path.getsize(root / n)
         assert o["resumed"] is False and o["failovers"] == 0
+        assert o["verified_inline"] is True  # a tar, its manifest first: checked as it came
         with open(o["file"], "rb") as a, open(root / n, "rb") as b:
             assert a.read() == b.read()
     assert seen and seen[-1]["all_done"] == sum(o["size"] for o in out)
@@ -171,6 +172,7 @@ def test_verify_callback_refuses_then_next_server(tmp_path, pkgs, serve):
     out = f.run(tmp_path / "store", names[:1], [a.url, b.url])
     assert [c[0] for c in calls] == [names[0], names[0]]
     assert out[0]["server"] == 1 and out[0]["failovers"] == 1
+    assert out[0]["verified_inline"] is False  # the hook decides, after the transfer
     with pytest.raises(dupg.IntegrityError, match="not signed by a trusted key"):
         f.run(tmp_path / "store", names[:1], [a.url])
 
@@ -186,6 +188,7 @@ def test_cancel_from_the_progress_callback_then_resume(tmp_path, pkgs, serve):
     assert not os.path.exists(tmp_path / "store" / names[0])
     out = closing(dupg.Fetch()).run(tmp_path / "store", names[:1], [s.url])
     assert out[0]["resumed"] is True and out[0]["bytes"] < out[0]["size"] - 100000
+    assert out[0]["verified_inline"] is True
 
 
 def test_an_exception_in_the_progress_callback_comes_out(tmp_path, pkgs, serve):

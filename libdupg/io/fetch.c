@@ -481,7 +481,7 @@ static int begin_body(struct xfer *x, CURL *curl)
 	}
 	/* what a resumed file already holds is read from disk first; without a thread, finish() reads it all */
 	if (x->run->f->o.verify == NULL)
-		x->follow = dupg__follow_start(x->pkg->part, x->offset);
+		x->follow = dupg__follow_start(x->fd, x->pkg->part, x->offset);
 	return 0;
 }
 

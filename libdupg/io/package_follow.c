@@ -91,7 +91,7 @@ static void follow_free(dupg__follow *fw)
 	free(fw);
 }
 
-dupg__follow *dupg__follow_start(const char *file, uint64_t have)
+dupg__follow *dupg__follow_start(int fd, const char *file, uint64_t have)
 {
 	dupg__follow *fw = calloc(1, sizeof(*fw));
 
@@ -110,7 +110,8 @@ dupg__follow *dupg__follow_start(const char *file, uint64_t have)
 	fw->have = have;
 	fw->file = strdup(file);
 	fw->buf = malloc(FOLLOW_BUF);
-	fw->fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	/* the writer's own file, whatever its name comes to mean meanwhile; pread leaves its offset alone */
+	fw->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	if (fw->file == NULL || fw->buf == NULL || fw->fd < 0 ||
 	    pthread_create(&fw->thread, NULL, follow_main, fw) != 0) {
 		follow_free(fw);

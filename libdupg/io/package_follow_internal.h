@@ -12,11 +12,12 @@
 typedef struct dupg__follow dupg__follow;
 
 /*
- * Start verifying file, which holds have bytes now and is only appended to
- * until dupg__follow_end(). NULL when no thread can be had: the caller
+ * Start verifying the file open as fd (named file in messages), which
+ * holds have bytes now and is only appended to until dupg__follow_end();
+ * fd stays the caller's. NULL when no thread can be had: the caller
  * verifies afterwards.
  */
-DUPG_HIDDEN dupg__follow *dupg__follow_start(const char *file, uint64_t have);
+DUPG_HIDDEN dupg__follow *dupg__follow_start(int fd, const char *file, uint64_t have);
 /* The file holds have bytes now. NULL is fine. */
 DUPG_HIDDEN void dupg__follow_grow(dupg__follow *fw, uint64_t have);
 /*

@@ -80,7 +80,6 @@ int dupg__pkg_reader_new(struct archive **out, int fd, const char *path)
 
 	*out = NULL;
 	rc = reader_setup(&a, path);
-
 	if (rc != 0)
 		return rc;
 	return reader_opened(out, a, archive_read_open_fd(a, fd, DUPG__IO_BUF_BYTES), path);
@@ -94,7 +93,6 @@ int dupg__pkg_reader_new_cb(struct archive **out, archive_read_callback *rd, voi
 
 	*out = NULL;
 	rc = reader_setup(&a, path);
-
 	if (rc != 0)
 		return rc;
 	return reader_opened(out, a, archive_read_open(a, ctx, NULL, rd, NULL), path);

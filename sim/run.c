@@ -114,15 +114,7 @@ struct run_args {
 
 static int parse_u64(uint64_t *out, const char *s)
 {
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || s[0] == '-')
-		return -1;
-	*out = (uint64_t)v;
-	return 0;
+	return cli_parse_u64(out, s, 0, UINT64_MAX);
 }
 
 /* "[SITE/]REST": splits off the site part in place. */

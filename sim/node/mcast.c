@@ -20,8 +20,7 @@ static int parse_group(struct sockaddr_in *out, const char *arg)
 {
 	char host[INET_ADDRSTRLEN];
 	const char *colon = strrchr(arg, ':');
-	char *end = NULL;
-	unsigned long port;
+	uint64_t port;
 
 	memset(out, 0, sizeof(*out));
 	out->sin_family = AF_INET;
@@ -31,9 +30,7 @@ static int parse_group(struct sockaddr_in *out, const char *arg)
 	}
 	memcpy(host, arg, (size_t)(colon - arg));
 	host[colon - arg] = '\0';
-	errno = 0;
-	port = strtoul(colon + 1, &end, 10);
-	if (colon[1] < '0' || colon[1] > '9' || errno != 0 || *end != '\0' || port == 0 || port > 65535) {
+	if (cli_parse_u64(&port, colon + 1, 1, 65535) != 0) {
 		cli_fail("node: --group \"%s\": the port must be 1 to 65535", arg);
 		return -1;
 	}

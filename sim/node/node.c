@@ -89,17 +89,11 @@ static uint64_t period_now(const struct node *n)
 
 static int parse_u64(uint64_t *out, const char *arg, const char *opt, uint64_t min, uint64_t max)
 {
-	char *end = NULL;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(arg, &end, 10);
-	if (arg[0] < '0' || arg[0] > '9' || errno != 0 || *end != '\0' || v < min || v > max) {
+	if (cli_parse_u64(out, arg, min, max) != 0) {
 		cli_fail("node: %s \"%s\": a whole number from %llu to %llu is expected", opt, arg,
 			 (unsigned long long)min, (unsigned long long)max);
 		return -1;
 	}
-	*out = v;
 	return 0;
 }
 

@@ -114,19 +114,10 @@ static int task_paths(const char ***out, size_t *n, json_object *task, const cha
 
 static int parse_u64_arg(uint64_t *out, const char *arg, const char *opt)
 {
-	char *end = NULL;
-	unsigned long long v;
-
-	if (arg[0] < '0' || arg[0] > '9') {
+	if (cli_parse_u64(out, arg, 0, UINT64_MAX) != 0) {
 		cli_fail("fetch: %s \"%s\": a whole number is expected", opt, arg);
 		return 2;
 	}
-	v = strtoull(arg, &end, 10);
-	if (end == NULL || *end != '\0') {
-		cli_fail("fetch: %s \"%s\": a whole number is expected", opt, arg);
-		return 2;
-	}
-	*out = v;
 	return 0;
 }
 

@@ -173,20 +173,12 @@ static int parse_options(struct pack_args *a, int argc, char **argv)
 			a->keys[a->opts.sign_key_count++] = optarg;
 			a->opts.sign_keys = a->keys;
 			break;
-		case 's': {
-			char *end;
-			unsigned long long v;
-
-			errno = 0;
-			v = strtoull(optarg, &end, 10);
-			if (optarg[0] < '0' || optarg[0] > '9' || *end != '\0' || errno != 0 ||
-			    v > (unsigned long long)INT64_MAX) {
+		case 's':
+			if (cli_parse_u64(&a->opts.security_version, optarg, 0, INT64_MAX) != 0) {
 				cli_fail("pack: --security-version '%s' is not a non-negative integer", optarg);
 				return 2;
 			}
-			a->opts.security_version = (uint64_t)v;
 			break;
-		}
 		case 'f':
 			if (dupg_pack_format_parse(&a->opts.format, optarg) != 0) {
 				cli_fail("pack: unknown --format '%s'", optarg);

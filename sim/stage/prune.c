@@ -33,9 +33,9 @@ int cli_prune(int argc, char **argv)
 	dupg_store *store = NULL;
 	dupg_pathlist *downloaded = NULL;
 	dupg_prune *result = NULL;
-	char *json = NULL, *end;
+	char *json = NULL;
 	int c, rc, apply = 0;
-	unsigned long keep;
+	uint64_t keep;
 
 	if (stage_wants_help(argc, argv)) {
 		puts("usage: dupg-sim prune --list LIST --new NEW_LIST [--apply] [--keep N] [--wait SECONDS]\n"
@@ -70,14 +70,12 @@ int cli_prune(int argc, char **argv)
 				return 2;
 			break;
 		case 'k':
-			errno = 0;
-			keep = strtoul(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || keep < 2) {
+			if (cli_parse_u64(&keep, optarg, 2, SIZE_MAX) != 0) {
 				cli_fail("prune: --keep needs a whole number of at least 2, not '%s'", optarg);
 				return 2;
 			}
 			po.policy = DUPG_PRUNE_KEEP_LATEST;
-			po.keep = keep;
+			po.keep = (size_t)keep;
 			break;
 		default:
 			return 2;

@@ -203,6 +203,13 @@ expect_fail "rollback: no LIST.rollback" "$W/norb/list.rollback" "$SIM" rollback
 expect_fail "rollback: missing list" "$W/store/nolist" "$SIM" rollback --list "$W/store/nolist"
 expect_fail "rollback: --list required" "--list" "$SIM" rollback
 expect_fail "prune: --keep 1 refused" "--keep" "$SIM" prune --list "$W/store/list" --new "$W/store/new" --keep 1
+# strtoul alone would take these: a sign (-5 as a huge number), a space, an overflow
+for n in -5 " 3" +3 99999999999999999999; do
+	expect_fail "prune: --keep '$n' refused" "--keep needs a whole number" \
+		"$SIM" prune --list "$W/store/list" --new "$W/store/new" --keep "$n"
+done
+expect_fail "pack: --security-version -1 refused" "--security-version '-1'" \
+	"$SIM" pack --out "$W/x.tar" --name x --version 1 --hw A --security-version -1
 expect_fail "pack: missing --hw" "--hw" "$SIM" pack --out "$W/x.tar" --name x --version 1
 expect_fail "pack: missing payload" "$W/nofile" "$SIM" pack --out "$W/x.tar" --name x --version 1 --hw A "$W/nofile"
 [ ! -e "$W/x.tar" ] && ok "failed pack leaves nothing" || bad "failed pack left $W/x.tar"

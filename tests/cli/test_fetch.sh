@@ -406,6 +406,8 @@ expect_fail "a path that names no file" "no file name" "$SIM" fetch --into "$W/s
 expect_fail "bad labels" "appears twice" "$SIM" fetch --into "$W/st" --task "$W/task.json" --server "$S1@slot=1,slot=2"
 expect_fail "a bad --location" "not KEY=VALUE" "$SIM" fetch --into "$W/st" --task "$W/task.json" --server "$S1" --location chassis
 expect_fail "a bad --limit-rate" "--limit-rate" "$SIM" fetch --into "$W/st" --task "$W/task.json" --server "$S1" --limit-rate 2MB
+expect_fail "a --limit-rate beyond 64 bits" "--limit-rate \"99999999999999999999\"" \
+	"$SIM" fetch --into "$W/st" --task "$W/task.json" --server "$S1" --limit-rate 99999999999999999999
 expect_fail "a missing store directory" "$W/nodir" "$SIM" fetch --into "$W/nodir" --task "$W/task.json" --server "$S1"
 expect_fail "a scheme libdupg does not fetch from" "gopher://" "$SIM" fetch --into "$W/st" --task "$W/task.json" --server "gopher://127.0.0.1/"
 "$SIM" fetch --help | grep -q -- "--limit-rate" && "$SIM" --help | grep -q "dupg-sim fetch" \

@@ -53,6 +53,8 @@ expect_fail "--corrupt: not on the server" "--corrupt pkg1" "server's set" -- si
 expect_fail "--crash: unknown step" "--crash nap" "unknown step" -- sim run "$FIG" --crash nap --quiet
 expect_fail "--sites on a listed scenario" "--sites" "fig3a.json" -- sim run "$FIG" --sites 3 --quiet
 expect_fail "--seed not a number" "--seed x" -- sim run "$FIG" --seed x --quiet
+expect_fail "--seed with a sign" "--seed +1" -- sim run "$FIG" --seed +1 --quiet
+expect_fail "--seed beyond 64 bits" "--seed 18446744073709551616" -- sim run "$FIG" --seed 18446744073709551616 --quiet
 expect_fail "unknown option" "--bogus" -- sim run "$FIG" --bogus
 expect_fail "no scenario" "expected one SCENARIO" -- sim run
 mkdir -p "$W/ro"

@@ -49,12 +49,12 @@ static la_ssize_t follow_read(struct archive *a, void *ctx, const void **out)
 		pthread_cond_wait(&fw->cv, &fw->mu);
 		fw->wake = 0;
 	}
-	avail = fw->abandoned ? 0 : fw->have - fw->pos;
 	if (fw->abandoned) {
 		pthread_mutex_unlock(&fw->mu);
 		archive_set_error(a, ECANCELED, "abandoned");
 		return -1;
 	}
+	avail = fw->have - fw->pos;
 	pthread_mutex_unlock(&fw->mu);
 	if (avail == 0)
 		return 0;

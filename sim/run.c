@@ -112,11 +112,6 @@ struct run_args {
 	size_t nevents;
 };
 
-static int parse_u64(uint64_t *out, const char *s)
-{
-	return cli_parse_u64(out, s, 0, UINT64_MAX);
-}
-
 /* "[SITE/]REST": splits off the site part in place. */
 static char *split_site(char *arg, char **rest)
 {
@@ -169,7 +164,7 @@ static int parse_fault(struct sim_fault *f, int opt, char *rest, const char *arg
 		f->package = rest;
 	} else if (opt == OPT_CRASH_TXN) {
 		f->kind = SIM_FAULT_TXN_CRASH;
-		if (parse_u64(&f->write, rest) != 0 || f->write == 0 || f->write > UINT32_MAX)
+		if (cli_parse_u64(&f->write, rest, 1, UINT32_MAX) != 0)
 			return sim_error(DUPG_EINVAL, "--crash-txn %s: expected [SITE/]N, N a journal "
 						      "write from 1", arg);
 	} else {
@@ -219,7 +214,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_SEED:
-			if (parse_u64(&a->seed, optarg) != 0)
+			if (cli_parse_u64(&a->seed, optarg, 0, UINT64_MAX) != 0)
 				return sim_error(DUPG_EINVAL, "--seed %s: not a number", optarg);
 			a->has_seed = 1;
 			break;
@@ -255,7 +250,7 @@ static int parse_args(struct run_args *a, int argc, char **argv)
 			a->opt.trust = 1;
 			break;
 		case OPT_SITES:
-			if (parse_u64(&a->sites, optarg) != 0 || a->sites == 0)
+			if (cli_parse_u64(&a->sites, optarg, 1, UINT64_MAX) != 0)
 				return sim_error(DUPG_EINVAL, "--sites %s: not a positive number", optarg);
 			break;
 		case OPT_HALT: {

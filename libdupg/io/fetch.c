@@ -834,9 +834,8 @@ static enum attempt attempt(struct run *run, struct pkg *p, const char *url, int
 	curl_slist_free_all(hdrs);
 	*bytes += x.received;
 	/* no more bytes come: a transfer that did not end whole leaves its verification unwanted */
-	verified = dupg__follow_end(x.follow, x.offset + x.written,
-				    x.stop != STOP_NONE || cc != CURLE_OK || x.redirect ||
-				    (x.total > 0 && x.offset + x.written != x.total));
+	verified = dupg__follow_end(x.follow, x.stop != STOP_NONE || cc != CURLE_OK || x.redirect ||
+					      (x.total > 0 && x.offset + x.written != x.total));
 	x.follow = NULL;
 
 	if (x.stop != STOP_NONE) {

@@ -131,17 +131,14 @@ void dupg__follow_grow(dupg__follow *fw, uint64_t have)
 	pthread_mutex_unlock(&fw->mu);
 }
 
-int dupg__follow_end(dupg__follow *fw, uint64_t size, int abandon)
+int dupg__follow_end(dupg__follow *fw, int abandon)
 {
 	int ok;
 
 	if (fw == NULL)
 		return 0;
 	pthread_mutex_lock(&fw->mu);
-	if (abandon)
-		fw->abandoned = 1;
-	else
-		fw->have = size;
+	fw->abandoned = abandon;
 	fw->ended = 1;
 	pthread_cond_signal(&fw->cv);
 	pthread_mutex_unlock(&fw->mu);

@@ -21,12 +21,13 @@ DUPG_HIDDEN dupg__follow *dupg__follow_start(int fd, const char *file, uint64_t 
 /* The file holds have bytes now. NULL is fine. */
 DUPG_HIDDEN void dupg__follow_grow(dupg__follow *fw, uint64_t have);
 /*
- * The file is complete at size bytes, or abandoned (nothing more to read,
- * the result unwanted): wait for the thread and free fw. 1 when it verified
+ * The file is complete at what dupg__follow_grow() said last, or
+ * abandoned (nothing more to read, the result unwanted): wait for the
+ * thread and free fw. 1 when it verified
  * the package as dupg_package_verify() would; 0 when the file must be
  * verified from disk (a failure, a zip, a manifest not first, abandoned).
  * NULL gives 0.
  */
-DUPG_HIDDEN int dupg__follow_end(dupg__follow *fw, uint64_t size, int abandon);
+DUPG_HIDDEN int dupg__follow_end(dupg__follow *fw, int abandon);
 
 #endif

@@ -213,9 +213,9 @@ int cli_fetch(int argc, char **argv)
 		     "resumes (DIR/NAME.part and DIR/NAME.part.meta); a package gets its name only once\n"
 		     "verified (as it downloads, unless a zip or a manifest not first asks for a second\n"
 		     "pass). Prints {\"downloaded\": [{\"path\", \"file\", \"server\", \"bytes\", \"resumed\",\n"
-		     "\"failovers\", \"verified_inline\"}], \"bytes\": N} and writes the files, in task order, to DIR/new.list for\n"
-		     "`dupg-sim prune --new`. A progress bar goes to stderr when it is a terminal; Ctrl-C\n"
-		     "stops, keeping what was downloaded for the next run.");
+		     "\"failovers\", \"verified_inline\"}], \"bytes\": N} and writes the files, in task order,\n"
+		     "to DIR/new.list for `dupg-sim prune --new`. A progress bar goes to stderr when it is a\n"
+		     "terminal; Ctrl-C stops, keeping what was downloaded for the next run.");
 		return 0;
 	}
 	stage_reset_getopt();
